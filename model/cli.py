@@ -1,0 +1,65 @@
+"""Command line: ``python -m model run SCENARIO.toml --out FILE [--format csv|json]`` and ``python -m model drugs``.
+
+Exit 0 on success; on bad input exit 2 with one line ``error: ...`` on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .drugs import DRUG_SPECIES, molecules
+from .export import result_to_csv, result_to_json
+from .scenario import ScenarioError, load_scenario
+from .simulation import simulate
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage otherwise)
+        raise ScenarioError(message)
+
+
+def _drugs_text() -> str:
+    lines = []
+    by_species = {v: k for k, v in DRUG_SPECIES.items()}
+    for sid, m in molecules().items():
+        drug = by_species.get(sid)
+        routes = ", ".join(m.routes) if m.routes else "(formed in the body)"
+        lines.append(f"{sid}: {m.name} [{m.role}]" + (f" - dose as drug = \"{drug}\", routes: {routes}" if drug else f" - {routes}"))
+        for p in m.parameters.values():
+            lines.append(f"    {p.name} = {p.value:g} {p.unit}  [{p.tag}; allowed {p.min:g}..{p.max:g}]  {p.source}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(prog="python -m model", description="Naltrexone teaching model.")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="simulate a scenario file")
+    run.add_argument("scenario", type=Path)
+    run.add_argument("--out", type=Path, required=True, help="output file (CSV or JSON)")
+    run.add_argument("--format", choices=("csv", "json"), default=None, help="default: from the --out suffix, else csv")
+    sub.add_parser("drugs", help="list molecules, routes and every parameter with unit and source")
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "drugs":
+            print(_drugs_text())
+            return 0
+        result = simulate(load_scenario(args.scenario))
+        fmt = args.format or ("json" if args.out.suffix.lower() == ".json" else "csv")
+        text = result_to_json(result) if fmt == "json" else result_to_csv(result)
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise ScenarioError(f"{args.out}: cannot write ({err.strerror})") from None
+        blocked = int(result.challenges["blocked"].sum())
+        print(f"{args.out}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked")
+        return 0
+    except ScenarioError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130

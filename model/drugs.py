@@ -1,0 +1,165 @@
+"""Molecule data: parameters with units, bounds and sources, loaded once from TOML files.
+
+Each file in ``model/data/molecules`` describes one circulating species (its ``id`` is the
+species id used in columns and overrides). Every parameter is a table with ``value``, ``unit``,
+``min``, ``max``, ``tag`` (measured | derived | calibrated | illustrative) and ``source``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+DATA_DIR = Path(__file__).parent / "data"
+TAGS = ("measured", "derived", "calibrated", "illustrative")
+ROLES = ("antagonist", "agonist", "partial_agonist", "none")
+ROUTE_KINDS = ("iv", "first_order", "xr_microspheres", "implant", "alcohol")
+
+#: What a user takes -> the species it puts into the body.
+DRUG_SPECIES: Mapping[str, str] = MappingProxyType(
+    {
+        "naltrexone": "naltrexone",
+        "naloxone": "naloxone",
+        "heroin": "heroin",
+        "morphine": "morphine",
+        "fentanyl": "fentanyl",
+        "oxycodone": "oxycodone",
+        "methadone": "methadone",
+        "buprenorphine": "buprenorphine",
+        "alcohol": "ethanol",
+    }
+)
+#: Species whose molecule carries the antagonist blockade that the counterfactual removes.
+NALTREXONE_SPECIES = ("naltrexone", "naltrexol")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One documented number: value in ``unit``, allowed override range, and where it comes from."""
+
+    name: str
+    value: float
+    unit: str
+    min: float
+    max: float
+    tag: str
+    source: str
+
+    def with_value(self, value: float) -> Parameter:
+        """Copy with a new value (range-checked by the caller)."""
+        return Parameter(self.name, float(value), self.unit, self.min, self.max, self.tag, self.source)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A way a molecule is given: ``kind`` selects the depot model; ``max_dose`` guards input."""
+
+    name: str
+    kind: str
+    max_dose: float
+    dose_unit: str  # "mg" or "g"
+
+
+@dataclass(frozen=True)
+class Molecule:
+    """A circulating species with its parameters (by name) and the routes it can be given by."""
+
+    id: str
+    name: str
+    role: str
+    summary: str
+    parameters: Mapping[str, Parameter]
+    routes: Mapping[str, Route]
+
+    def __getitem__(self, name: str) -> float:
+        return self.parameters[name].value
+
+    def get(self, name: str, default: float = 0.0) -> float:
+        p = self.parameters.get(name)
+        return default if p is None else p.value
+
+    @property
+    def binds(self) -> bool:
+        return "kd_nm" in self.parameters
+
+    def with_overrides(self, overrides: Mapping[str, float]) -> Molecule:
+        """Copy with some parameter values replaced; raises ValueError naming the bad key."""
+        params = dict(self.parameters)
+        for key, value in overrides.items():
+            if key not in params:
+                raise ValueError(
+                    f"parameters.{self.id}.{key}: unknown parameter; known: {', '.join(sorted(params))}"
+                )
+            p = params[key]
+            if not (isinstance(value, (int, float)) and not isinstance(value, bool)):
+                raise ValueError(f"parameters.{self.id}.{key}: must be a number, got {value!r}")
+            if not (math.isfinite(value) and p.min <= value <= p.max):
+                raise ValueError(
+                    f"parameters.{self.id}.{key}: {value!r} outside the allowed range "
+                    f"[{p.min:g}, {p.max:g}] {p.unit}"
+                )
+            params[key] = p.with_value(value)
+        return Molecule(self.id, self.name, self.role, self.summary, MappingProxyType(params), self.routes)
+
+
+def _parse_parameter(where: str, name: str, raw: object) -> Parameter:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: parameter {name} must be a table")
+    missing = {"value", "unit", "min", "max", "tag", "source"} - raw.keys()
+    if missing:
+        raise ValueError(f"{where}: parameter {name} lacks {', '.join(sorted(missing))}")
+    value, lo, hi = (float(raw[k]) for k in ("value", "min", "max"))
+    if not all(math.isfinite(v) for v in (value, lo, hi)) or not lo <= value <= hi:
+        raise ValueError(f"{where}: parameter {name} = {value} outside [{lo}, {hi}]")
+    if raw["tag"] not in TAGS:
+        raise ValueError(f"{where}: parameter {name} has tag {raw['tag']!r}; use one of {TAGS}")
+    if not str(raw["source"]).strip():
+        raise ValueError(f"{where}: parameter {name} has no source")
+    return Parameter(name, value, str(raw["unit"]), lo, hi, raw["tag"], str(raw["source"]))
+
+
+def _parse_molecule(path: Path) -> Molecule:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    where = path.name
+    if raw.get("id") != path.stem:
+        raise ValueError(f"{where}: id must equal the file name")
+    if raw.get("role") not in ROLES:
+        raise ValueError(f"{where}: role must be one of {ROLES}")
+    params = {
+        name: _parse_parameter(where, name, value) for name, value in raw.get("parameters", {}).items()
+    }
+    if "molar_mass_g_per_mol" not in params:
+        raise ValueError(f"{where}: molar_mass_g_per_mol is required")
+    routes = {}
+    for rname, r in raw.get("routes", {}).items():
+        if r.get("kind") not in ROUTE_KINDS:
+            raise ValueError(f"{where}: route {rname} kind must be one of {ROUTE_KINDS}")
+        unit = "g" if "max_dose_g" in r else "mg"
+        routes[rname] = Route(rname, r["kind"], float(r.get("max_dose_g", r.get("max_dose_mg", 0))), unit)
+    return Molecule(
+        raw["id"], raw["name"], raw["role"], raw.get("summary", ""), MappingProxyType(params), MappingProxyType(routes)
+    )
+
+
+@cache
+def molecules() -> Mapping[str, Molecule]:
+    """All molecules by species id, parsed and validated once."""
+    found = {p.stem: _parse_molecule(p) for p in sorted((DATA_DIR / "molecules").glob("*.toml"))}
+    return MappingProxyType(found)
+
+
+@cache
+def response_parameters() -> Mapping[str, Parameter]:
+    """Parameters of the shared stimulus -> reward transducer."""
+    raw = tomllib.loads((DATA_DIR / "response.toml").read_text(encoding="utf-8"))
+    return MappingProxyType({n: _parse_parameter("response.toml", n, v) for n, v in raw["parameters"].items()})
+
+
+def drug_routes(drug: str) -> Mapping[str, Route]:
+    """Routes by which a user-facing drug can be taken."""
+    return molecules()[DRUG_SPECIES[drug]].routes

@@ -1,0 +1,332 @@
+"""Scenario files (TOML): parse, validate with messages that name the key, expand regimens to doses.
+
+A scenario is plain data. :func:`parse_scenario` turns a mapping (from TOML or a page) into a
+frozen :class:`Scenario`; every error is a :class:`ScenarioError` whose message names the key and
+the allowed range. :func:`dose_events` expands repeating schedules and missed doses (seeded).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import tomli_w
+
+from .drugs import DRUG_SPECIES, molecules
+
+MAX_FILE_BYTES = 256_000
+MAX_DURATION_H = 24 * 730.0
+MAX_OUTPUT_ROWS = 100_000
+MAX_DOSE_EVENTS = 5_000
+MAX_POPULATION = 5_000
+MIN_OUTPUT_STEP_H = 1 / 60
+
+TOP_KEYS = {"title", "description", "duration_h", "output_step_h", "dose", "patient", "parameters", "options"}
+DOSE_KEYS = {
+    "drug", "route", "amount_mg", "amount_g", "at_h", "every_h", "count", "start_h",
+    "taken_probability", "release_months",
+}
+PATIENT_KEYS = {"weight_kg", "sex", "opioid_tolerant"}
+OPTION_KEYS = {"adaptation", "seed", "population"}
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be simulated; the message names the offending key."""
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One ``[[dose]]`` entry: a drug, a route, an amount and either explicit times or a schedule."""
+
+    drug: str
+    route: str
+    amount: float  # mg, or g for alcohol
+    at_h: tuple[float, ...] = ()
+    every_h: float = 0.0
+    count: int = 0
+    start_h: float = 0.0
+    taken_probability: float = 1.0
+    release_months: float = 6.0
+
+    @property
+    def species(self) -> str:
+        return DRUG_SPECIES[self.drug]
+
+    @property
+    def amount_key(self) -> str:
+        return "amount_g" if self.drug == "alcohol" else "amount_mg"
+
+    def times_h(self) -> np.ndarray:
+        """Scheduled times in hours (before any missed doses)."""
+        if self.at_h:
+            return np.asarray(self.at_h, dtype=float)
+        return self.start_h + self.every_h * np.arange(self.count)
+
+
+@dataclass(frozen=True)
+class Patient:
+    weight_kg: float = 70.0
+    sex: str = "male"
+    opioid_tolerant: bool = False
+
+
+@dataclass(frozen=True)
+class Options:
+    adaptation: bool = False
+    seed: int = 0
+    population: int = 0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A whole experiment: doses over a time window for one patient, with optional overrides."""
+
+    title: str
+    duration_h: float
+    doses: tuple[Dose, ...]
+    output_step_h: float = 0.0  # 0: chosen from the duration
+    patient: Patient = field(default_factory=Patient)
+    parameters: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    options: Options = field(default_factory=Options)
+    description: str = ""
+
+    @property
+    def step_h(self) -> float:
+        """Output step in hours (the given one, or a default that suits the duration)."""
+        if self.output_step_h > 0:
+            return self.output_step_h
+        if self.duration_h <= 24:
+            return 0.05
+        return 0.25 if self.duration_h <= 24 * 21 else 1.0
+
+    def without_naltrexone(self) -> Scenario:
+        """The counterfactual: the same scenario with the naltrexone doses removed."""
+        return replace(self, doses=tuple(d for d in self.doses if d.drug != "naltrexone"))
+
+
+@dataclass(frozen=True)
+class DoseEvent:
+    """One dose actually taken: species, route, time (h), amount (mg; g for alcohol)."""
+
+    species: str
+    route: str
+    at_h: float
+    amount: float
+    release_months: float = 6.0
+
+
+def _number(where: str, value: Any, lo: float, hi: float, unit: str = "", *, integer: bool = False) -> float:
+    ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
+    if isinstance(value, bool) or not ok_type:
+        kind = "a whole number" if integer else "a number"
+        raise ScenarioError(f"{where}: must be {kind}, got {value!r}")
+    if not math.isfinite(value) or not lo <= value <= hi:
+        raise ScenarioError(f"{where}: {value!r} is outside the allowed range [{lo:g}, {hi:g}]{' ' + unit if unit else ''}")
+    return value
+
+
+def _table(where: str, value: Any, allowed: set[str]) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ScenarioError(f"{where}: must be a table")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        prefix = "" if where == "scenario" else f"{where}."
+        raise ScenarioError(f"{prefix}{unknown[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")
+    return value
+
+
+def _parse_dose(i: int, raw: Any, duration_h: float) -> Dose:
+    where = f"dose[{i}]"
+    raw = _table(where, raw, DOSE_KEYS)
+    drug = raw.get("drug")
+    if drug not in DRUG_SPECIES:
+        raise ScenarioError(f"{where}.drug: {drug!r} is not one of {', '.join(DRUG_SPECIES)}")
+    routes = molecules()[DRUG_SPECIES[drug]].routes
+    route = raw.get("route")
+    if route not in routes:
+        raise ScenarioError(f"{where}.route: {route!r} is not a route of {drug}; use one of {', '.join(routes)}")
+    r = routes[route]
+    key = f"amount_{r.dose_unit}"
+    other = "amount_mg" if key == "amount_g" else "amount_g"
+    if other in raw:
+        raise ScenarioError(f"{where}.{other}: {drug} doses are given as {key}")
+    if key not in raw:
+        raise ScenarioError(f"{where}.{key}: required")
+    amount = _number(f"{where}.{key}", raw[key], 0, r.max_dose, r.dose_unit)
+    if amount <= 0:
+        raise ScenarioError(f"{where}.{key}: must be above 0 {r.dose_unit}")
+    prob = _number(f"{where}.taken_probability", raw.get("taken_probability", 1.0), 0, 1)
+    months = raw.get("release_months", 6.0)
+    if "release_months" in raw and route != "implant":
+        raise ScenarioError(f"{where}.release_months: only for route = \"implant\"")
+    months = _number(f"{where}.release_months", months, 0.5, 24, "months")
+    if "at_h" in raw:
+        if any(k in raw for k in ("every_h", "count", "start_h")):
+            raise ScenarioError(f"{where}.at_h: give either at_h or every_h/count/start_h, not both")
+        at = raw["at_h"]
+        if not isinstance(at, list) or not at:
+            raise ScenarioError(f"{where}.at_h: must be a non-empty list of times in hours")
+        if len(at) > MAX_DOSE_EVENTS:
+            raise ScenarioError(f"{where}.at_h: at most {MAX_DOSE_EVENTS} times")
+        times = tuple(float(_number(f"{where}.at_h[{j}]", t, 0, duration_h, "h")) for j, t in enumerate(at))
+        return Dose(drug, route, float(amount), at_h=times, taken_probability=float(prob), release_months=float(months))
+    for k in ("every_h", "count"):
+        if k not in raw:
+            raise ScenarioError(f"{where}: give at_h = [...] or every_h with count")
+    every = _number(f"{where}.every_h", raw["every_h"], 0.25, duration_h, "h")
+    count = int(_number(f"{where}.count", raw["count"], 1, MAX_DOSE_EVENTS, integer=True))
+    start = _number(f"{where}.start_h", raw.get("start_h", 0.0), 0, duration_h, "h")
+    last = start + every * (count - 1)
+    if last > duration_h:
+        raise ScenarioError(
+            f"{where}.count: the last dose would be at {last:g} h, after duration_h = {duration_h:g} h"
+        )
+    return Dose(drug, route, float(amount), every_h=float(every), count=count, start_h=float(start),
+                taken_probability=float(prob), release_months=float(months))
+
+
+def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
+    """Validate a scenario mapping (as read from TOML) and return a :class:`Scenario`."""
+    raw = _table("scenario", raw, TOP_KEYS)
+    title = raw.get("title", "Untitled scenario")
+    if not isinstance(title, str) or len(title) > 200:
+        raise ScenarioError("title: must be text of at most 200 characters")
+    description = raw.get("description", "")
+    if not isinstance(description, str) or len(description) > 5000:
+        raise ScenarioError("description: must be text of at most 5000 characters")
+    if "duration_h" not in raw:
+        raise ScenarioError("duration_h: required (simulated time in hours)")
+    duration = float(_number("duration_h", raw["duration_h"], 0, MAX_DURATION_H, "h"))
+    if duration < 1:
+        raise ScenarioError(f"duration_h: {duration:g} is outside the allowed range [1, {MAX_DURATION_H:g}] h")
+    step = 0.0
+    if "output_step_h" in raw:
+        step = float(_number("output_step_h", raw["output_step_h"], MIN_OUTPUT_STEP_H, 24, "h"))
+        if duration / step > MAX_OUTPUT_ROWS:
+            raise ScenarioError(
+                f"output_step_h: {step:g} h gives {duration / step:.0f} rows; at most {MAX_OUTPUT_ROWS} "
+                f"(use output_step_h >= {duration / MAX_OUTPUT_ROWS:.3g})"
+            )
+    doses_raw = raw.get("dose", [])
+    if not isinstance(doses_raw, list):
+        raise ScenarioError("dose: must be an array of tables ([[dose]])")
+    doses = tuple(_parse_dose(i, d, duration) for i, d in enumerate(doses_raw))
+    n_events = sum(len(d.at_h) or d.count for d in doses)
+    if n_events > MAX_DOSE_EVENTS:
+        raise ScenarioError(f"dose: {n_events} doses in all; at most {MAX_DOSE_EVENTS}")
+
+    p = _table("patient", raw.get("patient", {}), PATIENT_KEYS)
+    sex = p.get("sex", "male")
+    if sex not in ("male", "female"):
+        raise ScenarioError(f"patient.sex: {sex!r}; use \"male\" or \"female\"")
+    tolerant = p.get("opioid_tolerant", False)
+    if not isinstance(tolerant, bool):
+        raise ScenarioError("patient.opioid_tolerant: must be true or false")
+    patient = Patient(float(_number("patient.weight_kg", p.get("weight_kg", 70.0), 30, 250, "kg")), sex, tolerant)
+
+    o = _table("options", raw.get("options", {}), OPTION_KEYS)
+    adaptation = o.get("adaptation", False)
+    if not isinstance(adaptation, bool):
+        raise ScenarioError("options.adaptation: must be true or false")
+    options = Options(
+        adaptation,
+        int(_number("options.seed", o.get("seed", 0), 0, 2**32 - 1, integer=True)),
+        int(_number("options.population", o.get("population", 0), 0, MAX_POPULATION, integer=True)),
+    )
+
+    overrides = _table("parameters", raw.get("parameters", {}), set(molecules()))
+    params: dict[str, dict[str, float]] = {}
+    for species, values in overrides.items():
+        values = _table(f"parameters.{species}", values, set(molecules()[species].parameters))
+        try:
+            molecules()[species].with_overrides(values)
+        except ValueError as err:
+            raise ScenarioError(str(err)) from None
+        params[species] = {k: float(v) for k, v in values.items()}
+    return Scenario(title, duration, doses, step, patient, params, options, description)
+
+
+def load_scenario(source: str | Path) -> Scenario:
+    """Read a scenario from a path or from TOML text; raises ScenarioError with a readable message."""
+    if isinstance(source, Path) or ("\n" not in source and source.endswith(".toml")):
+        path = Path(source)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise ScenarioError(f"{path.name}: file is larger than {MAX_FILE_BYTES // 1000} kB")
+            data = path.read_bytes()
+        except OSError as err:
+            raise ScenarioError(f"{path}: cannot read ({err.strerror})") from None
+    else:
+        data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+    return parse_scenario_bytes(data)
+
+
+def parse_scenario_bytes(data: bytes) -> Scenario:
+    """Parse uploaded bytes (size-capped, UTF-8, TOML) into a Scenario. Nothing is executed."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(f"scenario: file is larger than {MAX_FILE_BYTES // 1000} kB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError("scenario: the file is not UTF-8 text") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"scenario: not valid TOML ({err})") from None
+    except RecursionError:
+        raise ScenarioError("scenario: nested too deeply") from None
+    return parse_scenario(raw)
+
+
+def scenario_to_dict(s: Scenario) -> dict[str, Any]:
+    """The scenario as a plain mapping in the file format (round-trips through parse_scenario)."""
+    out: dict[str, Any] = {"title": s.title}
+    if s.description:
+        out["description"] = s.description
+    out["duration_h"] = s.duration_h
+    if s.output_step_h:
+        out["output_step_h"] = s.output_step_h
+    doses = []
+    for d in s.doses:
+        e: dict[str, Any] = {"drug": d.drug, "route": d.route, d.amount_key: d.amount}
+        if d.at_h:
+            e["at_h"] = list(d.at_h)
+        else:
+            e.update(every_h=d.every_h, count=d.count, start_h=d.start_h)
+        if d.taken_probability < 1:
+            e["taken_probability"] = d.taken_probability
+        if d.route == "implant":
+            e["release_months"] = d.release_months
+        doses.append(e)
+    out["dose"] = doses
+    out["patient"] = {"weight_kg": s.patient.weight_kg, "sex": s.patient.sex, "opioid_tolerant": s.patient.opioid_tolerant}
+    if s.parameters:
+        out["parameters"] = {k: dict(v) for k, v in s.parameters.items()}
+    out["options"] = {"adaptation": s.options.adaptation, "seed": s.options.seed, "population": s.options.population}
+    return out
+
+
+def scenario_to_toml(s: Scenario) -> str:
+    """The scenario as TOML text (written with tomli-w)."""
+    return tomli_w.dumps(scenario_to_dict(s))
+
+
+def dose_events(s: Scenario, rng: np.random.Generator | None = None) -> tuple[DoseEvent, ...]:
+    """Expand every ``[[dose]]`` into the doses actually taken, sorted by time.
+
+    Doses with ``taken_probability < 1`` are each kept with that probability, drawn from ``rng``
+    (default: a generator seeded with ``options.seed``) in file order, so a seed fixes the pattern.
+    """
+    rng = np.random.default_rng(s.options.seed) if rng is None else rng
+    events = []
+    for d in s.doses:
+        times = d.times_h()
+        if d.taken_probability < 1:
+            times = times[rng.random(times.size) < d.taken_probability]
+        events += [DoseEvent(d.species, d.route, float(t), d.amount, d.release_months) for t in times]
+    return tuple(sorted(events, key=lambda e: e.at_h))

@@ -1,0 +1,278 @@
+"""Checks of the model against human data: each names its target, source and tolerance.
+
+The same list feeds the calibration tests, the README table (``scripts/calibration_table.py``)
+and the app's "Does the model match people?" page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scenario import Scenario, parse_scenario
+from .simulation import Result, simulate
+
+
+def scenario(duration_h: float, *doses: dict, step_h: float = 0.25, **extra: object) -> Scenario:
+    """A scenario from dose tables (``dict(drug=..., route=..., amount_mg=..., at_h=[...])``)."""
+    return parse_scenario({"title": "validation", "duration_h": duration_h, "output_step_h": step_h,
+                           "dose": list(doses), **extra})
+
+
+def oral_ntx(mg: float, at_h: list[float] | None = None) -> dict:
+    return {"drug": "naltrexone", "route": "oral", "amount_mg": mg, "at_h": at_h or [0.0]}
+
+
+def heroin(at_h: float, mg: float = 25.0) -> dict:
+    return {"drug": "heroin", "route": "iv", "amount_mg": mg, "at_h": [at_h]}
+
+
+_CACHE: dict[str, Result] = {}
+
+
+def _run(duration_h: float, *doses: dict, step_h: float = 0.25) -> Result:
+    """Simulate (memoised: several checks share a run)."""
+    key = json.dumps([duration_h, doses, step_h], sort_keys=True)
+    if key not in _CACHE:
+        _CACHE[key] = simulate(scenario(duration_h, *doses, step_h=step_h))
+    return _CACHE[key]
+
+
+def curve(r: Result, col: str) -> tuple[np.ndarray, np.ndarray]:
+    """(t_h, values) on the internal grid for a plasma column or occupancy."""
+    c = r.curves
+    if col.endswith("_plasma_ng_per_ml"):
+        return c.t_h, c.plasma_ng_per_ml[col.removesuffix("_plasma_ng_per_ml")]
+    if col == "occupancy_antagonist":
+        idx = [j for j, n in enumerate(c.ligands) if r.molecules[n].role == "antagonist"]
+        return c.t_h, c.bound[0][:, idx].sum(axis=1) / c.receptor_density
+    if col == "reward_without_naltrexone":
+        return c.t_h, c.reward[1]
+    raise KeyError(col)
+
+
+def at(t: np.ndarray, y: np.ndarray, t_h: float) -> float:
+    return float(np.interp(t_h, t, y))
+
+
+def half_life_h(t: np.ndarray, y: np.ndarray, t1: float, t2: float) -> float:
+    """Log-linear half-life between two times (h)."""
+    return float((t2 - t1) * np.log(2) / np.log(at(t, y, t1) / at(t, y, t2)))
+
+
+def auc(t: np.ndarray, y: np.ndarray, t_end: float) -> float:
+    m = t <= t_end
+    return float(np.trapezoid(y[m], t[m]))
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison with human data: model value must lie in [low, high]."""
+
+    id: str
+    group: str
+    quantity: str
+    target: str
+    low: float
+    high: float
+    unit: str
+    source: str
+    compute: Callable[[], float]
+
+    def evaluate(self) -> tuple[float, bool]:
+        v = float(self.compute())
+        return v, bool(self.low <= v <= self.high)
+
+
+# --- model quantities --------------------------------------------------------------------------
+
+def _oral50() -> Result:
+    return _run(200, oral_ntx(50), step_h=0.05)
+
+
+def ntx_cmax() -> float:
+    t, y = curve(_oral50(), "naltrexone_plasma_ng_per_ml")
+    return float(y.max())
+
+
+def ntx_tmax() -> float:
+    t, y = curve(_oral50(), "naltrexone_plasma_ng_per_ml")
+    return float(t[np.argmax(y)])
+
+
+def nol_cmax() -> float:
+    return float(curve(_oral50(), "naltrexol_plasma_ng_per_ml")[1].max())
+
+
+def auc_ratio() -> float:
+    r = _oral50()
+    return auc(*curve(r, "naltrexol_plasma_ng_per_ml"), 200) / auc(*curve(r, "naltrexone_plasma_ng_per_ml"), 200)
+
+
+def ntx_half_life() -> float:
+    return half_life_h(*curve(_oral50(), "naltrexone_plasma_ng_per_ml"), 2.0, 8.0)
+
+
+def nol_half_life() -> float:
+    return half_life_h(*curve(_oral50(), "naltrexol_plasma_ng_per_ml"), 24.0, 72.0)
+
+
+def ntx_terminal_half_life() -> float:
+    return half_life_h(*curve(_oral50(), "naltrexone_plasma_ng_per_ml"), 96.0, 192.0)
+
+
+def auc_dose_proportionality() -> float:
+    a50 = auc(*curve(_oral50(), "naltrexone_plasma_ng_per_ml"), 200)
+    a200 = auc(*curve(_run(200, oral_ntx(200), step_h=0.05), "naltrexone_plasma_ng_per_ml"), 200)
+    return a200 / a50 / 4.0
+
+
+def pet_occupancy_3h(mg: float) -> Callable[[], float]:
+    def f() -> float:
+        return 100 * at(*curve(_run(12, oral_ntx(mg), step_h=0.05), "occupancy_antagonist"), 3.0)
+    return f
+
+
+def pet_min_1_to_8h() -> float:
+    t, y = curve(_run(12, oral_ntx(50), step_h=0.05), "occupancy_antagonist")
+    m = (t >= 1) & (t <= 8)
+    return 100 * float(y[m].min())
+
+
+def occupancy_half_time() -> float:
+    t, y = curve(_run(240, oral_ntx(50), step_h=0.5), "occupancy_antagonist")
+    peak = int(np.argmax(y))
+    below = np.nonzero(y[peak:] <= y[peak] / 2)[0]
+    return float(t[peak + below[0]]) if below.size else float("inf")
+
+
+def trough_daily_50() -> float:
+    r = _run(24 * 14, oral_ntx(50, [24.0 * d for d in range(14)]), step_h=0.5)
+    return 100 * at(*curve(r, "occupancy_antagonist"), 24 * 14 - 1e-6)
+
+
+def heroin_ratio(ntx_mg: float, at_h: float) -> Callable[[], float]:
+    def f() -> float:
+        r = _run(at_h + 6, oral_ntx(ntx_mg), heroin(at_h))
+        return float(r.challenges["ratio"].iloc[0])
+    return f
+
+
+def heroin_unblocked_peak() -> float:
+    r = _run(6, heroin(0.0), step_h=0.05)
+    return float(r.curves.reward[1].max())
+
+
+def _xr() -> Result:
+    return _run(24 * 60, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0.0]}, step_h=1.0)
+
+
+def xr_first_peak_h() -> float:
+    t, y = curve(_xr(), "naltrexone_plasma_ng_per_ml")
+    m = t <= 24
+    return float(t[m][np.argmax(y[m])])
+
+
+def xr_second_peak_day() -> float:
+    t, y = curve(_xr(), "naltrexone_plasma_ng_per_ml")
+    m = (t >= 24) & (t <= 24 * 10)
+    return float(t[m][np.argmax(y[m])] / 24)
+
+
+def xr_day14_over_second_peak() -> float:
+    t, y = curve(_xr(), "naltrexone_plasma_ng_per_ml")
+    m = (t >= 24) & (t <= 24 * 10)
+    return at(t, y, 24 * 14) / float(y[m].max())
+
+
+def xr_day28() -> float:
+    return at(*curve(_xr(), "naltrexone_plasma_ng_per_ml"), 24 * 28)
+
+
+def xr_heroin_ratio(day: float) -> Callable[[], float]:
+    def f() -> float:
+        r = _run(24 * day + 6, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0.0]},
+                 heroin(24 * day), step_h=1.0)
+        return float(r.challenges["ratio"].iloc[0])
+    return f
+
+
+def plasma_half_life_min(species: str, t1: float, t2: float) -> Callable[[], float]:
+    def f() -> float:
+        r = _run(12, heroin(0.0), step_h=0.05)
+        return 60 * half_life_h(*curve(r, f"{species}_plasma_ng_per_ml"), t1, t2)
+    return f
+
+
+def buprenorphine_ceiling() -> float:
+    """Max reward of 32 mg sublingual buprenorphine over that of 50 mg IV heroin."""
+    bup = _run(24, {"drug": "buprenorphine", "route": "sublingual", "amount_mg": 32, "at_h": [0.0]}).curves.reward[1].max()
+    her = _run(6, heroin(0.0, 50.0), step_h=0.05).curves.reward[1].max()
+    return float(bup / her)
+
+
+def surmount_ratio() -> float:
+    """Increment of 250 mg heroin 24 h after 50 mg naltrexone over that of 25 mg without naltrexone."""
+    big = _run(30, oral_ntx(50), heroin(24.0, 250.0)).challenges["increment_with"].iloc[0]
+    ref = _run(6, heroin(0.0)).challenges["increment_without"].iloc[0]
+    return float(big / ref)
+
+
+REVIA = "Revia (naltrexone) label: 50 mg blocks 25 mg IV heroin for 24 h, 100 mg for 48 h, 150 mg for 72 h"
+RABINER = "Rabiner EA et al. 2011 Mol Psychiatry 16:826, doi:10.1038/mp.2011.29 ([11C]carfentanil PET)"
+XR_LABEL = "Vivitrol label 12.3; Dunbar JL et al. 2006 Alcohol Clin Exp Res 30:480; Comer SD et al. 2002 Psychopharmacology 159:351"
+
+CHECKS: tuple[Check, ...] = (
+    Check("ntx_cmax", "Oral naltrexone PK", "Naltrexone Cmax after 50 mg", "6.5-26 ng/mL (mean 13.3)", 6.5, 26, "ng/mL",
+          "Swiss Fachinformation naltrexone HCl 50 mg; Meyer MC et al. 1984 J Clin Psychiatry 45:15", ntx_cmax),
+    Check("ntx_tmax", "Oral naltrexone PK", "Naltrexone Tmax after 50 mg", "0.5-2 h", 0.5, 2, "h",
+          "Kjome KL, Moeller FG 2011 Subst Abuse 5:1, doi:10.4137/SART.S5452", ntx_tmax),
+    Check("nol_cmax", "Oral naltrexone PK", "6-beta-naltrexol Cmax after 50 mg", "50-200 ng/mL (mean ~108)", 50, 200, "ng/mL",
+          "Swiss Fachinformation naltrexone HCl 50 mg", nol_cmax),
+    Check("auc_ratio", "Oral naltrexone PK", "AUC(0-200 h) 6-beta-naltrexol / naltrexone", "5-30", 5, 30, "1",
+          "Meyer 1984; King AC et al. 1997 Alcohol Clin Exp Res 21:906", auc_ratio),
+    Check("ntx_half_life", "Oral naltrexone PK", "Naltrexone apparent half-life (2-8 h)", "~4 h (3-6)", 3, 6, "h",
+          "Revia label; Meyer 1984", ntx_half_life),
+    Check("nol_half_life", "Oral naltrexone PK", "6-beta-naltrexol half-life (24-72 h)", "~13 h (10-17)", 10, 17, "h",
+          "Revia label (13 h); Meyer 1984 (12 h)", nol_half_life),
+    Check("ntx_terminal", "Oral naltrexone PK", "Naltrexone terminal half-life (96-192 h)", "days (>= 48 h)", 48, 1e9, "h",
+          "Lee MC et al. 1988 J Nucl Med 29:1207 (~96 h)", ntx_terminal_half_life),
+    Check("dose_linearity", "Oral naltrexone PK", "AUC(200 mg) / (4 x AUC(50 mg))", "1 +/- 0.05", 0.95, 1.05, "1",
+          "Meyer 1984: linear 50-200 mg", auc_dose_proportionality),
+    Check("pet_2mg", "Receptor occupancy (PET)", "Occupancy 3 h after 2 mg", "27 +/- 15 %", 12, 42, "%", RABINER, pet_occupancy_3h(2)),
+    Check("pet_5mg", "Receptor occupancy (PET)", "Occupancy 3 h after 5 mg", "43-58 +/- 15 %", 28, 73, "%", RABINER, pet_occupancy_3h(5)),
+    Check("pet_15mg", "Receptor occupancy (PET)", "Occupancy 3 h after 15 mg", "61 +/- 15 %", 46, 76, "%", RABINER, pet_occupancy_3h(15)),
+    Check("pet_50mg", "Receptor occupancy (PET)", "Lowest occupancy 1-8 h after 50 mg", ">= 88 %", 88, 100, "%", RABINER, pet_min_1_to_8h),
+    Check("pet_half_time", "Receptor occupancy (PET)", "Time for occupancy to fall to half its peak after 50 mg", "72-108 h", 72, 108, "h",
+          "Lee MC et al. 1988 J Nucl Med 29:1207", occupancy_half_time),
+    Check("pet_trough", "Receptor occupancy (PET)", "Trough occupancy on 50 mg daily (day 14)", ">= 85 % (95 % measured)", 85, 100, "%",
+          "Weerts EM et al. 2008 Neuropsychopharmacology 33:653", trough_daily_50),
+    Check("heroin_peak", "Heroin blockade", "Peak reward of 25 mg IV heroin without naltrexone", "0.3-0.95 (clear, not saturated)", 0.3, 0.95, "1",
+          "Design requirement: a blockade test needs an unsaturated reward", heroin_unblocked_peak),
+    Check("block_50_24", "Heroin blockade", "Ratio, 25 mg heroin 24 h after 50 mg", "<= 0.3 (blocked)", 0, 0.3, "1", REVIA, heroin_ratio(50, 24)),
+    Check("block_100_48", "Heroin blockade", "Ratio, 25 mg heroin 48 h after 100 mg", "<= 0.3 (blocked)", 0, 0.3, "1", REVIA, heroin_ratio(100, 48)),
+    Check("block_150_72", "Heroin blockade", "Ratio, 25 mg heroin 72 h after 150 mg", "<= 0.3 (blocked)", 0, 0.3, "1", REVIA, heroin_ratio(150, 72)),
+    Check("free_50_72", "Heroin blockade", "Ratio, 25 mg heroin 72 h after 50 mg", "> 0.3 (not blocked)", 0.3, 1, "1", REVIA, heroin_ratio(50, 72)),
+    Check("free_100_96", "Heroin blockade", "Ratio, 25 mg heroin 96 h after 100 mg", "> 0.3 (not blocked)", 0.3, 1, "1", REVIA, heroin_ratio(100, 96)),
+    Check("free_150_120", "Heroin blockade", "Ratio, 25 mg heroin 120 h after 150 mg", "> 0.3 (not blocked)", 0.3, 1, "1", REVIA, heroin_ratio(150, 120)),
+    Check("surmount", "Heroin blockade", "Increment of 250 mg heroin 24 h after 50 mg / that of 25 mg alone", ">= 0.5 (blockade is surmountable)", 0.5, 10, "1",
+          "Revia label warning: large opioid doses can overcome the blockade", surmount_ratio),
+    Check("xr_first_peak", "XR naltrexone 380 mg", "Time of the early peak", "within hours (<= 12 h)", 0, 12, "h", XR_LABEL, xr_first_peak_h),
+    Check("xr_second_peak", "XR naltrexone 380 mg", "Day of the second peak", "2-3 days", 2, 3, "day", XR_LABEL, xr_second_peak_day),
+    Check("xr_plateau", "XR naltrexone 380 mg", "Day-14 level / second peak", ">= 0.4 (plateau to ~day 14)", 0.4, 1.2, "1", XR_LABEL, xr_day14_over_second_peak),
+    Check("xr_day28", "XR naltrexone 380 mg", "Naltrexone on day 28", "1-2 ng/mL", 1, 2, "ng/mL",
+          "Comer 2002 (> 1 ng/mL ~4 weeks); Wang X et al. 2014 Am J Addict 23:162 (1.5 +/- 0.8 at day 30)", xr_day28),
+    Check("xr_block_28", "XR naltrexone 380 mg", "Ratio, 25 mg heroin on day 28", "<= 0.3 (blocked ~4 weeks)", 0, 0.3, "1", XR_LABEL, xr_heroin_ratio(28)),
+    Check("xr_free_45", "XR naltrexone 380 mg", "Ratio, 25 mg heroin on day 45", "> 0.3 (not blocked)", 0.3, 1, "1", XR_LABEL, xr_heroin_ratio(45)),
+    Check("heroin_t_half", "Agonist PK", "Heroin half-life", "minutes (1-10 min)", 1, 10, "min",
+          "Inturrisi CE et al. 1984 N Engl J Med 310:1213 (3 min)", plasma_half_life_min("heroin", 0.1, 0.2)),
+    Check("mam_t_half", "Agonist PK", "6-MAM half-life (1-3 h after heroin)", "tens of minutes (10-60 min)", 10, 60, "min",
+          "Rook EJ et al. 2006 Clin Pharmacokinet 45:401 (21.8 min)", plasma_half_life_min("monoacetylmorphine", 1.0, 3.0)),
+    Check("morphine_t_half", "Agonist PK", "Morphine half-life (4-12 h after heroin)", "2-3 h (2-3.5)", 120, 210, "min",
+          "Stanski DR et al. 1978 Clin Pharmacol Ther 24:52 (2.9 h)", plasma_half_life_min("morphine", 4.0, 12.0)),
+    Check("bup_ceiling", "Partial agonism", "Max reward 32 mg buprenorphine / 50 mg heroin", "< 0.8 (ceiling below full agonists)", 0, 0.8, "1",
+          "Yassen A et al. 2006 Anesthesiology 104:1232; Miller's Anesthesia", buprenorphine_ceiling),
+)

@@ -1,0 +1,65 @@
+import math
+import re
+
+import pytest
+
+from model.drugs import DRUG_SPECIES, TAGS, molecules, response_parameters
+
+REQUIRED_ROUTES = {
+    "naltrexone": {"oral", "im_xr", "implant"},
+    "heroin": {"iv"},
+    "morphine": {"iv", "oral"},
+    "fentanyl": {"iv", "intranasal"},
+    "oxycodone": {"oral"},
+    "methadone": {"oral"},
+    "buprenorphine": {"sublingual"},
+    "naloxone": {"iv", "intranasal"},
+    "alcohol": {"oral"},
+}
+UNIT_SUFFIX = re.compile(r"_(per_h|l|l_per_kg|l_per_h|nm|per_nm_per_h|g_per_mol|mg_per_h|mg_per_l|l_per_kg|per_mg_per_dl)$")
+
+
+def test_every_molecule_of_the_design_is_present():
+    assert set(molecules()) == {
+        "naltrexone", "naltrexol", "naloxone", "heroin", "monoacetylmorphine", "morphine", "fentanyl",
+        "oxycodone", "methadone", "buprenorphine", "ethanol", "endorphin",
+    }
+
+
+@pytest.mark.parametrize("drug,routes", REQUIRED_ROUTES.items())
+def test_each_drug_has_its_routes(drug, routes):
+    assert routes <= set(molecules()[DRUG_SPECIES[drug]].routes)
+
+
+def test_every_parameter_has_unit_tag_source_and_lies_in_its_range():
+    for m in molecules().values():
+        for p in m.parameters.values():
+            assert p.unit and p.source.strip(), (m.id, p.name)
+            assert p.tag in TAGS
+            assert math.isfinite(p.value) and p.min <= p.value <= p.max
+            if p.tag == "illustrative":
+                assert p.source, "illustrative values still say why"
+    for p in response_parameters().values():
+        assert p.source
+
+
+def test_dimensioned_parameter_names_carry_their_unit():
+    dimensionless = {"fraction_unbound", "kp_uu", "tau"}
+    for m in molecules().values():
+        for p in m.parameters.values():
+            if p.unit == "1" or p.name in dimensionless:
+                continue
+            assert UNIT_SUFFIX.search(p.name), f"{m.id}.{p.name} ({p.unit}) has no unit in its name"
+
+
+def test_binding_ligands_have_affinity_kinetics_and_efficacy():
+    for m in molecules().values():
+        if m.role in ("antagonist", "agonist", "partial_agonist"):
+            for key in ("kd_nm", "kon_per_nm_per_h", "tau"):
+                assert key in m.parameters, (m.id, key)
+            assert (m["tau"] == 0) == (m.role == "antagonist")
+
+
+def test_override_outside_range_names_the_key():
+    with pytest.raises(ValueError, match=r"parameters\.naltrexone\.kd_nm.*allowed range"):
+        molecules()["naltrexone"].with_overrides({"kd_nm": -1.0})

@@ -1,0 +1,58 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model.receptor import bind, equilibrium_occupancy
+
+
+def test_fast_binding_reproduces_the_equilibrium_formula():
+    t = np.linspace(0, 10, 201)
+    rng = np.random.default_rng(1)
+    conc = rng.uniform(0, 50, size=(t.size, 4))
+    kd = np.array([0.3, 2.0, 200.0, 5.0])
+    kon = np.full(4, 1e5)  # dissociation in ~1e-4 h: always at equilibrium
+    b = bind(t, conc, kd, kon)
+    np.testing.assert_allclose(b[1:], equilibrium_occupancy(conc, kd)[1:], rtol=1e-6, atol=1e-9)
+
+
+def test_single_ligand_matches_the_exact_exponential_solution():
+    # constant C: B(t) = Beq (1 - exp(-(kon C + koff) t))
+    kon, kd, c = 36.0, 0.3, 1.2
+    koff = kd * kon
+    t = np.linspace(0, 0.5, 2001)
+    b = bind(t, np.full((t.size, 1), c), np.array([kd]), np.array([kon]))[:, 0]
+    exact = c / (c + kd) * (1 - np.exp(-(kon * c + koff) * t))
+    np.testing.assert_allclose(b, exact, atol=2e-3)
+
+
+def test_competition_slows_nothing_but_shares_receptors():
+    t = np.linspace(0, 5, 101)
+    conc = np.tile([[3.0, 3.0]], (t.size, 1))
+    b = bind(t, conc, np.array([1.0, 1.0]), np.array([50.0, 50.0]))
+    np.testing.assert_allclose(b[-1], [0.6 / 1.4 * 1.0 * 1.0, 0.6 / 1.4], rtol=1e-3)  # 3/(1+3+3) each
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    conc=st.lists(st.floats(0, 1e4), min_size=3, max_size=3),
+    kd=st.lists(st.floats(1e-3, 1e4), min_size=3, max_size=3),
+    kon=st.lists(st.floats(1e-2, 1e4), min_size=3, max_size=3),
+    r=st.floats(0.2, 3.0),
+    steps=st.integers(2, 40),
+)
+def test_fractions_stay_bounded_and_conserved(conc, kd, kon, r, steps):
+    t = np.cumsum(np.r_[0, np.random.default_rng(steps).uniform(1e-4, 5, steps)])
+    c = np.outer(np.abs(np.sin(np.arange(t.size))) + 0.1, conc)
+    b = bind(t, c, np.array(kd), np.array(kon), r_total=r)
+    assert np.all(b >= 0)
+    assert np.all(b.sum(axis=-1) <= r * (1 + 1e-12))
+
+
+@settings(max_examples=40, deadline=None)
+@given(c1=st.floats(0.01, 100), factor=st.floats(1.0, 10.0), antagonist=st.floats(0, 100))
+def test_more_agonist_never_lowers_agonist_occupancy(c1, factor, antagonist):
+    t = np.linspace(0, 3, 61)
+    kd, kon = np.array([50.0, 0.3]), np.array([36.0, 36.0])
+    lo = bind(t, np.tile([c1, antagonist], (t.size, 1)), kd, kon)[..., 0]
+    hi = bind(t, np.tile([c1 * factor, antagonist], (t.size, 1)), kd, kon)[..., 0]
+    assert np.all(hi >= lo - 1e-12)
