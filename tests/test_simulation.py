@@ -1,0 +1,81 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import parse_scenario, simulate
+from model.reference import solve_reference
+from model.validation import heroin, oral_ntx, scenario
+
+
+def run(*doses, duration_h=30.0, **extra):
+    return simulate(scenario(duration_h, *doses, **extra))
+
+
+def test_occupancies_are_fractions_and_sum_to_at_most_one():
+    r = run(oral_ntx(50), heroin(24), {"drug": "buprenorphine", "route": "sublingual", "amount_mg": 8, "at_h": [20]})
+    occ = r.table[[c for c in r.table if c.startswith("occupancy_") and c not in ("occupancy_antagonist", "occupancy_agonist")]]
+    assert (occ.values >= 0).all() and (occ.values <= 1).all()
+    assert (r.table.occupancy_antagonist + r.table.occupancy_agonist <= 1 + 1e-12).all()
+    conc = r.table[[c for c in r.table if c.endswith("_ng_per_ml")]]
+    assert (conc.values >= 0).all()
+
+
+def test_fast_solver_matches_a_tight_reference():
+    s = scenario(30.0, oral_ntx(50), heroin(6.0), heroin(24.0))
+    r = simulate(s)
+    t, ref, ligands = solve_reference(s)
+    assert list(r.curves.ligands) == ligands
+    assert np.abs(r.curves.bound - ref).max() < 3e-3  # first-order steps; see benchmarks/
+
+
+@settings(max_examples=12, deadline=None)
+@given(mg=st.floats(1, 300), factor=st.floats(1.2, 5), t_h=st.floats(2, 60))
+def test_more_naltrexone_never_lowers_the_blockade(mg, factor, t_h):
+    lo = run(oral_ntx(mg), heroin(t_h), duration_h=t_h + 4).challenges.iloc[0]
+    hi = run(oral_ntx(mg * factor), heroin(t_h), duration_h=t_h + 4).challenges.iloc[0]
+    assert hi.increment_with <= lo.increment_with + 1e-9
+    assert hi.increment_without == lo.increment_without
+
+
+@settings(max_examples=12, deadline=None)
+@given(mg=st.floats(1, 100), factor=st.floats(1.2, 5), ntx=st.sampled_from([0.0, 50.0]))
+def test_more_agonist_never_lowers_agonist_occupancy(mg, factor, ntx):
+    doses = [oral_ntx(ntx)] if ntx else []
+    lo = run(*doses, heroin(24, mg), duration_h=28).table.occupancy_agonist.to_numpy()
+    hi = run(*doses, heroin(24, mg * factor), duration_h=28).table.occupancy_agonist.to_numpy()
+    assert np.all(hi >= lo - 1e-9)
+
+
+def test_counterfactual_has_no_naltrexone_and_same_agonist():
+    r = run(oral_ntx(50), heroin(24))
+    assert r.curves.bound[1][:, r.curves.ligands.index("naltrexone")].max() == 0
+    assert r.challenges.increment_without.iloc[0] > r.challenges.increment_with.iloc[0]
+    # same agonist doses; grids differ only by the refinement after the naltrexone dose
+    np.testing.assert_allclose(r.table.reward_without_naltrexone, run(heroin(24)).table.reward, atol=2e-3)
+
+
+def test_blockade_fraction_is_nan_where_there_is_nothing_to_block():
+    r = run(oral_ntx(50), heroin(24))
+    quiet = r.table.reward_without_naltrexone < 0.01
+    assert r.table.blockade_fraction[quiet].isna().all()
+    assert r.table.blockade_fraction[~quiet].between(-1e-9, 1).all()
+
+
+def test_alcohol_reward_is_blunted_by_naltrexone():
+    s = parse_scenario({"title": "a", "duration_h": 10, "dose": [
+        oral_ntx(50), {"drug": "alcohol", "route": "oral", "amount_g": 14, "every_h": 1, "count": 4, "start_h": 2}]})
+    r = simulate(s)
+    peak_bac = r.table.ethanol_blood_mg_per_dl.max()
+    assert 40 < peak_bac < 120  # four standard drinks, 70 kg man
+    assert r.table.reward.max() < 0.5 * r.table.reward_without_naltrexone.max()
+    assert r.challenges.drug.eq("alcohol").all()
+
+
+def test_buprenorphine_resists_displacement_longer_than_fentanyl():
+    # after equal agonist occupancy, naloxone displaces fentanyl faster than buprenorphine (slow koff)
+    bup = run({"drug": "buprenorphine", "route": "sublingual", "amount_mg": 16, "at_h": [0]},
+              {"drug": "naloxone", "route": "iv", "amount_mg": 2, "at_h": [6]}, duration_h=8)
+    t = bup.table.time_h
+    before = bup.table.occupancy_buprenorphine[t.between(5.9, 6.0)].iloc[-1]
+    after = bup.table.occupancy_buprenorphine[t.between(6.25, 6.3)].iloc[0]
+    assert after > 0.5 * before
