@@ -1,0 +1,49 @@
+"""Naltrexone teaching simulator: entry point with navigation, presentation mode and glossary."""
+
+import streamlit as st
+
+from ui import state
+from ui.page import NOTICE
+
+PAGES = [
+    ("pages/home.py", "Home", ":material/home:", "home"),
+    ("pages/mechanism.py", "1 Mechanism", ":material/biotech:", "mechanism"),
+    ("pages/regimens.py", "2 Regimens and adherence", ":material/calendar_month:", "regimens"),
+    ("pages/overcoming.py", "3 Overcoming the blockade", ":material/warning:", "overcoming"),
+    ("pages/alcohol.py", "4 Alcohol", ":material/local_bar:", "alcohol"),
+    ("pages/compare.py", "5 Compare agonists", ":material/compare_arrows:", "compare"),
+    ("pages/workbench.py", "6 Researcher workbench", ":material/science:", "workbench"),
+    ("pages/validation.py", "7 Does the model match people?", ":material/fact_check:", "validation"),
+]
+GLOSSARY = {
+    "Agonist": "A drug that binds the mu-opioid receptor and activates it (heroin, morphine, fentanyl).",
+    "Antagonist": "A drug that binds the receptor without activating it and keeps agonists out (naltrexone).",
+    "Partial agonist": "Activates the receptor, but less than a full agonist can (buprenorphine).",
+    "6-beta-naltrexol": "Naltrexone's main metabolite: a weaker antagonist that lasts longer in blood.",
+    "Occupancy": "The share of receptors that hold a given drug at a moment (0-100 %).",
+    "Kd": "Concentration at which half the receptors would hold the drug (nM); lower = binds more tightly.",
+    "Dissociation half-life": "How long a bound drug stays on a receptor before half has let go.",
+    "Reward": "The model's opioid effect on a 0-1 scale (1 = the most any opioid can give).",
+    "Blockade ratio": "Effect of an opioid dose with naltrexone divided by its effect without; <= 0.25 counts as blocked.",
+    "Dose ratio": "How many times more agonist is needed for the same effect in the presence of the antagonist.",
+    "Receptor reserve": "Full agonists give a large effect while holding only a few receptors.",
+    "XR": "Extended-release: the monthly 380 mg naltrexone injection.",
+    "ng/mL": "Nanograms per millilitre of plasma; nM = nanomoles per litre at the receptor.",
+    "mg/dL": "Milligrams of alcohol per decilitre of blood (80 mg/dL = UK driving limit).",
+}
+
+st.set_page_config(page_title="Naltrexone teaching simulator", page_icon=":material/medication:", layout="wide")
+
+pages = [st.Page(f, title=t, icon=i, url_path=u, default=(u == "home")) for f, t, i, u in PAGES]
+nav = st.navigation(pages)
+
+with st.sidebar:
+    state.bind("present", False)
+    st.toggle("Presentation mode", key="present",
+              help="Larger fonts and lines, fewer controls, fixed axes: for a projector.")
+    st.caption(NOTICE)
+    with st.expander("Glossary"):
+        for term, text in GLOSSARY.items():
+            st.markdown(f"**{term}**: {text}")
+
+nav.run()

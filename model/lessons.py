@@ -1,0 +1,362 @@
+"""Science helpers for the teaching pages: equilibrium curves, dose-response, Schild, protection.
+
+Everything here is pure numpy/pandas on top of :mod:`model.receptor`, :mod:`model.response` and
+:func:`model.simulate`; the pages only draw what these functions return.
+
+Equilibrium (DESIGN section 3) with agonist A and antagonists B_j::
+
+    occ_A = (A/K_A) / (1 + A/K_A + sum_j B_j/K_j),   reward = S^n / (1 + S^n),  S = tau_A occ_A
+
+so an antagonist multiplies the agonist concentration needed for any effect by the dose ratio
+``DR = 1 + sum_j B_j/K_j`` and ``log(DR - 1) = log B - log K_B`` (Schild slope 1).
+
+References:
+1. Arunlakshana O, Schild HO 1959 Br J Pharmacol 14:48, doi:10.1111/j.1476-5381.1959.tb00928.x.
+2. Black JW, Leff P 1983 Proc R Soc Lond B 220:141, doi:10.1098/rspb.1983.0093.
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import receptor, response
+from .drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
+from .scenario import parse_scenario
+from .simulation import SPECIES_DRUG, Result, simulate
+
+#: Agonists a user takes, with a typical route and dose (mg) for the comparison page.
+AGONIST_DOSES: Mapping[str, tuple[str, float]] = {
+    "fentanyl": ("iv", 0.1),
+    "heroin": ("iv", 25.0),
+    "morphine": ("iv", 20.0),
+    "oxycodone": ("oral", 40.0),
+    "methadone": ("oral", 60.0),
+    "buprenorphine": ("sublingual", 8.0),
+}
+HEROIN_CHALLENGE_MG = 25.0
+CHALLENGE_H = 3.0
+
+
+def _hill() -> float:
+    return response_parameters()["hill_n"].value
+
+
+def blocked_ratio() -> float:
+    """Increment ratio at or below which a challenge counts as blocked (DESIGN section 4)."""
+    return response_parameters()["blocked_ratio"].value
+
+
+def ng_per_ml_to_nm(ng_per_ml: float | np.ndarray, molar_mass_g_per_mol: float) -> np.ndarray:
+    """Convert a plasma concentration from ng/mL to nM."""
+    return np.asarray(ng_per_ml, dtype=float) * 1000.0 / molar_mass_g_per_mol
+
+
+def brain_nm_to_plasma_ng_per_ml(brain_nm: float | np.ndarray, m: Molecule) -> np.ndarray:
+    """Total plasma level (ng/mL) that is in equilibrium with an unbound brain level (nM)."""
+    return np.asarray(brain_nm, dtype=float) / (m["kp_uu"] * m["fraction_unbound"]) * m["molar_mass_g_per_mol"] / 1000.0
+
+
+def equilibrium_curves(agonist: str = "heroin", naltrexone_nm: Sequence[float] = (0.0, 0.3, 3.0, 30.0),
+                       agonist_nm: np.ndarray | None = None,
+                       mols: Mapping[str, Molecule] | None = None) -> pd.DataFrame:
+    """Equilibrium occupancy and reward vs agonist brain concentration at several naltrexone levels.
+
+    Returns one row per (naltrexone level, agonist concentration) with columns ``naltrexone_nm``,
+    ``agonist_nm``, ``occupancy_agonist``, ``occupancy_naltrexone``, ``reward``.
+    """
+    mols = molecules() if mols is None else mols
+    a, b = mols[agonist], mols["naltrexone"]
+    if agonist_nm is None:
+        agonist_nm = np.logspace(np.log10(a["kd_nm"]) - 4, np.log10(a["kd_nm"]) + 3, 200)
+    rows = []
+    for level in naltrexone_nm:
+        conc = np.stack([agonist_nm, np.full_like(agonist_nm, float(level))], axis=-1)
+        occ = receptor.equilibrium_occupancy(conc, np.array([a["kd_nm"], b["kd_nm"]]))
+        rew = response.reward_from_stimulus(a["tau"] * occ[:, 0], _hill())
+        rows.append(pd.DataFrame({"naltrexone_nm": float(level), "agonist_nm": agonist_nm,
+                                  "occupancy_agonist": occ[:, 0], "occupancy_naltrexone": occ[:, 1],
+                                  "reward": rew}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def ec50_nm(agonist_nm: np.ndarray, reward: np.ndarray, level: float) -> float:
+    """Agonist concentration giving ``level`` reward (log-interpolated); NaN if never reached."""
+    reward = np.asarray(reward, dtype=float)
+    if reward.max() < level:
+        return float("nan")
+    i = int(np.argmax(reward >= level))
+    if i == 0:
+        return float(agonist_nm[0])
+    x0, x1 = np.log(agonist_nm[i - 1]), np.log(agonist_nm[i])
+    f = (level - reward[i - 1]) / (reward[i] - reward[i - 1])
+    return float(np.exp(x0 + f * (x1 - x0)))
+
+
+def schild(agonist: str = "heroin", naltrexone_nm: Sequence[float] = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0),
+           mols: Mapping[str, Molecule] | None = None) -> tuple[pd.DataFrame, float, float]:
+    """Schild analysis at equilibrium: dose ratios of the half-maximal reward.
+
+    Returns (table with ``naltrexone_nm``, ``dose_ratio``, ``log10_naltrexone_nm``,
+    ``log10_dose_ratio_minus_1``), the fitted slope, and the fitted pA2 (-log10 K_B in M).
+    """
+    mols = molecules() if mols is None else mols
+    a = mols[agonist]
+    grid = np.logspace(np.log10(a["kd_nm"]) - 6, np.log10(a["kd_nm"]) + 6, 4000)
+    curves = equilibrium_curves(agonist, (0.0, *naltrexone_nm), grid, mols)
+    base = curves[curves.naltrexone_nm == 0.0]
+    half = 0.5 * float(base.reward.max())
+    ec0 = ec50_nm(grid, base.reward.to_numpy(), half)
+    rows = []
+    for level in naltrexone_nm:
+        c = curves[curves.naltrexone_nm == float(level)]
+        dr = ec50_nm(grid, c.reward.to_numpy(), half) / ec0
+        rows.append({"naltrexone_nm": float(level), "dose_ratio": dr})
+    t = pd.DataFrame(rows)
+    t["log10_naltrexone_nm"] = np.log10(t.naltrexone_nm)
+    t["log10_dose_ratio_minus_1"] = np.log10(np.maximum(t.dose_ratio - 1.0, 1e-12))
+    slope, intercept = np.polyfit(t.log10_naltrexone_nm, t.log10_dose_ratio_minus_1, 1)
+    # log(DR-1) = log[B] - log K_B with [B] in nM; pA2 = -log10(K_B in M) = 9 - log10(K_B in nM).
+    pa2 = 9.0 + intercept / slope
+    return t, float(slope), float(pa2)
+
+
+def _scenario(title: str, duration_h: float, doses: list[dict[str, Any]], step_h: float = 0.05,
+              parameters: Mapping[str, Mapping[str, float]] | None = None) -> Any:
+    raw: dict[str, Any] = {"title": title, "duration_h": duration_h, "output_step_h": step_h, "dose": doses}
+    if parameters:
+        raw["parameters"] = {k: dict(v) for k, v in parameters.items()}
+    return parse_scenario(raw)
+
+
+def agonist_dose(drug: str, route: str, mg: float, at_h: float) -> dict[str, Any]:
+    """A single-dose table in the scenario format."""
+    return {"drug": drug, "route": route, "amount_mg": float(mg), "at_h": [float(at_h)]}
+
+
+def dose_response(agonist: str = "heroin", route: str = "iv", doses_mg: Sequence[float] = (5, 10, 25, 50, 100, 250, 500),
+                  naltrexone_mg: float = 50.0, hours_after: Sequence[float] = (24.0, 48.0, 72.0),
+                  simulate_fn: Any = simulate) -> pd.DataFrame:
+    """Peak reward increment of single agonist doses given at several times after oral naltrexone.
+
+    One row per (hours_after, dose) with ``increment_with`` and ``increment_without`` (0..1) and
+    ``ratio``; ``simulate_fn`` lets the app pass a cached simulate.
+    """
+    rows = []
+    window = response.challenge_window_h(route)
+    for h in hours_after:
+        for mg in doses_mg:
+            s = _scenario(f"{agonist} {mg:g} mg {h:g} h after naltrexone {naltrexone_mg:g} mg", h + window + 0.5,
+                          [agonist_dose("naltrexone", "oral", naltrexone_mg, 0.0), agonist_dose(agonist, route, mg, h)])
+            c = simulate_fn(s).challenges.iloc[0]
+            rows.append({"hours_after_naltrexone": float(h), "dose_mg": float(mg),
+                         "increment_with": float(c.increment_with), "increment_without": float(c.increment_without),
+                         "ratio": float(c.ratio)})
+    return pd.DataFrame(rows)
+
+
+def overrides_of(mols: Mapping[str, Molecule] | None) -> dict[str, dict[str, float]]:
+    """Parameter values in ``mols`` that differ from the molecule data (scenario overrides)."""
+    base = molecules()
+    out = {}
+    for k, m in (mols or {}).items():
+        diff = {p: v.value for p, v in m.parameters.items() if v.value != base[k][p]}
+        if diff:
+            out[k] = diff
+    return out
+
+
+def agonist_brain_profile(agonist: str, route: str, mg: float, mols: Mapping[str, Molecule] | None = None,
+                          duration_h: float | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Unbound brain concentrations (nM) after one agonist dose: (t_h, ligand names, [time, ligand])."""
+    duration_h = duration_h or max(response.challenge_window_h(route), 1.0) + 0.5
+    s = _scenario("profile", duration_h, [agonist_dose(agonist, route, mg, 0.0)], 0.05, overrides_of(mols))
+    r = simulate(s)
+    names = [n for n in r.curves.ligands if n not in NALTREXONE_SPECIES]
+    conc = np.stack([r.curves.brain_nm[n] for n in names], axis=-1)
+    return r.curves.t_h, names, conc
+
+
+def challenge_ratio_at_levels(agonist: str, route: str, mg: float, naltrexone_nm: np.ndarray,
+                              naltrexol_nm: np.ndarray | None = None,
+                              mols: Mapping[str, Molecule] | None = None) -> np.ndarray:
+    """Increment ratio of one agonist dose given while the antagonists sit at constant brain levels.
+
+    Antagonist levels barely move during a 3 h challenge at a trough, so they are held constant
+    (vectorised over all levels at once); the receptors start in equilibrium with them.
+    """
+    mols = molecules() if mols is None else mols
+    ntx = np.atleast_1d(np.asarray(naltrexone_nm, dtype=float))
+    nol = np.zeros_like(ntx) if naltrexol_nm is None else np.atleast_1d(np.asarray(naltrexol_nm, dtype=float))
+    t, names, ag = agonist_brain_profile(agonist, route, mg, mols)
+    ligands = [*names, "naltrexone", "naltrexol"]
+    kd = np.array([mols[n]["kd_nm"] for n in ligands])
+    kon = np.array([mols[n]["kon_per_nm_per_h"] for n in ligands])
+    tau = np.array([mols[n]["tau"] for n in ligands])
+    n = ntx.size
+    conc = np.zeros((n + 1, t.size, len(ligands)))
+    conc[:, :, : len(names)] = ag
+    conc[:n, :, -2] = ntx[:, None]
+    conc[:n, :, -1] = nol[:, None]
+    b0 = receptor.equilibrium_occupancy(conc[:, 0, :], kd)
+    bound = receptor.bind(t, conc, kd, kon, 1.0, b0)
+    rew = response.reward_from_stimulus(response.stimulus(bound, tau), _hill())
+    inc = (rew - rew[:, :1]).max(axis=1)
+    return inc[:n] / max(inc[n], 1e-12)
+
+
+def naltrexone_needed(agonist: str, route: str | None = None, mg: float | None = None,
+                      mols: Mapping[str, Molecule] | None = None) -> dict[str, float]:
+    """Lowest steady naltrexone level that blocks one agonist dose (ratio <= blocked ratio).
+
+    Returns the unbound brain level (nM), the matching steady-state plasma level (ng/mL) and the
+    unblocked peak reward; NaN levels when even 1000x the naltrexone Kd does not block it.
+    """
+    mols = molecules() if mols is None else mols
+    route = route or AGONIST_DOSES[agonist][0]
+    mg = mg if mg is not None else AGONIST_DOSES[agonist][1]
+    levels = mols["naltrexone"]["kd_nm"] * np.logspace(-1, 4, 61)
+    ratio = challenge_ratio_at_levels(agonist, route, mg, levels, mols=mols)
+    ok = np.nonzero(ratio <= blocked_ratio())[0]
+    nm = float(levels[ok[0]]) if ok.size else float("nan")
+    return {"naltrexone_brain_nm": nm,
+            "naltrexone_plasma_ng_per_ml": float(brain_nm_to_plasma_ng_per_ml(nm, mols["naltrexone"])),
+            "ratio_at_kd": float(np.interp(mols["naltrexone"]["kd_nm"], levels, ratio))}
+
+
+def dissociation_half_life_min(m: Molecule) -> float:
+    """Receptor dissociation half-life ln2 / koff in minutes (koff = Kd kon)."""
+    return float(np.log(2) / (m["kd_nm"] * m["kon_per_nm_per_h"]) * 60.0)
+
+
+def compare_agonists(mols: Mapping[str, Molecule] | None = None) -> pd.DataFrame:
+    """One row per agonist: role, affinity, efficacy, dissociation half-life, naltrexone needed."""
+    mols = molecules() if mols is None else mols
+    rows = []
+    for drug, (route, mg) in AGONIST_DOSES.items():
+        m = mols[drug]
+        need = naltrexone_needed(drug, route, mg, mols)
+        rows.append({"drug": drug, "kind": "partial" if m.role == "partial_agonist" else "full",
+                     "route": route, "dose_mg": mg, "kd_nm": m["kd_nm"], "tau": m["tau"],
+                     "dissociation_half_life_min": dissociation_half_life_min(m),
+                     "naltrexone_brain_nm_to_block": need["naltrexone_brain_nm"],
+                     "naltrexone_plasma_ng_per_ml_to_block": need["naltrexone_plasma_ng_per_ml"]})
+    return pd.DataFrame(rows)
+
+
+def daily_troughs(r: Result) -> pd.DataFrame:
+    """Per whole day: lowest antagonist occupancy and the brain levels at that moment."""
+    c = r.curves
+    idx = [j for j, n in enumerate(c.ligands) if r.molecules[n].role == "antagonist"]
+    occ = c.bound[0][:, idx].sum(axis=1) / c.receptor_density
+    zeros = np.zeros(c.t_h.size)
+    ntx, nol = c.brain_nm.get("naltrexone", zeros), c.brain_nm.get("naltrexol", zeros)
+    days = int(np.floor(c.t_h[-1] / 24.0 + 1e-9))
+    rows = []
+    for d in range(days):
+        m = (c.t_h >= 24 * d) & (c.t_h <= 24 * (d + 1))
+        i = np.nonzero(m)[0][int(np.argmin(occ[m]))]
+        rows.append({"day": d + 1, "trough_h": float(c.t_h[i]), "min_occupancy_antagonist": float(occ[i]),
+                     "naltrexone_brain_nm": float(ntx[i]), "naltrexol_brain_nm": float(nol[i]),
+                     "naltrexone_plasma_ng_per_ml": float(c.plasma_ng_per_ml.get("naltrexone", zeros)[i])})
+    return pd.DataFrame(rows)
+
+
+def days_protected(r: Result, challenge_mg: float = HEROIN_CHALLENGE_MG) -> pd.DataFrame:
+    """Per day, whether 25 mg IV heroin at that day's lowest antagonist level would be blocked.
+
+    Adds ``heroin_ratio``, ``protected`` (ratio <= blocked ratio) and ``occupancy_ge_90``.
+    """
+    t = daily_troughs(r)
+    if t.empty:
+        return t.assign(heroin_ratio=[], protected=[], occupancy_ge_90=[])
+    ratio = challenge_ratio_at_levels("heroin", "iv", challenge_mg, t.naltrexone_brain_nm.to_numpy(),
+                                      t.naltrexol_brain_nm.to_numpy(), r.molecules)
+    return t.assign(heroin_ratio=ratio, protected=ratio <= blocked_ratio(),
+                    occupancy_ge_90=t.min_occupancy_antagonist >= 0.9)
+
+
+def regimen_doses(kind: str, days: int, adherence: float = 1.0, oral_mg: float = 50.0, xr_mg: float = 380.0,
+                  implant_mg: float = 1700.0, implant_months: float = 5.0) -> list[dict[str, Any]]:
+    """Naltrexone dose tables for a regimen over ``days``: 'oral' daily, 'im_xr' every 28 days, 'implant'.
+
+    ``adherence`` (0..1) is each scheduled dose's ``taken_probability`` (the seed fixes which).
+    """
+    dur = 24.0 * days
+    p = {"taken_probability": float(adherence)} if adherence < 1 else {}
+    if kind == "oral":
+        return [{"drug": "naltrexone", "route": "oral", "amount_mg": oral_mg, "every_h": 24.0,
+                 "count": int(days), "start_h": 0.0, **p}]
+    if kind == "im_xr":
+        n = int(np.floor((dur - 1e-9) / (28 * 24))) + 1
+        return [{"drug": "naltrexone", "route": "im_xr", "amount_mg": xr_mg, "every_h": 24.0 * 28,
+                 "count": n, "start_h": 0.0, **p}]
+    if kind == "implant":
+        return [{"drug": "naltrexone", "route": "implant", "amount_mg": implant_mg,
+                 "release_months": implant_months, "at_h": [0.0]}]
+    raise ValueError(f"regimen: {kind!r} is not one of oral, im_xr, implant")
+
+
+def receptor_grid(fractions: Mapping[str, float], n: int = 100, seed: int = 7) -> np.ndarray:
+    """``n`` receptors labelled by occupant in proportion to ``fractions`` (largest remainder), shuffled.
+
+    Fractions are clipped to [0, 1]; the remainder is labelled ``free``. The shuffle is seeded,
+    so the picture only changes where the counts change.
+    """
+    f = {k: max(0.0, float(v)) for k, v in fractions.items()}
+    total = sum(f.values())
+    if total > 1:
+        f = {k: v / total for k, v in f.items()}
+    f["free"] = max(0.0, 1.0 - sum(f.values()))
+    raw = {k: v * n for k, v in f.items()}
+    counts = {k: int(np.floor(v)) for k, v in raw.items()}
+    for k in sorted(raw, key=lambda k: raw[k] - counts[k], reverse=True)[: n - sum(counts.values())]:
+        counts[k] += 1
+    labels = np.concatenate([np.full(c, k, dtype=object) for k, c in counts.items()])
+    order = np.random.default_rng(seed).permutation(n)
+    return labels[np.argsort(order)]
+
+
+def occupancy_at(r: Result, t_h: float) -> dict[str, float]:
+    """Occupancy by naltrexone, 6-beta-naltrexol and all agonists at time ``t_h`` (output table)."""
+    tab = r.table
+    i = int(np.argmin(np.abs(tab.time_h.to_numpy() - t_h)))
+    row = tab.iloc[i]
+    return {"naltrexone": float(row.get("occupancy_naltrexone", 0.0)),
+            "naltrexol": float(row.get("occupancy_naltrexol", 0.0)),
+            "agonist": float(row.occupancy_agonist)}
+
+
+def pet_occupancy_vs_dose(doses_mg: Sequence[float] = (1, 2, 5, 10, 15, 25, 50, 100), at_h: float = 3.0,
+                          simulate_fn: Any = simulate) -> pd.DataFrame:
+    """Antagonist receptor occupancy at ``at_h`` after single oral naltrexone doses (%)."""
+    rows = []
+    for mg in doses_mg:
+        r = simulate_fn(_scenario(f"naltrexone {mg:g} mg", at_h + 1, [agonist_dose("naltrexone", "oral", mg, 0.0)]))
+        tab = r.table
+        rows.append({"dose_mg": float(mg),
+                     "occupancy_percent": 100 * float(np.interp(at_h, tab.time_h, tab.occupancy_antagonist))})
+    return pd.DataFrame(rows)
+
+
+def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
+                           hours: Sequence[float] = (12, 24, 36, 48, 60, 72, 84, 96, 108, 120, 144),
+                           simulate_fn: Any = simulate) -> pd.DataFrame:
+    """Increment ratio of 25 mg IV heroin given at several times after single oral naltrexone doses."""
+    rows = []
+    for mg in naltrexone_mg:
+        for h in hours:
+            s = _scenario(f"heroin {h:g} h after {mg:g} mg", h + 6,
+                          [agonist_dose("naltrexone", "oral", mg, 0.0), agonist_dose("heroin", "iv", 25.0, h)], 0.25)
+            rows.append({"naltrexone_mg": float(mg), "hours_after": float(h),
+                         "ratio": float(simulate_fn(s).challenges.ratio.iloc[0])})
+    return pd.DataFrame(rows)
+
+
+def drug_of_species(species: str) -> str:
+    """The user-facing drug that puts ``species`` into the body (or the species itself)."""
+    return SPECIES_DRUG.get(species, species)

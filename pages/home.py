@@ -1,0 +1,81 @@
+"""Home: one heroin dose with and without naltrexone, the lessons, the notice and how to cite."""
+
+import streamlit as st
+
+from ui import page, plots, state
+
+P = "home_"
+page.header(
+    "Naltrexone vs opioids at the mu-opioid receptor",
+    "Naltrexone sits on the receptors the heroin needs, so the same heroin dose gives a much smaller reward. "
+    "Watch the blue band (receptors held by naltrexone) and how little room it leaves for the orange one (heroin).",
+)
+st.warning(f"**{page.NOTICE}** The numbers come from a simplified model calibrated to published averages; "
+           "real people differ a lot.", icon=":material/info:")
+present = state.presentation()
+
+state.bind(P + "ntx_mg", 50, lo=0, hi=150)
+state.bind(P + "gap_h", 24, lo=1, hi=120)
+state.presets(P + "preset", {
+    "Label test: 50 mg, heroin 24 h later": {P + "ntx_mg": 50, P + "gap_h": 24},
+    "Label test: 50 mg, heroin 72 h later": {P + "ntx_mg": 50, P + "gap_h": 72},
+    "No naltrexone": {P + "ntx_mg": 0, P + "gap_h": 24},
+    "100 mg, heroin 48 h later": {P + "ntx_mg": 100, P + "gap_h": 48},
+})
+c1, c2 = st.columns(2)
+c1.slider("Naltrexone tablet (mg)", 0, 150, step=25, key=P + "ntx_mg",
+          help=page.param_help("naltrexone", "oral_bioavailability"))
+c2.slider("Heroin 25 mg IV given this many hours after the tablet (h)", 1, 120, key=P + "gap_h",
+          help="The Revia label: 50 mg blocks 25 mg IV heroin for 24 h, 100 mg for 48 h, 150 mg for 72 h.")
+state.write_url(P)
+
+ntx, gap = st.session_state[P + "ntx_mg"], st.session_state[P + "gap_h"]
+title = f"Heroin 25 mg IV {gap} h after naltrexone {ntx} mg" if ntx else "Heroin 25 mg IV without naltrexone"
+doses = [{"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [float(gap)]}]
+if ntx:
+    doses.insert(0, {"drug": "naltrexone", "route": "oral", "amount_mg": float(ntx), "at_h": [0.0]})
+result = page.run({"title": title, "duration_h": float(gap + 8), "output_step_h": 0.05, "dose": doses})
+table = result.table
+ch = result.challenges.iloc[0]
+
+m1, m2, m3 = st.columns(3)
+m1.metric("Heroin effect without naltrexone", f"{ch.increment_without:.2f}", help="Peak rise in reward, 0-1 scale.")
+m2.metric("With naltrexone", f"{ch.increment_with:.2f}",
+          delta=f"{ch.increment_with - ch.increment_without:+.2f}", delta_color="inverse")
+m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 % of the effect without naltrexone.")
+
+window = table[table.time_h >= max(0.0, gap - 2)]
+page.plot("timecourse", title, lambda: plots.timecourse(window, present, ("occupancy", "reward"), title=title),
+          window, result)
+
+page.predict(P + "q1", "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",
+             ["Still fully blocked", "Partly blocked: heroin works again, somewhat weaker", "Heroin works better than before"],
+             1, "Naltrexone and its metabolite are cleared over days, so fewer receptors are held and heroin "
+                "competes its way back (try the slider).")
+
+page.why(
+    "Naltrexone and heroin compete for the same mu-opioid receptors. Naltrexone binds far more tightly "
+    "but does not activate them, so while it is present a heroin dose finds few receptors free and the "
+    "reward stays small. As naltrexone is cleared, the share it holds falls and the blockade fades."
+)
+
+st.header("The lessons")
+for path, name, text in [
+    ("pages/mechanism.py", "Mechanism", "concentrations -> receptors -> reward, and a picture of 100 receptors."),
+    ("pages/regimens.py", "Regimens and adherence", "tablets vs monthly injection vs implant; missed doses."),
+    ("pages/overcoming.py", "Overcoming the blockade", "bigger doses, the rightward shift, why it is dangerous."),
+    ("pages/alcohol.py", "Alcohol", "drinks -> blood alcohol -> endorphin -> reward."),
+    ("pages/compare.py", "Compare agonists", "full vs partial, fast vs slow dissociation."),
+    ("pages/workbench.py", "Researcher workbench", "your own doses, parameters and scenario files."),
+    ("pages/validation.py", "Does the model match people?", "Calibration against human data."),
+]:
+    c1, c2 = st.columns([1, 3])
+    c1.page_link(path, label=name)
+    c2.markdown(text)
+
+st.header("How to cite")
+st.markdown(
+    "Please cite the software as described in `CITATION.cff` at the root of the repository "
+    "(author, title, version and year). Every model parameter lists its own source in the "
+    "workbench's parameter table; cite those primary sources for any number you reuse."
+)

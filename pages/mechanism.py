@@ -1,0 +1,90 @@
+"""Mechanism: concentrations -> occupancy -> reward on one time axis, receptor picture, equilibrium."""
+
+import streamlit as st
+
+from model import lessons
+from model.drugs import molecules
+from ui import page, plots, state
+
+P = "mech_"
+AGONISTS = {"heroin": ("iv", 25.0, 5.0, 200.0), "fentanyl": ("iv", 0.1, 0.02, 2.0), "morphine": ("iv", 20.0, 5.0, 200.0)}
+page.header(
+    "Mechanism: from blood to receptor to reward",
+    "Each panel shares the same time axis: plasma levels drive what sits on the receptors, and only the "
+    "agonist's share (orange) makes reward. Naltrexone (blues) holds its receptors long after its plasma level has fallen.",
+)
+present = state.presentation()
+
+state.bind(P + "agonist", "heroin", options=list(AGONISTS))
+state.bind(P + "dose_mg", 25.0, lo=0.02, hi=200.0)
+state.bind(P + "ntx_mg", 50, lo=0, hi=150)
+state.bind(P + "gap_h", 24, lo=1, hi=96)
+state.bind(P + "t_h", 25.0, lo=0.0, hi=110.0)
+state.presets(P + "preset", {
+    "Heroin 25 mg, 24 h after 50 mg": {P + "agonist": "heroin", P + "dose_mg": 25.0, P + "ntx_mg": 50, P + "gap_h": 24, P + "t_h": 24.5},
+    "Heroin 25 mg, no naltrexone": {P + "agonist": "heroin", P + "dose_mg": 25.0, P + "ntx_mg": 0, P + "gap_h": 24, P + "t_h": 24.5},
+    "Fentanyl 0.1 mg, 6 h after 50 mg": {P + "agonist": "fentanyl", P + "dose_mg": 0.1, P + "ntx_mg": 50, P + "gap_h": 6, P + "t_h": 6.2},
+    "Morphine 20 mg, 48 h after 50 mg": {P + "agonist": "morphine", P + "dose_mg": 20.0, P + "ntx_mg": 50, P + "gap_h": 48, P + "t_h": 49.0},
+})
+c1, c2, c3, c4 = st.columns(4)
+if not present:
+    c1.selectbox("Opioid (IV)", list(AGONISTS), key=P + "agonist", help="Which full agonist is injected.")
+agonist = st.session_state[P + "agonist"]
+route, _, lo, hi = AGONISTS[agonist]
+st.session_state[P + "dose_mg"] = min(max(float(st.session_state[P + "dose_mg"]), lo), hi)
+c2.number_input(f"{agonist} dose (mg)", lo, hi, key=P + "dose_mg", step=lo,
+                help=page.param_help(agonist, "kd_nm"))
+c3.slider("Naltrexone tablet (mg)", 0, 150, step=5, key=P + "ntx_mg",
+          help=page.param_help("naltrexone", "kd_nm"))
+c4.slider("Opioid given after the tablet (h)", 1, 96, key=P + "gap_h")
+gap = st.session_state[P + "gap_h"]
+duration = float(gap + 12)
+st.session_state[P + "t_h"] = min(float(st.session_state[P + "t_h"]), duration)
+st.slider("Time shown in the receptor picture (h)", 0.0, duration, step=0.25, key=P + "t_h",
+          help="Move through time and watch who holds the 100 receptors.")
+state.write_url(P)
+
+ntx, dose, t_show = st.session_state[P + "ntx_mg"], float(st.session_state[P + "dose_mg"]), st.session_state[P + "t_h"]
+title = f"{agonist} {dose:g} mg IV {gap} h after naltrexone {ntx} mg"
+doses = [{"drug": agonist, "route": route, "amount_mg": dose, "at_h": [float(gap)]}]
+if ntx:
+    doses.insert(0, {"drug": "naltrexone", "route": "oral", "amount_mg": float(ntx), "at_h": [0.0]})
+result = page.run({"title": title, "duration_h": duration, "output_step_h": 0.05, "dose": doses})
+table = result.table
+
+st.subheader("Concentrations -> occupancy -> reward")
+page.plot("chain", title, lambda: plots.timecourse(table, present, ("plasma", "occupancy", "reward"),
+                                                   marker_h=t_show), table, result)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(f"100 receptors at {t_show:g} h")
+    occ = lessons.occupancy_at(result, t_show)
+    labels = lessons.receptor_grid(occ)
+    import pandas as pd
+
+    grid_table = pd.DataFrame({"time_h": [t_show], **{f"occupancy_{k}": [v] for k, v in occ.items()},
+                               **{f"receptors_{k}_of_100": [int((labels == k).sum())]
+                                  for k in ("free", "naltrexone", "naltrexol", "agonist")}})
+    page.plot("receptors", title, lambda: plots.receptor_picture(labels, present), grid_table, None)
+with right:
+    st.subheader("At equilibrium")
+    kd = molecules()["naltrexone"]["kd_nm"]
+    levels = (0.0, kd, 10 * kd, 100 * kd)
+    eq = lessons.equilibrium_curves(agonist, levels)
+    page.plot("equilibrium", f"{agonist} equilibrium with naltrexone",
+              lambda: plots.equilibrium(eq, present, agonist), eq, None)
+    st.caption(f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each tenfold step moves the "
+               "curves about tenfold to the right: that is competition.")
+
+page.predict(P + "q1", "Twenty-four hours after a 50 mg tablet, plasma naltrexone is almost gone. "
+             "What share of the receptors does the naltrexone family still hold?",
+             ["Almost none", "About half", "Most of them"], 2,
+             "Naltrexone binds very tightly and 6-beta-naltrexol lingers, so a small concentration still "
+             "holds most receptors; brain levels also fall more slowly than plasma levels.")
+page.why(
+    "Binding is a competition: each molecule's share of the receptors depends on its concentration "
+    "divided by its Kd. Naltrexone's Kd is tiny, so even a trace holds many receptors. Reward comes only "
+    "from the receptors an agonist holds, weighted by its efficacy; because full agonists have receptor "
+    "reserve, a few percent of the receptors already give a clear reward."
+)

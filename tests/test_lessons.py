@@ -1,0 +1,80 @@
+import numpy as np
+
+from model import lessons, parse_scenario, simulate
+from model.drugs import molecules
+
+
+def test_equilibrium_reward_falls_with_more_naltrexone_at_every_agonist_level():
+    eq = lessons.equilibrium_curves("heroin", (0.0, 1.0, 10.0))
+    r = [eq[eq.naltrexone_nm == lv].reward.to_numpy() for lv in (0.0, 1.0, 10.0)]
+    assert np.all(r[0] >= r[1] - 1e-12) and np.all(r[1] >= r[2] - 1e-12)
+    occ = eq.occupancy_agonist + eq.occupancy_naltrexone
+    assert occ.between(0, 1).all()
+
+
+def test_schild_slope_is_one_for_competitive_antagonism():
+    table, slope, pa2 = lessons.schild("heroin")
+    assert abs(slope - 1) < 0.05
+    kd = molecules()["naltrexone"]["kd_nm"]
+    assert abs(pa2 - (9 - np.log10(kd))) < 0.1
+    assert table.dose_ratio.is_monotonic_increasing
+
+
+def test_dose_response_shifts_right_and_recovers_as_naltrexone_wears_off():
+    d = lessons.dose_response("heroin", "iv", (10, 100, 1000), 50, (24, 96))
+    early, late = d[d.hours_after_naltrexone == 24], d[d.hours_after_naltrexone == 96]
+    assert early.increment_with.is_monotonic_increasing
+    assert (early.increment_with.to_numpy() <= late.increment_with.to_numpy() + 1e-9).all()
+    assert (early.increment_with <= early.increment_without + 1e-9).all()
+
+
+def test_challenge_ratio_falls_as_naltrexone_level_rises():
+    ratio = lessons.challenge_ratio_at_levels("heroin", "iv", 25, np.array([0.0, 0.3, 3.0, 30.0]))
+    assert abs(ratio[0] - 1) < 1e-6
+    assert np.all(np.diff(ratio) < 0)
+
+
+def test_more_adherent_oral_regimen_protects_more_days():
+    def protected(p):
+        s = parse_scenario({"title": "t", "duration_h": 24 * 30, "options": {"seed": 1},
+                            "dose": lessons.regimen_doses("oral", 30, p)})
+        return int(lessons.days_protected(simulate(s)).protected.sum())
+
+    assert protected(1.0) >= protected(0.5) >= protected(0.0001)
+    assert protected(1.0) > protected(0.0001)
+
+
+def test_regimen_doses_parse_for_every_regimen():
+    for kind in ("oral", "im_xr", "implant"):
+        s = parse_scenario({"title": "t", "duration_h": 24 * 60, "dose": lessons.regimen_doses(kind, 60)})
+        t = lessons.days_protected(simulate(s))
+        assert len(t) == 60
+        assert {"protected", "occupancy_ge_90", "heroin_ratio"} <= set(t.columns)
+
+
+def test_receptor_grid_counts_add_to_one_hundred():
+    g = lessons.receptor_grid({"naltrexone": 0.456, "naltrexol": 0.2, "agonist": 0.001})
+    assert g.size == 100
+    assert (g == "naltrexone").sum() == 46 and (g == "naltrexol").sum() == 20
+    assert (g == "free").sum() == 34
+
+
+def test_slower_dissociation_for_buprenorphine_than_heroin():
+    m = molecules()
+    assert lessons.dissociation_half_life_min(m["buprenorphine"]) > lessons.dissociation_half_life_min(m["heroin"])
+
+
+def test_compare_agonists_lists_every_agonist():
+    t = lessons.compare_agonists()
+    assert set(t.drug) == set(lessons.AGONIST_DOSES)
+    assert (t[t.drug == "buprenorphine"].kind == "partial").all()
+
+
+def test_pet_occupancy_rises_with_dose_and_blockade_fades_with_time():
+    pet = lessons.pet_occupancy_vs_dose((2, 15, 50))
+    assert pet.occupancy_percent.is_monotonic_increasing
+    b = lessons.blockade_ratio_vs_time((50, 150), (24, 96))
+    for _, d in b.groupby("naltrexone_mg"):
+        assert d.ratio.is_monotonic_increasing
+    at96 = b[b.hours_after == 96].set_index("naltrexone_mg").ratio
+    assert at96[150.0] < at96[50.0]

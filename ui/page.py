@@ -1,0 +1,132 @@
+"""Parts every page shares: cached simulation, 'What to notice', predict-then-reveal, plots with downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from matplotlib.figure import Figure
+
+from model import ScenarioError, parse_scenario, simulate
+from model.drugs import molecules
+from model.export import result_to_csv, result_to_json
+from model.scenario import parse_scenario_bytes, scenario_to_toml
+from model.simulation import Result
+
+from . import state
+
+NOTICE = "Teaching model - not for clinical decisions."
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _simulate_toml(toml_text: str) -> Result:
+    # Results hold read-only mappings that cannot be pickled, so they are cached as resources
+    # (shared, never mutated) keyed on the scenario's TOML text.
+    return simulate(parse_scenario_bytes(toml_text.encode("utf-8")))
+
+
+def run(raw: Mapping[str, Any]) -> Result:
+    """Validate a scenario mapping and simulate it (cached on its TOML text)."""
+    return _simulate_toml(scenario_to_toml(parse_scenario(dict(raw))))
+
+
+def run_scenario(s: Any) -> Result:
+    """Simulate an already parsed Scenario (cached on its TOML text)."""
+    return _simulate_toml(scenario_to_toml(s))
+
+
+def try_run(raw: Mapping[str, Any]) -> Result | None:
+    """Like :func:`run`, but shows a readable error instead of raising."""
+    try:
+        return run(raw)
+    except ScenarioError as err:
+        st.error(f"This scenario cannot be simulated: {err}")
+        return None
+
+
+def header(title: str, notice: str) -> None:
+    """Page title and the two-sentence 'What to notice'."""
+    st.title(title)
+    st.info(f"**What to notice.** {notice}")
+
+
+def why(text: str) -> None:
+    """The short explanation under the plots."""
+    st.markdown("#### Why")
+    st.markdown(text)
+
+
+def predict(key: str, question: str, options: list[str], answer: int, explanation: str) -> None:
+    """A 'predict, then reveal' question: choose first, then open the answer."""
+    with st.container(border=True):
+        st.markdown(f"**Predict first.** {question}")
+        choice = st.radio("Your prediction", options, index=None, key=f"{key}_guess", label_visibility="collapsed")
+        if st.button("Reveal the answer", key=f"{key}_reveal", disabled=choice is None):
+            st.session_state[f"{key}_revealed"] = True
+        if st.session_state.get(f"{key}_revealed") and choice is not None:
+            good = options.index(choice) == answer
+            (st.success if good else st.warning)(
+                ("Right. " if good else f"Not quite: the answer is **{options[answer]}**. ") + explanation)
+
+
+def param_help(species: str, name: str) -> str:
+    """Tooltip text from a parameter's documented value, unit and source."""
+    p = molecules()[species].parameters.get(name)
+    if p is None:
+        return ""
+    return f"{species}.{name} = {p.value:g} {p.unit} ({p.tag}). Source: {p.source}"
+
+
+def slug(title: str) -> str:
+    """A file-name-safe version of a scenario title."""
+    s = re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_").lower()
+    return s[:80] or "scenario"
+
+
+def fig_bytes(fig: Figure, fmt: str) -> bytes:
+    """The figure saved as png, svg or pdf."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, metadata={"Creator": "naltrexone teaching model"} if fmt != "png" else None)
+    return buf.getvalue()
+
+
+def table_json(table: pd.DataFrame, title: str) -> str:
+    """A derived table (no single simulation behind it) as JSON with its title and program version."""
+    from model import __version__
+
+    doc = {"program": "naltrexone-teaching-model", "version": __version__, "title": title,
+           "columns": json.loads(table.to_json(orient="columns", double_precision=10))}
+    return json.dumps(doc, indent=1)
+
+
+def downloads(key: str, title: str, make_fig: Callable[[], Figure], table: pd.DataFrame,
+              result: Result | None = None) -> None:
+    """CSV, JSON, PNG, SVG and PDF of exactly what is shown; bytes are built only when clicked."""
+    name = slug(title)
+    csv = (lambda: result_to_csv(result)) if result is not None and table is result.table else (
+        lambda: table.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
+    js = (lambda: result_to_json(result)) if result is not None else (lambda: table_json(table, title))
+    cols = st.columns(5)
+    items = [("CSV", csv, "csv", "text/csv"), ("JSON", js, "json", "application/json"),
+             ("PNG", lambda: fig_bytes(make_fig(), "png"), "png", "image/png"),
+             ("SVG", lambda: fig_bytes(make_fig(), "svg"), "svg", "image/svg+xml"),
+             ("PDF", lambda: fig_bytes(make_fig(), "pdf"), "pdf", "application/pdf")]
+    for col, (lab, data, ext, mime) in zip(cols, items):
+        col.download_button(lab, data=data, file_name=f"{name}_{key}.{ext}", mime=mime, key=f"dl_{key}_{ext}",
+                            on_click="ignore", icon=":material/download:", width="stretch",
+                            help=f"Download {'the numbers' if ext in ('csv', 'json') else 'the figure'} "
+                                 f"as {lab} ({name}_{key}.{ext}).")
+
+
+def plot(key: str, title: str, make_fig: Callable[[], Figure], table: pd.DataFrame,
+         result: Result | None = None) -> None:
+    """Draw a figure, keep its data in session_state['plot_data'][key], offer its downloads."""
+    state.store_plot_data(key, table)
+    fig = make_fig()
+    st.pyplot(fig, width="stretch")
+    downloads(key, title, make_fig, table, result)
