@@ -233,11 +233,15 @@ def dissociation_half_life_min(m: Molecule) -> float:
     return float(np.log(2) / (m["kd_nm"] * m["kon_per_nm_per_h"]) * 60.0)
 
 
-def compare_agonists(mols: Mapping[str, Molecule] | None = None) -> pd.DataFrame:
-    """One row per agonist: role, affinity, efficacy, dissociation half-life, naltrexone needed."""
+def compare_agonists(mols: Mapping[str, Molecule] | None = None, dose_factor: float = 1.0) -> pd.DataFrame:
+    """One row per agonist: role, affinity, efficacy, dissociation half-life, naltrexone needed.
+
+    ``dose_factor`` scales every typical dose in :data:`AGONIST_DOSES`.
+    """
     mols = molecules() if mols is None else mols
     rows = []
-    for drug, (route, mg) in AGONIST_DOSES.items():
+    for drug, (route, mg0) in AGONIST_DOSES.items():
+        mg = mg0 * dose_factor
         m = mols[drug]
         need = naltrexone_needed(drug, route, mg, mols)
         rows.append({"drug": drug, "kind": "partial" if m.role == "partial_agonist" else "full",
@@ -345,13 +349,13 @@ def pet_occupancy_vs_dose(doses_mg: Sequence[float] = (1, 2, 5, 10, 15, 25, 50, 
 
 def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
                            hours: Sequence[float] = (12, 24, 36, 48, 60, 72, 84, 96, 108, 120, 144),
-                           simulate_fn: Any = simulate) -> pd.DataFrame:
-    """Increment ratio of 25 mg IV heroin given at several times after single oral naltrexone doses."""
+                           simulate_fn: Any = simulate, heroin_mg: float = HEROIN_CHALLENGE_MG) -> pd.DataFrame:
+    """Increment ratio of an IV heroin dose (25 mg) given at several times after single oral naltrexone doses."""
     rows = []
     for mg in naltrexone_mg:
         for h in hours:
             s = _scenario(f"heroin {h:g} h after {mg:g} mg", h + 6,
-                          [agonist_dose("naltrexone", "oral", mg, 0.0), agonist_dose("heroin", "iv", 25.0, h)], 0.25)
+                          [agonist_dose("naltrexone", "oral", mg, 0.0), agonist_dose("heroin", "iv", heroin_mg, h)], 0.25)
             rows.append({"naltrexone_mg": float(mg), "hours_after": float(h),
                          "ratio": float(simulate_fn(s).challenges.ratio.iloc[0])})
     return pd.DataFrame(rows)

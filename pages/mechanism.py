@@ -1,10 +1,12 @@
 """Mechanism: concentrations -> occupancy -> reward on one time axis, receptor picture, equilibrium."""
 
+import pandas as pd
 import streamlit as st
 
 from model import lessons
 from model.drugs import molecules
 from ui import page, plots, state
+from ui.theme import label
 
 P = "mech_"
 AGONISTS = {"heroin": ("iv", 25.0, 5.0, 200.0), "fentanyl": ("iv", 0.1, 0.02, 2.0), "morphine": ("iv", 20.0, 5.0, 200.0)}
@@ -61,21 +63,25 @@ with left:
     st.subheader(f"100 receptors at {t_show:g} h")
     occ = lessons.occupancy_at(result, t_show)
     labels = lessons.receptor_grid(occ)
-    import pandas as pd
 
     grid_table = pd.DataFrame({"time_h": [t_show], **{f"occupancy_{k}": [v] for k, v in occ.items()},
                                **{f"receptors_{k}_of_100": [int((labels == k).sum())]
                                   for k in ("free", "naltrexone", "naltrexol", "agonist")}})
     page.plot("receptors", title, lambda: plots.receptor_picture(labels, present), grid_table, None)
 with right:
-    st.subheader("At equilibrium")
-    kd = molecules()["naltrexone"]["kd_nm"]
-    levels = (0.0, kd, 10 * kd, 100 * kd)
-    eq = lessons.equilibrium_curves(agonist, levels)
-    page.plot("equilibrium", f"{agonist} equilibrium with naltrexone",
-              lambda: plots.equilibrium(eq, present, agonist), eq, None)
-    st.caption(f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each tenfold step moves the "
-               "curves about tenfold to the right: that is competition.")
+    st.subheader("Who holds the receptors")
+    for k in ("naltrexone", "naltrexol", "agonist"):
+        st.metric(label(k), f"{100 * occ[k]:.1f} %")
+    st.caption("Move the time slider above: before the tablet every receptor is free; the naltrexone family "
+               "takes most of them within hours and gives them back over days.")
+st.subheader("At equilibrium: occupancy and reward vs opioid concentration")
+kd = molecules()["naltrexone"]["kd_nm"]
+levels = (0.0, kd, 10 * kd, 100 * kd)
+eq = lessons.equilibrium_curves(agonist, levels)
+page.plot("equilibrium", f"{agonist} equilibrium with naltrexone",
+          lambda: plots.equilibrium(eq, present, agonist), eq, None)
+st.caption(f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each tenfold step moves the "
+           "curves about tenfold to the right: that is competition.")
 
 page.predict(P + "q1", "Twenty-four hours after a 50 mg tablet, plasma naltrexone is almost gone. "
              "What share of the receptors does the naltrexone family still hold?",

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from matplotlib.figure import Figure
 
-from model import ScenarioError, parse_scenario, simulate
+from model import ScenarioError, lessons, parse_scenario, simulate
 from model.drugs import molecules
 from model.export import result_to_csv, result_to_json
 from model.scenario import parse_scenario_bytes, scenario_to_toml
@@ -28,6 +28,17 @@ def _simulate_toml(toml_text: str) -> Result:
     # Results hold read-only mappings that cannot be pickled, so they are cached as resources
     # (shared, never mutated) keyed on the scenario's TOML text.
     return simulate(parse_scenario_bytes(toml_text.encode("utf-8")))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def protection_table(toml_text: str) -> pd.DataFrame:
+    """Days protected against 25 mg IV heroin for a regimen scenario (cached on its TOML text)."""
+    return lessons.days_protected(_simulate_toml(toml_text))
+
+
+def toml_of(raw: Mapping[str, Any]) -> str:
+    """Validated TOML text of a scenario mapping (the cache key of every simulation)."""
+    return scenario_to_toml(parse_scenario(dict(raw)))
 
 
 def run(raw: Mapping[str, Any]) -> Result:
@@ -104,20 +115,21 @@ def table_json(table: pd.DataFrame, title: str) -> str:
     return json.dumps(doc, indent=1)
 
 
-def downloads(key: str, title: str, make_fig: Callable[[], Figure], table: pd.DataFrame,
+def downloads(key: str, title: str, make_fig: Callable[[], Figure] | None, table: pd.DataFrame,
               result: Result | None = None) -> None:
     """CSV, JSON, PNG, SVG and PDF of exactly what is shown; bytes are built only when clicked."""
     name = slug(title)
     csv = (lambda: result_to_csv(result)) if result is not None and table is result.table else (
         lambda: table.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
     js = (lambda: result_to_json(result)) if result is not None else (lambda: table_json(table, title))
-    cols = st.columns(5)
+    box = st.popover("Download this plot" if make_fig else "Download this table", icon=":material/download:")
+    box.caption(f"Exactly what is shown: the numbers (CSV, JSON) and the figure (PNG, SVG, PDF). File names start with {name}.")
     items = [("CSV", csv, "csv", "text/csv"), ("JSON", js, "json", "application/json"),
              ("PNG", lambda: fig_bytes(make_fig(), "png"), "png", "image/png"),
              ("SVG", lambda: fig_bytes(make_fig(), "svg"), "svg", "image/svg+xml"),
-             ("PDF", lambda: fig_bytes(make_fig(), "pdf"), "pdf", "application/pdf")]
-    for col, (lab, data, ext, mime) in zip(cols, items):
-        col.download_button(lab, data=data, file_name=f"{name}_{key}.{ext}", mime=mime, key=f"dl_{key}_{ext}",
+             ("PDF", lambda: fig_bytes(make_fig(), "pdf"), "pdf", "application/pdf")][: 5 if make_fig else 2]
+    for lab, data, ext, mime in items:
+        box.download_button(lab, data=data, file_name=f"{name}_{key}.{ext}", mime=mime, key=f"dl_{key}_{ext}",
                             on_click="ignore", icon=":material/download:", width="stretch",
                             help=f"Download {'the numbers' if ext in ('csv', 'json') else 'the figure'} "
                                  f"as {lab} ({name}_{key}.{ext}).")

@@ -13,6 +13,8 @@ from .theme import colour, figure, label, styled
 AGONIST_SPECIES = ("heroin", "monoacetylmorphine", "morphine", "fentanyl", "oxycodone", "methadone",
                    "buprenorphine", "endorphin")
 ANTAGONIST_SPECIES = ("naltrexone", "naltrexol", "naloxone")
+#: Legends to the right of the axes, so they never hide a curve.
+OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}
 
 
 def time_axis(table: pd.DataFrame) -> tuple[np.ndarray, str]:
@@ -45,7 +47,7 @@ def plasma_panel(ax: object, table: pd.DataFrame, species: Sequence[str] | None 
     ax.set_ylabel("plasma (ng/mL)" + (", log" if log else ""))
     ax.set_xlabel(xl)
     if names:
-        ax.legend(loc="upper right", ncols=min(len(names), 3))
+        ax.legend(**OUTSIDE)
 
 
 def occupancy_panel(ax: object, table: pd.DataFrame) -> None:
@@ -60,7 +62,7 @@ def occupancy_panel(ax: object, table: pd.DataFrame) -> None:
     ax.set_ylabel("receptors occupied (%)")
     ax.set_xlabel(xl)
     if ys:
-        ax.legend(loc="upper right", ncols=min(len(ys), 3))
+        ax.legend(**OUTSIDE)
 
 
 def reward_panel(ax: object, table: pd.DataFrame, with_label: str = "with naltrexone",
@@ -72,7 +74,7 @@ def reward_panel(ax: object, table: pd.DataFrame, with_label: str = "with naltre
     ax.set_ylim(0, 1)
     ax.set_ylabel("reward (0-1)")
     ax.set_xlabel(xl)
-    ax.legend(loc="upper right")
+    ax.legend(**OUTSIDE)
 
 
 def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occupancy", "reward"),
@@ -92,14 +94,16 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
             ax.set_xlabel("")
         if title:
             axes[0].set_title(title)
-        axes[-1].set_xlim(0, time_axis(table)[0][-1])
+        t = time_axis(table)[0]
+        axes[-1].set_xlim(t[0], t[-1])
     return fig
 
 
 def receptor_picture(labels: np.ndarray, present: bool, title: str = "") -> Figure:
     """A 10 x 10 grid of receptors coloured by what occupies each one."""
     n = int(np.sqrt(labels.size))
-    fig, ax = figure(present, height=5.0 if not present else 6.0)
+    fig, ax = figure(present, height=4.6 if not present else 5.6)
+    fig.set_figwidth(fig.get_figheight() * 1.6)
     with styled(present):
         xs, ys = np.meshgrid(np.arange(n), np.arange(n)[::-1])
         for name in ("free", "naltrexone", "naltrexol", "agonist"):
@@ -136,7 +140,7 @@ def equilibrium(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> Fig
         a2.set_ylim(0, 1)
         a1.set_title("Occupancy")
         a2.set_title("Reward")
-        a2.legend(loc="upper left")
+        a2.legend(**OUTSIDE)
     return fig
 
 
@@ -157,7 +161,7 @@ def dose_response(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> F
         ax.set_xlabel(f"{label(agonist)} dose (mg, log)")
         ax.set_ylabel("peak reward increase (0-1)")
         ax.set_ylim(0, 1)
-        ax.legend(loc="upper left")
+        ax.legend(**OUTSIDE)
         ax.set_title("The dose-response curve shifts to the right")
     return fig
 
@@ -197,7 +201,7 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
         axes[0].set_yscale("log")
         axes[0].set_ylim(0.1, 100)
         axes[0].set_ylabel("naltrexone (ng/mL, log)")
-        axes[0].legend(loc="upper right", ncols=3)
+        axes[0].legend(**OUTSIDE)
         axes[1].axhline(90, color=colour("threshold"), ls=":", lw=1.5)
         axes[1].set_ylim(0, 100)
         axes[1].set_ylabel("receptors blocked (%)")
@@ -235,7 +239,7 @@ def protection_bars(summary: pd.DataFrame, present: bool) -> Figure:
         ax.set_yticks(y, summary.regimen)
         ax.set_xlabel("days")
         ax.set_xlim(0, max(1.0, float(summary.days.max())) * 1.1)
-        ax.legend(loc="lower right")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=2)
     return fig
 
 
@@ -273,7 +277,7 @@ def compare(table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], present: bo
         a1.set_xlabel("time after the dose (h)")
         a1.set_ylabel("reward without naltrexone (0-1)")
         a1.set_title("Full vs partial agonists")
-        a1.legend(loc="upper right")
+        a1.legend(loc="upper right", fontsize="small")
         y = np.arange(len(table))
         vals = table.naltrexone_plasma_ng_per_ml_to_block.to_numpy()
         a2.barh(y, np.nan_to_num(vals, nan=0.0), color=[colour(d) for d in table.drug])
@@ -365,9 +369,9 @@ def overlay(a: pd.DataFrame, b: pd.DataFrame | None, present: bool, name_a: str,
             axes[1].plot(x, t.reward, color="black", ls=ls, label=name)
         axes[0].set_ylim(0, 100)
         axes[0].set_ylabel("receptors (%)")
-        axes[0].legend(loc="upper right", fontsize="small")
+        axes[0].legend(**OUTSIDE)
         axes[1].set_ylim(0, 1)
         axes[1].set_ylabel("reward (0-1)")
-        axes[1].legend(loc="upper right")
+        axes[1].legend(**OUTSIDE)
         axes[1].set_xlabel("time (days)" if days else "time (h)")
     return fig

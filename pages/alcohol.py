@@ -1,0 +1,69 @@
+"""Alcohol: drinks over an evening -> blood alcohol -> endorphin -> reward, with and without naltrexone."""
+
+import streamlit as st
+
+from ui import page, plots, state
+
+P = "alc_"
+page.header(
+    "Alcohol",
+    "Alcohol itself does not bind the opioid receptor: it releases the body's own opioid, beta-endorphin, which does. "
+    "Naltrexone leaves blood alcohol unchanged but takes away part of the reward, which is why it helps some people drink less.",
+)
+present = state.presentation()
+
+state.bind(P + "drinks", 4, lo=0, hi=10)
+state.bind(P + "grams", 14.0, lo=8.0, hi=28.0)
+state.bind(P + "every_h", 1.0, lo=0.25, hi=3.0)
+state.bind(P + "ntx_mg", 50, lo=0, hi=100)
+state.bind(P + "weight", 80, lo=40, hi=150)
+state.bind(P + "sex", "male", options=["male", "female"])
+state.presets(P + "preset", {
+    "Four drinks, one an hour, on 50 mg": {P + "drinks": 4, P + "every_h": 1.0, P + "ntx_mg": 50, P + "grams": 14.0},
+    "Binge: eight drinks in four hours": {P + "drinks": 8, P + "every_h": 0.5, P + "ntx_mg": 50, P + "grams": 14.0},
+    "Four drinks without naltrexone": {P + "drinks": 4, P + "every_h": 1.0, P + "ntx_mg": 0, P + "grams": 14.0},
+})
+c1, c2, c3 = st.columns(3)
+c1.slider("Drinks", 0, 10, key=P + "drinks", help="Standard drinks over the evening.")
+c2.slider("Hours between drinks (h)", 0.25, 3.0, step=0.25, key=P + "every_h")
+c3.select_slider("Naltrexone tablet 2 h before the first drink (mg)", [0, 25, 50, 100], key=P + "ntx_mg",
+                 help=page.param_help("naltrexone", "oral_bioavailability"))
+if not present:
+    d1, d2, d3 = st.columns(3)
+    d1.slider("Alcohol per drink (g)", 8.0, 28.0, step=1.0, key=P + "grams",
+              help="A standard drink is 10 g (UK unit 8 g, US drink 14 g).")
+    d2.slider("Body weight (kg)", 40, 150, key=P + "weight", help="Sets the Widmark volume of distribution.")
+    d3.radio("Sex (alcohol distribution)", ["male", "female"], key=P + "sex", horizontal=True)
+state.write_url(P)
+
+n, g, every, ntx = (st.session_state[P + k] for k in ("drinks", "grams", "every_h", "ntx_mg"))
+title = f"{n} drinks of {g:g} g every {every:g} h" + (f" on naltrexone {ntx} mg" if ntx else " without naltrexone")
+doses = []
+if ntx:
+    doses.append({"drug": "naltrexone", "route": "oral", "amount_mg": float(ntx), "at_h": [0.0]})
+if n:
+    doses.append({"drug": "alcohol", "route": "oral", "amount_g": float(g), "every_h": float(every), "count": int(n),
+                  "start_h": 2.0})
+raw = {"title": title, "duration_h": float(max(12.0, 2 + every * n + 8)), "output_step_h": 0.05, "dose": doses,
+       "patient": {"weight_kg": float(st.session_state[P + "weight"]), "sex": st.session_state[P + "sex"]}}
+result = page.run(raw)
+table = result.table
+
+m1, m2, m3 = st.columns(3)
+bac = table.get("ethanol_blood_mg_per_dl")
+m1.metric("Peak blood alcohol (mg/dL)", f"{(bac.max() if bac is not None else 0):.0f}")
+m2.metric("Peak reward without naltrexone", f"{table.reward_without_naltrexone.max():.3f}")
+m3.metric("Peak reward with naltrexone", f"{table.reward.max():.3f}")
+page.plot("alcohol", title, lambda: plots.alcohol(table, present), table, result)
+
+page.predict(P + "q1", "Does naltrexone lower blood alcohol?",
+             ["Yes, it speeds up alcohol breakdown", "No, blood alcohol is the same; the reward is smaller",
+              "Yes, it stops alcohol being absorbed"], 1,
+             "Naltrexone acts only at the opioid receptors. The alcohol curve (top) does not move; the "
+             "endorphin's share of the receptors and the reward (below) do.")
+page.why(
+    "Alcohol makes the brain release beta-endorphin in proportion to blood alcohol. The endorphin is a full "
+    "opioid agonist, and its reward competes with naltrexone for the same receptors. The reward scale is much "
+    "smaller than for heroin, so the plot zooms in: the naltrexone effect is a proportional reduction. "
+    "Driving limits refer to blood alcohol, which naltrexone does not change."
+)

@@ -1,0 +1,68 @@
+"""Compare agonists: full vs partial, fast vs slow dissociation, how much naltrexone each needs."""
+
+import pandas as pd
+import streamlit as st
+
+from model import lessons
+from ui import page, plots, state
+
+P = "cmp_"
+page.header(
+    "Compare agonists",
+    "Full agonists (fentanyl, heroin, morphine, oxycodone, methadone) can reach a high reward; buprenorphine, a partial "
+    "agonist, levels off lower and lets go of the receptor slowly. The more tightly and strongly an agonist binds, "
+    "the more naltrexone it takes to block it.",
+)
+present = state.presentation()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def comparison(factor: float) -> pd.DataFrame:
+    return lessons.compare_agonists(dose_factor=factor)
+
+
+state.bind(P + "factor", 1.0, lo=0.25, hi=8.0)
+state.bind(P + "ntx_level", 2.0, lo=0.1, hi=50.0)
+state.presets(P + "preset", {
+    "Typical doses": {P + "factor": 1.0},
+    "Double doses": {P + "factor": 2.0},
+    "Four times the typical dose": {P + "factor": 4.0},
+})
+c1, c2 = st.columns(2)
+c1.select_slider("Dose, as a multiple of the typical dose", [0.25, 0.5, 1.0, 2.0, 4.0, 8.0], key=P + "factor",
+                 help="Typical doses: " + ", ".join(f"{d} {m:g} mg {r}" for d, (r, m) in lessons.AGONIST_DOSES.items()))
+c2.select_slider("Steady naltrexone level to test (ng/mL plasma)", [0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
+                 key=P + "ntx_level", help="XR 380 mg gives about 1-2 ng/mL near day 28 (Comer 2002).")
+state.write_url(P)
+
+factor, level = float(st.session_state[P + "factor"]), float(st.session_state[P + "ntx_level"])
+table = comparison(factor)
+table["blocked_at_chosen_level"] = table.naltrexone_plasma_ng_per_ml_to_block <= level
+curves = {}
+for drug, (route, mg) in lessons.AGONIST_DOSES.items():
+    r = page.run({"title": drug, "duration_h": 12.0, "output_step_h": 0.05,
+                  "dose": [{"drug": drug, "route": route, "amount_mg": mg * factor, "at_h": [0.0]}]})
+    curves[drug] = r.table[["time_h", "reward_without_naltrexone", "occupancy_agonist"]]
+title = f"Agonists at {factor:g} x typical dose"
+long = pd.concat([c.assign(drug=d) for d, c in curves.items()], ignore_index=True)
+state.store_plot_data("compare_curves", long)
+page.plot("compare", title, lambda: plots.compare(table, curves, present), table)
+
+show = table.rename(columns={
+    "dose_mg": "dose (mg)", "kd_nm": "Kd (nM)", "tau": "efficacy tau", "dissociation_half_life_min":
+    "stays bound, half-life (min)", "naltrexone_brain_nm_to_block": "naltrexone to block (nM, brain)",
+    "naltrexone_plasma_ng_per_ml_to_block": "naltrexone to block (ng/mL plasma)",
+    "blocked_at_chosen_level": f"blocked at {level:g} ng/mL?"})
+st.dataframe(show, hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="%.3g") for c in show.columns[4:9]})
+
+page.predict(P + "q1", "Which agonist is hardest for naltrexone to push off the receptor once it is bound?",
+             ["Heroin", "Fentanyl", "Buprenorphine"], 2,
+             "Buprenorphine binds very tightly and dissociates over hours; heroin and fentanyl let go in "
+             "seconds to minutes and compete again almost at once.")
+page.why(
+    "An agonist's effect depends on how many receptors it holds (affinity, Kd) and how strongly each one "
+    "signals (efficacy, tau). Full agonists with high efficacy need only a few receptors, so naltrexone must "
+    "hold almost all of them. Buprenorphine's low efficacy caps its reward, and its slow dissociation means "
+    "it keeps the receptors it holds even when naltrexone arrives."
+)

@@ -1,0 +1,90 @@
+"""Overcoming the blockade: dose-response after naltrexone, the rightward shift, Schild, the danger."""
+
+import pandas as pd
+import streamlit as st
+
+from model import lessons
+from model.drugs import molecules
+from ui import page, plots, state
+
+P = "over_"
+AGONISTS = {"heroin": ("iv", (5, 10, 25, 50, 100, 250, 500, 1000)), "fentanyl": ("iv", (0.02, 0.05, 0.1, 0.3, 1, 3, 10))}
+TIMES = [6, 24, 48, 72, 96]
+page.header(
+    "Overcoming the blockade",
+    "Naltrexone does not cap the effect of an opioid: it moves the whole dose-response curve to the right, so a "
+    "big enough dose gets through. As the naltrexone wears off, the curve slides back and the same big dose becomes dangerous.",
+)
+present = state.presentation()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def dose_response(agonist: str, ntx_mg: float, hours: tuple[float, ...]) -> pd.DataFrame:
+    route, doses = AGONISTS[agonist]
+    return lessons.dose_response(agonist, route, doses, ntx_mg, hours, simulate_fn=page.run_scenario)
+
+
+state.bind(P + "agonist", "heroin", options=list(AGONISTS))
+state.bind(P + "ntx_mg", 50, lo=25, hi=150)
+state.bind(P + "hours", "24,72")
+state.bind(P + "big_mg", 250, lo=25, hi=1000)
+state.presets(P + "preset", {
+    "Heroin after 50 mg: day 1 vs day 3": {P + "agonist": "heroin", P + "ntx_mg": 50, P + "hours_pick": [24, 72]},
+    "Fentanyl after 50 mg: 6 h to 4 days": {P + "agonist": "fentanyl", P + "ntx_mg": 50, P + "hours_pick": [6, 48, 96]},
+    "Heroin after 150 mg": {P + "agonist": "heroin", P + "ntx_mg": 150, P + "hours_pick": [24, 72]},
+})
+c1, c2, c3 = st.columns(3)
+if not present:
+    c1.selectbox("Opioid (IV)", list(AGONISTS), key=P + "agonist")
+c2.slider("Naltrexone tablet (mg)", 25, 150, step=25, key=P + "ntx_mg",
+          help=page.param_help("naltrexone", "kd_nm"))
+if P + "hours_pick" not in st.session_state:
+    chosen = [int(h) for h in str(st.session_state[P + "hours"]).split(",") if h.strip().isdigit() and int(h) in TIMES]
+    st.session_state[P + "hours_pick"] = chosen or [24, 72]
+c3.multiselect("Opioid given this many hours after the tablet", TIMES, key=P + "hours_pick")
+hours = tuple(sorted(st.session_state[P + "hours_pick"] or [24]))
+st.session_state[P + "hours"] = ",".join(str(h) for h in hours)
+state.write_url(P)
+
+agonist, ntx = st.session_state[P + "agonist"], st.session_state[P + "ntx_mg"]
+dr = dose_response(agonist, float(ntx), tuple(float(h) for h in hours))
+title = f"{agonist} dose-response after naltrexone {ntx} mg"
+page.plot("dose_response", title, lambda: plots.dose_response(dr, present, agonist), dr)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Schild plot")
+    sch, slope, pa2 = lessons.schild(agonist)
+    page.plot("schild", f"Schild plot {agonist} vs naltrexone", lambda: plots.schild(sch, slope, pa2, present), sch)
+    st.caption(f"Slope {slope:.2f} (1 = simple competition). pA2 {pa2:.2f} = -log10 of naltrexone's Kd in mol/L "
+               f"({molecules()['naltrexone']['kd_nm']:g} nM).")
+with right:
+    st.subheader("Why escalating is dangerous")
+    big = st.slider(f"{agonist} dose that gets through the blockade (mg)", 25, 1000, step=25, key=P + "big_mg",
+                    help="The same dose is taken on day 1 and again on day 4 after one tablet.") \
+        if agonist == "heroin" else None
+    big = float(big) if big is not None else 1.0
+    route = AGONISTS[agonist][0]
+    raw = {"title": f"{agonist} {big:g} mg at 24 h and 96 h after naltrexone {ntx} mg", "duration_h": 102.0,
+           "output_step_h": 0.1,
+           "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": float(ntx), "at_h": [0.0]},
+                    {"drug": agonist, "route": route, "amount_mg": big, "at_h": [24.0, 96.0]}]}
+    res = page.run(raw)
+    ch = res.challenges
+    st.metric("Effect on day 1 (with blockade)", f"{ch.increment_with.iloc[0]:.2f}")
+    st.metric("Same dose on day 4", f"{ch.increment_with.iloc[1]:.2f}",
+              delta=f"{ch.increment_with.iloc[1] - ch.increment_with.iloc[0]:+.2f}", delta_color="inverse")
+    tab = res.table
+    page.plot("danger", raw["title"], lambda: plots.timecourse(tab, present, ("reward",)), tab, res)
+
+page.predict(P + "q1", "Someone needs 250 mg heroin to feel anything one day after a 50 mg tablet. "
+             "They take 250 mg again three days later. What happens?",
+             ["The same small effect", "A much stronger effect, close to an overdose", "No effect at all"], 1,
+             "By day 4 most naltrexone is gone, so the dose meets free receptors. After weeks of blockade, "
+             "tolerance is also lost: the same dose can stop breathing.")
+page.why(
+    "The antagonist and the agonist compete for the same site, so enough agonist displaces naltrexone: the "
+    "blockade is surmountable. In the Schild plot each tenfold rise in naltrexone requires about tenfold more "
+    "agonist (slope 1), the signature of competition. A dose that was needed to break through on day 1 is an "
+    "overdose on day 4, when the blockade has faded."
+)

@@ -1,0 +1,103 @@
+"""Does the model match people? The calibration checks against human data, and plots built from them."""
+
+import pandas as pd
+import streamlit as st
+
+from model import lessons
+from model.validation import CHECKS
+from ui import page, plots, state
+
+P = "val_"
+page.header(
+    "Does the model match people?",
+    "Every number the model is tuned to comes from a published human study, listed here with its tolerance and "
+    "whether the model currently meets it. Read the red rows as much as the green ones: a model is only as "
+    "trustworthy as its weakest check.",
+)
+present = state.presentation()
+
+
+@st.cache_data(max_entries=4, show_spinner="Running the calibration checks...")
+def evaluate_checks() -> pd.DataFrame:
+    rows = []
+    for c in CHECKS:
+        try:
+            value, ok = c.evaluate()
+        except Exception as err:  # a broken check is shown, not hidden
+            value, ok = float("nan"), False
+            c = c.__class__(**{**c.__dict__, "target": f"{c.target} (error: {err})"})
+        rows.append({"group": c.group, "quantity": c.quantity, "target": c.target, "model_value": value,
+                     "tolerance_low": c.low, "tolerance_high": c.high, "unit": c.unit, "pass": ok,
+                     "source": c.source, "id": c.id})
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def pet_curve() -> pd.DataFrame:
+    return lessons.pet_occupancy_vs_dose((1, 2, 5, 10, 15, 25, 50, 100), simulate_fn=page.run_scenario)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def blockade(heroin_mg: float) -> pd.DataFrame:
+    return lessons.blockade_ratio_vs_time(simulate_fn=page.run_scenario, heroin_mg=heroin_mg)
+
+
+checks = evaluate_checks()
+state.bind(P + "group", "all", options=["all", *checks.group.unique()])
+state.bind(P + "heroin_mg", 25, options=[10, 25, 50, 100])
+state.presets(P + "preset", {"Everything": {P + "group": "all", P + "heroin_mg": 25},
+                             "The label's heroin blockade test": {P + "group": "Heroin blockade", P + "heroin_mg": 25},
+                             "PET occupancy": {P + "group": "Receptor occupancy (PET)"}})
+c1, c2 = st.columns(2)
+c1.selectbox("Group of checks", ["all", *checks.group.unique()], key=P + "group")
+c2.select_slider("Heroin challenge in the blockade plot (mg IV)", [10, 25, 50, 100], key=P + "heroin_mg",
+                 help="The label's test uses 25 mg.")
+state.write_url(P)
+
+group = st.session_state[P + "group"]
+shown = checks if group == "all" else checks[checks.group == group]
+m1, m2 = st.columns(2)
+m1.metric("Checks passed", f"{int(shown['pass'].sum())} of {len(shown)}")
+m2.metric("Groups", shown.group.nunique())
+state.store_plot_data("checks", shown)
+st.dataframe(shown.drop(columns=["id"]), hide_index=True, width="stretch",
+             column_config={"model_value": st.column_config.NumberColumn("model value", format="%.3g"),
+                            "tolerance_low": st.column_config.NumberColumn("low", format="%.3g"),
+                            "tolerance_high": st.column_config.NumberColumn("high", format="%.3g"),
+                            "pass": st.column_config.CheckboxColumn("pass")})
+page.downloads("checks", "calibration checks", None, shown)
+
+st.subheader("PET receptor occupancy 3 h after oral naltrexone")
+pet = pet_curve()
+pet_targets = pd.DataFrame([{"dose_mg": mg, "low": checks.set_index("id").loc[i, "tolerance_low"],
+                             "high": checks.set_index("id").loc[i, "tolerance_high"]}
+                            for i, mg in (("pet_2mg", 2), ("pet_5mg", 5), ("pet_15mg", 15))
+                            if i in set(checks.id)])
+page.plot("pet", "PET occupancy vs naltrexone dose", lambda: plots.pet(pet, pet_targets, present), pet)
+
+st.subheader("Plasma naltrexone after 50 mg by mouth and after the 380 mg injection")
+oral = page.run({"title": "naltrexone 50 mg oral", "duration_h": 48.0, "output_step_h": 0.1,
+                 "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]}]})
+xr = page.run({"title": "naltrexone XR 380 mg", "duration_h": 24.0 * 42, "output_step_h": 1.0,
+               "dose": [{"drug": "naltrexone", "route": "im_xr", "amount_mg": 380.0, "at_h": [0.0]}]})
+both = pd.concat([oral.table[["time_h", "naltrexone_plasma_ng_per_ml", "naltrexol_plasma_ng_per_ml"]].assign(regimen="oral 50 mg"),
+                  xr.table[["time_h", "naltrexone_plasma_ng_per_ml", "naltrexol_plasma_ng_per_ml"]].assign(regimen="XR 380 mg")],
+                 ignore_index=True)
+page.plot("plasma", "Naltrexone plasma oral 50 mg and XR 380 mg",
+          lambda: plots.plasma_reference(oral.table, xr.table, present), both)
+
+heroin_mg = float(st.session_state[P + "heroin_mg"])
+st.subheader(f"How long does a tablet block {heroin_mg:g} mg IV heroin?")
+bl = blockade(heroin_mg)
+page.plot("blockade", f"Heroin {heroin_mg:g} mg blockade vs time after naltrexone",
+          lambda: plots.blockade_vs_time(bl, present, lessons.blocked_ratio()), bl)
+
+page.predict(P + "q1", "The label says 50 mg blocks 25 mg heroin for 24 h. What would you expect for 100 mg heroin?",
+             ["The same 24 h", "A shorter blockade", "A longer blockade"], 1,
+             "The blockade is competitive: more heroin competes better, so it breaks through sooner (try the slider).")
+page.why(
+    "A teaching model should reproduce what was measured in people before it is trusted to explain anything. "
+    "The checks cover blood levels (pharmacokinetics), PET brain-receptor occupancy, and the label's heroin "
+    "challenge studies; each has a tolerance because the human data vary between people and studies. "
+    "The model is being recalibrated, so values here can change from one version to the next."
+)

@@ -1,0 +1,225 @@
+"""Researcher workbench: editable doses, parameter overrides, TOML upload/download, overlays, the model."""
+
+import base64
+import zlib
+
+import pandas as pd
+import streamlit as st
+
+from model import ScenarioError, parse_scenario
+from model.drugs import DRUG_SPECIES, molecules, response_parameters
+from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_dict, scenario_to_toml
+from ui import page, plots, state
+
+P = "wb_"
+DEFAULT = {"title": "Heroin 25 mg IV at 24, 48 and 72 h after naltrexone 50 mg", "duration_h": 96.0,
+           "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
+                    {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0, 48.0, 72.0]}]}
+ROUTES = sorted({r for s in set(DRUG_SPECIES.values()) for r in molecules()[s].routes})
+page.header(
+    "Researcher workbench",
+    "Everything the other pages hide is editable here: doses, any parameter, and whole scenario files. "
+    "Keep one scenario as a comparison and change the other to see exactly what a parameter does.",
+)
+present = state.presentation()
+
+
+def encode(toml_text: str) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(toml_text.encode("utf-8"), 9)).decode("ascii")
+
+
+def decode(code: str) -> dict:
+    data = zlib.decompress(base64.urlsafe_b64decode(code.encode("ascii")), bufsize=MAX_FILE_BYTES)
+    return scenario_to_dict(parse_scenario_bytes(data[:MAX_FILE_BYTES + 1]))
+
+
+def load(raw: dict, message: str) -> None:
+    """Make ``raw`` the current scenario and reset the editors to show it."""
+    st.session_state[P + "scenario"] = raw
+    st.session_state[P + "version"] = st.session_state.get(P + "version", 0) + 1
+    st.session_state[P + "message"] = message
+
+
+def load_bytes(data: bytes, name: str) -> None:
+    """Parse uploaded or pasted TOML; on error keep the current scenario and show the message."""
+    try:
+        s = parse_scenario_bytes(data)
+    except ScenarioError as err:
+        st.session_state[P + "upload_error"] = f"{name}: {err}"
+        return
+    st.session_state.pop(P + "upload_error", None)
+    load(scenario_to_dict(s), f"Loaded {name}: {s.title}")
+
+
+if P + "scenario" not in st.session_state:
+    raw0 = DEFAULT
+    if "wb_s" in st.query_params:
+        try:
+            raw0 = decode(st.query_params["wb_s"])
+        except Exception:
+            st.session_state[P + "upload_error"] = "The scenario in the link could not be read; the default is shown."
+    st.session_state[P + "scenario"] = raw0
+    st.session_state[P + "version"] = 0
+version = st.session_state[P + "version"]
+current = st.session_state[P + "scenario"]
+
+with st.expander("Load or save a scenario file (TOML)", expanded=not present):
+    c1, c2 = st.columns(2)
+    up = c1.file_uploader(f"Upload a scenario (.toml, at most {MAX_FILE_BYTES // 1000} kB)", type=["toml"],
+                          key=P + "upload", help="The same format as the examples/ folder and `python -m model run`.")
+    if up is not None and st.session_state.get(P + "upload_id") != up.file_id:
+        st.session_state[P + "upload_id"] = up.file_id
+        load_bytes(up.getvalue()[: MAX_FILE_BYTES + 1], up.name)
+        version = st.session_state[P + "version"]
+        current = st.session_state[P + "scenario"]
+    pasted = c2.text_area("...or paste TOML text", key=P + "paste", height=120)
+    if c2.button("Load pasted TOML", key=P + "load_paste", disabled=not pasted):
+        load_bytes(pasted.encode("utf-8"), "pasted text")
+        version = st.session_state[P + "version"]
+        current = st.session_state[P + "scenario"]
+if st.session_state.get(P + "upload_error"):
+    st.error(st.session_state[P + "upload_error"] + " - the previous scenario is kept.")
+elif st.session_state.get(P + "message"):
+    st.success(st.session_state[P + "message"])
+
+c1, c2 = st.columns([3, 1])
+title = c1.text_input("Title", current.get("title", "Untitled scenario"), key=f"{P}title_{version}")
+duration = c2.number_input("Duration (h)", 1.0, 24.0 * 730, float(current["duration_h"]), step=12.0,
+                           key=f"{P}duration_{version}")
+
+rows = []
+for d in current.get("dose", []):
+    times = d.get("at_h") or [d.get("start_h", 0.0) + d["every_h"] * i for i in range(d["count"])]
+    rows.append({"drug": d["drug"], "route": d["route"], "amount": d.get("amount_mg", d.get("amount_g")),
+                 "times_h": ", ".join(f"{t:g}" for t in times), "taken_probability": d.get("taken_probability", 1.0)})
+st.markdown("**Doses** (amount in mg; grams for alcohol; times in hours, separated by commas)")
+edited = st.data_editor(
+    pd.DataFrame(rows, columns=["drug", "route", "amount", "times_h", "taken_probability"]), num_rows="dynamic",
+    key=f"{P}doses_{version}", width="stretch",
+    column_config={"drug": st.column_config.SelectboxColumn("drug", options=list(DRUG_SPECIES), required=True),
+                   "route": st.column_config.SelectboxColumn("route", options=ROUTES, required=True),
+                   "amount": st.column_config.NumberColumn("amount (mg, g for alcohol)", min_value=0.0),
+                   "times_h": st.column_config.TextColumn("times (h)"),
+                   "taken_probability": st.column_config.NumberColumn("taken probability", min_value=0.0,
+                                                                      max_value=1.0)})
+over_rows = [{"species": sp, "parameter": k, "value": v} for sp, ps in current.get("parameters", {}).items()
+             for k, v in ps.items()]
+with st.expander("Parameter overrides", expanded=bool(over_rows)):
+    overrides = st.data_editor(pd.DataFrame(over_rows, columns=["species", "parameter", "value"]), num_rows="dynamic",
+                               key=f"{P}over_{version}", width="stretch",
+                               column_config={"species": st.column_config.SelectboxColumn(options=sorted(molecules())),
+                                              "value": st.column_config.NumberColumn(format="%.6g")})
+    st.caption("Names as in the parameter table below, e.g. naltrexone / ke0_per_h.")
+
+
+def build() -> dict:
+    doses = []
+    for i, r in edited.iterrows():
+        if pd.isna(r.drug) or pd.isna(r.amount):
+            continue
+        try:
+            times = [float(x) for x in str(r.times_h).replace(";", ",").split(",") if x.strip()]
+        except ValueError:
+            raise ScenarioError(f"dose[{i}].at_h: {r.times_h!r} is not a list of numbers") from None
+        d = {"drug": r.drug, "route": r.route, "amount_g" if r.drug == "alcohol" else "amount_mg": float(r.amount),
+             "at_h": times}
+        if pd.notna(r.taken_probability) and float(r.taken_probability) < 1:
+            d["taken_probability"] = float(r.taken_probability)
+        doses.append(d)
+    params: dict = {}
+    for _, r in overrides.iterrows():
+        if pd.notna(r.species) and pd.notna(r.parameter) and pd.notna(r.value):
+            params.setdefault(r.species, {})[str(r.parameter)] = float(r.value)
+    raw = {"title": title, "duration_h": float(duration), "dose": doses}
+    for k in ("output_step_h", "patient", "options", "description"):
+        if k in current:
+            raw[k] = current[k]
+    if params:
+        raw["parameters"] = params
+    return raw
+
+
+try:
+    raw = build()
+    scenario = parse_scenario(raw)
+    good = True
+except ScenarioError as err:
+    st.error(f"This scenario cannot be simulated: {err}. The plots show the last valid scenario.")
+    scenario, good = parse_scenario(current), False
+toml_text = scenario_to_toml(scenario)
+if good:
+    st.session_state[P + "last_good"] = toml_text
+result = page.run_scenario(scenario)
+if len(toml_text) < 1500:
+    st.query_params.from_dict({"wb_s": encode(toml_text), **({"present": "1"} if present else {})})
+
+b1, b2, b3 = st.columns(3)
+b1.download_button("Download this scenario (TOML)", toml_text, f"{page.slug(scenario.title)}.toml",
+                   "application/toml", key=P + "dl_toml", on_click="ignore", icon=":material/download:")
+if b2.button("Keep as comparison (B)", key=P + "keep", help="Freeze the current scenario as a dashed overlay."):
+    st.session_state[P + "compare"] = toml_text
+if b3.button("Clear comparison", key=P + "clear", disabled=P + "compare" not in st.session_state):
+    st.session_state.pop(P + "compare", None)
+
+other = None
+if P + "compare" in st.session_state:
+    other = page._simulate_toml(st.session_state[P + "compare"])
+name_b = other.scenario.title + " (B)" if other is not None else ""
+table = result.table
+both = table.assign(scenario="A") if other is None else pd.concat(
+    [table.assign(scenario="A"), other.table.assign(scenario="B")], ignore_index=True)
+page.plot("overlay", scenario.title, lambda: plots.overlay(table, other.table if other is not None else None, present,
+                                                           scenario.title + " (A)", name_b), both,
+          result if other is None else None)
+st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
+st.dataframe(result.challenges, hide_index=True, width="stretch")
+page.plot("timecourse", scenario.title, lambda: plots.timecourse(table, present, ("plasma", "occupancy", "reward")),
+          table, result)
+
+st.header("Parameters, with units and sources")
+ptab = pd.DataFrame([{"species": sp, "parameter": p.name, "value": p.value, "unit": p.unit, "tag": p.tag,
+                      "min": p.min, "max": p.max, "source": p.source}
+                     for sp, m in molecules().items() for p in m.parameters.values()]
+                    + [{"species": "response", "parameter": p.name, "value": p.value, "unit": p.unit, "tag": p.tag,
+                        "min": p.min, "max": p.max, "source": p.source} for p in response_parameters().values()])
+sp_pick = st.selectbox("Show parameters of", ["all", *sorted(ptab.species.unique())], key=P + "ptab_species")
+st.dataframe(ptab if sp_pick == "all" else ptab[ptab.species == sp_pick], hide_index=True, width="stretch")
+
+st.header("The model")
+st.markdown("**Pharmacokinetics** (linear, per molecule; oral and depot routes feed first-order chains):")
+st.latex(r"\frac{dA_c}{dt} = \text{inputs} - \frac{CL}{V_1}A_c - Q\left(\frac{A_c}{V_1}-\frac{A_p}{V_2}\right),"
+         r"\qquad \frac{dC_e}{dt} = k_{e0}\,(K_{p,uu}\, f_u\, C_p - C_e)")
+st.markdown("**Receptor binding**: every ligand competes for the same receptors (brain concentrations in nM):")
+st.latex(r"\frac{dB_i}{dt} = k_{on,i}\, C_i\, R_{free} - k_{off,i}\, B_i,\qquad R_{free} = R_{total} - \sum_j B_j,"
+         r"\qquad K_{d,i} = k_{off,i}/k_{on,i}")
+st.latex(r"B_i^{eq} = R_{total}\,\frac{C_i/K_i}{1 + \sum_j C_j/K_j}")
+st.markdown("**Response** (operational model, Black and Leff 1983):")
+st.latex(r"S = \sum_i \tau_i B_i,\qquad \text{reward} = \frac{S^n}{1+S^n},\qquad"
+         r"\text{blockade} = 1 - \frac{\text{reward}_{with}}{\text{reward}_{without}}")
+st.markdown("**Alcohol**: Michaelis-Menten elimination; beta-endorphin released in proportion to blood alcohol.")
+st.latex(r"\frac{dC_{EtOH}}{dt} = \text{absorption} - \frac{V_{max}\,C_{EtOH}}{K_m + C_{EtOH}}")
+
+st.header("Assumptions and limits")
+st.markdown("""
+- One pool of mu-opioid receptors; every ligand competes for the same site (no allosteric effects, no other receptors).
+- Linear pharmacokinetics between doses (alcohol aside); average adults; between-person variability only when the
+  population option is on.
+- In-vivo affinities and efficacies are **calibrated** to the human data on the validation page; they are not
+  membrane-binding constants. The reward scale (0-1) is a model construct, not a measured feeling.
+- No tolerance or receptor adaptation unless the adaptation option is switched on; no respiratory-drive output here.
+- Teaching model: **not for clinical decisions**.
+""")
+st.header("References")
+st.markdown("""
+1. Black JW, Leff P 1983 Proc R Soc Lond B 220:141, doi:10.1098/rspb.1983.0093 (operational model).
+2. Arunlakshana O, Schild HO 1959 Br J Pharmacol 14:48 (Schild analysis).
+3. Rabiner EA et al. 2011 Mol Psychiatry 16:826, doi:10.1038/mp.2011.29 (PET occupancy).
+4. Lee MC et al. 1988 J Nucl Med 29:1207 (duration of receptor blockade).
+5. Revia (naltrexone) and Vivitrol labels; Comer SD et al. 2002 Psychopharmacology 159:351 (XR naltrexone).
+6. Every parameter's own source is in the parameter table above.
+""")
+page.predict(P + "q1", "Double naltrexone's Kd (weaker binding) with an override. What happens to the heroin challenges?",
+             ["They are blocked better", "They get through more easily", "Nothing changes"], 1,
+             "A larger Kd means naltrexone needs twice the concentration to hold the same share of receptors.")
+page.why("The workbench runs exactly the same model as the teaching pages and the command line "
+         "(`python -m model run file.toml`); files saved here load there and back.")
