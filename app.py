@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import state
+from ui import boot, state
 from ui.page import NOTICE
 
 PAGES = [
@@ -46,4 +46,5 @@ with st.sidebar:
         for term, text in GLOSSARY.items():
             st.markdown(f"**{term}**: {text}")
 
-nav.run()
+with boot.running_app():
+    nav.run()

@@ -5,6 +5,9 @@ import streamlit as st
 
 from model import lessons
 from ui import page, plots, state
+from ui.boot import via_app
+
+via_app()
 
 P = "cmp_"
 page.header(

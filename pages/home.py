@@ -3,6 +3,9 @@
 import streamlit as st
 
 from ui import page, plots, state
+from ui.boot import via_app
+
+via_app()
 
 P = "home_"
 page.header(

@@ -6,7 +6,10 @@ import streamlit as st
 from model import lessons
 from model.drugs import molecules
 from ui import page, plots, state
+from ui.boot import via_app
 from ui.theme import label
+
+via_app()
 
 P = "mech_"
 AGONISTS = {"heroin": ("iv", 25.0, 5.0, 200.0), "fentanyl": ("iv", 0.1, 0.02, 2.0), "morphine": ("iv", 20.0, 5.0, 200.0)}

@@ -6,6 +6,9 @@ import streamlit as st
 from model import lessons
 from model.drugs import molecules
 from ui import page, plots, state
+from ui.boot import via_app
+
+via_app()
 
 P = "over_"
 AGONISTS = {"heroin": ("iv", (5, 10, 25, 50, 100, 250, 500, 1000)), "fentanyl": ("iv", (0.02, 0.05, 0.1, 0.3, 1, 3, 10))}
@@ -51,7 +54,7 @@ dr = dose_response(agonist, float(ntx), tuple(float(h) for h in hours))
 title = f"{agonist} dose-response after naltrexone {ntx} mg"
 page.plot("dose_response", title, lambda: plots.dose_response(dr, present, agonist), dr)
 
-left, right = st.columns(2)
+left = right = st.container()
 with left:
     st.subheader("Schild plot")
     sch, slope, pa2 = lessons.schild(agonist)

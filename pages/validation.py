@@ -6,6 +6,9 @@ import streamlit as st
 from model import lessons
 from model.validation import CHECKS
 from ui import page, plots, state
+from ui.boot import via_app
+
+via_app()
 
 P = "val_"
 page.header(

@@ -10,6 +10,9 @@ from model import ScenarioError, parse_scenario
 from model.drugs import DRUG_SPECIES, molecules, response_parameters
 from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_dict, scenario_to_toml
 from ui import page, plots, state
+from ui.boot import via_app
+
+via_app()
 
 P = "wb_"
 DEFAULT = {"title": "Heroin 25 mg IV at 24, 48 and 72 h after naltrexone 50 mg", "duration_h": 96.0,
