@@ -1,0 +1,64 @@
+"""Speed of the model's solver against a naive solve_ivp(RK45) of the same equations.
+
+Scenario: 90 days of oral naltrexone 50 mg daily + 25 mg IV heroin daily, with its
+no-naltrexone counterfactual (both are part of every simulation). Prints median times, the
+speed ratio, and the largest occupancy error of both solvers against a tight-tolerance
+(LSODA, rtol 1e-10) reference on the same grid.
+
+Run: .venv/bin/python -m benchmarks.solver_speed [--repeats N] [--days D]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from model import simulate
+from model.reference import solve_reference
+from model.validation import scenario
+
+
+def daily_scenario(days: int):
+    return scenario(24.0 * days,
+                    {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days, "start_h": 0},
+                    {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": days - 1, "start_h": 20},
+                    step_h=1.0)
+
+
+def timed(fn, repeats: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=15)
+    ap.add_argument("--days", type=int, default=90)
+    ap.add_argument("--naive-repeats", type=int, default=1)
+    args = ap.parse_args()
+    s = daily_scenario(args.days)
+    simulate(s)  # warm-up (imports, caches)
+    t_model, r = timed(lambda: simulate(s), args.repeats)
+    t_ref, (t, ref, ligands) = timed(lambda: solve_reference(s), 1)
+    t_naive, (_, naive, _) = timed(lambda: solve_reference(s, method="RK45", rtol=1e-3, atol=1e-6), args.naive_repeats)
+    occ = lambda b: b.sum(axis=-1)  # noqa: E731 - total occupancy per run and time
+    err_model = float(np.abs(r.curves.bound - ref).max())
+    err_naive = float(np.abs(naive - ref).max())
+    print(f"scenario: {args.days} days, oral naltrexone 50 mg daily + heroin 25 mg IV daily, with counterfactual")
+    print(f"grid points: {t.size}, ligands: {', '.join(ligands)}")
+    print(f"model solver      median {t_model * 1e3:9.1f} ms  (n={args.repeats})  max occupancy error {err_model:.2e}"
+          f"  (total {float(np.abs(occ(r.curves.bound) - occ(ref)).max()):.2e})")
+    print(f"naive RK45        median {t_naive * 1e3:9.1f} ms  (n={args.naive_repeats})  max occupancy error {err_naive:.2e}")
+    print(f"reference LSODA          {t_ref * 1e3:9.1f} ms  (rtol 1e-10)")
+    print(f"speed-up vs naive RK45: {t_naive / t_model:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
