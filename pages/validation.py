@@ -63,7 +63,9 @@ m1, m2 = st.columns(2)
 m1.metric("Checks passed", f"{int(shown['pass'].sum())} of {len(shown)}")
 m2.metric("Groups", shown.group.nunique())
 state.store_plot_data("checks", shown)
-st.dataframe(shown.drop(columns=["id"]), hide_index=True, width="stretch",
+st.dataframe(shown, hide_index=True, width="stretch",
+             column_order=["pass", "quantity", "target", "model_value", "tolerance_low", "tolerance_high", "unit",
+                           "source", "group"],
              column_config={"model_value": st.column_config.NumberColumn("model value", format="%.3g"),
                             "tolerance_low": st.column_config.NumberColumn("low", format="%.3g"),
                             "tolerance_high": st.column_config.NumberColumn("high", format="%.3g"),
