@@ -171,8 +171,9 @@ name_b = other.scenario.title + " (B)" if other is not None else ""
 table = result.table
 both = table.assign(scenario="A") if other is None else pd.concat(
     [table.assign(scenario="A"), other.table.assign(scenario="B")], ignore_index=True)
+st.caption(f"A (solid): {scenario.title}" + (f"  |  B (dashed): {name_b}" if other is not None else ""))
 page.plot("overlay", scenario.title, lambda: plots.overlay(table, other.table if other is not None else None, present,
-                                                           scenario.title + " (A)", name_b), both,
+                                                           "A", "B"), both,
           result if other is None else None)
 st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
 st.dataframe(result.challenges, hide_index=True, width="stretch")
