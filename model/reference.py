@@ -61,10 +61,11 @@ def solve_reference(s: Scenario, method: str = "LSODA", rtol: float = 1e-10, ato
         last = i + 1 == len(times)
         mask = (t >= te) & ((t <= t1) if last else (t < t1))
         if t1 > te:
-            sol = solve_ivp(rhs, (te, t1), y, method=method, rtol=rtol, atol=atol, dense_output=True)
+            t_eval = np.append(t[mask], t1) if not last else t[mask]
+            sol = solve_ivp(rhs, (te, t1), y, method=method, rtol=rtol, atol=atol, t_eval=t_eval)
             if not sol.success:
                 raise RuntimeError(sol.message)
-            result[mask] = sol.sol(t[mask])[n:].T
+            result[mask] = sol.y[n:, : mask.sum()].T
             y = sol.y[:, -1]
         elif mask.any():
             result[mask] = y[n:]
