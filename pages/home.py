@@ -47,7 +47,7 @@ m2.metric("With naltrexone", f"{ch.increment_with:.2f}",
           delta=f"{ch.increment_with - ch.increment_without:+.2f}", delta_color="inverse")
 m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 % of the effect without naltrexone.")
 
-window = table[table.time_h >= max(0.0, gap - 2)]
+window = table  # the whole story: naltrexone takes the receptors first, then heroin arrives
 page.plot("timecourse", title, lambda: plots.timecourse(window, present, ("occupancy", "reward"), title=title),
           window, result)
 
