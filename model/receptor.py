@@ -14,6 +14,7 @@ equals R_total minus the new bound total:
     a_i = exp(-koff_i h),   c_i = kon_i C_i* (1 - a_i) / koff_i
     F   = (R_total - sum_i a_i B_i) / (1 + sum_i c_i),   B_i <- a_i B_i + c_i F
 
+The loop over steps is compiled with numba (it is the only sequential part of a simulation).
 The step is unconditionally stable, keeps every B_i >= 0 and sum B_i <= R_total exactly, and for
 long steps (or fast binding) gives the equilibrium B_i = R (C_i/K_i) / (1 + sum_j C_j/K_j).
 """
@@ -21,6 +22,7 @@ long steps (or fast binding) gives the equilibrium B_i = R (C_i/K_i) / (1 + sum_
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 
 def equilibrium_occupancy(conc_nm: np.ndarray, kd_nm: np.ndarray, r_total: float | np.ndarray = 1.0) -> np.ndarray:
@@ -35,6 +37,24 @@ def _lag_weight(x: np.ndarray) -> np.ndarray:
     small = x < 1e-3
     xs = np.where(small, 1.0, x)
     return np.where(small, 0.5 - x / 12.0, 1.0 / xs - 1.0 / np.expm1(np.minimum(xs, 700.0)))
+
+
+@njit(cache=True)
+def _march(a, c, s, r, b0, out):  # pragma: no cover - compiled
+    """The step loop: F = (R - sum a B) / s;  B <- a B + c F (see the module docstring)."""
+    n_batch, n_steps, n_lig = c.shape
+    for p in range(n_batch):
+        b = b0[p].copy()
+        out[p, 0] = b
+        for k in range(n_steps):
+            atot = 0.0
+            for i in range(n_lig):
+                b[i] *= a[k, i]
+                atot += b[i]
+            free = (r[p, k + 1] - atot) / s[p, k]
+            for i in range(n_lig):
+                b[i] += c[p, k, i] * free
+            out[p, k + 1] = b
 
 
 def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per_h: np.ndarray,
@@ -54,15 +74,13 @@ def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per
     c = kon * c_eff * (-np.expm1(-np.multiply.outer(h, koff))) / koff
     s = 1.0 + c.sum(axis=-1)                                      # [..., time-1]
     r = np.broadcast_to(np.asarray(r_total, dtype=float), conc.shape[:-1])
-    out = np.empty_like(conc)
-    b = np.zeros(conc.shape[:-2] + conc.shape[-1:]) if b0 is None else np.array(b0, dtype=float)
-    out[..., 0, :] = b
-    # Move time to the front so the loop indexes contiguous blocks.
-    c_t, s_t, r_t = np.moveaxis(c, -2, 0), np.moveaxis(s, -1, 0), np.moveaxis(r, -1, 0)[1:]
-    res = np.empty((h.size,) + b.shape)
-    for k in range(h.size):
-        free = (r_t[k] - (a[k] * b).sum(axis=-1)) / s_t[k]
-        b = a[k] * b + c_t[k] * free[..., None]
-        res[k] = b
-    out[..., 1:, :] = np.moveaxis(res, 0, -2)
+    batch = conc.shape[:-2]
+    b = np.zeros(batch + conc.shape[-1:]) if b0 is None else np.broadcast_to(np.asarray(b0, dtype=float), batch + conc.shape[-1:])
+
+    def flat(x: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(x, dtype=float).reshape((-1,) + x.shape[len(batch):])
+
+    out = np.empty(flat(conc).shape)
+    _march(np.ascontiguousarray(a), flat(c), flat(s), flat(r), flat(b), out)
+    out = out.reshape(conc.shape)
     return out
