@@ -203,7 +203,7 @@ def challenge_ratio_at_levels(agonist: str, route: str, mg: float, naltrexone_nm
     conc[:n, :, -2] = ntx[:, None]
     conc[:n, :, -1] = nol[:, None]
     b0 = receptor.equilibrium_occupancy(conc[:, 0, :], kd)
-    bound = receptor.bind(t, conc, kd, kon, 1.0, b0)
+    bound, _ = receptor.bind(t, conc, kd, kon, 1.0, b0=b0)
     rew = response.reward_from_stimulus(response.stimulus(bound, tau), _hill())
     inc = (rew - rew[:, :1]).max(axis=1)
     return inc[:n] / max(inc[n], 1e-12)
@@ -256,7 +256,7 @@ def daily_troughs(r: Result) -> pd.DataFrame:
     """Per whole day: lowest antagonist occupancy and the brain levels at that moment."""
     c = r.curves
     idx = [j for j, n in enumerate(c.ligands) if r.molecules[n].role == "antagonist"]
-    occ = c.bound[0][:, idx].sum(axis=1) / c.receptor_density
+    occ = c.bound[0][:, idx].sum(axis=1) / c.receptor_density[0]
     zeros = np.zeros(c.t_h.size)
     ntx, nol = c.brain_nm.get("naltrexone", zeros), c.brain_nm.get("naltrexol", zeros)
     days = int(np.floor(c.t_h[-1] / 24.0 + 1e-9))

@@ -27,12 +27,15 @@ class Curves:
 
     t_h: np.ndarray
     ligands: tuple[str, ...]
-    bound: np.ndarray            # [2, time, ligand]: with, without naltrexone
-    receptor_density: np.ndarray  # [time]
+    bound: np.ndarray            # [2, time, ligand]: with, without naltrexone (per baseline receptor pool)
+    receptor_density: np.ndarray  # [2, time] (1 = baseline)
     reward: np.ndarray           # [2, time]
     plasma_ng_per_ml: Mapping[str, np.ndarray]
     brain_nm: Mapping[str, np.ndarray]
     ethanol_blood_mg_per_dl: np.ndarray
+    respiratory_drive: np.ndarray  # [time], with naltrexone (1 = normal breathing)
+    opioid_tolerance: np.ndarray   # [time], 0 = naive .. 1 = chronic user
+    craving: np.ndarray | None     # [2, time]: expected reward learnt from use episodes
 
 
 @dataclass(frozen=True)
@@ -91,18 +94,32 @@ def simulate(s: Scenario) -> Result:
     kd = np.array([mols[n]["kd_nm"] for n in ligands])
     kon = np.array([mols[n]["kon_per_nm_per_h"] for n in ligands])
     tau = np.array([mols[n]["tau"] for n in ligands])
-    density = np.ones(t.size)
-    bound = receptor.bind(t, conc, kd, kon, density) if ligands else np.zeros((2, t.size, 0))
-    hill = response_parameters()["hill_n"].value
-    reward = response.reward_from_stimulus(response.stimulus(bound, tau), hill)
-    curves = Curves(t, tuple(ligands), bound, density, reward, sol.plasma_ng_per_ml, brain, bac)
-    table = _table(curves, mols, out_idx)
+    rp = {k: p.value for k, p in response_parameters().items()}
+    adaptation = (rp["upregulation_gain"], rp["downregulation_gain"], rp["receptor_turnover_per_h"]) if s.options.adaptation else None
+    is_antagonist = np.array([mols[n].role in ANTAGONIST_ROLES for n in ligands], dtype=bool)
+    if ligands:
+        bound, density = receptor.bind(t, conc, kd, kon, 1.0, adaptation, is_antagonist)
+    else:
+        bound, density = np.zeros((2, t.size, 0)), np.ones((2, t.size))
+    stim = response.stimulus(bound, tau)
+    reward = response.reward_from_stimulus(stim, rp["hill_n"])
+    tolerance = response.opioid_tolerance(t, stim[0], 1.0 if s.patient.opioid_tolerant else 0.0, rp)
+    drive = response.respiratory_drive(stim[0], tolerance, mols["fentanyl"], rp)
+    agonist_events = [e for e in events if mols[e.species].role not in ANTAGONIST_ROLES]
     challenges = response.challenges_table(
         t, reward[0], reward[1],
         [(SPECIES_DRUG[e.species], e.route, e.at_h, e.amount, mols[e.species].routes[e.route].dose_unit)
-         for e in events if e.species not in NALTREXONE_SPECIES and mols[e.species].role != "antagonist"],
-        response_parameters()["blocked_ratio"].value,
+         for e in agonist_events],
+        rp["blocked_ratio"],
     )
+    craving = None
+    if len(challenges):
+        v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
+        episodes = challenges["at_h"].to_numpy()
+        craving = np.stack([response.craving_curve(t, episodes, challenges[col].to_numpy(), v0, rp["craving_learning_rate"])
+                            for col in ("increment_with", "increment_without")])
+    curves = Curves(t, tuple(ligands), bound, density, reward, sol.plasma_ng_per_ml, brain, bac, drive, tolerance, craving)
+    table = _table(curves, mols, out_idx)
     return Result(s, table, challenges, curves, mols, events)
 
 
@@ -118,12 +135,18 @@ def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataF
     antagonist = [j for j, n in enumerate(c.ligands) if mols[n].role in ANTAGONIST_ROLES]
     agonist = [j for j, n in enumerate(c.ligands) if mols[n].role not in ANTAGONIST_ROLES]
     b = c.bound[0][idx]
-    cols["occupancy_antagonist"] = b[:, antagonist].sum(axis=1) / c.receptor_density[idx]
-    cols["occupancy_agonist"] = b[:, agonist].sum(axis=1) / c.receptor_density[idx]
+    dens = c.receptor_density[0][idx]
+    cols["occupancy_antagonist"] = b[:, antagonist].sum(axis=1) / dens
+    cols["occupancy_agonist"] = b[:, agonist].sum(axis=1) / dens
     for j, n in enumerate(c.ligands):
-        cols[f"occupancy_{n}"] = b[:, j] / c.receptor_density[idx]
-    cols["receptor_density"] = c.receptor_density[idx]
+        cols[f"occupancy_{n}"] = b[:, j] / dens
+    cols["receptor_density"] = dens
     cols["reward"] = c.reward[0][idx]
     cols["reward_without_naltrexone"] = c.reward[1][idx]
     cols["blockade_fraction"] = response.blockade_fraction(c.reward[0][idx], c.reward[1][idx])
+    cols["respiratory_drive"] = c.respiratory_drive[idx]
+    cols["opioid_tolerance"] = c.opioid_tolerance[idx]
+    if c.craving is not None:
+        cols["craving"] = c.craving[0][idx]
+        cols["craving_without_naltrexone"] = c.craving[1][idx]
     return pd.DataFrame(cols)

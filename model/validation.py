@@ -48,7 +48,7 @@ def curve(r: Result, col: str) -> tuple[np.ndarray, np.ndarray]:
         return c.t_h, c.plasma_ng_per_ml[col.removesuffix("_plasma_ng_per_ml")]
     if col == "occupancy_antagonist":
         idx = [j for j, n in enumerate(c.ligands) if r.molecules[n].role == "antagonist"]
-        return c.t_h, c.bound[0][:, idx].sum(axis=1) / c.receptor_density
+        return c.t_h, c.bound[0][:, idx].sum(axis=1) / c.receptor_density[0]
     if col == "reward_without_naltrexone":
         return c.t_h, c.reward[1]
     raise KeyError(col)

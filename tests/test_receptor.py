@@ -11,7 +11,7 @@ def test_fast_binding_reproduces_the_equilibrium_formula():
     conc = rng.uniform(0, 50, size=(t.size, 4))
     kd = np.array([0.3, 2.0, 200.0, 5.0])
     kon = np.full(4, 1e9)  # dissociation in ~1e-9 h: always at equilibrium
-    b = bind(t, conc, kd, kon)
+    b, _ = bind(t, conc, kd, kon)
     np.testing.assert_allclose(b[1:], equilibrium_occupancy(conc, kd)[1:], rtol=1e-6, atol=1e-9)
 
 
@@ -20,7 +20,7 @@ def test_single_ligand_matches_the_exact_exponential_solution():
     kon, kd, c = 36.0, 0.3, 1.2
     koff = kd * kon
     t = np.linspace(0, 0.5, 2001)
-    b = bind(t, np.full((t.size, 1), c), np.array([kd]), np.array([kon]))[:, 0]
+    b = bind(t, np.full((t.size, 1), c), np.array([kd]), np.array([kon]))[0][:, 0]
     exact = c / (c + kd) * (1 - np.exp(-(kon * c + koff) * t))
     np.testing.assert_allclose(b, exact, atol=2e-3)
 
@@ -28,7 +28,7 @@ def test_single_ligand_matches_the_exact_exponential_solution():
 def test_competition_slows_nothing_but_shares_receptors():
     t = np.linspace(0, 5, 101)
     conc = np.tile([[3.0, 3.0]], (t.size, 1))
-    b = bind(t, conc, np.array([1.0, 1.0]), np.array([50.0, 50.0]))
+    b, _ = bind(t, conc, np.array([1.0, 1.0]), np.array([50.0, 50.0]))
     np.testing.assert_allclose(b[-1], [0.6 / 1.4 * 1.0 * 1.0, 0.6 / 1.4], rtol=1e-3)  # 3/(1+3+3) each
 
 
@@ -43,7 +43,7 @@ def test_competition_slows_nothing_but_shares_receptors():
 def test_fractions_stay_bounded_and_conserved(conc, kd, kon, r, steps):
     t = np.cumsum(np.r_[0, np.random.default_rng(steps).uniform(1e-4, 5, steps)])
     c = np.outer(np.abs(np.sin(np.arange(t.size))) + 0.1, conc)
-    b = bind(t, c, np.array(kd), np.array(kon), r_total=r)
+    b, _ = bind(t, c, np.array(kd), np.array(kon), r_total=r)
     assert np.all(b >= 0)
     assert np.all(b.sum(axis=-1) <= r * (1 + 1e-12))
 
@@ -53,6 +53,6 @@ def test_fractions_stay_bounded_and_conserved(conc, kd, kon, r, steps):
 def test_more_agonist_never_lowers_agonist_occupancy(c1, factor, antagonist):
     t = np.linspace(0, 3, 61)
     kd, kon = np.array([50.0, 0.3]), np.array([36.0, 36.0])
-    lo = bind(t, np.tile([c1, antagonist], (t.size, 1)), kd, kon)[..., 0]
-    hi = bind(t, np.tile([c1 * factor, antagonist], (t.size, 1)), kd, kon)[..., 0]
+    lo = bind(t, np.tile([c1, antagonist], (t.size, 1)), kd, kon)[0][..., 0]
+    hi = bind(t, np.tile([c1 * factor, antagonist], (t.size, 1)), kd, kon)[0][..., 0]
     assert np.all(hi >= lo - 1e-12)

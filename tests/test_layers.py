@@ -1,0 +1,91 @@
+"""Adaptation, respiratory drive, tolerance and craving: direction and size of each layer."""
+
+import numpy as np
+import pytest
+
+from model import parse_scenario, simulate
+from model.drugs import molecules, response_parameters
+from model.response import fentanyl_stimulus, respiratory_drive
+from model.validation import heroin, oral_ntx
+
+RP = {k: p.value for k, p in response_parameters().items()}
+
+
+def sim(duration_h, *doses, step_h=1.0, **extra):
+    return simulate(parse_scenario({"title": "t", "duration_h": duration_h, "output_step_h": step_h,
+                                    "dose": list(doses), **extra}))
+
+
+def daily_ntx(days, start_h=0.0, mg=50.0, **kw):
+    return {"drug": "naltrexone", "route": "oral", "amount_mg": mg, "every_h": 24, "count": days, "start_h": start_h, **kw}
+
+
+def test_weeks_of_blockade_raise_receptor_density_by_55_to_90_percent_then_it_returns():
+    r = sim(24 * 35, daily_ntx(14), options={"adaptation": True})
+    t, dens = r.table.time_h, r.table.receptor_density
+    peak = dens[t <= 24 * 14].max()
+    assert 1.55 <= peak <= 1.9  # rodent data: +55-90 % after about a week of continuous naltrexone
+    assert dens[t >= 24 * 34].iloc[-1] < 1 + 0.5 * (peak - 1)  # relaxes back over days to weeks
+    assert sim(24 * 14, daily_ntx(14)).table.receptor_density.eq(1).all()  # layer off: fixed
+
+
+def test_same_heroin_dose_gives_a_bigger_effect_after_naltrexone_stops():
+    r = sim(24 * 22, daily_ntx(14), heroin(24 * 21), options={"adaptation": True})
+    ch = r.challenges.iloc[0]
+    assert r.table.occupancy_antagonist[r.table.time_h.between(24 * 21 - 1, 24 * 21)].max() < 0.3
+    assert ch.increment_with > 1.1 * ch.increment_without  # upregulated receptors, never-treated for comparison
+
+
+def test_chronic_agonist_lowers_receptor_density():
+    methadone = {"drug": "methadone", "route": "oral", "amount_mg": 60, "every_h": 24, "count": 14, "start_h": 0}
+    assert sim(24 * 14, methadone, options={"adaptation": True}).table.receptor_density.iloc[-1] < 0.9
+
+
+def test_respiratory_anchor_is_fentanyl_c50_of_algera_2021():
+    fent = molecules()["fentanyl"]
+    naive = respiratory_drive(np.array([fentanyl_stimulus(0.42, fent)]), np.array([0.0]), fent, RP)
+    tolerant = respiratory_drive(np.array([fentanyl_stimulus(1.82, fent)]), np.array([1.0]), fent, RP)
+    np.testing.assert_allclose([naive[0], tolerant[0]], [0.5, 0.5], atol=1e-12)
+
+
+def test_tolerant_users_breathe_better_on_the_same_dose():
+    dose = {"drug": "fentanyl", "route": "iv", "amount_mg": 0.2, "at_h": [1.0]}
+    naive = sim(4, dose, step_h=0.02).table.respiratory_drive.min()
+    tolerant = sim(4, dose, step_h=0.02, patient={"opioid_tolerant": True}).table.respiratory_drive.min()
+    assert naive < 0.3 and naive < tolerant - 0.2
+
+
+def test_tolerance_fades_during_weeks_without_opioids():
+    r = sim(24 * 28, daily_ntx(28), patient={"opioid_tolerant": True})
+    assert r.table.opioid_tolerance.iloc[0] == 1.0 and r.table.opioid_tolerance.iloc[-1] < 0.2
+
+
+def test_naltrexone_displaces_methadone_within_hours():
+    methadone = {"drug": "methadone", "route": "oral", "amount_mg": 60, "every_h": 24, "count": 5, "start_h": 0}
+    r = sim(24 * 5, methadone, oral_ntx(50, [24 * 4]), step_h=0.1, patient={"opioid_tolerant": True})
+    t, occ = r.table.time_h, r.table.occupancy_methadone
+    before = occ[t.between(24 * 4 - 0.2, 24 * 4)].iloc[-1]
+    after = occ[t.between(24 * 4 + 3, 24 * 4 + 3.2)].iloc[0]
+    assert after < 0.5 * before
+
+
+USE = {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 48, "count": 28, "start_h": 30}
+TOLERANT = {"patient": {"opioid_tolerant": True}}
+
+
+def test_craving_fades_under_a_kept_monthly_injection_and_returns_after_a_missed_one():
+    kept = sim(24 * 57, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0, 24 * 28]}, USE, **TOLERANT)
+    missed = sim(24 * 57, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0]}, USE, **TOLERANT)
+    week8 = kept.table.craving.iloc[-1]
+    assert week8 < 0.3 * kept.table.craving_without_naltrexone.iloc[-1]  # extinction under blockade
+    assert missed.table.craving.iloc[-1] > 2 * week8  # the lapse lets the craving back
+    assert kept.table.craving.iloc[0] == RP["craving_initial_tolerant"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_missed_tablets_let_heroin_through_where_the_injection_does_not(seed):
+    tablets = sim(24 * 29, daily_ntx(28, taken_probability=0.5), USE | {"count": 14}, options={"seed": seed}, **TOLERANT)
+    injection = sim(24 * 29, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0]}, USE | {"count": 12},
+                    **TOLERANT)
+    assert injection.challenges.blocked.all()
+    assert tablets.challenges.ratio.max() > 2 * injection.challenges.ratio.max()
