@@ -364,3 +364,242 @@ def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
 def drug_of_species(species: str) -> str:
     """The user-facing drug that puts ``species`` into the body (or the species itself)."""
     return SPECIES_DRUG.get(species, species)
+
+
+# --- Beyond the blockade: craving, stopping and starting, naloxone rescue -------------------------
+
+#: Naltrexone plans on the craving page.
+CRAVING_PLANS = ("no naltrexone", "monthly injection kept", "second injection missed", "daily tablets")
+
+
+def use_episodes(drug: str = "heroin", route: str = "iv", mg: float = 25.0, every_days: float = 2.0,
+                 weeks: float = 8.0, start_h: float = 30.0) -> dict[str, Any]:
+    """A repeating agonist dose table: one use episode every ``every_days`` for ``weeks`` weeks."""
+    every_h = 24.0 * every_days
+    count = max(1, int(np.floor((24.0 * 7 * weeks - start_h - 1e-9) / every_h)) + 1)
+    return {"drug": drug, "route": route, "amount_mg": float(mg), "every_h": every_h, "count": count,
+            "start_h": float(start_h)}
+
+
+def craving_doses(plan: str, weeks: float = 8.0, heroin_mg: float = 25.0, every_days: float = 2.0,
+                  adherence: float = 1.0) -> list[dict[str, Any]]:
+    """Dose table of a craving experiment: a naltrexone ``plan`` (:data:`CRAVING_PLANS`) plus heroin use.
+
+    ``adherence`` (0..1) is the tablets' ``taken_probability`` (only for 'daily tablets').
+    """
+    days = int(np.ceil(7 * weeks))
+    use = use_episodes("heroin", "iv", heroin_mg, every_days, weeks)
+    if plan == "no naltrexone":
+        return [use]
+    if plan == "daily tablets":
+        return [*regimen_doses("oral", days, min(max(adherence, 1e-4), 1.0)), use]
+    injections = [0.0] if plan == "second injection missed" else [24.0 * 28 * k for k in range(int(np.ceil(days / 28)))]
+    if plan not in ("monthly injection kept", "second injection missed"):
+        raise ValueError(f"plan: {plan!r} is not one of {', '.join(CRAVING_PLANS)}")
+    return [{"drug": "naltrexone", "route": "im_xr", "amount_mg": 380.0, "at_h": injections}, use]
+
+
+def episode_table(r: Result) -> pd.DataFrame:
+    """One row per use episode: day, reward with and without naltrexone, blocked, craving just after."""
+    c = r.challenges
+    if c.empty:
+        return pd.DataFrame(columns=["episode", "day", "reward_with", "reward_without", "blocked", "craving_after"])
+    tab = r.table
+    after = np.searchsorted(tab.time_h.to_numpy(), c.at_h.to_numpy() + 1e-6)
+    after = np.minimum(after, len(tab) - 1)
+    crav = tab["craving"].to_numpy() if "craving" in tab else np.full(len(tab), np.nan)
+    return pd.DataFrame({"episode": np.arange(1, len(c) + 1), "day": c.at_h.to_numpy() / 24.0,
+                         "reward_with": c.increment_with.to_numpy(), "reward_without": c.increment_without.to_numpy(),
+                         "blocked": c.blocked.to_numpy(dtype=bool), "craving_after": crav[after]})
+
+
+#: Naltrexone treatments on the stopping page: route, dose (mg), dosing interval (h).
+TREATMENTS: Mapping[str, tuple[str, float, float]] = {
+    "daily tablets": ("oral", 50.0, 24.0),
+    "monthly injection": ("im_xr", 380.0, 24.0 * 28),
+}
+#: Post-treatment death rates per 100 person-years (Gibson & Degenhardt 2007, Drug Alcohol Rev 26:405,
+#: doi:10.1080/09595230701373826): after oral naltrexone ended vs during treatment.
+DEATHS_PER_100PY_AFTER, DEATHS_PER_100PY_DURING = 22.1, 1.0
+
+
+def treatment_doses(treatment: str, weeks: float) -> tuple[list[dict[str, Any]], float]:
+    """Naltrexone doses for ``weeks`` of a treatment in :data:`TREATMENTS`, and the time of the last dose (h)."""
+    route, mg, every = TREATMENTS[treatment]
+    count = max(1, int(np.floor(24.0 * 7 * weeks / every + 1e-9)))
+    return ([{"drug": "naltrexone", "route": route, "amount_mg": mg, "every_h": every, "count": count,
+              "start_h": 0.0}], every * (count - 1))
+
+
+def _stopping_scenario(treatment: str, weeks: float, dose: dict[str, Any] | None, duration_h: float) -> Any:
+    ntx, _ = treatment_doses(treatment, weeks)
+    return parse_scenario({"title": f"after {weeks:g} weeks of {treatment}", "duration_h": duration_h,
+                           "output_step_h": 1.0, "dose": [*ntx, *([dose] if dose else [])],
+                           "patient": {"opioid_tolerant": True}, "options": {"adaptation": True}})
+
+
+def usual_dose_before_treatment(drug: str, route: str, mg: float, simulate_fn: Any = simulate) -> dict[str, float]:
+    """Peak effect and lowest respiratory drive of the usual dose in the tolerant user before treatment."""
+    window = response.challenge_window_h(route)
+    s = parse_scenario({"title": "before treatment", "duration_h": window + 2.0, "output_step_h": 0.05,
+                        "dose": [agonist_dose(drug, route, mg, 1.0)], "patient": {"opioid_tolerant": True},
+                        "options": {"adaptation": True}})
+    r = simulate_fn(s)
+    return {"effect": float(r.challenges.increment_with.iloc[0]), "min_drive": float(r.table.respiratory_drive.min())}
+
+
+def usual_dose_after_stopping(drug: str, route: str, mg: float, treatment: str = "daily tablets", weeks: float = 4.0,
+                              gaps_days: Sequence[float] = tuple(range(0, 29)),
+                              simulate_fn: Any = simulate) -> pd.DataFrame:
+    """The formerly usual dose taken ``gap`` days after the last naltrexone dose (adaptation on).
+
+    The patient was a tolerant user who stopped using during treatment: tolerance fades (t1/2 ~7
+    days) while naltrexone raises receptor density. One row per gap with the peak effect
+    (reward increment), the lowest respiratory drive, and receptor density, tolerance and
+    antagonist occupancy when the dose is taken.
+    """
+    _, last = treatment_doses(treatment, weeks)
+    window = response.challenge_window_h(route)
+    rows = []
+    for g in gaps_days:
+        at = last + 24.0 * float(g)
+        r = simulate_fn(_stopping_scenario(treatment, weeks, agonist_dose(drug, route, mg, at), at + window + 1.0))
+        tab, ch = r.table, r.challenges.iloc[0]
+        i = int(np.searchsorted(tab.time_h.to_numpy(), at - 1e-9))
+        rows.append({"days_after_last_naltrexone": float(g), "effect": float(ch.increment_with),
+                     "min_respiratory_drive": float(tab.respiratory_drive.iloc[i:].min()),
+                     "receptor_density": float(tab.receptor_density.iloc[max(i - 1, 0)]),
+                     "opioid_tolerance": float(tab.opioid_tolerance.iloc[max(i - 1, 0)]),
+                     "occupancy_antagonist": float(tab.occupancy_antagonist.iloc[max(i - 1, 0)])})
+    return pd.DataFrame(rows)
+
+
+def risk_window(after: pd.DataFrame, before: Mapping[str, float], drive_limit: float = 0.5) -> pd.Series:
+    """Days on which the usual dose is riskier than before treatment (lower drive) or drops drive below the limit."""
+    d = after.min_respiratory_drive
+    return (d < before["min_drive"] - 0.02) | (d < drive_limit)
+
+
+#: Typical chronic use of each agonist before starting naltrexone: route, dose (mg), interval (h).
+CHRONIC_USE: Mapping[str, tuple[str, float, float]] = {
+    "fentanyl": ("iv", 0.1, 6.0),
+    "heroin": ("iv", 25.0, 8.0),
+    "morphine": ("oral", 30.0, 8.0),
+    "oxycodone": ("oral", 40.0, 12.0),
+    "methadone": ("oral", 60.0, 24.0),
+    "buprenorphine": ("sublingual", 16.0, 24.0),
+}
+
+
+def chronic_use_doses(drug: str, days: int = 5) -> tuple[dict[str, Any], float]:
+    """A :data:`CHRONIC_USE` dose table for ``days`` days and the time of its last dose (h)."""
+    route, mg, every = CHRONIC_USE[drug]
+    count = int(round(24.0 * days / every))
+    return ({"drug": drug, "route": route, "amount_mg": mg, "every_h": every, "count": count, "start_h": 0.0},
+            every * (count - 1))
+
+
+def _naltrexone_brain(mg: float, t_h: np.ndarray, simulate_fn: Any) -> tuple[np.ndarray, np.ndarray]:
+    r = simulate_fn(_scenario(f"naltrexone {mg:g} mg", float(t_h[-1]) + 0.5, [agonist_dose("naltrexone", "oral", mg, 0.0)]))
+    c = r.curves
+    return (np.interp(t_h, c.t_h, c.brain_nm["naltrexone"]), np.interp(t_h, c.t_h, c.brain_nm["naltrexol"]))
+
+
+def displacement_after_last_dose(drug: str, naltrexone_mg: float = 50.0,
+                                 hours: Sequence[float] = tuple(range(0, 169, 4)), window_h: float = 6.0,
+                                 simulate_fn: Any = simulate) -> pd.DataFrame:
+    """Agonist occupancy that a naltrexone tablet taken ``h`` hours after the last opioid dose would displace.
+
+    The agonist's brain levels and bound state come from 5 days of :data:`CHRONIC_USE`; from the
+    tablet on, the receptors are marched with and without the naltrexone family (kinetic binding,
+    so slow-dissociating buprenorphine resists displacement). ``displaced`` is the largest extra
+    loss of agonist occupancy over the next ``window_h`` hours (fraction of receptors) and
+    ``effect_lost`` the largest drop in opioid effect (reward, 0..1): a sudden loss is precipitated
+    withdrawal.
+    """
+    use, last = chronic_use_doses(drug)
+    hours = np.asarray(hours, dtype=float)
+    r = simulate_fn(_scenario(f"{drug} chronic use", last + hours.max() + window_h + 1.0, [use], 0.25))
+    c, mols = r.curves, r.molecules
+    ag = [j for j, n in enumerate(c.ligands) if n not in NALTREXONE_SPECIES and n != "naloxone"]
+    names = [c.ligands[j] for j in ag]
+    tw = np.linspace(0.0, window_h, 73)
+    ntx, nol = _naltrexone_brain(naltrexone_mg, tw, simulate_fn)
+    ligands = [*names, "naltrexone", "naltrexol"]
+    kd = np.array([mols[n]["kd_nm"] for n in ligands])
+    kon = np.array([mols[n]["kon_per_nm_per_h"] for n in ligands])
+    n = hours.size
+    conc = np.zeros((2, n, tw.size, len(ligands)))
+    b0 = np.zeros((2, n, len(ligands)))
+    for k, j in enumerate(ag):
+        for i, h in enumerate(hours):
+            conc[:, i, :, k] = np.interp(last + h + tw, c.t_h, c.brain_nm[names[k]])
+            b0[:, i, k] = np.interp(last + h, c.t_h, c.bound[0][:, j])
+    conc[0, :, :, -2], conc[0, :, :, -1] = ntx, nol
+    bound, _ = receptor.bind(tw, conc, kd, kon, 1.0, b0=b0)
+    occ = bound[..., : len(names)].sum(axis=-1)           # [with/without, hour, time]
+    tau = np.array([mols[n]["tau"] for n in ligands])
+    rew = response.reward_from_stimulus(response.stimulus(bound, tau), _hill())
+    return pd.DataFrame({"hours_after_last_dose": hours, "occupancy_agonist_before": b0[0, :, : len(names)].sum(axis=-1),
+                         "occupancy_agonist_with_naltrexone": occ[0, :, -1],
+                         "occupancy_agonist_without_naltrexone": occ[1, :, -1],
+                         "displaced": (occ[1] - occ[0]).max(axis=-1),
+                         "effect_lost": (rew[1] - rew[0]).max(axis=-1)})
+
+
+def opioid_free_interval(naltrexone_mg: float = 50.0, max_displaced: float = 0.02,
+                         drugs: Sequence[str] = tuple(CHRONIC_USE), max_hours: float = 240.0,
+                         simulate_fn: Any = simulate) -> pd.DataFrame:
+    """Hours after the last dose of each agonist until a naltrexone tablet displaces at most ``max_displaced``.
+
+    One row per drug with its chronic use, the hours (NaN when longer than ``max_hours``) and the
+    displacement if the tablet were taken 12 h after the last dose.
+    """
+    hours = np.arange(0.0, max_hours + 1e-9, 2.0)
+    rows = []
+    for drug in drugs:
+        d = displacement_after_last_dose(drug, naltrexone_mg, hours, simulate_fn=simulate_fn)
+        over = np.nonzero(d.displaced.to_numpy() > max_displaced)[0]
+        need = 0.0 if over.size == 0 else (float(hours[over[-1] + 1]) if over[-1] + 1 < hours.size else float("nan"))
+        route, mg, every = CHRONIC_USE[drug]
+        rows.append({"drug": drug, "chronic_use": f"{mg:g} mg {route} every {every:g} h",
+                     "hours_opioid_free": need, "days_opioid_free": need / 24.0,
+                     "displaced_if_12_h": float(np.interp(12.0, d.hours_after_last_dose, d.displaced))})
+    return pd.DataFrame(rows)
+
+
+def overdose_doses(opioid: str, opioid_mg: float, rescue_route: str | None, rescue_mg: float, rescue_h: float,
+                   opioid_h: float = 0.25, naltrexone_xr_days_before: float | None = None) -> list[dict[str, Any]]:
+    """Dose table of an overdose (fentanyl IV or oral methadone) and a naloxone rescue.
+
+    ``naltrexone_xr_days_before`` adds a monthly naltrexone injection given that many days earlier
+    (the scenario then starts at the injection).
+    """
+    shift = 24.0 * naltrexone_xr_days_before if naltrexone_xr_days_before is not None else 0.0
+    route = "oral" if opioid == "methadone" else "iv"
+    doses = [agonist_dose(opioid, route, opioid_mg, shift + opioid_h)]
+    if rescue_route:
+        doses.append(agonist_dose("naloxone", rescue_route, rescue_mg, shift + rescue_h))
+    if naltrexone_xr_days_before is not None:
+        doses.insert(0, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380.0, "at_h": [0.0]})
+    return doses
+
+
+def rescue_summary(table: pd.DataFrame, rescue_h: float, limit: float = 0.5) -> dict[str, float]:
+    """Lowest drive before the rescue, best drive in the 2 h after it, and re-narcotisation after that.
+
+    ``renarcotised_h`` is the first time after the best recovery at which drive falls below
+    ``limit`` again (NaN when it does not); ``hours_below_limit`` counts all time below the limit.
+    """
+    t, d = table.time_h.to_numpy(), table.respiratory_drive.to_numpy()
+    before = d[t <= rescue_h]
+    soon = (t > rescue_h) & (t <= rescue_h + 2.0)
+    if not soon.any():
+        return {"min_before": float(before.min()), "best_after": float("nan"), "min_later": float("nan"),
+                "renarcotised_h": float("nan"), "hours_below_limit": float(np.sum((d < limit)[1:] * np.diff(t)))}
+    i = int(np.nonzero(soon)[0][np.argmax(d[soon])])
+    later = np.nonzero((t > t[i]) & (d < limit))[0]
+    recovered = d[i] >= limit
+    return {"min_before": float(before.min()), "best_after": float(d[i]), "min_later": float(d[i:].min()),
+            "renarcotised_h": float(t[later[0]]) if (recovered and later.size) else float("nan"),
+            "hours_below_limit": float(np.sum((d < limit)[1:] * np.diff(t)))}

@@ -78,3 +78,47 @@ def test_pet_occupancy_rises_with_dose_and_blockade_fades_with_time():
         assert d.ratio.is_monotonic_increasing
     at96 = b[b.hours_after == 96].set_index("naltrexone_mg").ratio
     assert at96[150.0] < at96[50.0]
+
+
+def test_kept_injection_lowers_craving_more_than_a_missed_one():
+    def week8(plan, **kw):
+        s = parse_scenario({"title": "t", "duration_h": 24 * 56, "output_step_h": 2.0, "patient": {"opioid_tolerant": True},
+                            "options": {"seed": 1}, "dose": lessons.craving_doses(plan, 8, **kw)})
+        r = simulate(s)
+        return r.table.craving.iloc[-1], lessons.episode_table(r)
+
+    kept, ep = week8("monthly injection kept")
+    missed, _ = week8("second injection missed")
+    none, ep0 = week8("no naltrexone")
+    assert kept < missed < none
+    assert ep.blocked.mean() > 0.9 and not ep0.blocked.any()
+    assert len(ep) == len(ep0) > 20
+
+
+def test_usual_dose_is_riskier_a_week_after_stopping_than_before_treatment():
+    before = lessons.usual_dose_before_treatment("heroin", "iv", 20)
+    after = lessons.usual_dose_after_stopping("heroin", "iv", 20, "daily tablets", 4, (1, 7))
+    day1, day7 = after.iloc[0], after.iloc[1]
+    assert day1.effect < before["effect"] < day7.effect
+    assert day7.min_respiratory_drive < before["min_drive"] < day1.min_respiratory_drive
+    assert list(lessons.risk_window(after, before)) == [False, True]
+
+
+def test_naltrexone_displaces_methadone_more_with_a_bigger_dose_and_less_later():
+    d50 = lessons.displacement_after_last_dose("methadone", 50, (12, 72))
+    d100 = lessons.displacement_after_last_dose("methadone", 100, (12, 72))
+    assert (d100.displaced > d50.displaced).all()
+    assert d50.displaced.iloc[1] < d50.displaced.iloc[0]
+
+
+def test_methadone_needs_a_longer_opioid_free_interval_than_heroin():
+    t = lessons.opioid_free_interval(50, 0.02, ("heroin", "methadone")).set_index("drug")
+    assert 0 < t.hours_opioid_free["heroin"] < t.hours_opioid_free["methadone"]
+
+
+def test_short_acting_naloxone_wears_off_before_methadone():
+    doses = lessons.overdose_doses("methadone", 60, "iv", 2.0, 4.0)
+    r = simulate(parse_scenario({"title": "t", "duration_h": 16, "output_step_h": 0.05, "dose": doses}))
+    s = lessons.rescue_summary(r.table, 4.0)
+    assert s["min_before"] < 0.2 and s["best_after"] > 0.5 and s["min_later"] < 0.2
+    assert 4.0 < s["renarcotised_h"] < 10.0
