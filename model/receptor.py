@@ -32,25 +32,29 @@ def equilibrium_occupancy(conc_nm: np.ndarray, kd_nm: np.ndarray, r_total: float
     return np.asarray(r_total)[..., None] * x / (1.0 + x.sum(axis=-1, keepdims=True))
 
 
-def _lag_weight(x: np.ndarray) -> np.ndarray:
-    """g(x) = 1/x - 1/(e^x - 1): weight of the step's start in the exponentially weighted mean."""
-    x = np.asarray(x, dtype=float)
-    small = x < 1e-3
-    xs = np.where(small, 1.0, x)
-    return np.where(small, 0.5 - x / 12.0, 1.0 / xs - 1.0 / np.expm1(np.minimum(xs, 700.0)))
-
-
 @njit(cache=True)
-def _march(h, a, c, s, r0, adapt, is_antagonist, b0, out, density):  # pragma: no cover - compiled
-    """The step loop: density update (if adapting), then F = (R - sum a B) / s;  B <- a B + c F."""
-    n_batch, n_steps, n_lig = c.shape
+def _march(h, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density):  # pragma: no cover - compiled
+    """The step loop (see the module docstring): lagged concentrations, density, then F and B."""
+    n_batch, n_time, n_lig = conc.shape
     gain_up, gain_down, turnover = adapt[0], adapt[1], adapt[2]
+    a = np.empty(n_lig)
+    c = np.empty(n_lig)
     for p in range(n_batch):
         b = b0[p].copy()
         r = r0
         out[p, 0] = b
         density[p, 0] = r
-        for k in range(n_steps):
+        for k in range(n_time - 1):
+            hk = h[k]
+            s = 1.0
+            for i in range(n_lig):
+                ko, kn = koff[p, i], kon[p, i]
+                c1, c0 = conc[p, k + 1, i], conc[p, k, i]
+                x = (ko + kn * c1) * hk
+                g = 0.5 - x / 12.0 if x < 1e-3 else 1.0 / x - 1.0 / np.expm1(min(x, 700.0))
+                a[i] = np.exp(-ko * hk)
+                c[i] = kn * (c1 - (c1 - c0) * g) * (1.0 - a[i]) / ko
+                s += c[i]
             if turnover > 0.0:
                 occ_antagonist = 0.0
                 occ_agonist = 0.0
@@ -61,15 +65,15 @@ def _march(h, a, c, s, r0, adapt, is_antagonist, b0, out, density):  # pragma: n
                         occ_agonist += b[i] / r
                 target = (1.0 + gain_up * occ_antagonist) / (1.0 + gain_down * occ_agonist)
                 rate = turnover * (1.0 + gain_down * occ_agonist)
-                r = target + (r - target) * np.exp(-rate * h[k])
+                r = target + (r - target) * np.exp(-rate * hk)
             atot = 0.0
             for i in range(n_lig):
-                b[i] *= a[k, i]
+                b[i] *= a[i]
                 atot += b[i]
-            free = max((r - atot) / s[p, k], 0.0)
+            free = max((r - atot) / s, 0.0)
             total = 0.0
             for i in range(n_lig):
-                b[i] += c[p, k, i] * free
+                b[i] += c[i] * free
                 total += b[i]
             if total > r:  # only when density falls faster than a slow ligand can leave
                 for i in range(n_lig):
@@ -83,7 +87,8 @@ def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per
          is_antagonist: np.ndarray | None = None, b0: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Bound receptor per ligand [..., time, ligand] and receptor density [..., time] over ``t_h``.
 
-    ``conc_nm`` may carry leading batch axes (e.g. with and without naltrexone, or people).
+    ``conc_nm`` may carry leading batch axes (e.g. with and without naltrexone, or people);
+    ``kd_nm`` and ``kon_per_nm_per_h`` are [ligand] or [..., ligand] (one set per person).
     Bound amounts are relative to the baseline receptor density (1). With ``adaptation`` =
     (upregulation gain, downregulation gain, turnover 1/h) the density R follows
 
@@ -93,24 +98,19 @@ def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per
     state at the first time point (default: no receptor bound).
     """
     conc = np.asarray(conc_nm, dtype=float)
-    kon = np.asarray(kon_per_nm_per_h, dtype=float)
-    koff = np.asarray(kd_nm, dtype=float) * kon
-    h = np.diff(t_h)
-    a = np.exp(-np.multiply.outer(h, koff))                       # [time-1, ligand]
-    c1, c0 = conc[..., 1:, :], conc[..., :-1, :]
-    c_eff = c1 - (c1 - c0) * _lag_weight((koff + kon * c1) * h[:, None])
-    c = kon * c_eff * (-np.expm1(-np.multiply.outer(h, koff))) / koff
-    s = 1.0 + c.sum(axis=-1)                                      # [..., time-1]
     batch = conc.shape[:-2]
-
-    def flat(x: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(x, dtype=float).reshape((-1,) + x.shape[len(batch):])
-
     n_lig = conc.shape[-1]
+
+    def flat(x: np.ndarray, tail: tuple[int, ...]) -> np.ndarray:
+        return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=float), batch + tail)).reshape((-1,) + tail)
+
+    kon = flat(kon_per_nm_per_h, (n_lig,))
+    koff = flat(kd_nm, (n_lig,)) * kon
     mask = np.zeros(n_lig, dtype=np.bool_) if is_antagonist is None else np.asarray(is_antagonist, dtype=np.bool_)
-    out = np.empty(flat(conc).shape)
-    density = np.empty(out.shape[:2])
-    _march(np.ascontiguousarray(h, dtype=float), np.ascontiguousarray(a), flat(c), flat(s), float(r_total),
+    c = flat(conc, conc.shape[-2:])
+    out = np.empty(c.shape)
+    density = np.empty(c.shape[:2])
+    _march(np.ascontiguousarray(np.diff(t_h), dtype=float), c, koff, kon, float(r_total),
            np.array(adaptation or (0.0, 0.0, 0.0), dtype=float), mask,
-           flat(np.broadcast_to(0.0 if b0 is None else b0, batch + (n_lig,))), out, density)
+           flat(0.0 if b0 is None else b0, (n_lig,)), out, density)
     return out.reshape(conc.shape), density.reshape(conc.shape[:-1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,7 @@ class Result:
     curves: Curves
     molecules: Mapping[str, Molecule]
     events: tuple[DoseEvent, ...]
+    population: Any = None  # PopulationResult when options.population > 0
 
 
 def scenario_molecules(s: Scenario) -> dict[str, Molecule]:
@@ -120,7 +122,13 @@ def simulate(s: Scenario) -> Result:
                             for col in ("increment_with", "increment_without")])
     curves = Curves(t, tuple(ligands), bound, density, reward, sol.plasma_ng_per_ml, brain, bac, drive, tolerance, craving)
     table = _table(curves, mols, out_idx)
-    return Result(s, table, challenges, curves, mols, events)
+    population = None
+    if s.options.population > 0:
+        from .population import simulate_population  # population builds on this module
+
+        population = simulate_population(s)
+        table = pd.concat([table, population.bands.drop(columns="time_h")], axis=1)
+    return Result(s, table, challenges, curves, mols, events, population)
 
 
 def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataFrame:

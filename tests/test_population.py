@@ -1,0 +1,46 @@
+import numpy as np
+
+from model import parse_scenario, simulate
+from model.population import simulate_population
+
+
+def scenario(population=60, seed=4, p=0.5, days=14):
+    return parse_scenario({
+        "title": "pop", "duration_h": 24 * days, "output_step_h": 1.0,
+        "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days,
+                  "start_h": 0, "taken_probability": p},
+                 {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 48, "count": days // 2 - 1, "start_h": 30}],
+        "patient": {"opioid_tolerant": True}, "options": {"population": population, "seed": seed}})
+
+
+def test_bands_are_ordered_bounded_and_reproducible():
+    a = simulate_population(scenario())
+    b = simulate_population(scenario())
+    assert a.bands.equals(b.bands)
+    for col in ("reward", "occupancy_antagonist", "respiratory_drive", "craving", "naltrexone_plasma_ng_per_ml"):
+        lo, mid, hi = (a.bands[f"{col}_{q}"].to_numpy() for q in ("p05", "p50", "p95"))
+        assert np.all(lo <= mid + 1e-12) and np.all(mid <= hi + 1e-12)
+    assert a.bands.filter(like="occupancy").to_numpy().max() <= 1 and a.bands.to_numpy().min() >= 0
+    assert not simulate_population(scenario(seed=5)).bands.equals(a.bands)
+
+
+def test_people_differ_and_take_their_own_doses():
+    people = simulate_population(scenario(p=0.5)).people
+    assert people.naltrexone_cl_l_per_h.std() > 0.1 * people.naltrexone_cl_l_per_h.mean()
+    n_scheduled = 14 + 6
+    assert 0.55 * n_scheduled < people.doses_taken.mean() < 0.85 * n_scheduled  # heroin always, tablets half
+    assert people.doses_taken.nunique() > 1
+
+
+def test_better_adherence_gives_a_higher_median_blockade():
+    low = simulate_population(scenario(p=0.3)).bands.occupancy_antagonist_p50.iloc[-48:].mean()
+    high = simulate_population(scenario(p=0.9)).bands.occupancy_antagonist_p50.iloc[-48:].mean()
+    assert high > low
+
+
+def test_population_option_adds_band_columns_to_the_table():
+    r = simulate(scenario(population=20))
+    assert {"reward_p05", "reward_p50", "reward_p95"} <= set(r.table.columns)
+    assert r.population is not None and len(r.population.people) == 20
+    median_occ = r.table.occupancy_antagonist_p50.iloc[-24:].mean()
+    assert abs(median_occ - r.table.occupancy_antagonist.iloc[-24:].mean()) < 0.15
