@@ -12,8 +12,11 @@ PAGES = [
     ("pages/overcoming.py", "3 Overcoming the blockade", ":material/warning:", "overcoming"),
     ("pages/alcohol.py", "4 Alcohol", ":material/local_bar:", "alcohol"),
     ("pages/compare.py", "5 Compare agonists", ":material/compare_arrows:", "compare"),
-    ("pages/workbench.py", "6 Researcher workbench", ":material/science:", "workbench"),
-    ("pages/validation.py", "7 Does the model match people?", ":material/fact_check:", "validation"),
+    ("pages/cravings.py", "6 Cravings and relapse", ":material/psychology:", "cravings"),
+    ("pages/stopping.py", "7 Stopping and starting", ":material/swap_horiz:", "stopping"),
+    ("pages/naloxone.py", "8 Naloxone rescue", ":material/emergency:", "naloxone"),
+    ("pages/workbench.py", "9 Researcher workbench", ":material/science:", "workbench"),
+    ("pages/validation.py", "10 Does the model match people?", ":material/fact_check:", "validation"),
 ]
 GLOSSARY = {
     "Agonist": "A drug that binds the mu-opioid receptor and activates it (heroin, morphine, fentanyl).",

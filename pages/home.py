@@ -69,6 +69,9 @@ for path, name, text in [
     ("pages/overcoming.py", "Overcoming the blockade", "bigger doses, the rightward shift, why it is dangerous."),
     ("pages/alcohol.py", "Alcohol", "drinks -> blood alcohol -> endorphin -> reward."),
     ("pages/compare.py", "Compare agonists", "full vs partial, fast vs slow dissociation."),
+    ("pages/cravings.py", "Cravings and relapse", "use episodes teach craving; blocked highs let it fade (illustrative)."),
+    ("pages/stopping.py", "Stopping and starting", "overdose risk after treatment ends; withdrawal if started too soon."),
+    ("pages/naloxone.py", "Naloxone rescue", "reversing an overdose, and why it can come back."),
     ("pages/workbench.py", "Researcher workbench", "your own doses, parameters and scenario files."),
     ("pages/validation.py", "Does the model match people?", "Calibration against human data."),
 ]:

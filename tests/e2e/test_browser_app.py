@@ -116,5 +116,5 @@ def test_direct_link_opens_the_page_with_navigation(app_url, page):
     expect(page.get_by_role("heading", name="Alcohol", exact=True)).to_be_visible(timeout=60_000)
     settled(page)
     expect(page.get_by_role("slider", name=re.compile("^Drinks"))).to_have_value("6")
-    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("7 Does the model match people?")
+    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("10 Does the model match people?")
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Presentation mode")

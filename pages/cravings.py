@@ -1,0 +1,103 @@
+"""Cravings and relapse: weeks of use episodes with and without naltrexone; kept vs missed doses."""
+
+import pandas as pd
+import streamlit as st
+
+from model import lessons
+from ui import beyond_plots, page, population, state
+from ui.boot import via_app
+
+via_app()
+
+P = "crv_"
+PLANS = list(lessons.CRAVING_PLANS)
+page.header(
+    "Cravings and relapse",
+    "Every use episode teaches the brain how rewarding the drug is: while naltrexone blocks the high, the expected "
+    "reward (craving) fades, and one missed injection or a run of missed tablets lets it climb back. "
+    "Compare the craving curves and look for the orange crosses: episodes that were not blocked.",
+)
+st.caption("The craving layer is **illustrative**: a simple learning rule (Rescorla-Wagner) on the model's reward, "
+           "not a measured craving score.")
+present = state.presentation()
+
+state.bind(P + "weeks", 8, lo=4, hi=12)
+state.bind(P + "heroin_mg", 25, lo=5, hi=50)
+state.bind(P + "every_days", 2.0, lo=1.0, hi=7.0)
+state.bind(P + "adherence", 70, lo=0, hi=100)
+state.bind(P + "seed", 1, lo=0, hi=9999)
+state.bind(P + "shown", "daily tablets", options=PLANS)
+population.bind(P)
+state.presets(P + "preset", {
+    "Heroin every 2 days for 8 weeks, tablets 70 %": {P + "weeks": 8, P + "every_days": 2.0, P + "adherence": 70,
+                                                       P + "shown": "daily tablets"},
+    "Missed second injection": {P + "weeks": 8, P + "every_days": 2.0, P + "shown": "second injection missed"},
+    "Perfect tablets": {P + "weeks": 8, P + "every_days": 2.0, P + "adherence": 100, P + "shown": "daily tablets"},
+    "Poor adherence (30 %), daily use": {P + "weeks": 8, P + "every_days": 1.0, P + "adherence": 30,
+                                         P + "shown": "daily tablets"},
+})
+c1, c2, c3 = st.columns(3)
+c1.slider("Weeks simulated", 4, 12, key=P + "weeks", help="Weeks of use episodes under each naltrexone plan.")
+c2.slider("Heroin per use episode (mg IV)", 5, 50, step=5, key=P + "heroin_mg",
+          help="Each episode is one IV heroin dose; 25 mg is the label's test dose.")
+c3.slider("Days between use episodes (days)", 1.0, 7.0, step=0.5, key=P + "every_days",
+          help="The person keeps using on this schedule whatever the naltrexone plan.")
+d1, d2, d3 = st.columns(3)
+d1.slider("Tablets taken (% adherence)", 0, 100, step=5, key=P + "adherence",
+          help="Each daily 50 mg tablet is taken with this probability (taken_probability); the seed fixes which.")
+d2.number_input("Random seed (which tablets are missed)", 0, 9999, key=P + "seed",
+                help="Same seed, same missed tablets: the scenario is reproducible.")
+d3.selectbox("Show the episodes of", PLANS, key=P + "shown",
+             help="The lower plot marks each use episode of this plan as blocked or not.")
+show_band = population.toggle(P)
+state.write_url(P)
+
+weeks, mg, every = (st.session_state[P + k] for k in ("weeks", "heroin_mg", "every_days"))
+adherence = st.session_state[P + "adherence"] / 100
+seed, shown = int(st.session_state[P + "seed"]), st.session_state[P + "shown"]
+
+
+def scenario(plan: str) -> dict:
+    """The raw scenario of one plan (tolerant user, same use schedule)."""
+    extra = f", {adherence:.0%} taken" if plan == "daily tablets" else ""
+    return {"title": f"Heroin {mg} mg IV every {every:g} days for {weeks} weeks, {plan}{extra}",
+            "duration_h": 24.0 * 7 * weeks, "output_step_h": 2.0, "patient": {"opioid_tolerant": True},
+            "options": {"seed": seed},
+            "dose": lessons.craving_doses(plan, weeks, float(mg), float(every), adherence)}
+
+
+results = {plan: page.run(scenario(plan)) for plan in PLANS}
+tables = {plan: r.table for plan, r in results.items()}
+episodes = lessons.episode_table(results[shown])
+bands = population.bands(scenario(shown)) if show_band else None
+
+m = st.columns(4)
+for col, plan in zip(m, PLANS):
+    col.metric(f"Craving at week {weeks}: {plan}", f"{tables[plan].craving.iloc[-1]:.2f}",
+               help="Expected reward learnt from the use episodes (0-1, illustrative); 0.5 at the start.")
+st.metric(f"Episodes not blocked ({shown})", f"{int((~episodes.blocked).sum())} of {len(episodes)}",
+          help="Blocked = the high was at most 25 % of the high without naltrexone.")
+
+long = pd.concat([t[["time_h", "craving", "craving_without_naltrexone"]].assign(plan=p) for p, t in tables.items()],
+                 ignore_index=True)
+title = f"Craving with heroin {mg} mg every {every:g} days for {weeks} weeks"
+page.plot("craving", title, lambda: beyond_plots.craving(tables, episodes, shown, present, bands), long)
+st.caption("Top: craving under each plan (the orange dashed line is the same person without naltrexone). "
+           "Bottom: each use episode of the chosen plan; open blue circles were blocked, orange crosses were not.")
+st.subheader("Use episodes")
+state.store_plot_data("episodes", episodes)
+page.downloads("episodes", f"Use episodes, {shown}", None, episodes)
+if not present:
+    st.dataframe(episodes.round(3), hide_index=True, height=220)
+
+page.predict(P + "q1", "A person on a kept monthly injection keeps using heroin every 2 days. What happens to craving?",
+             ["It rises: more use, more craving", "It stays where it was", "It fades: each blocked high teaches less reward"],
+             2, "Every blocked episode gives a small reward, so the expected reward drifts down (extinction). "
+                "Missing the second injection lets unblocked highs teach the old reward again.")
+page.why(
+    "Craving is modelled as the reward the person expects, updated after every use episode by the Rescorla-Wagner "
+    "rule (V <- V + alpha (r - V), r = the high actually felt). Under naltrexone the high is small, so the "
+    "expectation falls, which is one explanation of why naltrexone helps people who keep taking it. Missed tablets "
+    "or a missed injection give full highs again, and the expectation climbs back within a few episodes. "
+    "This layer is illustrative: its learning rate is not fitted to human craving scores."
+)

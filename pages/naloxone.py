@@ -1,0 +1,114 @@
+"""Naloxone rescue: an opioid overdose reversed by naloxone, re-narcotisation, and naltrexone's long blockade."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from model import lessons
+from ui import beyond_plots, page, population, state
+from ui.boot import via_app
+
+via_app()
+
+P = "nlx_"
+OPIOIDS = ["fentanyl IV", "methadone (oral)"]
+page.header(
+    "Naloxone rescue",
+    "Naloxone pushes the opioid off the receptors within minutes and breathing comes back, but it is gone again "
+    "within an hour or two. If the opioid lasts longer (methadone, or a very large fentanyl dose), breathing falls "
+    "again: watch for the shaded danger after the rescue.",
+)
+present = state.presentation()
+
+state.bind(P + "opioid", "fentanyl IV", options=OPIOIDS)
+state.bind(P + "fentanyl_mg", 0.25, lo=0.05, hi=2.0)
+state.bind(P + "methadone_mg", 60, lo=10, hi=200)
+state.bind(P + "route", "iv", options=["iv", "intranasal"])
+state.bind(P + "naloxone_mg", 0.4, options=[0.04, 0.1, 0.2, 0.4, 0.8, 2.0, 4.0, 8.0])
+state.bind(P + "at_min", 15, lo=5, hi=480)
+state.bind(P + "compare_ntx", False)
+population.bind(P)
+state.presets(P + "preset", {
+    "Fentanyl 0.25 mg IV, naloxone 0.4 mg IV at 15 min": {
+        P + "opioid": "fentanyl IV", P + "fentanyl_mg": 0.25, P + "route": "iv", P + "naloxone_mg": 0.4, P + "at_min": 15},
+    "Large fentanyl dose (1.5 mg), naloxone 2 mg IV": {
+        P + "opioid": "fentanyl IV", P + "fentanyl_mg": 1.5, P + "route": "iv", P + "naloxone_mg": 2.0, P + "at_min": 15},
+    "Methadone 60 mg, intranasal naloxone 4 mg at 4 h": {
+        P + "opioid": "methadone (oral)", P + "methadone_mg": 60, P + "route": "intranasal", P + "naloxone_mg": 4.0,
+        P + "at_min": 240},
+    "Fentanyl overdose on monthly naltrexone": {
+        P + "opioid": "fentanyl IV", P + "fentanyl_mg": 0.25, P + "compare_ntx": True, P + "at_min": 15},
+})
+c1, c2, c3 = st.columns(3)
+c1.radio("Opioid taken (the person has not used for a long time: no tolerance)", OPIOIDS, key=P + "opioid",
+         horizontal=True, help="Fentanyl acts within minutes and wears off within hours; oral methadone builds up "
+                               "over hours and lasts a day or more.")
+if st.session_state[P + "opioid"] == "fentanyl IV":
+    c2.slider("Fentanyl dose (mg IV)", 0.05, 2.0, step=0.05, key=P + "fentanyl_mg",
+              help="0.1 mg is an anaesthetic dose; street overdoses are often larger.")
+else:
+    c2.slider("Methadone dose (mg by mouth)", 10, 200, step=10, key=P + "methadone_mg",
+              help="30-40 mg can kill a person without tolerance.")
+c3.slider("Naloxone given at (minutes after the opioid)", 5, 480, step=5, key=P + "at_min",
+          help="Time from the opioid dose to the naloxone dose.")
+d1, d2, d3 = st.columns(3)
+d1.radio("Naloxone route", ["iv", "intranasal"], key=P + "route", horizontal=True,
+         format_func=lambda r: {"iv": "IV (injection)", "intranasal": "nasal spray"}[r],
+         help="IV acts within a minute; the nasal spray within a few minutes, with about half reaching the blood.")
+d2.select_slider("Naloxone dose (mg)", [0.04, 0.1, 0.2, 0.4, 0.8, 2.0, 4.0, 8.0], key=P + "naloxone_mg",
+                 help="Usual: 0.4 mg IV (repeatable); nasal spray 4 mg.")
+d3.toggle("Compare: on monthly naltrexone (injected a week before)", key=P + "compare_ntx",
+          help="The same overdose in someone whose receptors are held by naltrexone: no rescue needed.")
+show_band = population.toggle(P)
+state.write_url(P)
+
+opioid = "fentanyl" if st.session_state[P + "opioid"] == "fentanyl IV" else "methadone"
+mg = float(st.session_state[P + f"{opioid}_mg"])
+route, nlx_mg = st.session_state[P + "route"], float(st.session_state[P + "naloxone_mg"])
+at_h = 0.25 + st.session_state[P + "at_min"] / 60.0
+duration = max(8.0 if opioid == "fentanyl" else 24.0, at_h + 6.0)
+what = f"{opioid} {mg:g} mg" + (" IV" if opioid == "fentanyl" else " by mouth")
+base = {"duration_h": duration, "output_step_h": 0.05}
+raw_rescue = {**base, "title": f"{what}, naloxone {nlx_mg:g} mg {route} at {at_h - 0.25:.2g} h",
+              "dose": lessons.overdose_doses(opioid, mg, route, nlx_mg, at_h)}
+rescue = page.run(raw_rescue).table
+alone = page.run({**base, "title": f"{what}, no naloxone", "dose": lessons.overdose_doses(opioid, mg, None, 0, at_h)}).table
+course = pd.DataFrame({"time_h": rescue.time_h, "drive_no_rescue": alone.respiratory_drive,
+                       "drive_rescue": rescue.respiratory_drive})
+if st.session_state[P + "compare_ntx"]:
+    shift = 24.0 * 7
+    on = page.run({"duration_h": shift + duration, "output_step_h": 0.05, "title": f"{what} a week after naltrexone XR",
+                   "dose": lessons.overdose_doses(opioid, mg, None, 0, at_h, naltrexone_xr_days_before=7)}).table
+    course["drive_on_naltrexone"] = np.interp(course.time_h, on.time_h - shift, on.respiratory_drive)
+for col in rescue.columns:
+    if col.startswith("occupancy_") and col not in ("occupancy_agonist", "occupancy_antagonist"):
+        course[col] = rescue[col]
+bands = population.bands(raw_rescue) if show_band else None
+
+s = lessons.rescue_summary(rescue, at_h)
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Lowest breathing before naloxone", f"{s['min_before']:.2f}", help="Respiratory drive, 1 = normal, 0 = apnoea.")
+m2.metric("Best breathing after naloxone", f"{s['best_after']:.2f}", help="Highest drive in the 2 h after naloxone.")
+m3.metric("Breathing falls below 0.5 again at", "not in view" if np.isnan(s["renarcotised_h"])
+          else f"{s['renarcotised_h'] - 0.25:.1f} h", help="Re-narcotisation: the opioid outlasts naloxone.")
+m4.metric("Hours with breathing below 0.5", f"{s['hours_below_limit']:.1f} h")
+state.store_plot_data("rescue_summary", pd.DataFrame([s]))
+course = course.assign(time_h=course.time_h - 0.25)
+title = f"{what}; naloxone {nlx_mg:g} mg {route}"
+page.plot("rescue", title, lambda: beyond_plots.rescue(course, at_h - 0.25, present, bands), course)
+st.caption("Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who holds the receptors in the rescue.")
+
+page.predict(P + "q1", "Someone who swallowed 60 mg methadone is revived with nasal naloxone at 4 h and wakes up. "
+             "Can they be sent home an hour later?",
+             ["Yes, the naloxone has reversed the overdose", "No, breathing can fall again when naloxone wears off",
+              "Yes, if they feel well"], 1,
+             "Naloxone's effect lasts an hour or two, methadone's a day or more: the opioid takes the receptors back "
+             "(re-narcotisation). Try the methadone preset and watch the shaded part after the rescue.")
+page.why(
+    "Naloxone is a competitive antagonist like naltrexone, binding more tightly than the opioid, so it takes the "
+    "receptors within minutes. But it is cleared quickly (half-life about an hour) and barely works by mouth, "
+    "while naltrexone lasts long and works by mouth, which is why naloxone is the rescue drug and naltrexone the "
+    "treatment. Anyone revived with naloxone needs watching for hours, with repeat doses ready. A person on "
+    "monthly naltrexone is protected from ordinary doses, but a potent opioid such as fentanyl in a large enough "
+    "dose still gets through (try 0.5 mg with the comparison on; see Overcoming the blockade)."
+)

@@ -1,0 +1,162 @@
+"""Stopping and starting: the overdose risk after naltrexone ends; precipitated withdrawal when it starts."""
+
+import pandas as pd
+import streamlit as st
+
+from model import lessons
+from ui import beyond_plots, page, state
+from ui.boot import via_app
+
+via_app()
+
+P = "stop_"
+USUAL = {"heroin 20 mg IV": ("heroin", "iv", 20.0), "heroin 25 mg IV": ("heroin", "iv", 25.0),
+         "heroin 40 mg IV": ("heroin", "iv", 40.0), "fentanyl 0.1 mg IV": ("fentanyl", "iv", 0.1),
+         "fentanyl 0.2 mg IV": ("fentanyl", "iv", 0.2)}
+AGONISTS = list(lessons.CHRONIC_USE)
+page.header(
+    "Stopping and starting",
+    "After weeks on naltrexone the body has lost its tolerance and grown extra receptors, so the dose a person "
+    "used to take hits much harder once the blockade wears off: watch the shaded risk window. Starting naltrexone "
+    "too soon does the opposite: it throws the opioid off the receptors within hours (precipitated withdrawal).",
+)
+present = state.presentation()
+
+state.bind(P + "treatment", "daily tablets", options=list(lessons.TREATMENTS))
+state.bind(P + "weeks", 4, lo=2, hi=12)
+state.bind(P + "usual", "heroin 20 mg IV", options=list(USUAL))
+state.bind(P + "day", 7, lo=0, hi=56)
+state.bind(P + "agonist", "methadone", options=AGONISTS)
+state.bind(P + "gap_h", 12, lo=0, hi=168)
+state.bind(P + "ntx_mg", 50, options=[25, 50, 100])
+state.bind(P + "threshold_pct", 2.0, lo=0.5, hi=10.0)
+state.presets(P + "preset", {
+    "A week after the last tablet": {P + "treatment": "daily tablets", P + "weeks": 4, P + "day": 7,
+                                     P + "usual": "heroin 20 mg IV"},
+    "The day after the last tablet": {P + "treatment": "daily tablets", P + "weeks": 4, P + "day": 1},
+    "Six weeks after the last injection": {P + "treatment": "monthly injection", P + "weeks": 8, P + "day": 42},
+    "Methadone 12 h ago, 50 mg tablet": {P + "agonist": "methadone", P + "gap_h": 12, P + "ntx_mg": 50},
+    "Heroin a day ago, 50 mg tablet": {P + "agonist": "heroin", P + "gap_h": 24, P + "ntx_mg": 50},
+})
+
+# --- (a) after naltrexone ends ------------------------------------------------------------------
+st.header("After naltrexone ends")
+c1, c2, c3, c4 = st.columns(4)
+c1.selectbox("Naltrexone treatment", list(lessons.TREATMENTS), key=P + "treatment",
+             help="Daily 50 mg tablets, or the 380 mg injection every 28 days.")
+c2.slider("Weeks of treatment (weeks)", 2, 12, key=P + "weeks",
+          help="The person was a tolerant daily user and stopped using when treatment began.")
+c3.selectbox("The formerly usual dose", list(USUAL), key=P + "usual",
+             help="What the person used to take every day before treatment.")
+c4.slider("Taken this many days after the last naltrexone dose (days)", 0, 56, key=P + "day",
+          help="Day 0 = the day of the last tablet or injection.")
+
+treatment, weeks, day = (st.session_state[P + k] for k in ("treatment", "weeks", "day"))
+drug, route, mg = USUAL[st.session_state[P + "usual"]]
+
+
+@st.cache_data(max_entries=32, show_spinner="Trying the usual dose on every day after stopping ...")
+def sweep(drug: str, route: str, mg: float, treatment: str, weeks: int) -> pd.DataFrame:
+    """The usual dose on each day after the last naltrexone dose (cached)."""
+    gaps = range(0, 29) if treatment == "daily tablets" else range(0, 57, 2)
+    return lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, gaps, simulate_fn=page.run_scenario)
+
+
+before = lessons.usual_dose_before_treatment(drug, route, mg, simulate_fn=page.run_scenario)
+after = sweep(drug, route, mg, treatment, weeks)
+chosen = lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, (day,), simulate_fn=page.run_scenario)
+risk = lessons.risk_window(after, before).to_numpy()
+row = chosen.iloc[0]
+state.store_plot_data("stopping_day", chosen)
+
+m1, m2, m3 = st.columns(3)
+m1.metric(f"Effect on day {day} (0-1)", f"{row.effect:.2f}", delta=f"{row.effect - before['effect']:+.2f} vs before",
+          delta_color="inverse", help="Peak rise in reward from the usual dose; 'before' = the same person before treatment.")
+m2.metric(f"Lowest breathing on day {day}", f"{row.min_respiratory_drive:.2f}",
+          delta=f"{row.min_respiratory_drive - before['min_drive']:+.2f} vs before",
+          help="Respiratory drive, 1 = normal breathing, 0 = stops breathing.")
+days_risk = after.days_after_last_naltrexone[risk]
+m3.metric("Risk window starts", f"day {days_risk.iloc[0]:g}" if len(days_risk) else "none in view",
+          help="First day on which the usual dose depresses breathing more than before treatment, or below 0.5.")
+title = f"{st.session_state[P + 'usual']} after {weeks} weeks of {treatment}"
+page.plot("stopping", title,
+          lambda: beyond_plots.stopping(after, before, risk, day, st.session_state[P + "usual"], present),
+          after.assign(risk_window=risk))
+st.info(f"**In people.** Deaths from overdose were {lessons.DEATHS_PER_100PY_AFTER:g} per 100 person-years in the "
+        f"weeks after oral naltrexone ended, against {lessons.DEATHS_PER_100PY_DURING:g} during treatment "
+        "(Gibson & Degenhardt 2007, Drug Alcohol Rev 26:405).", icon=":material/groups:")
+
+page.predict(P + "q1", "A week after the last tablet, the person takes the dose they used to take every day. Compared "
+             "with before treatment, the effect is ...",
+             ["Much smaller: naltrexone still blocks it", "About the same", "Bigger, and breathing drops further"], 2,
+             "The blockade has faded within a few days, but the tolerance is gone and there are more receptors "
+             "than before, so the old dose now acts like an overdose.")
+
+# --- (b) starting naltrexone -----------------------------------------------------------------------
+st.header("Starting naltrexone with an opioid on board")
+d1, d2, d3, d4 = st.columns(4)
+d1.selectbox("Opioid used until now", AGONISTS, key=P + "agonist",
+             format_func=lambda d: f"{d} ({lessons.CHRONIC_USE[d][1]:g} mg {lessons.CHRONIC_USE[d][0]}, "
+                                   f"every {lessons.CHRONIC_USE[d][2]:g} h)",
+             help="Five days of regular use, the last dose at time 0 of the opioid-free interval.")
+d2.slider("Hours since the last opioid dose (h)", 0, 168, step=2, key=P + "gap_h",
+          help="When the first naltrexone tablet is taken.")
+d3.select_slider("Naltrexone tablet (mg)", [25, 50, 100], key=P + "ntx_mg",
+                 help=page.param_help("naltrexone", "oral_bioavailability"))
+d4.slider("Acceptable displacement (% of receptors)", 0.5, 10.0, step=0.5, key=P + "threshold_pct",
+          help="The table below waits until the tablet would take at most this share of receptors from the opioid.")
+state.write_url(P)
+
+agonist, gap, ntx = st.session_state[P + "agonist"], st.session_state[P + "gap_h"], st.session_state[P + "ntx_mg"]
+use, last = lessons.chronic_use_doses(agonist)
+tablet = last + gap
+base = {"duration_h": tablet + 24.0, "output_step_h": 0.1, "patient": {"opioid_tolerant": True}}
+with_tab = page.run({**base, "title": f"{agonist}, naltrexone {ntx} mg {gap} h after the last dose",
+                     "dose": [use, lessons.agonist_dose("naltrexone", "oral", ntx, tablet)]}).table
+alone = page.run({**base, "title": f"{agonist} alone", "dose": [use]}).table
+win = (with_tab.time_h >= tablet - 12) & (with_tab.time_h <= tablet + 24)
+course = pd.DataFrame({"time_h": with_tab.time_h[win], "occupancy_agonist_with": with_tab.occupancy_agonist[win],
+                       "occupancy_agonist_without": alone.occupancy_agonist[win],
+                       "occupancy_antagonist_with": with_tab.occupancy_antagonist[win],
+                       "reward_with": with_tab.reward[win], "reward_without": alone.reward[win]})
+after_tablet = course[course.time_h >= tablet]
+displaced = float((after_tablet.occupancy_agonist_without - after_tablet.occupancy_agonist_with).max())
+lost = float((after_tablet.reward_without - after_tablet.reward_with).max())
+e1, e2, e3 = st.columns(3)
+e1.metric("Receptors held by the opioid at the tablet", f"{100 * course.occupancy_agonist_with[course.time_h <= tablet].iloc[-1]:.1f} %")
+e2.metric("Receptors taken from the opioid", f"{100 * displaced:.1f} %",
+          help="Largest extra loss of opioid-held receptors in the 24 h after the tablet.")
+e3.metric("Opioid effect lost (0-1)", f"{lost:.2f}", help="A sudden loss of effect in a dependent person is "
+          "precipitated withdrawal: sweating, vomiting, pain, agitation.")
+wtitle = f"Naltrexone {ntx} mg {gap} h after the last {agonist} dose"
+page.plot("withdrawal", wtitle, lambda: beyond_plots.displacement(course, agonist, tablet, present), course)
+
+
+@st.cache_data(max_entries=16, show_spinner="Finding the opioid-free interval for each opioid ...")
+def intervals(ntx_mg: float, threshold: float) -> pd.DataFrame:
+    """Opioid-free hours per agonist (cached)."""
+    return lessons.opioid_free_interval(ntx_mg, threshold, simulate_fn=page.run_scenario)
+
+
+thr = st.session_state[P + "threshold_pct"]
+table = intervals(float(ntx), thr / 100)
+st.subheader("How long to wait before the first tablet")
+page.plot("intervals", f"Opioid-free interval before naltrexone {ntx} mg", lambda: beyond_plots.intervals(table, present, thr),
+          table)
+st.caption("Guidelines ask for 7-10 days without short-acting opioids and longer after methadone or buprenorphine, "
+           "often with a naloxone challenge first. The model measures only receptor displacement; fentanyl at "
+           "these doses holds few receptors (large receptor reserve), so its interval here is short, but in "
+           "practice fentanyl stored in fat prolongs withdrawal risk.")
+
+page.predict(P + "q2", "Who needs the longest opioid-free interval before naltrexone?",
+             ["Someone using heroin", "Someone on methadone", "It is the same for every opioid"], 1,
+             "Methadone is cleared over a day or more and builds up with daily dosing, so it still holds receptors "
+             "days after the last dose; heroin is gone within hours.")
+page.why(
+    "Weeks of naltrexone keep the receptors empty, and the brain answers by making more of them (up to about "
+    "+60-90 %), which relax back over days once naltrexone is gone. At the same time, without opioids, tolerance "
+    "fades (half-life about a week). When the blockade wears off, the usual dose meets more receptors and a body "
+    "that no longer tolerates it: a bigger effect and deeper respiratory depression. Starting naltrexone works the "
+    "other way round: it binds far more tightly than the opioid and pushes it off the receptors within hours, "
+    "so a dependent person goes into sudden withdrawal unless the opioid has already left."
+)
