@@ -23,6 +23,8 @@ from .scenario import DoseEvent, Scenario, ScenarioError
 from .simulation import ANTAGONIST_ROLES, scenario_molecules, time_grid
 
 BAND_QUANTILES = (0.05, 0.5, 0.95)
+#: Bands summarise spread far wider than the binding step error, so people get coarser steps.
+POPULATION_SUBSTEPS = 4
 CHUNK = 100
 
 
@@ -156,7 +158,7 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
             conc[:, :, -1] = endo
         kd = np.array([[m[y]["kd_nm"] for y in ligands] for m in mols_p])
         kon = np.array([[m[y]["kon_per_nm_per_h"] for y in ligands] for m in mols_p])
-        bound, density = receptor.bind(t, conc, kd, kon, 1.0, adaptation, is_antagonist)
+        bound, density = receptor.bind(t, conc, kd, kon, 1.0, adaptation, is_antagonist, max_substeps=POPULATION_SUBSTEPS)
         stim = response.stimulus(bound, tau)
         reward = response.reward_from_stimulus(stim, rp["hill_n"])
         occ = bound[:, :, is_antagonist].sum(axis=-1) / density

@@ -16,8 +16,9 @@ from .scenario import DoseEvent, Scenario, dose_events
 SPECIES_DRUG = {v: k for k, v in DRUG_SPECIES.items()}
 ANTAGONIST_ROLES = ("antagonist",)
 #: Grid refinement after a dose, by how fast the route delivers (offsets in h).
-_FAST = (1 / 60) * 1.3 ** np.arange(21)            # 1 min .. ~3 h
-_ORAL = (1 / 60) * 1.3 ** np.arange(26)            # 1 min .. ~12 h
+_ONSET = np.array([10, 20, 40]) / 3600              # the first minute after a dose
+_FAST = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(21)))   # .. ~3 h
+_ORAL = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(26)))   # .. ~12 h
 _SLOW = (10 / 60) * 1.5 ** np.arange(12)           # 10 min .. ~14 h
 REFINE = {"iv": _FAST, "first_order": _ORAL, "alcohol": _ORAL, "xr_microspheres": _SLOW, "implant": _SLOW}
 

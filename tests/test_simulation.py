@@ -25,7 +25,7 @@ def test_fast_solver_matches_a_tight_reference():
     r = simulate(s)
     t, ref, ligands = solve_reference(s)
     assert list(r.curves.ligands) == ligands
-    assert np.abs(r.curves.bound - ref).max() < 3e-3  # first-order steps; see benchmarks/
+    assert np.abs(r.curves.bound - ref).max() < 1e-3
 
 
 @settings(max_examples=12, deadline=None)
