@@ -71,15 +71,20 @@ tables = {plan: r.table for plan, r in results.items()}
 episodes = lessons.episode_table(results[shown])
 bands = population.bands(scenario(shown)) if show_band else None
 
-m = st.columns(4)
+st.markdown(f"**Craving at week {weeks}** (expected reward, 0-1; it starts at 0.5)")
+m = st.columns(5)
 for col, plan in zip(m, PLANS):
-    col.metric(f"Craving at week {weeks}: {plan}", f"{tables[plan].craving.iloc[-1]:.2f}",
+    col.metric(plan, f"{tables[plan].craving.iloc[-1]:.2f}",
                help="Expected reward learnt from the use episodes (0-1, illustrative); 0.5 at the start.")
-st.metric(f"Episodes not blocked ({shown})", f"{int((~episodes.blocked).sum())} of {len(episodes)}",
+m[4].metric(f"Not blocked ({shown})", f"{int((~episodes.blocked).sum())} of {len(episodes)}",
           help="Blocked = the high was at most 25 % of the high without naltrexone.")
 
 long = pd.concat([t[["time_h", "craving", "craving_without_naltrexone"]].assign(plan=p) for p, t in tables.items()],
                  ignore_index=True)
+if bands is not None:
+    mine = long.plan == shown
+    for q in ("p05", "p50", "p95"):
+        long.loc[mine, f"population_craving_{q}"] = bands[f"craving_{q}"].to_numpy()
 title = f"Craving with heroin {mg} mg every {every:g} days for {weeks} weeks"
 page.plot("craving", title, lambda: beyond_plots.craving(tables, episodes, shown, present, bands), long)
 st.caption("Top: craving under each plan (the orange dashed line is the same person without naltrexone). "

@@ -33,8 +33,8 @@ state.presets(P + "preset", {
         P + "opioid": "fentanyl IV", P + "fentanyl_mg": 0.25, P + "route": "iv", P + "naloxone_mg": 0.4, P + "at_min": 15},
     "Large fentanyl dose (1.5 mg), naloxone 2 mg IV": {
         P + "opioid": "fentanyl IV", P + "fentanyl_mg": 1.5, P + "route": "iv", P + "naloxone_mg": 2.0, P + "at_min": 15},
-    "Methadone 60 mg, intranasal naloxone 4 mg at 4 h": {
-        P + "opioid": "methadone (oral)", P + "methadone_mg": 60, P + "route": "intranasal", P + "naloxone_mg": 4.0,
+    "Methadone 40 mg, naloxone 2 mg IV at 4 h": {
+        P + "opioid": "methadone (oral)", P + "methadone_mg": 40, P + "route": "iv", P + "naloxone_mg": 2.0,
         P + "at_min": 240},
     "Fentanyl overdose on monthly naltrexone": {
         P + "opioid": "fentanyl IV", P + "fentanyl_mg": 0.25, P + "compare_ntx": True, P + "at_min": 15},
@@ -57,8 +57,8 @@ d1.radio("Naloxone route", ["iv", "intranasal"], key=P + "route", horizontal=Tru
          help="IV acts within a minute; the nasal spray within a few minutes, with about half reaching the blood.")
 d2.select_slider("Naloxone dose (mg)", [0.04, 0.1, 0.2, 0.4, 0.8, 2.0, 4.0, 8.0], key=P + "naloxone_mg",
                  help="Usual: 0.4 mg IV (repeatable); nasal spray 4 mg.")
-d3.toggle("Compare: on monthly naltrexone (injected a week before)", key=P + "compare_ntx",
-          help="The same overdose in someone whose receptors are held by naltrexone: no rescue needed.")
+d3.toggle("Compare: on naltrexone injection", key=P + "compare_ntx",
+          help="The same overdose in someone who had the monthly 380 mg naltrexone injection a week before.")
 show_band = population.toggle(P)
 state.write_url(P)
 
@@ -84,21 +84,27 @@ for col in rescue.columns:
     if col.startswith("occupancy_") and col not in ("occupancy_agonist", "occupancy_antagonist"):
         course[col] = rescue[col]
 bands = population.bands(raw_rescue) if show_band else None
+if bands is not None:
+    bands = bands.assign(time_h=bands.time_h - 0.25)  # time 0 = the opioid dose, as in the plot
+    for q in ("p05", "p50", "p95"):
+        course[f"population_respiratory_drive_{q}"] = bands[f"respiratory_drive_{q}"].to_numpy()
 
 s = lessons.rescue_summary(rescue, at_h)
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Lowest breathing before naloxone", f"{s['min_before']:.2f}", help="Respiratory drive, 1 = normal, 0 = apnoea.")
-m2.metric("Best breathing after naloxone", f"{s['best_after']:.2f}", help="Highest drive in the 2 h after naloxone.")
-m3.metric("Breathing falls below 0.5 again at", "not in view" if np.isnan(s["renarcotised_h"])
+m1.metric("Lowest breathing, before", f"{s['min_before']:.2f}", help="Respiratory drive, 1 = normal, 0 = apnoea.")
+m2.metric("Best breathing, after", f"{s['best_after']:.2f}", help="Highest drive in the 2 h after naloxone.")
+m3.metric("Below 0.5 again at", "not in view" if np.isnan(s["renarcotised_h"])
           else f"{s['renarcotised_h'] - 0.25:.1f} h", help="Re-narcotisation: the opioid outlasts naloxone.")
-m4.metric("Hours with breathing below 0.5", f"{s['hours_below_limit']:.1f} h")
+m4.metric("Time below 0.5", f"{s['hours_below_limit']:.1f} h")
 state.store_plot_data("rescue_summary", pd.DataFrame([s]))
 course = course.assign(time_h=course.time_h - 0.25)
 title = f"{what}; naloxone {nlx_mg:g} mg {route}"
 page.plot("rescue", title, lambda: beyond_plots.rescue(course, at_h - 0.25, present, bands), course)
-st.caption("Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who holds the receptors in the rescue.")
+st.caption("Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who holds the receptors in the rescue. "
+           "Fentanyl stops breathing while holding only a few % of the receptors (receptor reserve), so a little "
+           "naloxone goes a long way, until it is cleared.")
 
-page.predict(P + "q1", "Someone who swallowed 60 mg methadone is revived with nasal naloxone at 4 h and wakes up. "
+page.predict(P + "q1", "Someone who swallowed 40 mg methadone is revived with naloxone at 4 h and wakes up. "
              "Can they be sent home an hour later?",
              ["Yes, the naloxone has reversed the overdose", "No, breathing can fall again when naloxone wears off",
               "Yes, if they feel well"], 1,

@@ -58,7 +58,7 @@ drug, route, mg = USUAL[st.session_state[P + "usual"]]
 @st.cache_data(max_entries=32, show_spinner="Trying the usual dose on every day after stopping ...")
 def sweep(drug: str, route: str, mg: float, treatment: str, weeks: int) -> pd.DataFrame:
     """The usual dose on each day after the last naltrexone dose (cached)."""
-    gaps = range(0, 29) if treatment == "daily tablets" else range(0, 57, 2)
+    gaps = [*range(0, 15), *range(16, 57, 2)] if treatment == "daily tablets" else range(0, 57, 2)
     return lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, gaps, simulate_fn=page.run_scenario)
 
 
@@ -153,8 +153,8 @@ page.predict(P + "q2", "Who needs the longest opioid-free interval before naltre
              "Methadone is cleared over a day or more and builds up with daily dosing, so it still holds receptors "
              "days after the last dose; heroin is gone within hours.")
 page.why(
-    "Weeks of naltrexone keep the receptors empty, and the brain answers by making more of them (up to about "
-    "+60-90 %), which relax back over days once naltrexone is gone. At the same time, without opioids, tolerance "
+    "Weeks of naltrexone keep the receptors empty, and the brain answers by making more of them (up to nearly "
+    "twice as many), which relax back over days once naltrexone is gone. At the same time, without opioids, tolerance "
     "fades (half-life about a week). When the blockade wears off, the usual dose meets more receptors and a body "
     "that no longer tolerates it: a bigger effect and deeper respiratory depression. Starting naltrexone works the "
     "other way round: it binds far more tightly than the opioid and pushes it off the receptors within hours, "

@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from ui import population
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,12 +93,22 @@ def test_naloxone_later_dose_leaves_breathing_lower_in_the_first_hour_and_methad
     course = data(at, "rescue")
     assert course.drive_rescue[course.time_h.between(0.9, 1.2)].min() > course.drive_no_rescue[
         course.time_h.between(0.9, 1.2)].min()
-    at.selectbox(key="nlx_preset").set_value("Methadone 60 mg, intranasal naloxone 4 mg at 4 h").run()
+    at.selectbox(key="nlx_preset").set_value("Methadone 40 mg, naloxone 2 mg IV at 4 h").run()
     s = data(at, "rescue_summary").iloc[0]
-    assert s.min_later < 0.5 and s.best_after > s.min_later
+    assert s.best_after > 0.5 > s.min_later and s.renarcotised_h < 12
 
 
 def test_naloxone_naltrexone_comparison_keeps_breathing_up():
     at = open_page("pages/naloxone.py", nlx_compare_ntx=True)
     c = data(at, "rescue")
     assert c.drive_on_naltrexone.min() > c.drive_no_rescue.min() + 0.15
+
+
+def test_population_band_is_drawn_and_exported_when_switched_on():
+    if not population.available():
+        pytest.skip("model.population is not installed")
+    at = open_page("pages/naloxone.py", nlx_band=True)
+    c = data(at, "rescue")
+    lo, mid, hi = (c[f"population_respiratory_drive_{q}"] for q in ("p05", "p50", "p95"))
+    assert (lo <= mid + 1e-12).all() and (mid <= hi + 1e-12).all() and (hi - lo).max() > 0.05
+    assert at.query_params["nlx_band"] == "1"

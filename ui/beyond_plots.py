@@ -15,7 +15,7 @@ from .theme import colour, figure, label, styled
 PLAN_COLOURS = {"no naltrexone": "#D55E00", "monthly injection kept": "#1B3A6B",
                 "second injection missed": "#56B4E9", "daily tablets": "#0072B2"}
 PLAN_STYLES = {"no naltrexone": "--", "monthly injection kept": "-", "second injection missed": "-.",
-               "daily tablets": "-"}
+               "daily tablets": ":"}
 RISK = "#D55E00"
 
 
@@ -110,14 +110,14 @@ def displacement(course: pd.DataFrame, drug: str, tablet_h: float, present: bool
     fig, (a1, a2) = figure(present, rows=2, height=3.0, sharex=True)
     x = (course.time_h - tablet_h).to_numpy()
     with styled(present):
-        a1.plot(x, 100 * course.occupancy_agonist_without, color=colour(drug), ls="--", label=f"{label(drug)} alone")
-        a1.plot(x, 100 * course.occupancy_agonist_with, color=colour(drug), label="after the naltrexone tablet")
+        a1.plot(x, 100 * course.occupancy_agonist_without, color=colour(drug), ls="--", label=f"{label(drug)}, no tablet")
+        a1.plot(x, 100 * course.occupancy_agonist_with, color=colour(drug), label=f"{label(drug)}, after the tablet")
         a1.plot(x, 100 * course.occupancy_antagonist_with, color=colour("naltrexone"), label="naltrexone family")
         a1.set_ylim(0, 100)
         a1.set_ylabel("receptors held (%)")
         a1.legend(**OUTSIDE)
-        a2.plot(x, course.reward_without, color=colour("without"), ls="--", label=f"{label(drug)} alone")
-        a2.plot(x, course.reward_with, color=colour("with"), label="after the naltrexone tablet")
+        a2.plot(x, course.reward_without, color=colour("without"), ls="--", label="no tablet")
+        a2.plot(x, course.reward_with, color=colour("with"), label="after the tablet")
         a2.fill_between(x, course.reward_with, course.reward_without, where=x >= 0, color=RISK, alpha=0.15,
                         label="opioid effect lost\n(precipitated withdrawal)")
         a2.set_ylim(0, 1)
