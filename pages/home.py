@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import page, plots, state
+from ui import page, plots, population, state
 from ui.boot import via_app
 
 via_app()
@@ -19,6 +19,7 @@ present = state.presentation()
 
 state.bind(P + "ntx_mg", 50, lo=0, hi=150)
 state.bind(P + "gap_h", 24, lo=1, hi=120)
+population.bind(P)
 state.presets(P + "preset", {
     "Label test: 50 mg, heroin 24 h later": {P + "ntx_mg": 50, P + "gap_h": 24},
     "Label test: 50 mg, heroin 72 h later": {P + "ntx_mg": 50, P + "gap_h": 72},
@@ -30,6 +31,7 @@ c1.slider("Naltrexone tablet (mg)", 0, 150, step=25, key=P + "ntx_mg",
           help=page.param_help("naltrexone", "oral_bioavailability"))
 c2.slider("Heroin 25 mg IV given this many hours after the tablet (h)", 1, 120, key=P + "gap_h",
           help="The Revia label: 50 mg blocks 25 mg IV heroin for 24 h, 100 mg for 48 h, 150 mg for 72 h.")
+show_band = population.toggle(P)
 state.write_url(P)
 
 ntx, gap = st.session_state[P + "ntx_mg"], st.session_state[P + "gap_h"]
@@ -37,7 +39,9 @@ title = f"Heroin 25 mg IV {gap} h after naltrexone {ntx} mg" if ntx else "Heroin
 doses = [{"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [float(gap)]}]
 if ntx:
     doses.insert(0, {"drug": "naltrexone", "route": "oral", "amount_mg": float(ntx), "at_h": [0.0]})
-result = page.run({"title": title, "duration_h": float(gap + 8), "output_step_h": 0.05, "dose": doses})
+raw = {"title": title, "duration_h": float(gap + 8), "output_step_h": 0.05, "dose": doses}
+result = page.run(raw)
+bands = population.bands(raw) if show_band else None
 table = result.table
 ch = result.challenges.iloc[0]
 
@@ -48,8 +52,10 @@ m2.metric("With naltrexone", f"{ch.increment_with:.2f}",
 m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 % of the effect without naltrexone.")
 
 window = table  # the whole story: naltrexone takes the receptors first, then heroin arrives
-page.plot("timecourse", title, lambda: plots.timecourse(window, present, ("occupancy", "reward"), title=title),
-          window, result)
+if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
+    window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
+page.plot("timecourse", title, lambda: plots.timecourse(table, present, ("occupancy", "reward"), title=title,
+                                                        bands=bands), window, result if bands is None else None)
 
 page.predict(P + "q1", "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",
              ["Still fully blocked", "Partly blocked: heroin works again, somewhat weaker", "Heroin works better than before"],

@@ -112,3 +112,15 @@ def test_population_band_is_drawn_and_exported_when_switched_on():
     lo, mid, hi = (c[f"population_respiratory_drive_{q}"] for q in ("p05", "p50", "p95"))
     assert (lo <= mid + 1e-12).all() and (mid <= hi + 1e-12).all() and (hi - lo).max() > 0.05
     assert at.query_params["nlx_band"] == "1"
+
+
+def test_home_population_band_switch_adds_the_band_to_the_plot_data():
+    if not population.available():
+        pytest.skip("model.population is not installed")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert "population_reward_p95" not in data(at, "timecourse")
+    at.toggle(key="home_band").set_value(True).run()
+    assert not at.exception
+    d = data(at, "timecourse")
+    assert (d.population_reward_p95 >= d.population_reward_p05).all()
+    assert d.population_occupancy_antagonist_p50.max() > 0.5

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .plots import OUTSIDE, occupancy_panel
+from .plots import OUTSIDE, band, occupancy_panel
 from .theme import colour, figure, label, styled
 
 #: One colour per naltrexone plan (blues for naltrexone, orange for none).
@@ -17,17 +17,6 @@ PLAN_COLOURS = {"no naltrexone": "#D55E00", "monthly injection kept": "#1B3A6B",
 PLAN_STYLES = {"no naltrexone": "--", "monthly injection kept": "-", "second injection missed": "-.",
                "daily tablets": ":"}
 RISK = "#D55E00"
-
-
-def band(ax: object, bands: pd.DataFrame | None, col: str, scale: float = 1.0, x_div: float = 1.0,
-         colour_: str = "#888888", name: str = "population") -> None:
-    """5-95 % band and median of a population column (``<col>_p05/_p50/_p95``) under a curve."""
-    if bands is None or f"{col}_p50" not in bands:
-        return
-    x = bands.time_h.to_numpy() / x_div
-    ax.fill_between(x, scale * bands[f"{col}_p05"], scale * bands[f"{col}_p95"], color=colour_, alpha=0.18, lw=0,
-                    label=f"{name}: 5-95 %")
-    ax.plot(x, scale * bands[f"{col}_p50"], color=colour_, lw=1.2, ls=":", label=f"{name}: median")
 
 
 def craving(tables: Mapping[str, pd.DataFrame], episodes: pd.DataFrame, shown: str, present: bool,

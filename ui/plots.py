@@ -77,9 +77,21 @@ def reward_panel(ax: object, table: pd.DataFrame, with_label: str = "with naltre
     ax.legend(**OUTSIDE)
 
 
+def band(ax: object, bands: pd.DataFrame | None, col: str, scale: float = 1.0, x_div: float = 1.0,
+         colour_: str = "#888888", name: str = "population") -> None:
+    """5-95 % band and median of a population column (``<col>_p05/_p50/_p95``) under a curve."""
+    if bands is None or f"{col}_p50" not in bands:
+        return
+    x = bands.time_h.to_numpy() / x_div
+    ax.fill_between(x, scale * bands[f"{col}_p05"], scale * bands[f"{col}_p95"], color=colour_, alpha=0.18, lw=0,
+                    label=f"{name}: 5-95 %")
+    ax.plot(x, scale * bands[f"{col}_p50"], color=colour_, lw=1.2, ls=":", label=f"{name}: median")
+
+
 def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occupancy", "reward"),
-               title: str = "", plasma_lines: Sequence[float] = (), marker_h: float | None = None) -> Figure:
-    """Panels on one shared time axis: 'plasma', 'occupancy', 'reward'."""
+               title: str = "", plasma_lines: Sequence[float] = (), marker_h: float | None = None,
+               bands: pd.DataFrame | None = None) -> Figure:
+    """Panels on one shared time axis: 'plasma', 'occupancy', 'reward' (optional population bands)."""
     fig, axes = figure(present, rows=len(panels), height=3.0 if len(panels) > 1 else None, sharex=True)
     axes = np.atleast_1d(axes)
     with styled(present):
@@ -87,6 +99,11 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
             {"plasma": lambda a: plasma_panel(a, table, lines_ng_per_ml=plasma_lines),
              "occupancy": lambda a: occupancy_panel(a, table),
              "reward": lambda a: reward_panel(a, table)}[p](ax)
+            if bands is not None and p in ("occupancy", "reward"):
+                col, scale = ("occupancy_antagonist", 100.0) if p == "occupancy" else ("reward", 1.0)
+                band(ax, bands, col, scale, 24.0 if table["time_h"].iloc[-1] > 96 else 1.0, "#333333",
+                     "naltrexone-held, 200 people" if p == "occupancy" else "with naltrexone, 200 people")
+                ax.legend(**OUTSIDE)
             if marker_h is not None:
                 x = marker_h / 24.0 if table["time_h"].iloc[-1] > 96 else marker_h
                 ax.axvline(x, color="black", lw=1.2)
