@@ -427,8 +427,8 @@ def treatment_doses(treatment: str, weeks: float) -> tuple[list[dict[str, Any]],
     """Naltrexone doses for ``weeks`` of a treatment in :data:`TREATMENTS`, and the time of the last dose (h)."""
     route, mg, every = TREATMENTS[treatment]
     count = max(1, int(np.floor(24.0 * 7 * weeks / every + 1e-9)))
-    return ([{"drug": "naltrexone", "route": route, "amount_mg": mg, "every_h": every, "count": count,
-              "start_h": 0.0}], every * (count - 1))
+    return ([{"drug": "naltrexone", "route": route, "amount_mg": mg, "at_h": [every * k for k in range(count)]}],
+            every * (count - 1))
 
 
 def _stopping_scenario(treatment: str, weeks: float, dose: dict[str, Any] | None, duration_h: float) -> Any:

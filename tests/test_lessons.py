@@ -122,3 +122,11 @@ def test_short_acting_naloxone_wears_off_before_methadone():
     s = lessons.rescue_summary(r.table, 4.0)
     assert s["min_before"] < 0.2 and s["best_after"] > 0.5 and s["min_later"] < 0.2
     assert 4.0 < s["renarcotised_h"] < 10.0
+
+
+def test_treatment_doses_parse_for_a_single_injection_and_for_months_of_tablets():
+    for treatment, weeks, expected_last_h in (("monthly injection", 2, 0.0), ("monthly injection", 12, 2 * 672.0),
+                                              ("daily tablets", 12, 83 * 24.0)):
+        doses, last = lessons.treatment_doses(treatment, weeks)
+        assert last == expected_last_h
+        parse_scenario({"title": "t", "duration_h": last + 24, "dose": doses})  # valid even for one injection
