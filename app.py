@@ -33,6 +33,12 @@ GLOSSARY = {
     "XR": "Extended-release: the monthly 380 mg naltrexone injection.",
     "ng/mL": "Nanograms per millilitre of plasma; nM = nanomoles per litre at the receptor.",
     "mg/dL": "Milligrams of alcohol per decilitre of blood (80 mg/dL = UK driving limit).",
+    "Respiratory drive": "How strongly a person breathes (1 = normal, 0 = stops breathing); opioids lower it.",
+    "Tolerance": "After regular use the same dose depresses breathing less; it fades within weeks without opioids.",
+    "Craving (model)": "The reward a person has learnt to expect from a use episode (illustrative learning rule).",
+    "Precipitated withdrawal": "Sudden withdrawal when an antagonist pushes an opioid off the receptors of a dependent person.",
+    "Naloxone": "A short-acting antagonist used to reverse overdoses; it lasts about an hour.",
+    "Re-narcotisation": "Breathing falls again when naloxone wears off before a long-acting opioid does.",
 }
 
 st.set_page_config(page_title="Naltrexone teaching simulator", page_icon=":material/medication:", layout="wide")
