@@ -72,12 +72,14 @@ episodes = lessons.episode_table(results[shown])
 bands = population.bands(scenario(shown)) if show_band else None
 
 st.markdown(f"**Craving at week {weeks}** (expected reward, 0-1; it starts at 0.5)")
+SHORT = {"no naltrexone": "no naltrexone", "monthly injection kept": "injection kept",
+         "second injection missed": "2nd injection missed", "daily tablets": f"tablets, {adherence:.0%} taken"}
 m = st.columns(5)
 for col, plan in zip(m, PLANS):
-    col.metric(plan, f"{tables[plan].craving.iloc[-1]:.2f}",
+    col.metric(SHORT[plan], f"{tables[plan].craving.iloc[-1]:.2f}",
                help="Expected reward learnt from the use episodes (0-1, illustrative); 0.5 at the start.")
-m[4].metric(f"Not blocked ({shown})", f"{int((~episodes.blocked).sum())} of {len(episodes)}",
-          help="Blocked = the high was at most 25 % of the high without naltrexone.")
+m[4].metric("Episodes not blocked", f"{int((~episodes.blocked).sum())} of {len(episodes)}",
+            help=f"With {shown}. Blocked = the high was at most 25 % of the high without naltrexone.")
 
 long = pd.concat([t[["time_h", "craving", "craving_without_naltrexone"]].assign(plan=p) for p, t in tables.items()],
                  ignore_index=True)
