@@ -89,6 +89,7 @@ def stopping(after: pd.DataFrame, before: Mapping[str, float], risk: np.ndarray,
         a3.legend(**OUTSIDE)
         a3.set_xlabel("days after the last naltrexone dose")
         a3.set_xlim(d[0] - step / 2, d[-1] + step / 2)
+        a1.annotate(f"day {day:g}", (day, 0.97), xytext=(4, 0), textcoords="offset points", va="top")
         a1.set_title("Shaded: the usual dose depresses breathing more than before treatment, or below 0.5",
                      fontsize="medium")
     return fig
