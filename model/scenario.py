@@ -8,6 +8,7 @@ the allowed range. :func:`dose_events` expands repeating schedules and missed do
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -25,6 +26,13 @@ MAX_OUTPUT_ROWS = 100_000
 MAX_DOSE_EVENTS = 5_000
 MAX_POPULATION = 5_000
 MIN_OUTPUT_STEP_H = 1 / 60
+MAX_KEY_PARTS = 32
+# A run of MAX_KEY_PARTS dotted key parts (bare or quoted). tomllib takes quadratic time on long dotted
+# keys (60 000 parts, 120 kB: about a minute), so they are refused before parsing; real keys have <= 3.
+_DEEP_KEY = re.compile(
+    r"""(?<![A-Za-z0-9_.-])(?:(?:[A-Za-z0-9_-]++|"[^"\n]*+"|'[^'\n]*+')[ \t]*+\.[ \t]*+)"""
+    + "{" + str(MAX_KEY_PARTS) + "}"
+)
 
 TOP_KEYS = {"title", "description", "duration_h", "output_step_h", "dose", "patient", "parameters", "options"}
 DOSE_KEYS = {
@@ -120,23 +128,46 @@ class DoseEvent:
     release_months: float = 6.0
 
 
+def _show(value: Any, limit: int = 60) -> str:
+    """A short one-line repr of a user value for error messages."""
+    try:
+        text = repr(value)
+    except RecursionError:  # pragma: no cover - only for pathological mappings built in code
+        text = f"<{type(value).__name__}>"
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text
+
+
+def _key(name: Any) -> str:
+    """A key as written in messages: plain names as they are, anything odd quoted and shortened."""
+    text = str(name)
+    if isinstance(name, str) and text.isprintable() and " " not in text and len(text) <= 60:
+        return text
+    return _show(name, 40)
+
+
 def _number(where: str, value: Any, lo: float, hi: float, unit: str = "", *, integer: bool = False) -> float:
     ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
     if isinstance(value, bool) or not ok_type:
         kind = "a whole number" if integer else "a number"
-        raise ScenarioError(f"{where}: must be {kind}, got {value!r}")
-    if not math.isfinite(value) or not lo <= value <= hi:
-        raise ScenarioError(f"{where}: {value!r} is outside the allowed range [{lo:g}, {hi:g}]{' ' + unit if unit else ''}")
+        raise ScenarioError(f"{where}: must be {kind}, got {_show(value)}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        finite = False
+    if not finite or not lo <= value <= hi:
+        raise ScenarioError(f"{where}: {_show(value)} is outside the allowed range [{lo:g}, {hi:g}]{' ' + unit if unit else ''}")
     return value
 
 
 def _table(where: str, value: Any, allowed: set[str]) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ScenarioError(f"{where}: must be a table")
-    unknown = sorted(set(value) - allowed)
+    unknown = sorted((k for k in value if k not in allowed), key=str)
     if unknown:
         prefix = "" if where == "scenario" else f"{where}."
-        raise ScenarioError(f"{prefix}{unknown[0]}: unknown key; allowed: {', '.join(sorted(allowed))}")
+        raise ScenarioError(f"{prefix}{_key(unknown[0])}: unknown key; allowed: {', '.join(sorted(allowed))}")
     return value
 
 
@@ -144,12 +175,12 @@ def _parse_dose(i: int, raw: Any, duration_h: float) -> Dose:
     where = f"dose[{i}]"
     raw = _table(where, raw, DOSE_KEYS)
     drug = raw.get("drug")
-    if drug not in DRUG_SPECIES:
-        raise ScenarioError(f"{where}.drug: {drug!r} is not one of {', '.join(DRUG_SPECIES)}")
+    if not isinstance(drug, str) or drug not in DRUG_SPECIES:
+        raise ScenarioError(f"{where}.drug: {_show(drug)} is not one of {', '.join(DRUG_SPECIES)}")
     routes = molecules()[DRUG_SPECIES[drug]].routes
     route = raw.get("route")
-    if route not in routes:
-        raise ScenarioError(f"{where}.route: {route!r} is not a route of {drug}; use one of {', '.join(routes)}")
+    if not isinstance(route, str) or route not in routes:
+        raise ScenarioError(f"{where}.route: {_show(route)} is not a route of {drug}; use one of {', '.join(routes)}")
     r = routes[route]
     key = f"amount_{r.dose_unit}"
     other = "amount_mg" if key == "amount_g" else "amount_g"
@@ -222,8 +253,8 @@ def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
 
     p = _table("patient", raw.get("patient", {}), PATIENT_KEYS)
     sex = p.get("sex", "male")
-    if sex not in ("male", "female"):
-        raise ScenarioError(f"patient.sex: {sex!r}; use \"male\" or \"female\"")
+    if not isinstance(sex, str) or sex not in ("male", "female"):
+        raise ScenarioError(f"patient.sex: {_show(sex)}; use \"male\" or \"female\"")
     tolerant = p.get("opioid_tolerant", False)
     if not isinstance(tolerant, bool):
         raise ScenarioError("patient.opioid_tolerant: must be true or false")
@@ -242,13 +273,27 @@ def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
     overrides = _table("parameters", raw.get("parameters", {}), set(molecules()))
     params: dict[str, dict[str, float]] = {}
     for species, values in overrides.items():
-        values = _table(f"parameters.{species}", values, set(molecules()[species].parameters))
+        known = molecules()[species].parameters
+        values = _table(f"parameters.{species}", values, set(known))
+        for k, v in values.items():
+            _number(f"parameters.{species}.{k}", v, known[k].min, known[k].max, known[k].unit)
         try:
             molecules()[species].with_overrides(values)
         except ValueError as err:
             raise ScenarioError(str(err)) from None
         params[species] = {k: float(v) for k, v in values.items()}
-    return Scenario(title, duration, doses, step, patient, params, options, description)
+    scenario = Scenario(title, duration, doses, step, patient, params, options, description)
+    # The simulated window ends at the last whole output step (duration rounded to the step); a dose after
+    # it would fall outside the time grid.
+    end = round(round(duration / scenario.step_h) * scenario.step_h, 9)
+    for i, d in enumerate(doses):
+        times = d.times_h()
+        if times.size and times.max() > end + 1e-9:
+            j = int(np.argmax(times))
+            where = f"dose[{i}].at_h[{j}]" if d.at_h else f"dose[{i}].count"
+            raise ScenarioError(f"{where}: a dose at {times[j]:g} h is after the end of the simulated window, "
+                                f"{end:g} h (duration_h in whole output steps of {scenario.step_h:g} h)")
+    return scenario
 
 
 def load_scenario(source: str | Path) -> Scenario:
@@ -258,7 +303,8 @@ def load_scenario(source: str | Path) -> Scenario:
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise ScenarioError(f"{path.name}: file is larger than {MAX_FILE_BYTES // 1000} kB")
-            data = path.read_bytes()
+            with path.open("rb") as f:  # read at most one byte past the cap (devices, growing files)
+                data = f.read(MAX_FILE_BYTES + 1)
         except OSError as err:
             raise ScenarioError(f"{path}: cannot read ({err.strerror})") from None
     else:
@@ -271,9 +317,11 @@ def parse_scenario_bytes(data: bytes) -> Scenario:
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError(f"scenario: file is larger than {MAX_FILE_BYTES // 1000} kB")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a UTF-8 byte-order mark (Windows editors) is allowed
     except UnicodeDecodeError:
         raise ScenarioError("scenario: the file is not UTF-8 text") from None
+    if _DEEP_KEY.search(text):
+        raise ScenarioError(f"scenario: a key with more than {MAX_KEY_PARTS} dotted parts (nested too deeply)")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

@@ -32,8 +32,9 @@ def encode(toml_text: str) -> str:
 
 
 def decode(code: str) -> dict:
-    data = zlib.decompress(base64.urlsafe_b64decode(code.encode("ascii")), bufsize=MAX_FILE_BYTES)
-    return scenario_to_dict(parse_scenario_bytes(data[:MAX_FILE_BYTES + 1]))
+    # Decompress at most one byte past the file cap, so a crafted link cannot inflate to gigabytes.
+    data = zlib.decompressobj().decompress(base64.urlsafe_b64decode(code.encode("ascii")), MAX_FILE_BYTES + 1)
+    return scenario_to_dict(parse_scenario_bytes(data))
 
 
 def load(raw: dict, message: str) -> None:

@@ -1,0 +1,383 @@
+"""Garbage in, one clear line out: hostile scenario files through the parser, the command line and the app.
+
+The corpus is tests/hostile/*.toml (written by tests/hostile/make_corpus.py); each file's first line
+``# expect: <text>`` is a part of the one-line error it must give. Big and deeply nested files are
+generated here into tmp_path. Nothing uploaded may ever be executed or unpickled.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import math
+import subprocess
+import sys
+import tokenize
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model import ScenarioError, parse_scenario, simulate
+from model.cli import main
+from model.drugs import DRUG_SPECIES, molecules
+from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = ROOT / "tests" / "hostile"
+CORPUS = sorted(HOSTILE.glob("*.toml"))
+ACCEPTED = sorted((HOSTILE / "accepted").glob("*.toml"))
+MARKER = Path("/tmp/naltrexone_hostile_marker")  # the corpus' pickle/YAML/Python payloads would create it
+GOOD = b'title = "Good"\nduration_h = 48\n[[dose]]\ndrug = "heroin"\nroute = "iv"\namount_mg = 25\nat_h = [24]\n'
+
+
+def expected(data: bytes) -> str | None:
+    if data.startswith(b"# expect: "):
+        return data.split(b"\n", 1)[0][len(b"# expect: "):].decode()
+    return None
+
+
+def generated() -> dict[str, tuple[bytes, str]]:
+    """Big or deep inputs built at test time: name -> (bytes, text the error must contain)."""
+    heroin = 'drug="heroin"\nroute="iv"\namount_mg=1\n'
+    return {
+        "over_cap_comments": (b"# padding\n" * (MAX_FILE_BYTES // 10 + 10) + GOOD, "larger than"),
+        "five_megabytes": (b"duration_h = 48\n" + b"x" * 5_000_000, "larger than"),
+        "deep_arrays": (b"x = " + b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        "deep_inline_tables": (b"x = " + b"{a = " * 30_000 + b"1" + b"}" * 30_000, "nested too deeply"),
+        "deep_dotted_key": (".".join(["a"] * 60_000).encode() + b" = 1\nduration_h = 48\n", "dotted parts"),
+        "long_string_value": (b'duration_h = "' + b"9" * 200_000 + b'"', "duration_h: must be a number"),
+        "many_dose_tables": (b"duration_h = 17520\n" + (f"[[dose]]\n{heroin}every_h=1\ncount=2\n" * 3000).encode(),
+                             "doses in all"),
+        "too_many_times": (b"duration_h = 17520\n[[dose]]\n" + heroin.encode() + b"at_h = ["
+                           + b",".join([b"1"] * 6000) + b"]\n", "dose[0].at_h"),
+        "nul_flood": (b"\x00" * MAX_FILE_BYTES, "scenario"),
+        "random_bytes": (np.random.default_rng(0).bytes(100_000), "scenario"),
+    }
+
+
+GENERATED = generated()
+
+
+def one_line_error(err: ScenarioError, want: str | None) -> None:
+    msg = str(err)
+    assert msg and "\n" not in msg and "\r" not in msg, repr(msg)
+    assert len(msg) < 600, msg[:200]
+    if want:
+        assert want in msg, (want, msg)
+
+
+def test_corpus_is_there():
+    assert len(CORPUS) >= 100 and len(ACCEPTED) >= 5
+    assert not MARKER.exists()
+
+
+# (b) the parser the upload widget uses ------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_parser_rejects_corpus_file_with_one_line(path):
+    data = path.read_bytes()
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario_bytes(data)
+    one_line_error(info.value, expected(data))
+    assert not MARKER.exists()
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_parser_rejects_generated_file_with_one_line(name):
+    data, want = GENERATED[name]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario_bytes(data)
+    one_line_error(info.value, want)
+
+
+@pytest.mark.parametrize("path", ACCEPTED, ids=lambda p: p.stem)
+def test_odd_but_valid_files_simulate(path):
+    r = simulate(parse_scenario_bytes(path.read_bytes()))
+    assert len(r.table) > 1 and np.isfinite(r.table.drop(columns="blockade_fraction").to_numpy()).all()
+
+
+def test_utf8_bom_and_crlf_give_the_same_scenario_as_plain_text():
+    plain = parse_scenario_bytes(b"duration_h = 48\n")
+    assert parse_scenario_bytes(b"\xef\xbb\xbfduration_h = 48\r\n") == plain
+
+
+# (a) the command line --------------------------------------------------------------------------------
+
+def run_main(args: list[str]) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(args)
+    return code, err.getvalue()
+
+
+def assert_cli_error(code: int, stderr: str, want: str | None = None) -> None:
+    assert code == 2, stderr
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), stderr[:500]
+    if want:
+        assert want in lines[0], (want, lines[0])
+
+
+def test_cli_in_process_rejects_every_corpus_file(tmp_path):
+    out = tmp_path / "out.csv"
+    for path in CORPUS:
+        code, err = run_main(["run", str(path), "--out", str(out)])
+        assert_cli_error(code, err, expected(path.read_bytes()))
+        assert not out.exists(), path.name
+    assert not MARKER.exists()
+
+
+def test_cli_in_process_rejects_generated_files_and_odd_paths(tmp_path):
+    out = tmp_path / "out.csv"
+    for name, (data, want) in GENERATED.items():
+        f = tmp_path / f"{name}.toml"
+        f.write_bytes(data)
+        code, err = run_main(["run", str(f), "--out", str(out)])
+        assert_cli_error(code, err, None if want == "scenario" else want)
+    for odd in ["/dev/zero", str(tmp_path), str(tmp_path / "missing.toml"), "/dev/null"]:
+        assert_cli_error(*run_main(["run", odd, "--out", str(out)]))
+    good = tmp_path / "good.toml"
+    good.write_bytes(GOOD)
+    for bad_out in [str(tmp_path), str(tmp_path / "no" / "such" / "dir.csv")]:
+        assert_cli_error(*run_main(["run", str(good), "--out", bad_out]))
+    for args in [[], ["run"], ["run", str(good)], ["fly"], ["run", str(good), "--out", str(out), "--format", "xml"]]:
+        assert_cli_error(*run_main(args))
+    assert not out.exists()
+
+
+def test_cli_subprocess_exit_code_and_one_stderr_line(tmp_path):
+    """The real command: a sample of every kind of corpus file plus a generated 5 MB file."""
+    kinds: dict[str, Path] = {}
+    for p in CORPUS:
+        kinds.setdefault(p.stem.split("_")[0], p)
+    big = tmp_path / "big.toml"
+    big.write_bytes(GENERATED["five_megabytes"][0])
+    deep = tmp_path / "deep.toml"
+    deep.write_bytes(GENERATED["deep_arrays"][0])
+    files = [*kinds.values(), HOSTILE / "encoding_pickle.toml", HOSTILE / "malformed_python_code.toml", big, deep]
+
+    def run(path: Path) -> tuple[Path, subprocess.CompletedProcess]:
+        out = tmp_path / f"{path.stem}.csv"
+        return path, subprocess.run([sys.executable, "-m", "model", "run", str(path), "--out", str(out)], cwd=ROOT,
+                                    capture_output=True, text=True, timeout=120)
+
+    with ThreadPoolExecutor(4) as pool:
+        for path, proc in pool.map(run, files):
+            want = expected(path.read_bytes()) if path.parent == HOSTILE else None
+            assert_cli_error(proc.returncode, proc.stderr, want)
+            assert proc.stdout == ""
+    assert not MARKER.exists()
+
+
+# (c) the workbench's upload and paste path through AppTest ------------------------------------------
+
+APP_SAMPLE = ["encoding_pickle.toml", "malformed_python_code.toml", "nan_amount.toml", "type_drug_array.toml",
+              "unknown_key_with_newline.toml", "too_many_in_all.toml"]
+
+
+def test_workbench_upload_and_paste_show_errors_and_keep_the_scenario():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page("pages/workbench.py").run()
+    assert not at.exception
+    start = HOSTILE / "accepted" / "unicode_title.toml"
+    at.file_uploader(key="wb_upload").set_value((start.name, start.read_bytes(), "application/toml")).run()
+    loaded = at.session_state["wb_scenario"]
+    assert "纳曲酮" in loaded["title"] and not at.error
+    uploads = [(n, (HOSTILE / n).read_bytes()) for n in APP_SAMPLE]
+    uploads += [(f"{k}.toml", GENERATED[k][0]) for k in ("deep_arrays", "deep_dotted_key", "over_cap_comments")]
+    for name, data in uploads:
+        at.file_uploader(key="wb_upload").set_value((name, data, "application/toml")).run()
+        assert not at.exception, (name, [e.value for e in at.exception])
+        errors = [e.value for e in at.error]
+        assert any(name in e and "previous scenario is kept" in e for e in errors), (name, errors)
+        assert at.session_state["wb_scenario"] == loaded, name
+        assert at.text_input(key="wb_title_1").value == loaded["title"]
+    for text in ["import os; os.system('true')", "[[dose]]\ndrug = 'cocaine'", "x = " + "[" * 5000 + "]" * 5000]:
+        at.text_area(key="wb_paste").input(text).run()
+        at.button(key="wb_load_paste").click().run()
+        assert not at.exception, text[:40]
+        assert any("pasted text" in e.value for e in at.error), text[:40]
+        assert at.session_state["wb_scenario"] == loaded
+    # a good file after the bad ones loads and clears the error
+    at.file_uploader(key="wb_upload").set_value(("good.toml", GOOD, "application/toml")).run()
+    assert not at.error and at.session_state["wb_scenario"]["title"] == "Good"
+    assert not MARKER.exists()
+
+
+def test_workbench_survives_a_crafted_link():
+    import base64
+    import zlib
+
+    from streamlit.testing.v1 import AppTest
+
+    bomb = base64.urlsafe_b64encode(zlib.compress(b"#" * 50_000_000, 9)).decode()
+    for code in [bomb, "!!!not-base64", base64.urlsafe_b64encode(b"plain").decode(),
+                 base64.urlsafe_b64encode(zlib.compress(b"duration_h = nan")).decode()]:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.query_params["wb_s"] = code
+        at.switch_page("pages/workbench.py").run()
+        assert not at.exception
+        assert any("could not be read" in e.value for e in at.error)
+        assert at.session_state["wb_scenario"]["duration_h"] == 96.0
+
+
+# nothing uploaded is executed or unpickled; every cache is bounded -----------------------------------
+
+FORBIDDEN_NAMES = {"eval", "exec", "pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle", "joblib",
+                   "__import__", "compile", "runpy"}
+ALLOWED = {("ui/boot.py", "runpy")}  # runs the fixed app.py so a direct link gets the navigation
+
+
+def source_files() -> list[Path]:
+    files = [ROOT / "app.py"]
+    for folder in ("model", "ui", "pages"):
+        files += sorted((ROOT / folder).rglob("*.py"))
+    return files
+
+
+def test_no_code_execution_or_unpickling_in_the_app_or_model():
+    found = []
+    for path in source_files():
+        rel = path.relative_to(ROOT).as_posix()
+        tokens = list(tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline))
+        for i, tok in enumerate(tokens):
+            if tok.type != tokenize.NAME:
+                continue
+            prev = tokens[i - 1].string if i else ""
+            if tok.string in FORBIDDEN_NAMES and prev != "." and (rel, tok.string) not in ALLOWED:
+                found.append(f"{rel}:{tok.start[0]}: {tok.string}")
+            if tok.string in ("load", "unsafe_load", "full_load") and prev == "." and tokens[i - 2].string == "yaml":
+                found.append(f"{rel}:{tok.start[0]}: yaml.{tok.string}")
+            if tok.string in ("read_pickle", "loads") and prev == "." and tokens[i - 2].string in ("pd", "pickle"):
+                found.append(f"{rel}:{tok.start[0]}: {tokens[i - 2].string}.{tok.string}")
+    assert not found, found
+
+
+def test_every_streamlit_cache_is_bounded():
+    unbounded = []
+    for path in source_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for dec in node.decorator_list:
+                target = dec.func if isinstance(dec, ast.Call) else dec
+                if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+                    kws = {k.arg for k in dec.keywords} if isinstance(dec, ast.Call) else set()
+                    if not kws & {"max_entries", "ttl"}:
+                        unbounded.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert not unbounded, unbounded
+
+
+# property tests over the schema ----------------------------------------------------------------------
+
+KEYS = ["title", "description", "duration_h", "output_step_h", "dose", "patient", "parameters", "options", "drug",
+        "route", "amount_mg", "amount_g", "at_h", "every_h", "count", "start_h", "taken_probability",
+        "release_months", "weight_kg", "sex", "opioid_tolerant", "adaptation", "seed", "population",
+        *DRUG_SPECIES, *molecules(), "kd_nm", "ke0_per_h", "iv", "oral", "male"]
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=True),
+    st.sampled_from([0, 1, 24, 48.0, 1e-9, 17520, 5000, 5001, -1, math.inf, -math.inf, math.nan]),
+    st.text(max_size=20), st.sampled_from(KEYS), st.binary(max_size=8),
+)
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), inner,
+                                                 max_size=5)), max_leaves=20)
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def parse_or_scenario_error(raw) -> None:
+    try:
+        parse_scenario(raw)
+    except ScenarioError as err:
+        one_line_error(err, None)
+
+
+@FAST
+@given(st.dictionaries(st.sampled_from(KEYS), values, max_size=6))
+def test_random_mappings_raise_only_scenario_errors(raw):
+    parse_or_scenario_error(raw)
+
+
+@FAST
+@given(values)
+def test_random_values_raise_only_scenario_errors(raw):
+    parse_or_scenario_error(raw)
+
+
+def base_dose(drug: str) -> dict:
+    route = next(iter(molecules()[DRUG_SPECIES[drug]].routes))
+    unit = molecules()[DRUG_SPECIES[drug]].routes[route].dose_unit
+    return {"drug": drug, "route": route, f"amount_{unit}": 1.0, "at_h": [1.0]}
+
+
+@FAST
+@given(st.sampled_from(list(DRUG_SPECIES)), st.sampled_from(KEYS[2:]), values,
+       st.sampled_from(["dose", "top", "patient", "options", "parameters"]))
+def test_one_bad_field_in_an_otherwise_valid_scenario(drug, key, value, where):
+    raw: dict = {"duration_h": 48.0, "dose": [base_dose(drug)]}
+    if where == "dose":
+        raw["dose"][0][key] = value
+    elif where == "top":
+        raw[key] = value
+    elif where == "parameters":
+        raw["parameters"] = {DRUG_SPECIES[drug]: {key: value}}
+    else:
+        raw[where] = {key: value}
+    parse_or_scenario_error(raw)
+
+
+@st.composite
+def valid_scenarios(draw):
+    duration = draw(st.floats(min_value=1, max_value=400))
+    doses = []
+    for _ in range(draw(st.integers(0, 4))):
+        drug = draw(st.sampled_from(list(DRUG_SPECIES)))
+        routes = molecules()[DRUG_SPECIES[drug]].routes
+        route = draw(st.sampled_from(sorted(routes)))
+        r = routes[route]
+        amount = draw(st.floats(min_value=r.max_dose * 1e-9, max_value=r.max_dose))
+        d = {"drug": drug, "route": route, f"amount_{r.dose_unit}": amount}
+        if draw(st.booleans()):
+            # times on a 1 ms grid: two doses a few 1e-100 h apart crash the alcohol solver (reported)
+            d["at_h"] = sorted({round(t, 3) for t in draw(st.lists(st.floats(min_value=0, max_value=duration),
+                                                                     min_size=1, max_size=5))})
+        else:
+            every = draw(st.floats(min_value=0.25, max_value=duration))
+            d.update(every_h=every, count=draw(st.integers(1, int(duration / every) + 1)), start_h=0.0)
+            d["count"] = max(1, min(d["count"], int(duration // every) + 1))
+        if draw(st.booleans()):
+            d["taken_probability"] = draw(st.floats(min_value=0, max_value=1))
+        doses.append(d)
+    raw = {"duration_h": duration, "dose": doses,
+           "patient": {"weight_kg": draw(st.floats(30, 250)), "sex": draw(st.sampled_from(["male", "female"]))},
+           "options": {"seed": draw(st.integers(0, 2**32 - 1))}}
+    return raw
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_scenarios())
+def test_valid_scenarios_simulate_to_finite_bounded_results(raw):
+    try:
+        s = parse_scenario(raw)
+    except ScenarioError as err:  # float rounding at the window's edge may still be refused, clearly
+        one_line_error(err, None)
+        return
+    r = simulate(s)
+    t = r.table
+    assert np.isfinite(t.drop(columns="blockade_fraction").to_numpy(dtype=float)).all()
+    conc = [c for c in t if c.endswith("_ng_per_ml") or c.endswith("_mg_per_dl")]
+    assert (t[conc].to_numpy() >= 0).all()
+    occ = [c for c in t if c.startswith("occupancy_")]
+    assert ((t[occ] >= -1e-9) & (t[occ] <= 1 + 1e-9)).all().all()
+    for c in ("reward", "reward_without_naltrexone"):
+        assert t[c].between(-1e-12, 1 + 1e-12).all()
+    assert (t.occupancy_antagonist + t.occupancy_agonist <= 1 + 1e-6).all()
