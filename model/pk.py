@@ -281,12 +281,14 @@ def solve_alcohol(ethanol: Molecule, endorphin: Molecule, events: Sequence[DoseE
         y[0] += mg
         t1 = bounds[i + 1]
         mask = (t >= t0) & (t <= t1) if i + 1 == len(drinks) else (t >= t0) & (t < t1)
-        if t1 > t0:
+        if t1 > t0 and mask.any():
             sol = solve_ivp(rhs, (t0, t1), y, method="LSODA", dense_output=True, rtol=1e-8, atol=1e-9)
             yy = sol.sol(t[mask])
             bac[mask] = np.maximum(yy[1], 0.0) / v / 10.0
             endo[mask] = np.maximum(yy[2], 0.0)
             y = sol.y[:, -1]
+        elif t1 > t0:  # no grid point before the next drink: just carry the state on
+            y = solve_ivp(rhs, (t0, t1), y, method="LSODA", rtol=1e-8, atol=1e-9).y[:, -1]
         elif mask.any():
             bac[mask], endo[mask] = y[1] / v / 10.0, y[2]
     return bac, endo

@@ -108,8 +108,9 @@ def respiratory_drive(s: np.ndarray, tolerance: np.ndarray, fentanyl: Molecule, 
     (0.42 ng/mL) and in chronic users (1.82 ng/mL) (Algera MH et al. 2021 Clin Pharmacol Ther
     109:637); S50(T) = S50_naive (S50_tolerant / S50_naive)^T.
     """
-    naive = fentanyl_stimulus(params["resp_fentanyl_c50_naive_ng_per_ml"], fentanyl)
-    tolerant = fentanyl_stimulus(params["resp_fentanyl_c50_tolerant_ng_per_ml"], fentanyl)
+    # An agonist-free fentanyl (tau overridden to 0) leaves no anchor: keep S50 tiny but finite.
+    naive = max(fentanyl_stimulus(params["resp_fentanyl_c50_naive_ng_per_ml"], fentanyl), 1e-12)
+    tolerant = max(fentanyl_stimulus(params["resp_fentanyl_c50_tolerant_ng_per_ml"], fentanyl), 1e-12)
     s50 = naive * (tolerant / naive) ** tolerance
     g = params["resp_hill"]
     sg = np.power(np.maximum(s, 0.0), g)

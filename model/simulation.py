@@ -60,8 +60,8 @@ def scenario_molecules(s: Scenario) -> dict[str, Molecule]:
 
 def time_grid(s: Scenario, events: tuple[DoseEvent, ...], mols: Mapping[str, Molecule]) -> tuple[np.ndarray, np.ndarray]:
     """Internal grid (output times, dose times and refinement after each dose) and output indices."""
-    n_out = int(round(s.duration_h / s.step_h))
-    out_t = np.round(np.linspace(0.0, n_out * s.step_h, n_out + 1), 9)
+    out_t = np.arange(0.0, s.duration_h, s.step_h)
+    out_t = np.round(np.append(out_t[out_t < s.duration_h - 1e-9], s.duration_h), 9)  # ends at duration_h
     parts = [out_t]
     for e in events:
         kind = mols[e.species].routes[e.route].kind

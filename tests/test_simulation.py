@@ -79,3 +79,12 @@ def test_buprenorphine_resists_displacement_longer_than_fentanyl():
     before = bup.table.occupancy_buprenorphine[t.between(5.9, 6.0)].iloc[-1]
     after = bup.table.occupancy_buprenorphine[t.between(6.25, 6.3)].iloc[0]
     assert after > 0.5 * before
+
+
+def test_grid_reaches_the_end_of_an_odd_duration_and_drinks_moments_apart_work():
+    s = parse_scenario({"title": "t", "duration_h": 1.265625, "output_step_h": 0.25, "dose": [
+        {"drug": "alcohol", "route": "oral", "amount_g": 10, "at_h": [0.5, 0.5 + 1e-12]},
+        {"drug": "heroin", "route": "iv", "amount_mg": 10, "at_h": [1.2]}]})
+    r = simulate(s)
+    assert r.table.time_h.iloc[-1] == 1.265625
+    assert np.isfinite(r.table.drop(columns="blockade_fraction").to_numpy()).all()
