@@ -67,6 +67,7 @@ class LinearPK:
     weight_kg: float
     names: list[str] = field(default_factory=list)
     rows: list[tuple[int, int, float]] = field(default_factory=list)  # (to, from, rate)
+    wired: set[str] = field(default_factory=set)  # depots whose outflows are already in rows
 
     def state(self, name: str) -> int:
         if name not in self.names:
@@ -134,7 +135,7 @@ def _dose_inputs(pk: LinearPK, ev: DoseEvent) -> list[tuple[int, float]]:
         r = ev.route
         gut = pk.state(f"{ev.species}.{r}_depot")
         label = f"{ev.species}.{r}_depot"
-        if not any(n == label + ".wired" for n in pk.names):
+        if label not in pk.wired:
             ka = m[f"{r}_ka_per_h"]
             pk.flow(gut, None, ka)
             pk.rows.append((central, gut, ka * m[f"{r}_bioavailability"]))
@@ -143,17 +144,17 @@ def _dose_inputs(pk: LinearPK, ev: DoseEvent) -> list[tuple[int, float]]:
                 if fp > 0:
                     ratio = pk.mols[prod]["molar_mass_g_per_mol"] / m["molar_mass_g_per_mol"]
                     pk.rows.append((pk.state(f"{prod}.central"), gut, ka * fp * ratio))
-            pk.names.append(label + ".wired")
+            pk.wired.add(label)
         return [(gut, 1.0)]
     if kind == "xr_microspheres":
         f = m["xr_bioavailability"]
         fb, fd = m["xr_burst_fraction"], m["xr_diffusion_fraction"]
         label = f"{ev.species}.xr"
-        if label + ".wired" not in pk.names:
+        if label not in pk.wired:
             _depot_chain(pk, label + ".burst", 1, m["xr_burst_k_per_h"], central, 0)
             _depot_chain(pk, label + ".diffusion", XR_DIFFUSION_STAGES, m["xr_diffusion_k_per_h"], central, 0)
             _depot_chain(pk, label + ".erosion", XR_EROSION_STAGES, m["xr_erosion_k_per_h"], central, 0)
-            pk.names.append(label + ".wired")
+            pk.wired.add(label)
         fe = max(0.0, 1.0 - fb - fd)
         return [(pk.state(f"{label}.burst.0"), f * fb), (pk.state(f"{label}.diffusion.0"), f * fd),
                 (pk.state(f"{label}.erosion.0"), f * fe)]
