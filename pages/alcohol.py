@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import page, plots, state
+from ui import page, plots, population, state
 from ui.boot import via_app
 
 via_app()
@@ -21,6 +21,7 @@ state.bind(P + "every_h", 1.0, lo=0.25, hi=3.0)
 state.bind(P + "ntx_mg", 50, lo=0, hi=100)
 state.bind(P + "weight", 80, lo=40, hi=150)
 state.bind(P + "sex", "male", options=["male", "female"])
+population.bind(P)
 state.presets(P + "preset", {
     "Four drinks, one an hour, on 50 mg": {P + "drinks": 4, P + "every_h": 1.0, P + "ntx_mg": 50, P + "grams": 14.0},
     "Binge: eight drinks in four hours": {P + "drinks": 8, P + "every_h": 0.5, P + "ntx_mg": 50, P + "grams": 14.0},
@@ -37,6 +38,7 @@ if not present:
               help="A standard drink is 10 g (UK unit 8 g, US drink 14 g).")
     d2.slider("Body weight (kg)", 40, 150, key=P + "weight", help="Sets the Widmark volume of distribution.")
     d3.radio("Sex (alcohol distribution)", ["male", "female"], key=P + "sex", horizontal=True)
+show_band = population.toggle(P)
 state.write_url(P)
 
 n, g, every, ntx = (st.session_state[P + k] for k in ("drinks", "grams", "every_h", "ntx_mg"))
@@ -50,6 +52,7 @@ if n:
 raw = {"title": title, "duration_h": float(max(12.0, 2 + every * n + 8)), "output_step_h": 0.05, "dose": doses,
        "patient": {"weight_kg": float(st.session_state[P + "weight"]), "sex": st.session_state[P + "sex"]}}
 result = page.run(raw)
+bands = population.bands(raw) if show_band else None
 table = result.table
 
 m1, m2, m3 = st.columns(3)
@@ -57,7 +60,10 @@ bac = table.get("ethanol_blood_mg_per_dl")
 m1.metric("Peak blood alcohol (mg/dL)", f"{(bac.max() if bac is not None else 0):.0f}")
 m2.metric("Peak reward without naltrexone", f"{table.reward_without_naltrexone.max():.3f}")
 m3.metric("Peak reward with naltrexone", f"{table.reward.max():.3f}")
-page.plot("alcohol", title, lambda: plots.alcohol(table, present), table, result)
+window = table
+if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
+    window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
+page.plot("alcohol", title, lambda: plots.alcohol(table, present, bands), window, result if bands is None else None)
 
 page.predict(P + "q1", "Does naltrexone lower blood alcohol?",
              ["Yes, it speeds up alcohol breakdown", "No, blood alcohol is the same; the reward is smaller",

@@ -5,7 +5,7 @@ import streamlit as st
 
 from model import lessons
 from model.drugs import molecules
-from ui import page, plots, state
+from ui import page, plots, population, state
 from ui.boot import via_app
 from ui.theme import label
 
@@ -25,6 +25,7 @@ state.bind(P + "dose_mg", 25.0, lo=0.02, hi=200.0)
 state.bind(P + "ntx_mg", 50, lo=0, hi=150)
 state.bind(P + "gap_h", 24, lo=1, hi=96)
 state.bind(P + "t_h", 25.0, lo=0.0, hi=110.0)
+population.bind(P)
 state.presets(P + "preset", {
     "Heroin 25 mg, 24 h after 50 mg": {P + "agonist": "heroin", P + "dose_mg": 25.0, P + "ntx_mg": 50, P + "gap_h": 24, P + "t_h": 24.5},
     "Heroin 25 mg, no naltrexone": {P + "agonist": "heroin", P + "dose_mg": 25.0, P + "ntx_mg": 0, P + "gap_h": 24, P + "t_h": 24.5},
@@ -47,6 +48,7 @@ duration = float(gap + 12)
 st.session_state[P + "t_h"] = min(float(st.session_state[P + "t_h"]), duration)
 st.slider("Time shown in the receptor picture (h)", 0.0, duration, step=0.25, key=P + "t_h",
           help="Move through time and watch who holds the 100 receptors.")
+show_band = population.toggle(P)
 state.write_url(P)
 
 ntx, dose, t_show = st.session_state[P + "ntx_mg"], float(st.session_state[P + "dose_mg"]), st.session_state[P + "t_h"]
@@ -54,12 +56,18 @@ title = f"{agonist} {dose:g} mg IV {gap} h after naltrexone {ntx} mg"
 doses = [{"drug": agonist, "route": route, "amount_mg": dose, "at_h": [float(gap)]}]
 if ntx:
     doses.insert(0, {"drug": "naltrexone", "route": "oral", "amount_mg": float(ntx), "at_h": [0.0]})
-result = page.run({"title": title, "duration_h": duration, "output_step_h": 0.05, "dose": doses})
+raw = {"title": title, "duration_h": duration, "output_step_h": 0.05, "dose": doses}
+result = page.run(raw)
+bands = population.bands(raw) if show_band else None
 table = result.table
 
 st.subheader("Concentrations -> occupancy -> reward")
+window = table
+if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
+    window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
 page.plot("chain", title, lambda: plots.timecourse(table, present, ("plasma", "occupancy", "reward"),
-                                                   marker_h=t_show), table, result)
+                                                   marker_h=t_show, bands=bands),
+          window, result if bands is None else None)
 
 left, right = st.columns([3, 2])
 with left:

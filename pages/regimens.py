@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
-from ui import page, plots, state
+from ui import page, plots, population, state
 from ui.boot import via_app
 
 via_app()
@@ -23,6 +23,7 @@ state.bind(P + "adherence", 80, lo=0, hi=100)
 state.bind(P + "seed", 1, lo=0, hi=9999)
 state.bind(P + "implant_mg", 1700, lo=500, hi=4000)
 state.bind(P + "implant_months", 5.0, lo=1.0, hi=12.0)
+population.bind(P)
 state.presets(P + "preset", {
     "Perfect adherence, 90 days": {P + "days": 90, P + "adherence": 100},
     "Typical adherence (70 %), 90 days": {P + "days": 90, P + "adherence": 70},
@@ -39,11 +40,13 @@ if not present:
                   help="Hulse 2004 used a 1.7 g implant (plasma > 2 ng/mL for ~90 days).")
         st.slider("Implant release period (months)", 1.0, 12.0, step=0.5, key=P + "implant_months",
                   help=page.param_help("naltrexone", "implant_release_fraction_in_period"))
+show_band = population.toggle(P)
 state.write_url(P)
 
 days = st.session_state[P + "days"]
 adherence = max(st.session_state[P + "adherence"], 0.1) / 100
-tables, protected, rows = {}, {}, []
+BAND_FOR = "monthly injection"  # daily tablets swing every day: their band would hide the curves
+tables, protected, rows, bands = {}, {}, [], None
 for name, kind in KINDS.items():
     raw = {"title": f"{name}, {days} days, adherence {adherence:.0%}", "duration_h": 24.0 * days,
            "output_step_h": 1.0, "options": {"seed": int(st.session_state[P + "seed"])},
@@ -51,6 +54,8 @@ for name, kind in KINDS.items():
                                          implant_months=float(st.session_state[P + "implant_months"]))}
     text = page.toml_of(raw)
     tables[name] = page.run(raw).table
+    if show_band and name == BAND_FOR:
+        bands = population.bands(raw)
     protected[name] = page.protection_table(text)
     p = protected[name]
     rows.append({"regimen": name, "days": days, "days_protected": int(p.protected.sum()),
@@ -61,7 +66,16 @@ title = f"Naltrexone regimens over {days} days, adherence {adherence:.0%}"
 
 long = pd.concat([t[["time_h", "naltrexone_plasma_ng_per_ml", "naltrexol_plasma_ng_per_ml", "occupancy_antagonist"]]
                   .assign(regimen=n) for n, t in tables.items()], ignore_index=True)
-page.plot("regimens", title, lambda: plots.regimens(tables, protected, present), long)
+if bands is not None:  # the band travels with the plot's data (and its CSV), on the rows of its regimen
+    mine = long.regimen == BAND_FOR
+    for c in bands:
+        if c != "time_h" and c.startswith(("naltrexone_plasma_ng_per_ml_", "occupancy_antagonist_")):
+            long.loc[mine, f"population_{c}"] = bands[c].to_numpy()
+page.plot("regimens", title, lambda: plots.regimens(tables, protected, present, bands, BAND_FOR), long)
+if bands is not None:
+    st.caption(f"Shaded band (top two panels), for the monthly injection only (daily tablets swing too much from day "
+               f"to day for a readable band): 5-95 % of {population.PEOPLE} people, each with their own drug handling "
+               "and their own missed injections; the dotted line is their median.")
 st.subheader("Days protected")
 page.plot("protection", title, lambda: plots.protection_bars(summary, present), summary)
 st.caption("A day counts as protected when 25 mg IV heroin, taken at that day's lowest naltrexone level, "

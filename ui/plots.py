@@ -201,8 +201,9 @@ def schild(df: pd.DataFrame, slope: float, pa2: float, present: bool) -> Figure:
     return fig
 
 
-def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.DataFrame], present: bool) -> Figure:
-    """Plasma naltrexone (with 1 and 2 ng/mL lines), antagonist occupancy, and protected days per regimen."""
+def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.DataFrame], present: bool,
+             bands: pd.DataFrame | None = None, band_for: str = "") -> Figure:
+    """Plasma naltrexone (1 and 2 ng/mL lines), antagonist occupancy, protected days (optional band of one regimen)."""
     fig, axes = figure(present, rows=3, height=3.0, sharex=True)
     styles = {"oral daily": "-", "monthly injection": "-", "implant": "-"}
     cols = {"oral daily": "#56B4E9", "monthly injection": "#0072B2", "implant": "#1B3A6B"}
@@ -211,6 +212,11 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
             d = t.time_h / 24.0
             axes[0].plot(d, t.naltrexone_plasma_ng_per_ml, color=cols.get(name), ls=styles.get(name, "-"), label=name)
             axes[1].plot(d, 100 * t.occupancy_antagonist, color=cols.get(name), label=name)
+        if bands is not None:
+            name = f"{band_for}, 200 people"
+            band(axes[0], bands, "naltrexone_plasma_ng_per_ml", x_div=24.0, colour_=cols.get(band_for, "#888888"), name=name)
+            band(axes[1], bands, "occupancy_antagonist", 100.0, 24.0, cols.get(band_for, "#888888"), name)
+            axes[1].legend(**OUTSIDE)
         for lv in (1.0, 2.0):
             axes[0].axhline(lv, color=colour("threshold"), ls=":", lw=1.5)
             axes[0].annotate(f"{lv:g} ng/mL", (0.995, lv), xycoords=("axes fraction", "data"), ha="right",
@@ -260,8 +266,8 @@ def protection_bars(summary: pd.DataFrame, present: bool) -> Figure:
     return fig
 
 
-def alcohol(table: pd.DataFrame, present: bool) -> Figure:
-    """Blood alcohol -> endorphin occupancy -> reward, with and without naltrexone."""
+def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = None) -> Figure:
+    """Blood alcohol -> endorphin occupancy -> reward, with and without naltrexone (optional population bands)."""
     fig, axes = figure(present, rows=3, height=2.8, sharex=True)
     t, xl = time_axis(table)
     with styled(present):
@@ -276,6 +282,12 @@ def alcohol(table: pd.DataFrame, present: bool) -> Figure:
         reward_panel(axes[2], table)
         top = max(0.05, float(table.reward_without_naltrexone.max()) * 1.3)
         axes[2].set_ylim(0, min(1.0, top))
+        if bands is not None:
+            x_div = 24.0 if table["time_h"].iloc[-1] > 96 else 1.0
+            band(axes[1], bands, "occupancy_antagonist", 100.0, x_div, "#333333", "naltrexone-held, 200 people")
+            band(axes[2], bands, "reward", 1.0, x_div, "#333333", "with naltrexone, 200 people")
+            for ax in axes[1:]:
+                ax.legend(**OUTSIDE)
         for ax in axes[:-1]:
             ax.set_xlabel("")
         axes[-1].set_xlabel(xl)
