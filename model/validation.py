@@ -260,6 +260,38 @@ def xr_small_challenge_ratio(mg: float, day: float) -> Callable[[], float]:
     return f
 
 
+def single_peak(drug: str, route: str, mg: float, species: str, what: str) -> Callable[[], float]:
+    """Cmax (ng/mL) or Tmax (h) of one dose."""
+    def f() -> float:
+        t, y = curve(_run(12, {"drug": drug, "route": route, "amount_mg": mg, "at_h": [0.0]}, step_h=0.05),
+                     f"{species}_plasma_ng_per_ml")
+        return float(y.max()) if what == "cmax" else float(t[np.argmax(y)])
+    return f
+
+
+def oxycodone_half_life() -> float:
+    r = _run(12, {"drug": "oxycodone", "route": "oral", "amount_mg": 15, "at_h": [0.0]}, step_h=0.05)
+    return half_life_h(*curve(r, "oxycodone_plasma_ng_per_ml"), 4.0, 12.0)
+
+
+def methadone_steady_state(which: str) -> Callable[[], float]:
+    def f() -> float:
+        r = _run(24 * 10, {"drug": "methadone", "route": "oral", "amount_mg": 100, "every_h": 24, "count": 10,
+                           "start_h": 0.0}, step_h=0.5)
+        t, y = curve(r, "methadone_plasma_ng_per_ml")
+        last = t >= 24 * 9
+        return float(y[last].max() if which == "peak" else y[last].min())
+    return f
+
+
+def alcohol_40g(what: str) -> Callable[[], float]:
+    def f() -> float:
+        r = _run(8, {"drug": "alcohol", "route": "oral", "amount_g": 40, "at_h": [0.0]}, step_h=0.05)
+        t, b = r.curves.t_h, r.curves.ethanol_blood_mg_per_dl
+        return float(b.max()) if what == "peak" else float(np.interp(3.0, t, b) - np.interp(4.0, t, b))
+    return f
+
+
 REVIA = "Revia (naltrexone) label: 50 mg blocks 25 mg IV heroin for 24 h, 100 mg for 48 h, 150 mg for 72 h"
 RABINER = "Rabiner EA et al. 2011 Mol Psychiatry 16:826, doi:10.1038/mp.2011.29 ([11C]carfentanil PET)"
 GREENWALD = "Greenwald MK et al. 2003 Neuropsychopharmacology 28:2000, doi:10.1038/sj.npp.1300251 (PET, daily sublingual)"
@@ -317,6 +349,20 @@ CHECKS: tuple[Check, ...] = (
     Check("bup_pet_16mg", "Partial agonism", "Buprenorphine 16 mg/day: mu occupancy", "80 +/- 15 %", 65, 95, "%", GREENWALD, bup_occupancy(16)),
     Check("bup_pet_32mg", "Partial agonism", "Buprenorphine 32 mg/day: mu occupancy", "84 +/- 15 %", 69, 99, "%", GREENWALD, bup_occupancy(32)),
     Check("bup_cmax_16mg", "Partial agonism", "Buprenorphine 16 mg/day: peak plasma", "5-6 ng/mL (x/÷ 1.5)", 3.3, 9, "ng/mL", GREENWALD, bup_peak(16)),
+    Check("oxy_cmax", "Other drugs", "Oxycodone 15 mg oral: Cmax", "22.6 +/- 7.6 ng/mL", 15, 30.2, "ng/mL",
+          "Oxycodone HCl label 12.3", single_peak("oxycodone", "oral", 15, "oxycodone", "cmax")),
+    Check("oxy_half_life", "Other drugs", "Oxycodone 15 mg oral: half-life (4-12 h)", "3.55 h (3-4.5)", 3, 4.5, "h",
+          "Oxycodone HCl label 12.3", oxycodone_half_life),
+    Check("nlx_in_cmax", "Other drugs", "Naloxone 4 mg nasal: Cmax", "4.83 ng/mL (3-7)", 3, 7, "ng/mL",
+          "Narcan nasal spray label 12.3", single_peak("naloxone", "intranasal", 4, "naloxone", "cmax")),
+    Check("methadone_trough", "Other drugs", "Methadone 100 mg/day, day 10: trough", "within 65-630 ng/mL", 65, 630, "ng/mL",
+          "Methadone label: 65-630 ng/mL at steady state on 10-225 mg/day", methadone_steady_state("trough")),
+    Check("methadone_peak", "Other drugs", "Methadone 100 mg/day, day 10: peak", "within 65-630 ng/mL", 65, 630, "ng/mL",
+          "Methadone label", methadone_steady_state("peak")),
+    Check("alcohol_peak", "Other drugs", "40 g alcohol (70 kg man): peak blood alcohol", "Widmark ~60-85 mg/dL", 45, 90, "mg/dL",
+          "Widmark r 0.68 L/kg; Jones AW et al. 2003 Clin Pharmacokinet 42:1", alcohol_40g("peak")),
+    Check("alcohol_decline", "Other drugs", "Blood alcohol decline 3-4 h after 40 g", "10-25 mg/dL per h", 10, 25, "mg/dL/h",
+          "Norberg A et al. 2000 Br J Clin Pharmacol 49:399; typical forensic range", alcohol_40g("decline")),
     Check("bup_ceiling", "Partial agonism", "Max reward 32 mg buprenorphine / 50 mg heroin", "< 0.8 (ceiling below full agonists)", 0, 0.8, "1",
           "Yassen A et al. 2006 Anesthesiology 104:1232; Miller's Anesthesia", buprenorphine_ceiling),
 )
