@@ -107,7 +107,7 @@ class Molecule:
         return Molecule(self.id, self.name, self.role, self.summary, MappingProxyType(params), self.routes)
 
 
-def _parse_parameter(where: str, name: str, raw: object) -> Parameter:
+def parse_parameter(where: str, name: str, raw: object) -> Parameter:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: parameter {name} must be a table")
     missing = {"value", "unit", "min", "max", "tag", "source"} - raw.keys()
@@ -131,7 +131,7 @@ def _parse_molecule(path: Path) -> Molecule:
     if raw.get("role") not in ROLES:
         raise ValueError(f"{where}: role must be one of {ROLES}")
     params = {
-        name: _parse_parameter(where, name, value) for name, value in raw.get("parameters", {}).items()
+        name: parse_parameter(where, name, value) for name, value in raw.get("parameters", {}).items()
     }
     if "molar_mass_g_per_mol" not in params:
         raise ValueError(f"{where}: molar_mass_g_per_mol is required")
@@ -157,7 +157,7 @@ def molecules() -> Mapping[str, Molecule]:
 def response_parameters() -> Mapping[str, Parameter]:
     """Parameters of the shared stimulus -> reward transducer."""
     raw = tomllib.loads((DATA_DIR / "response.toml").read_text(encoding="utf-8"))
-    return MappingProxyType({n: _parse_parameter("response.toml", n, v) for n, v in raw["parameters"].items()})
+    return MappingProxyType({n: parse_parameter("response.toml", n, v) for n, v in raw["parameters"].items()})
 
 
 def drug_routes(drug: str) -> Mapping[str, Route]:

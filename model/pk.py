@@ -9,7 +9,7 @@ concentrations in nM:
     dC_e/dt       = ke0 (Kp_uu fu C_p - C_e)                  (C_p, C_e in nM)
 
 Between doses the system ``dx/dt = A x`` is solved in its eigenbasis, x(t) = V exp(Lambda t) V^-1
-x0, vectorised over all grid points of a segment; doses are boluses into depots or the central
+x0, vectorised over all grid points of a segment and over many people at once; doses are boluses into depots or the central
 compartment. When the eigenvectors are ill-conditioned (coinciding rate constants) the solver
 falls back to exact matrix-exponential steps.
 
@@ -31,7 +31,8 @@ from scipy.linalg import expm
 from .drugs import Molecule
 from .scenario import DoseEvent, Patient
 
-MG_PER_L_TO_NM = 1e6  # (mg/L) / (g/mol) * 1e6 = nM
+MG_PER_L_TO_NM = 1e6
+MAX_DECAY_CACHE = 32  # distinct inter-dose offset patterns whose decay factors are kept  # (mg/L) / (g/mol) * 1e6 = nM
 HOURS_PER_MONTH = 730.5
 XR_EROSION_STAGES = 4
 XR_DIFFUSION_STAGES = 2
@@ -124,7 +125,7 @@ def _depot_chain(pk: LinearPK, label: str, stages: int, k: float, target: int, f
     return [(ids[0], fraction)]
 
 
-def _dose_inputs(pk: LinearPK, ev: DoseEvent) -> list[tuple[int, float]]:
+def dose_inputs(pk: LinearPK, ev: DoseEvent) -> list[tuple[int, float]]:
     """Create the depots a dose needs; return (state, fraction of the dose in mg) boluses."""
     m = pk.mols[ev.species]
     kind = m.routes[ev.route].kind
@@ -176,27 +177,6 @@ class PKSolution:
     brain_nm: Mapping[str, np.ndarray]
 
 
-def _propagate_modal(a: np.ndarray, t: np.ndarray, bolus_t: np.ndarray, bolus_x: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
-    """x[rows] on grid t for boluses (times, state vectors) via the eigenbasis; None if ill-conditioned."""
-    lam, v = np.linalg.eig(a)
-    if np.linalg.cond(v) > 1e8:
-        return None
-    vinv = np.linalg.inv(v)
-    w = v[rows, :]
-    out = np.zeros((t.size, rows.size))
-    z = np.zeros(lam.size, dtype=complex)
-    t_prev = bolus_t[0]
-    for i, te in enumerate(bolus_t):
-        z = z * np.exp(lam * (te - t_prev)) + vinv @ bolus_x[i]
-        t_prev = te
-        lo = np.searchsorted(t, te, "left")
-        hi = np.searchsorted(t, bolus_t[i + 1], "left") if i + 1 < bolus_t.size else t.size
-        if hi > lo:
-            zz = np.exp(np.outer(t[lo:hi] - te, lam)) * z
-            out[lo:hi] = (zz @ w.T).real
-    return out
-
-
 def _propagate_expm(a: np.ndarray, t: np.ndarray, bolus_t: np.ndarray, bolus_x: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Same as the modal solver, stepping with exact matrix exponentials (robust, slower)."""
     cache: dict[float, np.ndarray] = {}
@@ -216,14 +196,60 @@ def _propagate_expm(a: np.ndarray, t: np.ndarray, bolus_t: np.ndarray, bolus_x: 
     return out
 
 
+def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """x[rows] on grid t for P systems: a [P, n, n] (1/h), boluses bx [P, events, n] at ``times``.
+
+    Each system is solved in its eigenbasis; ill-conditioned ones (coinciding rate constants)
+    step with exact matrix exponentials instead. Result [P, T, r], never negative.
+    """
+    lam, v = np.linalg.eig(a)
+    out = np.empty((a.shape[0], t.size, rows.size))
+    ok = np.linalg.cond(v) <= 1e8
+    for p in np.nonzero(~ok)[0]:
+        out[p] = _propagate_expm(a[p], t, times, bx[p], rows)
+    idx = np.nonzero(ok)[0]
+    if idx.size:
+        lam, v = lam[idx], v[idx]
+        if np.abs(lam.imag).max(initial=0.0) == 0.0 and np.abs(v.imag).max(initial=0.0) == 0.0:
+            lam, v = lam.real, v.real  # compartmental chains: real spectra, real arithmetic is faster
+        vinv = np.linalg.inv(v)
+        wt = np.ascontiguousarray(np.swapaxes(v[:, rows, :], 1, 2))  # [P, n, r]
+        z = np.zeros(lam.shape, dtype=lam.dtype)
+        res = np.zeros((idx.size, t.size, rows.size))
+        t_prev = times[0]
+        decay: dict[bytes, np.ndarray] = {}
+        for i, te in enumerate(times):
+            z = z * np.exp(lam * (te - t_prev)) + (vinv @ bx[idx, i][:, :, None])[:, :, 0]
+            t_prev = te
+            lo = np.searchsorted(t, te, "left")
+            hi = np.searchsorted(t, times[i + 1], "left") if i + 1 < times.size else t.size
+            if hi > lo:
+                tau = np.round(t[lo:hi] - te, 9)
+                key = tau.tobytes()
+                e = decay.get(key)  # regular schedules repeat the same offsets after every dose
+                if e is None:
+                    e = np.exp(tau[None, :, None] * lam[:, None, :])
+                    if len(decay) < MAX_DECAY_CACHE:
+                        decay[key] = e
+                res[:, lo:hi] = ((e * z[:, None, :]) @ wt).real
+        out[idx] = res
+    return np.maximum(out, 0.0)
+
+
+def build_system(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], weight_kg: float
+                 ) -> tuple[LinearPK, list[str], list[list[tuple[int, float]]]]:
+    """The linear system for these doses: its species (with metabolites) and each dose's boluses."""
+    species = species_closure(sorted({e.species for e in events}, key=list(mols).index), mols)
+    pk = LinearPK(mols, weight_kg)
+    for s in species:
+        pk.add_species(s)
+    return pk, species, [dose_inputs(pk, e) for e in events]
+
+
 def solve_linear_pk(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], patient: Patient, t: np.ndarray) -> PKSolution:
     """Exact plasma and brain concentrations of every linear species on grid ``t`` (h)."""
     events = [e for e in events if mols[e.species].routes[e.route].kind != "alcohol"]
-    species = species_closure(sorted({e.species for e in events}, key=list(mols).index), mols)
-    pk = LinearPK(mols, patient.weight_kg)
-    for s in species:
-        pk.add_species(s)
-    inputs = [_dose_inputs(pk, e) for e in events]
+    pk, species, inputs = build_system(mols, events, patient.weight_kg)
     a = pk.matrix()
     plasma: dict[str, np.ndarray] = {}
     brain: dict[str, np.ndarray] = {}
@@ -237,11 +263,7 @@ def solve_linear_pk(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], p
             bx[i, state] += frac * e.amount
     read = [(s, kind, pk.names.index(f"{s}.{kind}")) for s in species for kind in ("central", "effect")
             if f"{s}.{kind}" in pk.names]
-    rows = np.array([r for *_, r in read])
-    x = _propagate_modal(a, t, times, bx, rows)
-    if x is None:
-        x = _propagate_expm(a, t, times, bx, rows)
-    np.maximum(x, 0.0, out=x)  # round-off only: the exact solution is non-negative
+    x = propagate(a[None], t, times, bx[None], np.array([r for *_, r in read]))[0]
     for col, (s, kind, _) in enumerate(read):
         if kind == "central":
             plasma[s] = x[:, col] * 1000.0 / pk.volume_l(s)

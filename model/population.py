@@ -18,24 +18,21 @@ import numpy as np
 import pandas as pd
 
 from . import pk, receptor, response
-from .drugs import DATA_DIR, Molecule, Parameter, response_parameters
+from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter, response_parameters
 from .scenario import DoseEvent, Scenario, ScenarioError
 from .simulation import ANTAGONIST_ROLES, scenario_molecules, time_grid
 
 BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps.
 POPULATION_SUBSTEPS = 1
-MAX_DECAY_CACHE = 32  # distinct inter-dose offset patterns kept per chunk of people
 CHUNK = 100
 
 
 @cache
 def variability() -> dict[str, Parameter]:
     """Omega (log-normal SD) per parameter kind."""
-    from .drugs import _parse_parameter
-
     raw = tomllib.loads((DATA_DIR / "variability.toml").read_text(encoding="utf-8"))
-    return {n: _parse_parameter("variability.toml", n, v) for n, v in raw["parameters"].items()}
+    return {n: parse_parameter("variability.toml", n, v) for n, v in raw["parameters"].items()}
 
 
 def _omega(name: str) -> float:
@@ -67,40 +64,6 @@ class PopulationResult:
     people: pd.DataFrame
 
 
-def _modal_batch(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Batched version of the exact modal PK: a [P, n, n], bx [P, events, n] -> x[rows] [P, T, r]."""
-    lam, v = np.linalg.eig(a)
-    out = np.empty((a.shape[0], t.size, rows.size))
-    ok = np.linalg.cond(v) <= 1e8
-    for p in np.nonzero(~ok)[0]:
-        out[p] = pk._propagate_expm(a[p], t, times, bx[p], rows)
-    idx = np.nonzero(ok)[0]
-    if idx.size:
-        lam, v = lam[idx], v[idx]
-        if np.abs(lam.imag).max(initial=0.0) == 0.0 and np.abs(v.imag).max(initial=0.0) == 0.0:
-            lam, v = lam.real, v.real  # compartmental chains: real spectra, real arithmetic is faster
-        vinv = np.linalg.inv(v)
-        wt = np.ascontiguousarray(np.swapaxes(v[:, rows, :], 1, 2))  # [P, n, r]
-        z = np.zeros(lam.shape, dtype=lam.dtype)
-        res = np.zeros((idx.size, t.size, rows.size))
-        t_prev = times[0]
-        decay: dict[bytes, np.ndarray] = {}
-        for i, te in enumerate(times):
-            z = z * np.exp(lam * (te - t_prev)) + (vinv @ bx[idx, i][:, :, None])[:, :, 0]
-            t_prev = te
-            lo = np.searchsorted(t, te, "left")
-            hi = np.searchsorted(t, times[i + 1], "left") if i + 1 < times.size else t.size
-            if hi > lo:
-                tau = np.round(t[lo:hi] - te, 9)
-                key = tau.tobytes()
-                e = decay.get(key)  # regular schedules repeat the same offsets after every dose
-                if e is None:
-                    e = np.exp(tau[None, :, None] * lam[:, None, :])
-                    if len(decay) < MAX_DECAY_CACHE:
-                        decay[key] = e
-                res[:, lo:hi] = ((e * z[:, None, :]) @ wt).real
-        out[idx] = res
-    return np.maximum(out, 0.0)
 
 
 def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
@@ -131,10 +94,7 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
                                                   "respiratory_drive", "craving")}
     v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
     # One PK structure for everyone: bolus vectors per scheduled dose, then who took it.
-    sysm = pk.LinearPK(base, s.patient.weight_kg)
-    for x_sp in species:
-        sysm.add_species(x_sp)
-    inputs = [pk._dose_inputs(sysm, e) for e in linear]
+    sysm, _, inputs = pk.build_system(base, linear, s.patient.weight_kg)
     routes_used = list({(e.species, e.route, e.release_months): e for e in linear}.values())
     n_states = len(sysm.names)
     dose_vectors = np.zeros((len(linear), n_states))
@@ -151,15 +111,11 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
         mols_p = [person_molecules(base, rng) for _ in range(size)]
         mats = []
         for mols in mols_p:
-            sysm = pk.LinearPK(mols, s.patient.weight_kg)
-            for x_sp in species:
-                sysm.add_species(x_sp)
-            for e in routes_used:  # wires the depots; the bolus vectors are shared (dose_vectors)
-                pk._dose_inputs(sysm, e)
-            mats.append(sysm.matrix())
+            # routes_used wires the same depots in the same order; bolus vectors are shared (dose_vectors)
+            mats.append(pk.build_system(mols, routes_used, s.patient.weight_kg)[0].matrix())
         bolus = np.zeros((size, times.size, n_states))
         np.add.at(bolus, (slice(None), time_of_event), taken_linear[start:start + size, :, None] * dose_vectors[None])
-        x = _modal_batch(np.stack(mats), t, times, bolus, rows) if times.size else np.zeros((size, t.size, 0))
+        x = pk.propagate(np.stack(mats), t, times, bolus, rows) if times.size else np.zeros((size, t.size, 0))
         n_bind = len([y for y in species if base[y].binds])
         conc = np.zeros((size, t.size, len(ligands)))
         conc[:, :, :n_bind] = x[:, :, :n_bind]

@@ -23,11 +23,7 @@ def solve_reference(s: Scenario, method: str = "LSODA", rtol: float = 1e-10, ato
     if any(mols[e.species].routes[e.route].kind == "alcohol" for e in events):
         raise ValueError("the reference solver does not cover alcohol")
     t, _ = time_grid(s, events, mols)
-    species = pk.species_closure(sorted({e.species for e in events}, key=list(mols).index), mols)
-    sysm = pk.LinearPK(mols, s.patient.weight_kg)
-    for sp in species:
-        sysm.add_species(sp)
-    inputs = [pk._dose_inputs(sysm, e) for e in events]
+    sysm, species, inputs = pk.build_system(mols, events, s.patient.weight_kg)
     a = sysm.matrix()
     n = a.shape[0]
     ligands = [sp for sp in species if mols[sp].binds]
