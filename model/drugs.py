@@ -32,6 +32,7 @@ DRUG_SPECIES: Mapping[str, str] = MappingProxyType(
         "methadone": "methadone",
         "buprenorphine": "buprenorphine",
         "alcohol": "ethanol",
+        "naltrexol": "naltrexol",  # research scenarios: the metabolite given on its own (IV)
     }
 )
 #: Species whose molecule carries the antagonist blockade that the counterfactual removes.

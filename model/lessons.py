@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import receptor, response
+from . import pk, receptor, response
 from .drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
+from .ligands import LigandSet
 from .scenario import parse_scenario
 from .simulation import SPECIES_DRUG, Result, simulate
 
@@ -58,7 +59,7 @@ def ng_per_ml_to_nm(ng_per_ml: float | np.ndarray, molar_mass_g_per_mol: float) 
 
 def brain_nm_to_plasma_ng_per_ml(brain_nm: float | np.ndarray, m: Molecule) -> np.ndarray:
     """Total plasma level (ng/mL) that is in equilibrium with an unbound brain level (nM)."""
-    return np.asarray(brain_nm, dtype=float) / (m["kp_uu"] * m["fraction_unbound"]) * m["molar_mass_g_per_mol"] / 1000.0
+    return np.asarray(brain_nm, dtype=float) / pk.brain_to_plasma_nm_ratio(m) * m["molar_mass_g_per_mol"] / 1000.0
 
 
 def equilibrium_curves(agonist: str = "heroin", naltrexone_nm: Sequence[float] = (0.0, 0.3, 3.0, 30.0),
@@ -126,8 +127,8 @@ def schild(agonist: str = "heroin", naltrexone_nm: Sequence[float] = (0.1, 0.3, 
 
 
 def _scenario(title: str, duration_h: float, doses: list[dict[str, Any]], step_h: float = 0.05,
-              parameters: Mapping[str, Mapping[str, float]] | None = None) -> Any:
-    raw: dict[str, Any] = {"title": title, "duration_h": duration_h, "output_step_h": step_h, "dose": doses}
+              parameters: Mapping[str, Mapping[str, float]] | None = None, **extra: Any) -> Any:
+    raw: dict[str, Any] = {"title": title, "duration_h": duration_h, "output_step_h": step_h, "dose": doses, **extra}
     if parameters:
         raw["parameters"] = {k: dict(v) for k, v in parameters.items()}
     return parse_scenario(raw)
@@ -193,18 +194,15 @@ def challenge_ratio_at_levels(agonist: str, route: str, mg: float, naltrexone_nm
     ntx = np.atleast_1d(np.asarray(naltrexone_nm, dtype=float))
     nol = np.zeros_like(ntx) if naltrexol_nm is None else np.atleast_1d(np.asarray(naltrexol_nm, dtype=float))
     t, names, ag = agonist_brain_profile(agonist, route, mg, mols)
-    ligands = [*names, "naltrexone", "naltrexol"]
-    kd = np.array([mols[n]["kd_nm"] for n in ligands])
-    kon = np.array([mols[n]["kon_per_nm_per_h"] for n in ligands])
-    tau = np.array([mols[n]["tau"] for n in ligands])
+    lig = LigandSet.of([*names, "naltrexone", "naltrexol"], mols)
     n = ntx.size
-    conc = np.zeros((n + 1, t.size, len(ligands)))
+    conc = np.zeros((n + 1, t.size, len(lig.names)))
     conc[:, :, : len(names)] = ag
     conc[:n, :, -2] = ntx[:, None]
     conc[:n, :, -1] = nol[:, None]
-    b0 = receptor.equilibrium_occupancy(conc[:, 0, :], kd)
-    bound, _ = receptor.bind(t, conc, kd, kon, 1.0, b0=b0)
-    rew = response.reward_from_stimulus(response.stimulus(bound, tau), _hill())
+    b0 = receptor.equilibrium_occupancy(conc[:, 0, :], lig.kd_nm)
+    bound, _ = receptor.bind(t, conc, lig.kd_nm, lig.kon_per_nm_per_h, 1.0, b0=b0)
+    rew = response.reward_from_stimulus(response.stimulus(bound, lig.tau), _hill())
     inc = (rew - rew[:, :1]).max(axis=1)
     return inc[:n] / max(inc[n], 1e-12)
 
@@ -525,21 +523,18 @@ def displacement_after_last_dose(drug: str, naltrexone_mg: float = 50.0,
     names = [c.ligands[j] for j in ag]
     tw = np.linspace(0.0, window_h, 73)
     ntx, nol = _naltrexone_brain(naltrexone_mg, tw, simulate_fn)
-    ligands = [*names, "naltrexone", "naltrexol"]
-    kd = np.array([mols[n]["kd_nm"] for n in ligands])
-    kon = np.array([mols[n]["kon_per_nm_per_h"] for n in ligands])
+    lig = LigandSet.of([*names, "naltrexone", "naltrexol"], mols)
     n = hours.size
-    conc = np.zeros((2, n, tw.size, len(ligands)))
-    b0 = np.zeros((2, n, len(ligands)))
+    conc = np.zeros((2, n, tw.size, len(lig.names)))
+    b0 = np.zeros((2, n, len(lig.names)))
     for k, j in enumerate(ag):
         for i, h in enumerate(hours):
             conc[:, i, :, k] = np.interp(last + h + tw, c.t_h, c.brain_nm[names[k]])
             b0[:, i, k] = np.interp(last + h, c.t_h, c.bound[0][:, j])
     conc[0, :, :, -2], conc[0, :, :, -1] = ntx, nol
-    bound, _ = receptor.bind(tw, conc, kd, kon, 1.0, b0=b0)
+    bound, _ = receptor.bind(tw, conc, lig.kd_nm, lig.kon_per_nm_per_h, 1.0, b0=b0)
     occ = bound[..., : len(names)].sum(axis=-1)           # [with/without, hour, time]
-    tau = np.array([mols[n]["tau"] for n in ligands])
-    rew = response.reward_from_stimulus(response.stimulus(bound, tau), _hill())
+    rew = response.reward_from_stimulus(response.stimulus(bound, lig.tau), _hill())
     return pd.DataFrame({"hours_after_last_dose": hours, "occupancy_agonist_before": b0[0, :, : len(names)].sum(axis=-1),
                          "occupancy_agonist_with_naltrexone": occ[0, :, -1],
                          "occupancy_agonist_without_naltrexone": occ[1, :, -1],
@@ -566,6 +561,21 @@ def opioid_free_interval(naltrexone_mg: float = 50.0, max_displaced: float = 0.0
                      "hours_opioid_free": need, "days_opioid_free": need / 24.0,
                      "displaced_if_12_h": float(np.interp(12.0, d.hours_after_last_dose, d.displaced))})
     return pd.DataFrame(rows)
+
+
+def opioid_free_days(drug: str, days_of_use: int = 7, max_days: float = 40.0, simulate_fn: Any = simulate) -> float:
+    """Days from a chronic user's last dose until naltrexone can be started.
+
+    That is when physical dependence falls below ``dependence_threshold`` (NaN beyond ``max_days``),
+    after :data:`CHRONIC_USE` for ``days_of_use`` days. The interval is never 0 for a dependent person: dependence fades only after the agonist has left.
+    """
+    use, last = chronic_use_doses(drug, days_of_use)
+    s = _scenario(f"{drug}: {days_of_use} days of use, then none", last + 24.0 * max_days, [use], 1.0,
+                  patient={"opioid_tolerant": True})
+    t = simulate_fn(s).table
+    after = t[t.time_h > last]
+    below = after.time_h[after.physical_dependence < response_parameters()["dependence_threshold"].value]
+    return float((below.iloc[0] - last) / 24.0) if len(below) else float("nan")
 
 
 def overdose_doses(opioid: str, opioid_mg: float, rescue_route: str | None, rescue_mg: float, rescue_h: float,

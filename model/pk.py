@@ -7,6 +7,11 @@ concentrations in nM:
     dA_c/dt       = inputs - (CL/V1) A_c - Q2 (A_c/V1 - A_p/V2) - Q3 (A_c/V1 - A_d/V3)
     dA_metab_c/dt += f_m (CL/V1) A_c (MW_metab/MW_parent)
     dC_e/dt       = ke0 (Kp_uu fu C_p - C_e)                  (C_p, C_e in nM)
+    dC_r/dt       = k_r (Kp_r fu C_p - C_r)                    (slow brain retention, optional)
+
+The receptors see the unbound brain level C_e + C_r: a fast link to plasma and, for molecules
+with ``retention_efflux_per_h``, a slowly exchanging brain pool that carries the antagonists'
+long occupancy tail (docs/model.md, "Brain retention").
 
 Between doses the system ``dx/dt = A x`` is solved in its eigenbasis, x(t) = V exp(Lambda t) V^-1
 x0, vectorised over all grid points of a segment and over many people at once; doses are boluses into depots or the central
@@ -36,6 +41,7 @@ MAX_DECAY_CACHE = 32  # distinct inter-dose offset patterns whose decay factors 
 HOURS_PER_MONTH = 730.5
 XR_EROSION_STAGES = 4
 XR_DIFFUSION_STAGES = 2
+BRAIN_SITES = ("effect", "retention")
 
 
 def metabolites(m: Molecule) -> list[str]:
@@ -102,11 +108,16 @@ class LinearPK:
                 self.flow(c, p, m[q] / v1)
                 self.flow(p, c, m[q] / self.volume_l(s, v))
         if m.binds:
-            e = self.state(f"{s}.effect")
-            ke0 = m["ke0_per_h"]
-            gain = ke0 * m["kp_uu"] * m["fraction_unbound"] * MG_PER_L_TO_NM / (v1 * m["molar_mass_g_per_mol"])
-            self.rows.append((e, c, gain))
-            self.rows.append((e, e, -ke0))
+            for site, k, kp in (("effect", m["ke0_per_h"], m["kp_uu"]),
+                                ("retention", m.get("retention_efflux_per_h"), m.get("retention_kp_uu"))):
+                if k > 0 and kp > 0:
+                    e = self.state(f"{s}.{site}")
+                    self.rows.append((e, c, k * kp * m["fraction_unbound"] * MG_PER_L_TO_NM / (v1 * m["molar_mass_g_per_mol"])))
+                    self.rows.append((e, e, -k))
+
+    def brain_states(self, s: str) -> list[int]:
+        """States whose sum is the unbound brain level (nM) of species ``s`` at the receptors."""
+        return [self.names.index(f"{s}.{site}") for site in BRAIN_SITES if f"{s}.{site}" in self.names]
 
     def matrix(self) -> np.ndarray:
         a = np.zeros((len(self.names), len(self.names)))
@@ -261,15 +272,21 @@ def solve_linear_pk(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], p
         i = np.searchsorted(times, e.at_h)
         for state, frac in inp:
             bx[i, state] += frac * e.amount
-    read = [(s, kind, pk.names.index(f"{s}.{kind}")) for s in species for kind in ("central", "effect")
-            if f"{s}.{kind}" in pk.names]
+    read = [(s, "plasma", pk.names.index(f"{s}.central")) for s in species]
+    read += [(s, "brain", i) for s in species for i in pk.brain_states(s)]
     x = propagate(a[None], t, times, bx[None], np.array([r for *_, r in read]))[0]
     for col, (s, kind, _) in enumerate(read):
-        if kind == "central":
+        if kind == "plasma":
             plasma[s] = x[:, col] * 1000.0 / pk.volume_l(s)
         else:
-            brain[s] = x[:, col]
+            brain[s] = brain.get(s, 0.0) + x[:, col]
     return PKSolution(t, plasma, brain)
+
+
+def brain_to_plasma_nm_ratio(m: Molecule) -> float:
+    """Unbound brain level (nM) per total plasma level (nM) at steady state: fu (Kp_uu + Kp_r)."""
+    retained = m.get("retention_kp_uu") if m.get("retention_efflux_per_h") > 0 else 0.0
+    return m["fraction_unbound"] * (m["kp_uu"] + retained)
 
 
 def widmark_volume_l(ethanol: Molecule, patient: Patient) -> float:

@@ -17,10 +17,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from . import pk, receptor, response
+from . import pk, response
 from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter, response_parameters
+from .ligands import ANTAGONIST_ROLES, LigandSet
 from .scenario import DoseEvent, Scenario, ScenarioError
-from .simulation import ANTAGONIST_ROLES, scenario_molecules, time_grid
+from .simulation import bind_ligands, scenario_molecules, time_grid
 
 BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps.
@@ -82,9 +83,6 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     if endo.any():
         ligands.append("endorphin")
     rp = {k: p.value for k, p in response_parameters().items()}
-    adaptation = (rp["upregulation_gain"], rp["downregulation_gain"], rp["receptor_turnover_per_h"]) if s.options.adaptation else None
-    is_antagonist = np.array([base[x].role in ANTAGONIST_ROLES for x in ligands], dtype=bool)
-    tau = np.array([base[x]["tau"] for x in ligands])
     times = np.array(sorted({e.at_h for e in linear}))
     agonist_events = [e for e in full if base[e.species].role not in ANTAGONIST_ROLES]
     ep_t = np.array([e.at_h for e in agonist_events])
@@ -104,8 +102,11 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     time_of_event = np.searchsorted(times, [e.at_h for e in linear])
     is_linear = np.array([base[e.species].routes[e.route].kind != "alcohol" for e in full], dtype=bool)
     taken_linear = taken[:, is_linear]
-    rows = np.array([sysm.names.index(f"{x_sp}.effect") for x_sp in species if base[x_sp].binds]
+    binders = [x_sp for x_sp in species if base[x_sp].binds]
+    brain_rows = [sysm.brain_states(x_sp) for x_sp in binders]
+    rows = np.array([i for r in brain_rows for i in r]
                     + ([sysm.names.index("naltrexone.central")] if "naltrexone" in species else []), dtype=int)
+    ends = np.cumsum([0] + [len(r) for r in brain_rows])
     for start in range(0, n, CHUNK):
         size = min(CHUNK, n - start)
         mols_p = [person_molecules(base, rng) for _ in range(size)]
@@ -116,24 +117,24 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
         bolus = np.zeros((size, times.size, n_states))
         np.add.at(bolus, (slice(None), time_of_event), taken_linear[start:start + size, :, None] * dose_vectors[None])
         x = pk.propagate(np.stack(mats), t, times, bolus, rows) if times.size else np.zeros((size, t.size, 0))
-        n_bind = len([y for y in species if base[y].binds])
         conc = np.zeros((size, t.size, len(ligands)))
-        conc[:, :, :n_bind] = x[:, :, :n_bind]
+        for j in range(len(binders)):
+            conc[:, :, j] = x[:, :, ends[j]:ends[j + 1]].sum(axis=-1)
         if "endorphin" in ligands:
             conc[:, :, -1] = endo
-        kd = np.array([[m[y]["kd_nm"] for y in ligands] for m in mols_p])
-        kon = np.array([[m[y]["kon_per_nm_per_h"] for y in ligands] for m in mols_p])
-        bound, density = receptor.bind(t, conc, kd, kon, 1.0, adaptation, is_antagonist, max_substeps=POPULATION_SUBSTEPS)
-        stim = response.stimulus(bound, tau)
-        reward = response.reward_from_stimulus(stim, rp["hill_n"])
-        occ = bound[:, :, is_antagonist].sum(axis=-1) / density
+        lig = LigandSet.of(ligands, mols_p)
+        bound, density = bind_ligands(t, conc, lig, rp, s.options.adaptation, max_substeps=POPULATION_SUBSTEPS)
+        occ = bound[:, :, lig.is_antagonist].sum(axis=-1) / density
+        reward = np.empty((size, t.size))
+        drive = np.empty_like(reward)
+        for p in range(size):
+            one = LigandSet(lig.names, lig.kd_nm[p], lig.kon_per_nm_per_h[p], lig.tau[p], lig.tau_respiratory[p],
+                            lig.is_antagonist)
+            resp = response.respond(t, bound[p][None], density[p][None], one, rp, s.patient.opioid_tolerant,
+                                    endo if "endorphin" in ligands else None, mols_p[p])
+            reward[p], drive[p] = resp.reward[0], resp.respiratory_drive
         plasma = (x[:, :, -1] * 1000.0 / np.array([m["naltrexone"]["v_central_l_per_kg"] * s.patient.weight_kg for m in mols_p])[:, None]
                   if "naltrexone" in species else np.zeros((size, t.size)))
-        drive = np.empty_like(reward)
-        t0 = 1.0 if s.patient.opioid_tolerant else 0.0
-        for p in range(size):
-            tol = response.opioid_tolerance(t, stim[p], t0, rp)
-            drive[p] = response.respiratory_drive(stim[p], tol, base["fentanyl"], rp)
         inc = _increments(t, reward, ep_t, ep_w)
         took = taken[start:start + size][:, [full.index(e) for e in agonist_events]] if agonist_events else np.zeros((size, 0), bool)
         craving = _craving(t[out_idx], ep_t, inc, took, v0, rp["craving_learning_rate"])

@@ -12,6 +12,7 @@ from scipy.integrate import solve_ivp
 
 from . import pk
 from .drugs import NALTREXONE_SPECIES
+from .ligands import LigandSet
 from .scenario import Scenario, dose_events
 from .simulation import scenario_molecules, time_grid
 
@@ -27,16 +28,18 @@ def solve_reference(s: Scenario, method: str = "LSODA", rtol: float = 1e-10, ato
     a = sysm.matrix()
     n = a.shape[0]
     ligands = [sp for sp in species if mols[sp].binds]
-    eff = np.array([sysm.names.index(f"{sp}.effect") for sp in ligands], dtype=int)
-    kd = np.array([mols[x]["kd_nm"] for x in ligands])
-    kon = np.array([mols[x]["kon_per_nm_per_h"] for x in ligands])
-    koff = kd * kon
+    brain = np.zeros((len(ligands), n))  # unbound brain level = sum of a ligand's brain states
+    for j, sp in enumerate(ligands):
+        brain[j, sysm.brain_states(sp)] = 1.0
+    lig = LigandSet.of(ligands, mols)
+    kon = lig.kon_per_nm_per_h
+    koff = lig.kd_nm * kon
     keep = np.array([x not in NALTREXONE_SPECIES for x in ligands], dtype=float)
     nl = len(ligands)
 
     def rhs(_t: float, y: np.ndarray) -> np.ndarray:
         x = y[:n]
-        c = x[eff]
+        c = brain @ x
         out = np.empty_like(y)
         out[:n] = a @ x
         for run, cc in enumerate((c, c * keep)):

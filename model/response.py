@@ -8,12 +8,15 @@ Black JW, Leff P 1983 Proc R Soc Lond B 220:141-162, doi:10.1098/rspb.1983.0093.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numba import njit
 
+from . import pk
 from .drugs import Molecule
+from .ligands import LigandSet
 
 CHALLENGE_WINDOW_H = {"iv": 3.0, "intranasal": 3.0}
 DEFAULT_WINDOW_H = 12.0
@@ -77,15 +80,16 @@ def challenges_table(t_h: np.ndarray, reward_with: np.ndarray, reward_without: n
 
 
 def fentanyl_stimulus(c_ng_per_ml: float, fentanyl: Molecule) -> float:
-    """Stimulus S of fentanyl alone at a steady effect-site (plasma-equivalent) level in ng/mL."""
-    c_nm = c_ng_per_ml * fentanyl["fraction_unbound"] * fentanyl["kp_uu"] * 1000.0 / fentanyl["molar_mass_g_per_mol"]
-    return fentanyl["tau"] * c_nm / (c_nm + fentanyl["kd_nm"])
+    """Respiratory stimulus of fentanyl alone at a steady plasma level in ng/mL (equilibrium binding)."""
+    c_nm = c_ng_per_ml * pk.brain_to_plasma_nm_ratio(fentanyl) * 1000.0 / fentanyl["molar_mass_g_per_mol"]
+    return fentanyl["tau_respiratory"] * c_nm / (c_nm + fentanyl["kd_nm"])
 
 
 @njit(cache=True)
-def _tolerance(h, s, t0, gain, loss):  # pragma: no cover - compiled
+def _saturating_state(h, s, x0, gain, loss):  # pragma: no cover - compiled
+    """dX/dt = gain S (1 - X) - loss X, exact for S constant over each step."""
     out = np.empty(s.size)
-    x = t0
+    x = x0
     out[0] = x
     for k in range(h.size):
         rate = gain * s[k + 1] + loss
@@ -95,26 +99,78 @@ def _tolerance(h, s, t0, gain, loss):  # pragma: no cover - compiled
     return out
 
 
-def opioid_tolerance(t_h: np.ndarray, s_agonist: np.ndarray, initial: float, params: Mapping[str, float]) -> np.ndarray:
-    """Tolerance state T in [0, 1]: dT/dt = k_gain S (1 - T) - k_loss T (illustrative)."""
-    return _tolerance(np.diff(t_h), np.ascontiguousarray(s_agonist, dtype=float), float(initial),
-                      params["tolerance_gain_per_h"], params["tolerance_loss_per_h"])
+@njit(cache=True)
+def _follow(h, s, x0, k_up, k_down):  # pragma: no cover - compiled
+    """dX/dt = k (S - X), k = k_up while S > X and k_down otherwise; exact for S constant over each step."""
+    out = np.empty(s.size)
+    x = x0
+    out[0] = x
+    for k in range(h.size):
+        rate = k_up if s[k + 1] > x else k_down
+        x = s[k + 1] + (x - s[k + 1]) * np.exp(-rate * h[k])
+        out[k + 1] = x
+    return out
+
+
+def opioid_tolerance(t_h: np.ndarray, s_respiratory: np.ndarray, chronic_user: bool, params: Mapping[str, float]) -> np.ndarray:
+    """Tolerance level X (respiratory stimulus units): the habitual stimulus, followed over days.
+
+    dX/dt = k (S_resp - X): builds within days (``tolerance_onset_per_h``) and fades over about a
+    week without opioids (``tolerance_loss_per_h``). A chronic user starts at the level of 90 mg
+    oral morphine a day (``chronic_user_tolerance_stimulus``); a naive person at 0.
+    """
+    x0 = params["chronic_user_tolerance_stimulus"] if chronic_user else 0.0
+    return _follow(np.diff(t_h), np.ascontiguousarray(s_respiratory, dtype=float), float(x0),
+                   params["tolerance_onset_per_h"], params["tolerance_loss_per_h"])
+
+
+def physical_dependence(t_h: np.ndarray, s_agonist: np.ndarray, initial: float, params: Mapping[str, float]) -> np.ndarray:
+    """Physical dependence D in [0, 1]: dD/dt = k_gain S (1 - D) - k_loss D, S the agonist reward stimulus.
+
+    k_loss is set by how long spontaneous withdrawal lasts once the agonist has left (docs/model.md).
+    """
+    return _saturating_state(np.diff(t_h), np.ascontiguousarray(s_agonist, dtype=float), float(initial),
+                             params["dependence_gain_per_h"], params["dependence_loss_per_h"])
+
+
+def precipitated_withdrawal(dependence: np.ndarray, s_with: np.ndarray, s_without: np.ndarray,
+                            occupancy_antagonist: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
+    """Withdrawal precipitated by naltrexone, 0..1: D x signal removed / (signal removed + half-signal).
+
+    The signal removed is the agonist stimulus naltrexone takes away plus the endogenous opioid
+    tone it blocks (tone x antagonist occupancy), in stimulus units (illustrative scale).
+    """
+    removed = np.maximum(s_without - s_with, 0.0) + params["endogenous_tone_stimulus"] * occupancy_antagonist
+    return dependence * removed / (removed + params["withdrawal_half_signal"])
 
 
 def respiratory_drive(s: np.ndarray, tolerance: np.ndarray, fentanyl: Molecule, params: Mapping[str, float]) -> np.ndarray:
-    """Respiratory drive = 1 - Imax S^g / (S^g + S50^g), S50 moving from naive to tolerant with T.
+    """Resting ventilation relative to the person's own drug-free baseline (1 = normal).
 
-    S50 is the stimulus of fentanyl at the effect-site levels that halve ventilation in naive
-    (0.42 ng/mL) and in chronic users (1.82 ng/mL) (Algera MH et al. 2021 Clin Pharmacol Ther
-    109:637); S50(T) = S50_naive (S50_tolerant / S50_naive)^T.
+    drive = 1 - Imax S^g / (S^g + S50^g) with S = sum_i tau_resp_i B_i. S50 is the respiratory
+    stimulus of fentanyl at 0.42 ng/mL, which halves ventilation in opioid-naive people (Algera
+    MH et al. 2021 Clin Pharmacol Ther 109:637); tolerance moves it up in proportion to the
+    habitual stimulus X, S50 = S50_naive (1 + beta X) (a tolerance-compartment model: the more
+    opioid a person is used to, the more it takes to depress their breathing). beta is
+    calibrated so that fentanyl added on top of 90 mg oral morphine a day halves ventilation at
+    1.82 ng/mL (Algera 2021).
     """
-    # An agonist-free fentanyl (tau overridden to 0) leaves no anchor: keep S50 tiny but finite.
+    # An agonist-free fentanyl (efficacy overridden to 0) leaves no anchor: keep S50 tiny but finite.
     naive = max(fentanyl_stimulus(params["resp_fentanyl_c50_naive_ng_per_ml"], fentanyl), 1e-12)
-    tolerant = max(fentanyl_stimulus(params["resp_fentanyl_c50_tolerant_ng_per_ml"], fentanyl), 1e-12)
-    s50 = naive * (tolerant / naive) ** tolerance
+    s50 = naive * (1.0 + params["resp_tolerance_per_stimulus"] * tolerance)
     g = params["resp_hill"]
     sg = np.power(np.maximum(s, 0.0), g)
     return 1.0 - params["resp_imax"] * sg / (sg + s50**g)
+
+
+def nonopioid_alcohol_stimulus(endorphin_nm: np.ndarray, endorphin: Molecule, opioid_share: float) -> np.ndarray:
+    """Reward stimulus of alcohol's non-opioid actions (GABA, glutamate, dopamine), which naltrexone leaves.
+
+    Scaled so that, with no antagonist, the opioid (endorphin) path carries ``opioid_share`` of
+    alcohol's reward stimulus; it follows the same time course as the endorphin release.
+    """
+    free = endorphin["tau"] * endorphin_nm / (endorphin_nm + endorphin["kd_nm"])
+    return free * (1.0 - opioid_share) / max(opioid_share, 1e-9)
 
 
 def craving_curve(t_h: np.ndarray, episodes_h: np.ndarray, rewards: np.ndarray, initial: float, alpha: float) -> np.ndarray:
@@ -125,3 +181,44 @@ def craving_curve(t_h: np.ndarray, episodes_h: np.ndarray, rewards: np.ndarray, 
         values[i + 1] = values[i] + alpha * (r - values[i])
     order = np.searchsorted(np.asarray(episodes_h, dtype=float), t_h, side="right")
     return values[order]
+
+
+@dataclass(frozen=True)
+class Responses:
+    """Everything downstream of binding for one person; [2, time] arrays are with / without naltrexone."""
+
+    reward: np.ndarray            # [2, time] whole reward signal (non-opioid part of alcohol included)
+    reward_opioid: np.ndarray     # [2, time] the part that runs through mu receptors
+    stimulus_agonist: np.ndarray  # [2, time] exogenous agonist reward stimulus
+    respiratory_drive: np.ndarray  # [time]
+    opioid_tolerance: np.ndarray   # [time] habitual respiratory stimulus (stimulus units)
+    physical_dependence: np.ndarray  # [time]
+    precipitated_withdrawal: np.ndarray  # [time]
+
+
+def respond(t_h: np.ndarray, bound: np.ndarray, density: np.ndarray, lig: LigandSet, params: Mapping[str, float],
+            chronic_user: bool, endorphin_nm: np.ndarray | None, mols: Mapping[str, Molecule]) -> Responses:
+    """Reward, breathing, tolerance, dependence and precipitated withdrawal from bound receptors [2, time, ligand].
+
+    The second run (without naltrexone) may be left out ([1, time, ligand]), as in populations.
+    """
+    s_opioid = stimulus(bound, lig.tau)
+    s_total = s_opioid
+    if endorphin_nm is not None and "endorphin" in lig.names:
+        share = mols["ethanol"]["opioid_share_of_reward"]
+        s_total = s_opioid + nonopioid_alcohol_stimulus(endorphin_nm, mols["endorphin"], share)
+    exogenous = np.array([n != "endorphin" for n in lig.names], dtype=float)
+    s_agonist = stimulus(bound, lig.tau * exogenous)
+    s_resp = stimulus(bound[0], lig.tau_respiratory)
+    tolerance = opioid_tolerance(t_h, s_resp, chronic_user, params)
+    dependence = physical_dependence(t_h, s_agonist[0], 1.0 if chronic_user else 0.0, params)
+    occ_antagonist = bound[0][:, lig.is_antagonist].sum(axis=-1) / density[0]
+    return Responses(
+        reward=reward_from_stimulus(s_total, params["hill_n"]),
+        reward_opioid=reward_from_stimulus(s_opioid, params["hill_n"]),
+        stimulus_agonist=s_agonist,
+        respiratory_drive=respiratory_drive(s_resp, tolerance, mols["fentanyl"], params),
+        opioid_tolerance=tolerance,
+        physical_dependence=dependence,
+        precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[0], s_agonist[-1], occ_antagonist, params),
+    )

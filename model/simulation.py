@@ -11,10 +11,10 @@ import pandas as pd
 
 from . import pk, receptor, response
 from .drugs import DRUG_SPECIES, NALTREXONE_SPECIES, Molecule, molecules, response_parameters
+from .ligands import ANTAGONIST_ROLES, LigandSet
 from .scenario import DoseEvent, Scenario, dose_events
 
 SPECIES_DRUG = {v: k for k, v in DRUG_SPECIES.items()}
-ANTAGONIST_ROLES = ("antagonist",)
 #: Grid refinement after a dose, by how fast the route delivers (offsets in h).
 _ONSET = np.array([10, 20, 40]) / 3600              # the first minute after a dose
 _FAST = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(21)))   # .. ~3 h
@@ -31,13 +31,15 @@ class Curves:
     ligands: tuple[str, ...]
     bound: np.ndarray            # [2, time, ligand]: with, without naltrexone (per baseline receptor pool)
     receptor_density: np.ndarray  # [2, time] (1 = baseline)
-    reward: np.ndarray           # [2, time]
     plasma_ng_per_ml: Mapping[str, np.ndarray]
     brain_nm: Mapping[str, np.ndarray]
     ethanol_blood_mg_per_dl: np.ndarray
-    respiratory_drive: np.ndarray  # [time], with naltrexone (1 = normal breathing)
-    opioid_tolerance: np.ndarray   # [time], 0 = naive .. 1 = chronic user
+    responses: response.Responses  # reward [2, time], breathing, tolerance, dependence, withdrawal
     craving: np.ndarray | None     # [2, time]: expected reward learnt from use episodes
+
+    @property
+    def reward(self) -> np.ndarray:
+        return self.responses.reward
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,15 @@ def binding_ligands(mols: Mapping[str, Molecule], brain: Mapping[str, np.ndarray
     return names
 
 
+def bind_ligands(t: np.ndarray, conc: np.ndarray, lig: LigandSet, rp: Mapping[str, float], adaptation: bool,
+                 max_substeps: int = receptor.MAX_SUBSTEPS) -> tuple[np.ndarray, np.ndarray]:
+    """Kinetic binding of every ligand (receptor density adapting when asked): bound [..., time, ligand], density."""
+    if not lig.names:
+        return np.zeros(conc.shape), np.ones(conc.shape[:-1])
+    adapt = (rp["upregulation_gain"], rp["downregulation_gain"], rp["receptor_turnover_per_h"]) if adaptation else None
+    return receptor.bind(t, conc, lig.kd_nm, lig.kon_per_nm_per_h, 1.0, adapt, lig.is_antagonist, max_substeps=max_substeps)
+
+
 def simulate(s: Scenario) -> Result:
     """Simulate a scenario and its counterfactual without naltrexone (DESIGN sections 2-4)."""
     mols = scenario_molecules(s)
@@ -94,20 +105,12 @@ def simulate(s: Scenario) -> Result:
         conc[0, :, j] = brain[name]
         if name not in NALTREXONE_SPECIES:
             conc[1, :, j] = brain[name]
-    kd = np.array([mols[n]["kd_nm"] for n in ligands])
-    kon = np.array([mols[n]["kon_per_nm_per_h"] for n in ligands])
-    tau = np.array([mols[n]["tau"] for n in ligands])
+    lig = LigandSet.of(ligands, mols)
     rp = {k: p.value for k, p in response_parameters().items()}
-    adaptation = (rp["upregulation_gain"], rp["downregulation_gain"], rp["receptor_turnover_per_h"]) if s.options.adaptation else None
-    is_antagonist = np.array([mols[n].role in ANTAGONIST_ROLES for n in ligands], dtype=bool)
-    if ligands:
-        bound, density = receptor.bind(t, conc, kd, kon, 1.0, adaptation, is_antagonist)
-    else:
-        bound, density = np.zeros((2, t.size, 0)), np.ones((2, t.size))
-    stim = response.stimulus(bound, tau)
-    reward = response.reward_from_stimulus(stim, rp["hill_n"])
-    tolerance = response.opioid_tolerance(t, stim[0], 1.0 if s.patient.opioid_tolerant else 0.0, rp)
-    drive = response.respiratory_drive(stim[0], tolerance, mols["fentanyl"], rp)
+    bound, density = bind_ligands(t, conc, lig, rp, s.options.adaptation)
+    resp = response.respond(t, bound, density, lig, rp, s.patient.opioid_tolerant,
+                            endo if "endorphin" in ligands else None, mols)
+    reward = resp.reward
     agonist_events = [e for e in events if mols[e.species].role not in ANTAGONIST_ROLES]
     challenges = response.challenges_table(
         t, reward[0], reward[1],
@@ -121,7 +124,7 @@ def simulate(s: Scenario) -> Result:
         episodes = challenges["at_h"].to_numpy()
         craving = np.stack([response.craving_curve(t, episodes, challenges[col].to_numpy(), v0, rp["craving_learning_rate"])
                             for col in ("increment_with", "increment_without")])
-    curves = Curves(t, tuple(ligands), bound, density, reward, sol.plasma_ng_per_ml, brain, bac, drive, tolerance, craving)
+    curves = Curves(t, tuple(ligands), bound, density, sol.plasma_ng_per_ml, brain, bac, resp, craving)
     table = _table(curves, mols, out_idx)
     population = None
     if s.options.population > 0:
@@ -150,11 +153,15 @@ def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataF
     for j, n in enumerate(c.ligands):
         cols[f"occupancy_{n}"] = b[:, j] / dens
     cols["receptor_density"] = dens
-    cols["reward"] = c.reward[0][idx]
-    cols["reward_without_naltrexone"] = c.reward[1][idx]
-    cols["blockade_fraction"] = response.blockade_fraction(c.reward[0][idx], c.reward[1][idx])
-    cols["respiratory_drive"] = c.respiratory_drive[idx]
-    cols["opioid_tolerance"] = c.opioid_tolerance[idx]
+    r = c.responses
+    cols["reward"] = r.reward[0][idx]
+    cols["reward_opioid"] = r.reward_opioid[0][idx]
+    cols["reward_without_naltrexone"] = r.reward[1][idx]
+    cols["blockade_fraction"] = response.blockade_fraction(r.reward[0][idx], r.reward[1][idx])
+    cols["respiratory_drive"] = r.respiratory_drive[idx]
+    cols["opioid_tolerance"] = r.opioid_tolerance[idx] / response_parameters()["chronic_user_tolerance_stimulus"].value
+    cols["physical_dependence"] = r.physical_dependence[idx]
+    cols["precipitated_withdrawal"] = r.precipitated_withdrawal[idx]
     if c.craving is not None:
         cols["craving"] = c.craving[0][idx]
         cols["craving_without_naltrexone"] = c.craving[1][idx]

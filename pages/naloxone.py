@@ -33,8 +33,8 @@ state.presets(P + "preset", {
         P + "opioid": "fentanyl IV", P + "fentanyl_mg": 0.25, P + "route": "iv", P + "naloxone_mg": 0.4, P + "at_min": 15},
     "Large fentanyl dose (1.5 mg), naloxone 2 mg IV": {
         P + "opioid": "fentanyl IV", P + "fentanyl_mg": 1.5, P + "route": "iv", P + "naloxone_mg": 2.0, P + "at_min": 15},
-    "Methadone 40 mg, naloxone 2 mg IV at 4 h": {
-        P + "opioid": "methadone (oral)", P + "methadone_mg": 40, P + "route": "iv", P + "naloxone_mg": 2.0,
+    "Methadone 60 mg, naloxone 2 mg IV at 4 h": {
+        P + "opioid": "methadone (oral)", P + "methadone_mg": 60, P + "route": "iv", P + "naloxone_mg": 2.0,
         P + "at_min": 240},
     "Fentanyl overdose on monthly naltrexone": {
         P + "opioid": "fentanyl IV", P + "fentanyl_mg": 0.25, P + "compare_ntx": True, P + "at_min": 15},
@@ -104,7 +104,7 @@ st.caption("Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who h
            "Fentanyl stops breathing while holding only a few % of the receptors (receptor reserve), so a little "
            "naloxone goes a long way, until it is cleared.")
 
-page.predict(P + "q1", "Someone who swallowed 40 mg methadone is revived with naloxone at 4 h and wakes up. "
+page.predict(P + "q1", "Someone who swallowed 60 mg methadone is revived with naloxone at 4 h and wakes up. "
              "Can they be sent home an hour later?",
              ["Yes, the naloxone has reversed the overdose", "No, breathing can fall again when naloxone wears off",
               "Yes, if they feel well"], 1,

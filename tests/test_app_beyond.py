@@ -93,9 +93,9 @@ def test_naloxone_later_dose_leaves_breathing_lower_in_the_first_hour_and_methad
     course = data(at, "rescue")
     assert course.drive_rescue[course.time_h.between(0.9, 1.2)].min() > course.drive_no_rescue[
         course.time_h.between(0.9, 1.2)].min()
-    at.selectbox(key="nlx_preset").set_value("Methadone 40 mg, naloxone 2 mg IV at 4 h").run()
+    at.selectbox(key="nlx_preset").set_value("Methadone 60 mg, naloxone 2 mg IV at 4 h").run()
     s = data(at, "rescue_summary").iloc[0]
-    assert s.best_after > 0.5 > s.min_later and s.renarcotised_h < 12
+    assert s.best_after > 0.5 > s.min_later and s.renarcotised_h < 14
 
 
 def test_naloxone_naltrexone_comparison_keeps_breathing_up():

@@ -82,7 +82,7 @@ SCENARIO = {"duration_h": 48.0, "output_step_h": 0.25, "dose": [
 ]}
 USES = {"naltrexone": ("oral", 50.0), "naloxone": ("iv", 2.0), "heroin": ("iv", 25.0), "morphine": ("oral", 30.0),
         "fentanyl": ("intranasal", 0.1), "oxycodone": ("oral", 20.0), "methadone": ("oral", 60.0),
-        "buprenorphine": ("sublingual", 8.0), "alcohol": ("oral", 40.0)}
+        "buprenorphine": ("sublingual", 8.0), "alcohol": ("oral", 40.0), "naltrexol": ("iv", 5.0)}
 
 
 @pytest.mark.parametrize("species,values", list(bounds_cases()))

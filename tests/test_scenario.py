@@ -35,7 +35,7 @@ def with_dose(**changes):
         (with_dose(amount_mg="fifty"), "dose[0].amount_mg"),
         (with_dose(amount_mg=True), "dose[0].amount_mg"),
         (with_dose(drug="cocaine"), "dose[0].drug"),
-        (with_dose(route="iv"), "dose[0].route"),
+        (with_dose(route="sublingual"), "dose[0].route"),
         (with_dose(at_h=[100]), "dose[0].at_h[0]"),
         (with_dose(at_h=[]), "dose[0].at_h"),
         (with_dose(at_h=None, every_h=24, count=5), "dose[0].count"),

@@ -1,0 +1,45 @@
+"""The ligands that compete for the receptors in one run: their names and per-ligand constants.
+
+Built once per run (or per person) from the molecule data, so that binding, reward, breathing
+and every lesson read the same arrays: affinity, association rate, the efficacy of each tissue
+(reward and breathing; docs/model.md, "Tissue-dependent efficacy") and the antagonist mask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .drugs import Molecule
+
+ANTAGONIST_ROLES = ("antagonist",)
+
+
+@dataclass(frozen=True)
+class LigandSet:
+    """Per-ligand constants on the last axis (leading axes, if any, are people)."""
+
+    names: tuple[str, ...]
+    kd_nm: np.ndarray
+    kon_per_nm_per_h: np.ndarray
+    tau: np.ndarray              # reward system
+    tau_respiratory: np.ndarray  # brainstem respiratory network
+    is_antagonist: np.ndarray    # [ligand] bool
+
+    @classmethod
+    def of(cls, names: Sequence[str], mols: Mapping[str, Molecule] | Sequence[Mapping[str, Molecule]]) -> LigandSet:
+        """Constants of ``names`` from one molecule mapping, or stacked over a sequence of people."""
+        people = [mols] if isinstance(mols, Mapping) else list(mols)
+
+        def col(key: str) -> np.ndarray:
+            arr = np.array([[m[n].get(key) for n in names] for m in people], dtype=float).reshape(len(people), len(names))
+            return arr[0] if isinstance(mols, Mapping) else arr
+
+        first = people[0]
+        return cls(tuple(names), col("kd_nm"), col("kon_per_nm_per_h"), col("tau"), col("tau_respiratory"),
+                   np.array([first[n].role in ANTAGONIST_ROLES for n in names], dtype=bool))
+
+    def index(self, name: str) -> int:
+        return self.names.index(name)
