@@ -3,5 +3,5 @@
 from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from .simulation import Result, simulate
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["Result", "Scenario", "ScenarioError", "load_scenario", "parse_scenario", "simulate", "__version__"]
