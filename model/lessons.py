@@ -283,13 +283,16 @@ def days_protected(r: Result, challenge_mg: float = HEROIN_CHALLENGE_MG) -> pd.D
 
 
 def regimen_doses(kind: str, days: int, adherence: float = 1.0, oral_mg: float = 50.0, xr_mg: float = 380.0,
-                  implant_mg: float = 1700.0, implant_months: float = 5.0) -> list[dict[str, Any]]:
+                  implant_mg: float = 1700.0, implant_months: float = 5.0,
+                  attendance: float | None = None) -> list[dict[str, Any]]:
     """Naltrexone dose tables for a regimen over ``days``: 'oral' daily, 'im_xr' every 28 days, 'implant'.
 
-    ``adherence`` (0..1) is each scheduled dose's ``taken_probability`` (the seed fixes which).
+    ``adherence`` (0..1) is each tablet's ``taken_probability`` and ``attendance`` each injection's
+    (default: the same as ``adherence``); the seed fixes which doses are missed.
     """
     dur = 24.0 * days
-    p = {"taken_probability": float(adherence)} if adherence < 1 else {}
+    share = adherence if kind == "oral" or attendance is None else attendance
+    p = {"taken_probability": float(share)} if share < 1 else {}
     if kind == "oral":
         return [{"drug": "naltrexone", "route": "oral", "amount_mg": oral_mg, "every_h": 24.0,
                  "count": int(days), "start_h": 0.0, **p}]
@@ -301,6 +304,38 @@ def regimen_doses(kind: str, days: int, adherence: float = 1.0, oral_mg: float =
         return [{"drug": "naltrexone", "route": "implant", "amount_mg": implant_mg,
                  "release_months": implant_months, "at_h": [0.0]}]
     raise ValueError(f"regimen: {kind!r} is not one of oral, im_xr, implant")
+
+
+def missed_tablets_table(oral_mg: float = 50.0, steady_days: int = 14, max_missed: int = 7,
+                         challenge_mg: float = HEROIN_CHALLENGE_MG, simulate_fn: Any = simulate) -> pd.DataFrame:
+    """Heroin challenge at the trough after 0..``max_missed`` tablets missed in a row.
+
+    After ``steady_days`` of daily tablets, missing ``k`` in a row leaves ``24 (k + 1)`` h until the next
+    one; the IV heroin dose is taken just before it, at the lowest naltrexone level. Columns
+    ``missed_tablets``, ``hours_since_last_tablet``, ``heroin_ratio`` and ``blocked``.
+    """
+    missed = np.arange(max_missed + 1)
+    hours = 24.0 * (missed + 1)
+    last = 24.0 * (steady_days - 1)
+    dose = {"drug": "naltrexone", "route": "oral", "amount_mg": float(oral_mg), "every_h": 24.0,
+            "count": int(steady_days), "start_h": 0.0}
+    r = simulate_fn(_scenario(f"naltrexone {oral_mg:g} mg daily for {steady_days} days, then none",
+                              last + hours[-1] + 1.0, [dose], 0.5))
+    c = r.curves
+    ntx, nol = (np.interp(last + hours, c.t_h, c.brain_nm[n]) for n in ("naltrexone", "naltrexol"))
+    ratio = challenge_ratio_at_levels("heroin", "iv", challenge_mg, ntx, nol, r.molecules)
+    return pd.DataFrame({"missed_tablets": missed, "hours_since_last_tablet": hours, "heroin_ratio": ratio,
+                         "blocked": ratio <= blocked_ratio()})
+
+
+def missed_tablets_to_lose_blockade(oral_mg: float = 50.0, simulate_fn: Any = simulate) -> int | None:
+    """Fewest tablets missed in a row after which 25 mg IV heroin at the trough is no longer blocked.
+
+    0 means even daily tablets do not block at the trough; None means still blocked after a week.
+    """
+    t = missed_tablets_table(oral_mg, simulate_fn=simulate_fn)
+    lost = t.missed_tablets[~t.blocked]
+    return int(lost.iloc[0]) if len(lost) else None
 
 
 def receptor_grid(fractions: Mapping[str, float], n: int = 100, seed: int = 7) -> np.ndarray:

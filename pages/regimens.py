@@ -11,29 +11,56 @@ via_app()
 
 P = "reg_"
 KINDS = {"oral daily": "oral", "monthly injection": "im_xr", "implant": "implant"}
+#: Starting settings: real-world oral adherence is often below 50 %; injections are missed less often.
+TABLETS_PCT, INJECTIONS_PCT = 40, 80
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def missed_tablets() -> pd.DataFrame:
+    """25 mg IV heroin at the trough after 0-7 tablets missed in a row (cached)."""
+    return lessons.missed_tablets_table(simulate_fn=page.run_scenario)
+
+
+gaps = missed_tablets()
+lost_after = int(gaps.missed_tablets[~gaps.blocked].iloc[0]) if (~gaps.blocked).any() else None
+n_text = f"{lost_after} missed tablets in a row" if lost_after else "a week of missed tablets"
 page.header(
     "Regimens and adherence",
-    "Daily tablets protect only on the days they are taken, while an injection or implant keeps a steady level "
-    "for weeks. Compare the days protected against a 25 mg heroin dose with the days on which 90 % of receptors are blocked.",
+    f"A daily tablet keeps the blockade only while few tablets are missed: after {n_text} an ordinary heroin dose "
+    "gets through. An injection or implant keeps a steady level for weeks, and injections are missed less often "
+    "than tablets. Compare the days protected against a 25 mg heroin dose with the days on which 90 % of "
+    "receptors are blocked.",
 )
 present = state.presentation()
 
 state.bind(P + "days", 90, lo=30, hi=180)
-state.bind(P + "adherence", 80, lo=0, hi=100)
+state.bind(P + "tablets", TABLETS_PCT, lo=0, hi=100)
+state.bind(P + "injections", INJECTIONS_PCT, lo=0, hi=100)
 state.bind(P + "seed", 1, lo=0, hi=9999)
 state.bind(P + "implant_mg", 1700, lo=500, hi=4000)
 state.bind(P + "implant_months", 5.0, lo=1.0, hi=12.0)
 population.bind(P)
 state.presets(P + "preset", {
-    "Perfect adherence, 90 days": {P + "days": 90, P + "adherence": 100},
-    "Typical adherence (70 %), 90 days": {P + "days": 90, P + "adherence": 70},
-    "Poor adherence (40 %), 180 days": {P + "days": 180, P + "adherence": 40},
+    "Every dose taken, 90 days": {P + "days": 90, P + "tablets": 100, P + "injections": 100},
+    f"Real world: tablets {TABLETS_PCT} %, injections {INJECTIONS_PCT} %, 90 days":
+        {P + "days": 90, P + "tablets": TABLETS_PCT, P + "injections": INJECTIONS_PCT},
+    "Good tablet adherence (80 %), 90 days": {P + "days": 90, P + "tablets": 80, P + "injections": 100},
+    "Poor adherence (20 % tablets, 60 % injections), 180 days":
+        {P + "days": 180, P + "tablets": 20, P + "injections": 60},
 })
-c1, c2, c3 = st.columns(3)
+c1, c2, c3, c4 = st.columns(4)
 c1.slider("Days simulated", 30, 180, step=10, key=P + "days")
-c2.slider("Adherence (% of tablets and injections taken)", 0, 100, step=5, key=P + "adherence",
-          help="Each scheduled dose is taken with this probability; the seed fixes which ones are missed.")
-c3.number_input("Random seed (which doses are missed)", 0, 9999, key=P + "seed")
+c2.slider("Tablets taken (%)", 0, 100, step=5, key=P + "tablets",
+          help="Each daily 50 mg tablet is taken with this probability; the seed fixes which are missed. "
+               "Real-world oral adherence in opioid use disorder is often below 50 %: in the trials reviewed by "
+               "Minozzi S et al. 2011 (Cochrane Database Syst Rev CD001333) fewer than a third of patients stayed "
+               f"on oral naltrexone; {TABLETS_PCT} % is a cautious starting value.")
+c3.slider("Injections received (%)", 0, 100, step=5, key=P + "injections",
+          help="Each monthly 380 mg injection is received with this probability. One visit covers a month, so "
+               "injections are missed less often than tablets: in Krupitsky E et al. 2011 (Lancet 377:1506) about "
+               f"half the patients on monthly injections stayed for the whole 24 weeks; {INJECTIONS_PCT} % is an "
+               "illustrative starting value.")
+c4.number_input("Random seed (which doses are missed)", 0, 9999, key=P + "seed")
 if not present:
     with st.expander("Implant settings"):
         st.slider("Implant naltrexone (mg)", 500, 4000, step=100, key=P + "implant_mg",
@@ -44,25 +71,37 @@ show_band = population.toggle(P)
 state.write_url(P)
 
 days = st.session_state[P + "days"]
-adherence = max(st.session_state[P + "adherence"], 0.1) / 100
+tablets = max(st.session_state[P + "tablets"], 0.1) / 100
+injections = max(st.session_state[P + "injections"], 0.1) / 100
+share = {"oral daily": tablets, "monthly injection": injections, "implant": 1.0}
 BAND_FOR = "monthly injection"  # daily tablets swing every day: their band would hide the curves
+
+
+def regimen(name: str, taken: float) -> dict:
+    """The raw scenario of one regimen with this share of its doses taken."""
+    return {"title": f"{name}, {days} days, {taken:.0%} of doses taken", "duration_h": 24.0 * days,
+            "output_step_h": 1.0, "options": {"seed": int(st.session_state[P + "seed"])},
+            "dose": lessons.regimen_doses(KINDS[name], days, taken, implant_mg=float(st.session_state[P + "implant_mg"]),
+                                          implant_months=float(st.session_state[P + "implant_months"]),
+                                          attendance=taken)}
+
+
 tables, protected, rows, bands = {}, {}, [], None
-for name, kind in KINDS.items():
-    raw = {"title": f"{name}, {days} days, adherence {adherence:.0%}", "duration_h": 24.0 * days,
-           "output_step_h": 1.0, "options": {"seed": int(st.session_state[P + "seed"])},
-           "dose": lessons.regimen_doses(kind, days, adherence, implant_mg=float(st.session_state[P + "implant_mg"]),
-                                         implant_months=float(st.session_state[P + "implant_months"]))}
-    text = page.toml_of(raw)
+for name in KINDS:
+    raw = regimen(name, share[name])
     tables[name] = page.run(raw).table
     if show_band and name == BAND_FOR:
         bands = population.bands(raw)
-    protected[name] = page.protection_table(text)
+    protected[name] = page.protection_table(page.toml_of(raw))
     p = protected[name]
-    rows.append({"regimen": name, "days": days, "days_protected": int(p.protected.sum()),
+    every = int(page.protection_table(page.toml_of(regimen(name, 1.0))).protected.sum())
+    rows.append({"regimen": name, "days": days, "doses_taken_pct": round(100 * share[name]),
+                 "days_protected": int(p.protected.sum()), "days_protected_every_dose_taken": every,
+                 "days_lost_to_missed_doses": every - int(p.protected.sum()),
                  "days_occupancy_ge_90": int(p.occupancy_ge_90.sum()),
                  "days_plasma_ge_1_ng_per_ml": int((p.naltrexone_plasma_ng_per_ml >= 1).sum())})
 summary = pd.DataFrame(rows)
-title = f"Naltrexone regimens over {days} days, adherence {adherence:.0%}"
+title = f"Naltrexone regimens over {days} days, tablets {tablets:.0%} taken, injections {injections:.0%} received"
 
 long = pd.concat([t[["time_h", "naltrexone_plasma_ng_per_ml", "naltrexol_plasma_ng_per_ml", "occupancy_antagonist"]]
                   .assign(regimen=n) for n, t in tables.items()], ignore_index=True)
@@ -79,15 +118,31 @@ if bands is not None:
 st.subheader("Days protected")
 page.plot("protection", title, lambda: plots.protection_bars(summary, present), summary)
 st.caption("A day counts as protected when 25 mg IV heroin, taken at that day's lowest naltrexone level, "
-           "would be blocked (its effect at most 25 % of the effect without naltrexone).")
+           "would be blocked (its effect at most 25 % of the effect without naltrexone). The table adds the days "
+           "the same regimen would protect if every dose were taken.")
+if not present:
+    st.dataframe(summary, hide_index=True, width="stretch")
 
-page.predict(P + "q1", "With 70 % adherence, which regimen loses the most protected days compared with perfect adherence?",
+st.subheader("How many missed tablets lose the blockade?")
+state.store_plot_data("missed_tablets", gaps)
+m1, m2 = st.columns([1, 2])
+m1.metric("Missed tablets in a row that lose the blockade", str(lost_after) if lost_after is not None else "more than 7",
+          help="After two weeks of daily 50 mg tablets: the fewest tablets missed in a row after which 25 mg IV "
+               "heroin, taken just before the next tablet is due, is no longer blocked.")
+m2.dataframe(gaps.assign(heroin_ratio=gaps.heroin_ratio.round(3)), hide_index=True, height=180,
+             column_config={"hours_since_last_tablet": "hours since the last tablet",
+                            "heroin_ratio": "heroin effect with / without", "missed_tablets": "tablets missed"})
+
+page.predict(P + "q1", f"At the starting settings (tablets {TABLETS_PCT} % taken, injections {INJECTIONS_PCT} % "
+             "received, 90 days), which regimen loses the most protected days compared with taking every dose?",
              ["Daily tablets", "Monthly injection", "Implant"], 0,
-             "A missed tablet opens a gap within a day or two; a missed monthly injection opens a longer gap "
-             "but only once in a while, and an implant cannot be missed at all. Compare with the slider at 100 %.")
+             f"One missed tablet is covered by the day before, but {n_text} open a gap, and at "
+             f"{TABLETS_PCT} % adherence such runs are common; a missed monthly injection opens a longer gap but "
+             "only once in a while, and an implant cannot be missed at all. Compare with the table.")
 page.why(
-    "Oral naltrexone's plasma half-life is a few hours, but its receptor blockade lasts days because the drug and "
-    "6-beta-naltrexol leave the brain slowly. The monthly injection and the implant release naltrexone steadily, so "
+    "Oral naltrexone's plasma half-life is a few hours, but its receptor blockade lasts days because naltrexone "
+    "itself leaves the brain slowly (its metabolite 6-beta-naltrexol lasts longer in blood but binds far more "
+    "weakly in the body and adds little). The monthly injection and the implant release naltrexone steadily, so "
     "the level stays near 1-2 ng/mL, which is enough to block a 25 mg heroin dose. Receptor occupancy of 90 % "
     "is a stricter yardstick than protection against one ordinary dose: it is not needed to block 25 mg."
 )

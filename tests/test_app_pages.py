@@ -91,9 +91,9 @@ def test_mechanism_more_naltrexone_shifts_equilibrium_reward_right():
 
 def test_regimens_better_adherence_protects_more_oral_days():
     at = open_page("pages/regimens.py")
-    at.slider(key="reg_adherence").set_value(40).run()
+    at.slider(key="reg_tablets").set_value(40).run()
     poor = data(at, "protection").set_index("regimen").days_protected["oral daily"]
-    at.slider(key="reg_adherence").set_value(100).run()
+    at.slider(key="reg_tablets").set_value(100).run()
     full = data(at, "protection").set_index("regimen")
     assert full.days_protected["oral daily"] > poor
     assert (full.days_protected <= full.days).all()

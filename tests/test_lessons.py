@@ -44,6 +44,21 @@ def test_more_adherent_oral_regimen_protects_more_days():
     assert protected(1.0) > protected(0.0001)
 
 
+def test_injection_attendance_is_set_apart_from_tablet_adherence():
+    xr = lessons.regimen_doses("im_xr", 90, 0.4, attendance=0.9)[0]
+    oral = lessons.regimen_doses("oral", 90, 0.4, attendance=0.9)[0]
+    assert xr["taken_probability"] == 0.9 and oral["taken_probability"] == 0.4
+    assert lessons.regimen_doses("im_xr", 90, 0.4)[0]["taken_probability"] == 0.4
+
+
+def test_missed_tablets_lose_the_blockade_after_a_few_days():
+    t = lessons.missed_tablets_table()
+    assert t.heroin_ratio.is_monotonic_increasing and t.blocked.iloc[0] and not t.blocked.iloc[-1]
+    n = lessons.missed_tablets_to_lose_blockade()
+    assert 1 <= n <= 4
+    assert not t.blocked[t.missed_tablets == n].iloc[0] and t.blocked[t.missed_tablets < n].all()
+
+
 def test_regimen_doses_parse_for_every_regimen():
     for kind in ("oral", "im_xr", "implant"):
         s = parse_scenario({"title": "t", "duration_h": 24 * 60, "dose": lessons.regimen_doses(kind, 60)})

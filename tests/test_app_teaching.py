@@ -1,0 +1,80 @@
+"""Each page's 'What to notice' and quiz agree with the numbers it shows at its starting settings."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from model import lessons
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def open_page(path: str | None = None, **values: object) -> AppTest:
+    """Open a page (with some controls set first) and check that it ran."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    for k, v in values.items():
+        at.session_state[k] = v
+    at.run()
+    if path:
+        at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def data(at: AppTest, key: str):
+    return at.session_state["plot_data"][key]
+
+
+def notice(at: AppTest) -> str:
+    """The page's 'What to notice' text."""
+    return next(i.value for i in at.info if "What to notice" in i.value)
+
+
+def quiz_answer(at: AppTest, key: str) -> str:
+    """The option the quiz ``key`` accepts as right (found by trying each one)."""
+    radio = at.radio(key=f"{key}_guess")
+    for option in radio.options:
+        at.radio(key=f"{key}_guess").set_value(option).run()
+        at.button(key=f"{key}_reveal").click().run()
+        if any(s.value.startswith("Right.") for s in at.success):
+            return option
+    raise AssertionError(f"no option of {key} is accepted")
+
+
+def test_regimens_fewer_tablets_taken_fewer_protected_days():
+    at = open_page("pages/regimens.py")
+    days = []
+    for pct in (100, 70, 40, 10):
+        at.slider(key="reg_tablets").set_value(pct).run()
+        t = data(at, "protection").set_index("regimen")
+        days.append(t.days_protected["oral daily"])
+        assert t.days_protected_every_dose_taken["oral daily"] >= days[-1]
+    assert days == sorted(days, reverse=True) and days[0] > days[-1]
+
+
+def test_regimens_injections_and_tablets_are_set_apart():
+    at = open_page("pages/regimens.py", reg_tablets=100, reg_injections=100)
+    full = data(at, "protection").set_index("regimen").days_protected
+    at.slider(key="reg_injections").set_value(30).run()
+    fewer = data(at, "protection").set_index("regimen").days_protected
+    assert fewer["monthly injection"] < full["monthly injection"]
+    assert fewer["oral daily"] == full["oral daily"] and fewer["implant"] == full["implant"]
+
+
+def test_regimens_notice_and_quiz_match_the_numbers_at_the_start():
+    at = open_page("pages/regimens.py")
+    gaps = data(at, "missed_tablets")
+    n = lessons.missed_tablets_to_lose_blockade()
+    assert n is not None and n >= 1
+    assert gaps.blocked[gaps.missed_tablets < n].all() and not gaps.blocked[gaps.missed_tablets == n].any()
+    assert f"after {n} missed tablets in a row" in notice(at)
+    assert at.metric[0].value == str(n)
+    t = data(at, "protection").set_index("regimen")
+    # an injection or implant keeps a steady level: with every dose taken it protects (nearly) every day
+    assert (t.days - t.days_protected_every_dose_taken)[["monthly injection", "implant"]].max() <= 2
+    # 90 % occupancy is a stricter yardstick than blocking 25 mg heroin
+    assert (t.days_occupancy_ge_90 <= t.days_protected_every_dose_taken).all()
+    most = t.days_lost_to_missed_doses.idxmax()
+    answer = quiz_answer(at, "reg_q1")
+    assert {"Daily tablets": "oral daily", "Monthly injection": "monthly injection", "Implant": "implant"}[answer] == most
+    assert t.days_lost_to_missed_doses[most] > t.days_lost_to_missed_doses.drop(most).max()
