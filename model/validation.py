@@ -88,6 +88,10 @@ class Check:
         v = float(self.compute())
         return v, bool(self.low <= v <= self.high)
 
+    def margin(self, value: float) -> float:
+        """Distance (in ``unit``) from ``value`` to the nearer limit of the range; negative when outside."""
+        return float(min(value - self.low, self.high - value))
+
 
 # --- model quantities --------------------------------------------------------------------------
 
