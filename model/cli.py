@@ -6,13 +6,15 @@ Exit 0 on success; on bad input exit 2 with one line ``error: ...`` on stderr an
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from pathlib import Path
 
 from . import __version__
 from .drugs import DRUG_SPECIES, molecules
 from .export import result_to_csv, result_to_json
-from .scenario import ScenarioError, load_scenario
+from .scenario import ScenarioError, quoted, read_scenario
 from .simulation import simulate
 
 
@@ -33,6 +35,20 @@ def _drugs_text() -> str:
     return "\n".join(lines)
 
 
+def _write(out: Path, text: str) -> None:
+    """Write ``text`` to ``out``, a regular file (a FIFO or device is refused, never waited on)."""
+    try:
+        if out.exists() and not stat.S_ISREG(out.stat().st_mode):
+            raise ScenarioError(f"--out {quoted(out)}: not a regular file")
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NONBLOCK", 0), 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ScenarioError(f"--out {quoted(out)}: not a regular file")
+            f.write(text)
+    except OSError as err:
+        raise ScenarioError(f"--out {quoted(out)}: cannot write ({err.strerror})") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m model", description="Naltrexone teaching model.")
     parser.add_argument("--version", action="version", version=__version__)
@@ -47,18 +63,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "drugs":
             print(_drugs_text())
             return 0
-        result = simulate(load_scenario(args.scenario))
-        fmt = args.format or ("json" if args.out.suffix.lower() == ".json" else "csv")
-        text = result_to_json(result) if fmt == "json" else result_to_csv(result)
-        try:
-            args.out.write_text(text, encoding="utf-8")
-        except OSError as err:
-            raise ScenarioError(f"{args.out}: cannot write ({err.strerror})") from None
+        out = args.out
+        if out.exists() and args.scenario.exists() and os.path.samefile(out, args.scenario):
+            raise ScenarioError(f"--out {quoted(out)}: is the scenario file itself; choose another name")
+        result = simulate(read_scenario(args.scenario))
+        fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
+        _write(out, result_to_json(result) if fmt == "json" else result_to_csv(result))
         blocked = int(result.challenges["blocked"].sum())
-        print(f"{args.out}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked")
+        print(f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked")
         return 0
     except ScenarioError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print("error: " + " ".join(str(err).splitlines()), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -105,7 +105,27 @@ class Molecule:
                     f"[{p.min:g}, {p.max:g}] {p.unit}"
                 )
             params[key] = p.with_value(value)
+        for group in fraction_groups(params):
+            if overrides.keys() & set(group) and sum(params[k].value for k in group) > 1 + 1e-12:
+                raise ValueError(f"parameters.{self.id}: {' + '.join(group)} = "
+                                 f"{sum(params[k].value for k in group):g}; shares of one dose must sum to at most 1")
         return Molecule(self.id, self.name, self.role, self.summary, MappingProxyType(params), self.routes)
+
+
+def fraction_groups(names: Mapping[str, object]) -> list[tuple[str, ...]]:
+    """Groups of parameters that split one dose, so each group sums to at most 1.
+
+    Shares metabolised to each product; a route's bioavailability with its first-pass products; a
+    depot's release fractions (``xr_burst_fraction``, ``xr_diffusion_fraction``).
+    """
+    groups = [tuple(n for n in names if n.startswith("fraction_metabolised_to_"))]
+    for n in names:
+        if n.endswith("_bioavailability"):
+            route = n[: -len("_bioavailability")]
+            groups.append((n, *(m for m in names if m.startswith(f"{route}_first_pass_to_"))))
+    for prefix in sorted({n.split("_", 1)[0] for n in names if n.endswith("_fraction") and "_" in n[:-9]}):
+        groups.append(tuple(n for n in names if n.startswith(prefix + "_") and n.endswith("_fraction")))
+    return [g for g in groups if len(g) > 1]
 
 
 def parse_parameter(where: str, name: str, raw: object) -> Parameter:

@@ -21,7 +21,7 @@ from . import pk, response
 from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter, response_parameters
 from .ligands import ANTAGONIST_ROLES, LigandSet
 from .scenario import DoseEvent, Scenario, ScenarioError
-from .simulation import bind_ligands, scenario_molecules, time_grid
+from .simulation import bind_ligands, check_finite, scenario_molecules, time_grid
 
 BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps.
@@ -159,7 +159,9 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
         q = np.quantile(arr, BAND_QUANTILES, axis=0)
         for name, row in zip(("p05", "p50", "p95"), q):
             bands[f"{key}_{name}"] = row
-    return PopulationResult(s, pd.DataFrame(bands), pd.DataFrame(people_rows))
+    bands = pd.DataFrame(bands)
+    check_finite(bands)
+    return PopulationResult(s, bands, pd.DataFrame(people_rows))
 
 
 def _scheduled_and_taken(s: Scenario, n: int, rng: np.random.Generator) -> tuple[list[DoseEvent], np.ndarray]:

@@ -8,7 +8,9 @@ the allowed range. :func:`dose_events` expands repeating schedules and missed do
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -27,12 +29,25 @@ MAX_DOSE_EVENTS = 5_000
 MAX_POPULATION = 5_000
 MIN_OUTPUT_STEP_H = 1 / 60
 MAX_KEY_PARTS = 32
-# A run of MAX_KEY_PARTS dotted key parts (bare or quoted). tomllib takes quadratic time on long dotted
-# keys (60 000 parts, 120 kB: about a minute), so they are refused before parsing; real keys have <= 3.
-_DEEP_KEY = re.compile(
-    r"""(?<![A-Za-z0-9_.-])(?:(?:[A-Za-z0-9_-]++|"[^"\n]*+"|'[^'\n]*+')[ \t]*+\.[ \t]*+)"""
-    + "{" + str(MAX_KEY_PARTS) + "}"
+MAX_NESTING = 32
+MAX_DIGITS = 1000
+MAX_DOSE_TABLES = 1000
+MIN_DOSE = 1e-9  # mg (g for alcohol); smaller amounts underflow in the binding step
+# The text is checked in linear time before tomllib sees it: tomllib is quadratic in the parts of a dotted
+# key (60 000 parts, 120 kB: about a minute), recursive in nesting, and refuses integers over 4 300 digits
+# with a bare ValueError. Strings and comments are tokens first (escapes included, unterminated ones end at
+# the line's end), so nothing inside them is counted and no pattern can scan one twice.
+_TOKENS = re.compile(  # each alternative always matches once it starts: no text is scanned twice
+    r'"""(?:[^\\]|\\.)*?(?:"""|\\?\Z)'     # multi-line basic string
+    r"|'''.*?(?:'''|\Z)"                   # multi-line literal string
+    r'|"(?:[^"\\\n]|\\[^\n])*+\\?"?'       # basic string, escapes included
+    r"|'[^'\n]*+'?"                          # literal string
+    r"|#[^\n]*+",                              # comment
+    re.DOTALL,
 )
+_DEEP_KEY = re.compile(r"(?<![A-Za-z0-9_.-])(?:(?:[A-Za-z0-9_-]++|\x01)[ \t]*+\.[ \t]*+){" + str(MAX_KEY_PARTS) + "}")
+_LONG_NUMBER = re.compile(r"[0-9A-Fa-f_]{" + str(MAX_DIGITS + 1) + ",}")
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 TOP_KEYS = {"title", "description", "duration_h", "output_step_h", "dose", "patient", "parameters", "options"}
 DOSE_KEYS = {
@@ -139,6 +154,11 @@ def _show(value: Any, limit: int = 60) -> str:
     return text
 
 
+def quoted(path: str | Path) -> str:
+    """A path as written in messages: quoted, on one line, shortened."""
+    return _show(str(path), 120)
+
+
 def _key(name: Any) -> str:
     """A key as written in messages: plain names as they are, anything odd quoted and shortened."""
     text = str(name)
@@ -188,9 +208,7 @@ def _parse_dose(i: int, raw: Any, duration_h: float) -> Dose:
         raise ScenarioError(f"{where}.{other}: {drug} doses are given as {key}")
     if key not in raw:
         raise ScenarioError(f"{where}.{key}: required")
-    amount = _number(f"{where}.{key}", raw[key], 0, r.max_dose, r.dose_unit)
-    if amount <= 0:
-        raise ScenarioError(f"{where}.{key}: must be above 0 {r.dose_unit}")
+    amount = _number(f"{where}.{key}", raw[key], MIN_DOSE, r.max_dose, r.dose_unit)
     prob = _number(f"{where}.taken_probability", raw.get("taken_probability", 1.0), 0, 1)
     months = raw.get("release_months", 6.0)
     if "release_months" in raw and route != "implant":
@@ -246,6 +264,8 @@ def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
     doses_raw = raw.get("dose", [])
     if not isinstance(doses_raw, list):
         raise ScenarioError("dose: must be an array of tables ([[dose]])")
+    if len(doses_raw) > MAX_DOSE_TABLES:
+        raise ScenarioError(f"dose: {len(doses_raw)} [[dose]] tables; at most {MAX_DOSE_TABLES} (use every_h/count)")
     doses = tuple(_parse_dose(i, d, duration) for i, d in enumerate(doses_raw))
     n_events = sum(len(d.at_h) or d.count for d in doses)
     if n_events > MAX_DOSE_EVENTS:
@@ -296,38 +316,82 @@ def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
     return scenario
 
 
-def load_scenario(source: str | Path) -> Scenario:
-    """Read a scenario from a path or from TOML text; raises ScenarioError with a readable message."""
-    if isinstance(source, Path) or ("\n" not in source and source.endswith(".toml")):
-        path = Path(source)
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise ScenarioError(f"{path.name}: file is larger than {MAX_FILE_BYTES // 1000} kB")
-            with path.open("rb") as f:  # read at most one byte past the cap (devices, growing files)
-                data = f.read(MAX_FILE_BYTES + 1)
-        except OSError as err:
-            raise ScenarioError(f"{path}: cannot read ({err.strerror})") from None
-    else:
-        data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
+def read_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file (a regular file of at most MAX_FILE_BYTES); errors quote the path."""
+    path = Path(path)
+    shown = quoted(path)
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses anything but a file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        raise ScenarioError(f"{shown}: cannot read ({err.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ScenarioError(f"{shown}: not a regular file")
+        data = os.read(fd, MAX_FILE_BYTES + 1)  # one byte past the cap is enough to refuse a bigger file
+        while len(data) <= MAX_FILE_BYTES and (more := os.read(fd, MAX_FILE_BYTES + 1 - len(data))):
+            data += more
+    except OSError as err:
+        raise ScenarioError(f"{shown}: cannot read ({err.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{shown}: file is larger than {MAX_FILE_BYTES // 1000} kB")
     return parse_scenario_bytes(data)
+
+
+def loads_scenario(text: str | bytes) -> Scenario:
+    """Parse TOML text (str, or UTF-8 bytes) into a Scenario; never reads a file."""
+    if isinstance(text, str):
+        text = text.encode("utf-8", "surrogatepass")
+    return parse_scenario_bytes(text)
+
+
+def load_scenario(source: str | bytes | Path) -> Scenario:
+    """A scenario from a file or from TOML text, by one rule.
+
+    ``Path``: a file. ``bytes``: TOML content. ``str``: TOML text if it contains a newline or ``=``
+    (every scenario has ``duration_h = ...``), otherwise a file path. Anything else is refused.
+    """
+    if isinstance(source, Path):
+        return read_scenario(source)
+    if isinstance(source, (bytes, bytearray)):
+        return loads_scenario(bytes(source))
+    if isinstance(source, str):
+        return loads_scenario(source) if "\n" in source or "=" in source else read_scenario(source)
+    raise ScenarioError(f"scenario: expected a path, TOML text or bytes, got {type(source).__name__}")
+
+
+def check_toml_shape(text: str) -> None:
+    """Refuse, in linear time, text whose shape would make the TOML parser slow, deep or big."""
+    skeleton = _TOKENS.sub(lambda m: "" if m.group().startswith("#") else "\x01", text)
+    if _DEEP_KEY.search(skeleton):
+        raise ScenarioError(f"scenario: a key with more than {MAX_KEY_PARTS} dotted parts (nested too deeply)")
+    if _LONG_NUMBER.search(skeleton):
+        raise ScenarioError(f"scenario: a number or key with more than {MAX_DIGITS} digits")
+    b = np.frombuffer(skeleton.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    depth = np.cumsum(np.isin(b, (91, 123)).astype(np.int32) - np.isin(b, (93, 125)))
+    if depth.size and depth.max() > MAX_NESTING:
+        raise ScenarioError(f"scenario: nested too deeply (more than {MAX_NESTING} levels of [ ] or {{ }})")
 
 
 def parse_scenario_bytes(data: bytes) -> Scenario:
     """Parse uploaded bytes (size-capped, UTF-8, TOML) into a Scenario. Nothing is executed."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise ScenarioError(f"scenario: expected bytes, got {type(data).__name__}")
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError(f"scenario: file is larger than {MAX_FILE_BYTES // 1000} kB")
     try:
-        text = data.decode("utf-8-sig")  # a UTF-8 byte-order mark (Windows editors) is allowed
+        text = bytes(data).decode("utf-8-sig")  # a UTF-8 byte-order mark (Windows editors) is allowed
     except UnicodeDecodeError:
         raise ScenarioError("scenario: the file is not UTF-8 text") from None
-    if _DEEP_KEY.search(text):
-        raise ScenarioError(f"scenario: a key with more than {MAX_KEY_PARTS} dotted parts (nested too deeply)")
+    check_toml_shape(text)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"scenario: not valid TOML ({err})") from None
-    except RecursionError:
-        raise ScenarioError("scenario: nested too deeply") from None
+    except (RecursionError, ValueError):
+        raise ScenarioError("scenario: nested too deeply or a number too long") from None
     return parse_scenario(raw)
 
 

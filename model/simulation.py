@@ -12,7 +12,7 @@ import pandas as pd
 from . import pk, receptor, response
 from .drugs import DRUG_SPECIES, NALTREXONE_SPECIES, Molecule, molecules, response_parameters
 from .ligands import ANTAGONIST_ROLES, LigandSet
-from .scenario import DoseEvent, Scenario, dose_events
+from .scenario import DoseEvent, Scenario, ScenarioError, dose_events
 
 SPECIES_DRUG = {v: k for k, v in DRUG_SPECIES.items()}
 #: Grid refinement after a dose, by how fast the route delivers (offsets in h).
@@ -126,6 +126,7 @@ def simulate(s: Scenario) -> Result:
                             for col in ("increment_with", "increment_without")])
     curves = Curves(t, tuple(ligands), bound, density, sol.plasma_ng_per_ml, brain, bac, resp, craving)
     table = _table(curves, mols, out_idx)
+    check_finite(table.drop(columns="blockade_fraction"))
     population = None
     if s.options.population > 0:
         from .population import simulate_population  # population builds on this module
@@ -133,6 +134,14 @@ def simulate(s: Scenario) -> Result:
         population = simulate_population(s)
         table = pd.concat([table, population.bands.drop(columns="time_h")], axis=1)
     return Result(s, table, challenges, curves, mols, events, population)
+
+
+def check_finite(table: pd.DataFrame) -> None:
+    """Refuse a result with NaN or infinite values (blockade_fraction may be empty by definition)."""
+    bad = [c for c in table if not np.isfinite(table[c].to_numpy(dtype=float)).all()]
+    if bad:
+        raise ScenarioError(f"scenario: the run gave non-finite values in {', '.join(bad[:3])}"
+                            f"{' and more' if len(bad) > 3 else ''}; check very small or very large amounts and parameters")
 
 
 def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataFrame:

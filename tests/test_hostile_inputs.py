@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import io
 import math
+import os
 import subprocess
 import sys
 import tokenize
@@ -51,11 +52,16 @@ def generated() -> dict[str, tuple[bytes, str]]:
         "deep_inline_tables": (b"x = " + b"{a = " * 30_000 + b"1" + b"}" * 30_000, "nested too deeply"),
         "deep_dotted_key": (".".join(["a"] * 60_000).encode() + b" = 1\nduration_h = 48\n", "dotted parts"),
         "long_string_value": (b'duration_h = "' + b"9" * 200_000 + b'"', "duration_h: must be a number"),
-        "many_dose_tables": (b"duration_h = 17520\n" + (f"[[dose]]\n{heroin}every_h=1\ncount=2\n" * 3000).encode(),
+        "many_dose_tables": (b"duration_h = 17520\n" + (f"[[dose]]\n{heroin}every_h=1\ncount=6\n" * 900).encode(),
                              "doses in all"),
         "too_many_times": (b"duration_h = 17520\n[[dose]]\n" + heroin.encode() + b"at_h = ["
                            + b",".join([b"1"] * 6000) + b"]\n", "dose[0].at_h"),
         "nul_flood": (b"\x00" * MAX_FILE_BYTES, "scenario"),
+        "escaped_quote_key_255kB": (b'"\\"".' * 51_000 + b"x = 1", "dotted parts"),
+        "escaped_quote_run_255kB": (b'"' + b'\\"' * 127_000 + b"\\", "scenario"),
+        "digits_255kB": (b"duration_h = " + b"9" * 255_000, "digits"),
+        "brackets_255kB": (b"x = " + b"[" * 255_000, "nested too deeply"),
+        "many_keys_255kB": (b"".join(b"k%d = 1\n" % i for i in range(22_000)), "unknown key"),
         "random_bytes": (np.random.default_rng(0).bytes(100_000), "scenario"),
     }
 
@@ -93,6 +99,24 @@ def test_parser_rejects_generated_file_with_one_line(name):
     with pytest.raises(ScenarioError) as info:
         parse_scenario_bytes(data)
     one_line_error(info.value, want)
+
+
+def test_every_hostile_file_is_answered_fast_and_small():
+    """Parsing cannot be made slow or big: each file in < 1 s and < 200 MB of allocations."""
+    import time
+    import tracemalloc
+
+    worst = (0.0, 0.0, "")
+    for name, data in [*((p.stem, p.read_bytes()) for p in CORPUS), *((k, v[0]) for k, v in GENERATED.items())]:
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        with pytest.raises(ScenarioError):
+            parse_scenario_bytes(data)
+        dt = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        worst = max(worst, (dt, peak, name))
+        assert dt < 1.0 and peak < 200, (name, dt, peak)
 
 
 @pytest.mark.parametrize("path", ACCEPTED, ids=lambda p: p.stem)
@@ -173,6 +197,35 @@ def test_cli_subprocess_exit_code_and_one_stderr_line(tmp_path):
             assert_cli_error(proc.returncode, proc.stderr, want)
             assert proc.stdout == ""
     assert not MARKER.exists()
+
+
+def test_cli_refuses_fifos_odd_paths_and_overwriting_its_input(tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_bytes(GOOD)
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    out = tmp_path / "out.csv"
+    assert_cli_error(*run_main(["run", str(fifo), "--out", str(out)]), "not a regular file")
+    assert_cli_error(*run_main(["run", str(good), "--out", str(fifo)]), "not a regular file")
+    assert_cli_error(*run_main(["run", str(good), "--out", str(good)]), "is the scenario file itself")
+    assert good.read_bytes() == GOOD
+    assert_cli_error(*run_main(["run", str(tmp_path / "two\nlines.toml"), "--out", str(out)]), "two\\nlines")
+    assert_cli_error(*run_main(["run", str(good), "--out", str(out), "--bad\nflag"]))
+    assert not out.exists()
+
+
+def test_api_reads_paths_text_and_bytes_by_one_rule(tmp_path, monkeypatch):
+    from model.scenario import load_scenario, loads_scenario, read_scenario
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.toml").write_bytes(GOOD)
+    want = parse_scenario_bytes(GOOD)
+    assert load_scenario("x.toml") == load_scenario(Path("x.toml")) == read_scenario("x.toml") == want
+    assert load_scenario(GOOD) == load_scenario(GOOD.decode()) == loads_scenario(GOOD) == want
+    with pytest.raises(ScenarioError, match="not valid TOML"):
+        loads_scenario("x.toml")  # text is never read as a file
+    with pytest.raises(ScenarioError, match="expected a path, TOML text or bytes"):
+        load_scenario(12)  # type: ignore[arg-type]
 
 
 # (c) the workbench's upload and paste path through AppTest ------------------------------------------
@@ -381,3 +434,15 @@ def test_valid_scenarios_simulate_to_finite_bounded_results(raw):
     for c in ("reward", "reward_without_naltrexone"):
         assert t[c].between(-1e-12, 1 + 1e-12).all()
     assert (t.occupancy_antagonist + t.occupancy_agonist <= 1 + 1e-6).all()
+
+
+def test_a_run_that_would_give_nan_is_refused_with_one_line():
+    from dataclasses import replace
+
+    from model.scenario import Dose
+
+    s = parse_scenario_bytes(GOOD)
+    tiny = replace(s, doses=(Dose("alcohol", "oral", 1e-300, at_h=(1.0,)), *s.doses))  # bypasses the parser
+    with pytest.raises(ScenarioError) as info:
+        simulate(tiny)
+    one_line_error(info.value, "non-finite")

@@ -29,8 +29,8 @@ files = {
  "malformed_bad_date": ("scenario", 'duration_h = 1979-13-45\n'),
  "malformed_nul_byte": ("scenario", H.replace("\n", "\x00\n")),
  "malformed_unterminated_array": ("scenario", H + NTX.replace("at_h = [0]", "at_h = [0, 1")),
- "malformed_nested_deep": ("x: unknown key", 'x = ' + '[' * 200 + ']' * 200 + '\n' + H),
- "malformed_inline_tables_deep": ("x: unknown key", H + 'x = ' + '{a = ' * 200 + '1' + '}' * 200 + '\n'),
+ "malformed_nested_deep": ("nested too deeply", 'x = ' + '[' * 200 + ']' * 200 + '\n' + H),
+ "malformed_inline_tables_deep": ("nested too deeply", H + 'x = ' + '{a = ' * 200 + '1' + '}' * 200 + '\n'),
  "empty": ("duration_h", ''),
  "only_comments": ("duration_h", '# a scenario\n# with nothing in it\n'),
  # wrong types
@@ -155,6 +155,22 @@ files = {
  "time_schedule_overruns": ("dose[0].count", H + dose(HER + 'every_h = 24\ncount = 5\n')),
  "time_start_after_end": ("dose[0].start_h", H + dose(HER + 'every_h = 6\ncount = 1\nstart_h = 49\n')),
  "time_second_dose_after_end": ("dose[1].at_h[2]", H + NTX + dose(HER + 'at_h = [1, 2, 48.5]\n')),
+ # text shapes that would make a TOML parser slow, deep or big
+ "shape_escaped_quote_key": ("dotted parts", H + '.'.join(['"\\""'] * 2000) + ' = 1\n'),
+ "shape_escaped_quote_header": ("dotted parts", H + '[' + '.'.join(['"\\""'] * 40) + ']\n'),
+ "shape_literal_key_parts": ("dotted parts", H + '.'.join(["'a'"] * 40) + ' = 1\n'),
+ "shape_int_5000_digits": ("digits", 'duration_h = ' + '9' * 5000 + '\n'),
+ "shape_count_4301_digits": ("digits", H + dose(HER + 'every_h = 6\ncount = ' + '1' * 4301 + '\n')),
+ "shape_hex_digits": ("digits", H + 'x = 0x' + 'f' * 1500 + '\n'),
+ "shape_float_digits": ("digits", 'duration_h = 0.' + '1' * 2000 + '\n'),
+ "shape_nested_arrays_40": ("nested too deeply", H + 'x = ' + '[' * 40 + ']' * 40 + '\n'),
+ "shape_unterminated_escapes": ("scenario", H + 'title = "' + '\\"' * 5000 + '\\\n'),
+ "shape_many_dose_tables": ("[[dose]] tables", 'duration_h = 17520\n' + dose(HER + 'at_h = [1]\n') * 1001),
+ # amounts that underflow and shares of one dose that add up to more than the dose
+ "nan_alcohol_underflow": ("dose[0].amount_g", H + dose('drug = "alcohol"\nroute = "oral"\namount_g = 1e-300\nat_h = [1]\n')),
+ "nan_heroin_denormal": ("dose[0].amount_mg", H + dose(HER.replace('25', '5e-324') + 'at_h = [1]\n')),
+ "joint_oral_bioavailability": ("oral_first_pass_to_naltrexol", H + NTX + '[parameters.naltrexone]\noral_bioavailability = 1\noral_first_pass_to_naltrexol = 1\n'),
+ "joint_xr_fractions": ("xr_burst_fraction + xr_diffusion_fraction", H + '[parameters.naltrexone]\nxr_burst_fraction = 1\nxr_diffusion_fraction = 1\n'),
  # too many doses
  "too_many_at_h": ("dose[0].at_h", 'duration_h = 17520\n' + dose(HER + 'at_h = [' + ', '.join(['1'] * 5001) + ']\n')),
  "too_many_in_all": ("dose: ", 'duration_h = 17520\n' + (dose(HER + 'every_h = 1\ncount = 3000\n')) * 2),
