@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from model.drugs import molecules
 from ui import page, plots, population, state
 from ui.boot import via_app
 
@@ -11,8 +12,11 @@ P = "alc_"
 page.header(
     "Alcohol",
     "Alcohol itself does not bind the opioid receptor: it releases the body's own opioid, beta-endorphin, which does. "
-    "Naltrexone leaves blood alcohol unchanged but takes away part of the reward, which is why it helps some people drink less.",
+    "Naltrexone leaves blood alcohol unchanged and blunts part of alcohol's reward, not all of it: only the share "
+    "that runs through the opioid receptors (the slider), which is why it helps some people drink less.",
 )
+SHARE = "opioid_share_of_reward"
+SHARE_DEFAULT = float(molecules()["ethanol"][SHARE])
 present = state.presentation()
 
 state.bind(P + "drinks", 4, lo=0, hi=10)
@@ -21,6 +25,7 @@ state.bind(P + "every_h", 1.0, lo=0.25, hi=3.0)
 state.bind(P + "ntx_mg", 50, lo=0, hi=100)
 state.bind(P + "weight", 80, lo=40, hi=150)
 state.bind(P + "sex", "male", options=["male", "female"])
+state.bind(P + "share", SHARE_DEFAULT, lo=0.05, hi=1.0)
 population.bind(P)
 state.presets(P + "preset", {
     "Four drinks, one an hour, on 50 mg": {P + "drinks": 4, P + "every_h": 1.0, P + "ntx_mg": 50, P + "grams": 14.0},
@@ -32,6 +37,9 @@ c1.slider("Drinks", 0, 10, key=P + "drinks", help="Standard drinks over the even
 c2.slider("Hours between drinks (h)", 0.25, 3.0, step=0.25, key=P + "every_h")
 c3.select_slider("Naltrexone tablet 2 h before the first drink (mg)", [0, 25, 50, 100], key=P + "ntx_mg",
                  help=page.param_help("naltrexone", "oral_bioavailability"))
+st.slider("Share of alcohol's reward that runs through opioid receptors", 0.05, 1.0, step=0.05, key=P + "share",
+          help="Naltrexone can only blunt this share; the rest (GABA, glutamate, dopamine actions) it does not touch. "
+               + page.param_help("ethanol", SHARE))
 if not present:
     d1, d2, d3 = st.columns(3)
     d1.slider("Alcohol per drink (g)", 8.0, 28.0, step=1.0, key=P + "grams",
@@ -50,16 +58,20 @@ if n:
     doses.append({"drug": "alcohol", "route": "oral", "amount_g": float(g), "every_h": float(every), "count": int(n),
                   "start_h": 2.0})
 raw = {"title": title, "duration_h": float(max(12.0, 2 + every * n + 8)), "output_step_h": 0.05, "dose": doses,
-       "patient": {"weight_kg": float(st.session_state[P + "weight"]), "sex": st.session_state[P + "sex"]}}
+       "patient": {"weight_kg": float(st.session_state[P + "weight"]), "sex": st.session_state[P + "sex"]},
+       "parameters": {"ethanol": {SHARE: float(st.session_state[P + "share"])}}}
 result = page.run(raw)
 bands = population.bands(raw) if show_band else None
 table = result.table
 
-m1, m2, m3 = st.columns(3)
+m1, m2, m3, m4 = st.columns(4)
 bac = table.get("ethanol_blood_mg_per_dl")
 m1.metric("Peak blood alcohol (mg/dL)", f"{(bac.max() if bac is not None else 0):.0f}")
 m2.metric("Peak reward without naltrexone", f"{table.reward_without_naltrexone.max():.3f}")
 m3.metric("Peak reward with naltrexone", f"{table.reward.max():.3f}")
+peak_without = float(table.reward_without_naltrexone.max())
+m4.metric("Reward removed by naltrexone", f"{100 * (1 - table.reward.max() / peak_without):.0f} %" if peak_without > 0 else "-",
+          help="1 - peak with / peak without naltrexone: at most the opioid share of the reward.")
 window = table
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
@@ -72,7 +84,9 @@ page.predict(P + "q1", "Does naltrexone lower blood alcohol?",
              "endorphin's share of the receptors and the reward (below) do.")
 page.why(
     "Alcohol makes the brain release beta-endorphin in proportion to blood alcohol. The endorphin is a full "
-    "opioid agonist, and its reward competes with naltrexone for the same receptors. The reward scale is much "
-    "smaller than for heroin, so the plot zooms in: the naltrexone effect is a proportional reduction. "
-    "Driving limits refer to blood alcohol, which naltrexone does not change."
+    "opioid agonist and competes with naltrexone for the same receptors, but it carries only part of alcohol's "
+    "reward: the rest comes from alcohol's actions on GABA, glutamate and dopamine, which naltrexone does not touch. "
+    f"The share is uncertain (default {SHARE_DEFAULT:g}, an illustrative value); human laboratory studies find "
+    "small-to-moderate effects of naltrexone on alcohol's stimulation and craving (Ray LA et al. 2019 Addict Biol "
+    "24:1138). Driving limits refer to blood alcohol, which naltrexone does not change."
 )

@@ -59,8 +59,8 @@ page.plot("timecourse", title, lambda: plots.timecourse(table, present, ("occupa
 
 page.predict(P + "q1", "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",
              ["Still fully blocked", "Partly blocked: heroin works again, somewhat weaker", "Heroin works better than before"],
-             1, "Naltrexone and its metabolite are cleared over days, so fewer receptors are held and heroin "
-                "competes its way back (try the slider).")
+             1, "Naltrexone leaves the brain over days, so fewer receptors are held and heroin competes its way "
+                "back: at 72 h it is no longer blocked, but still weaker than without naltrexone (try the slider).")
 
 page.why(
     "Naltrexone and heroin compete for the same mu-opioid receptors. Naltrexone binds far more tightly "
@@ -84,6 +84,20 @@ for path, name, text in [
     c1, c2 = st.columns([1, 3])
     c1.page_link(path, label=name)
     c2.markdown(text)
+
+st.header("What this model leaves out")
+st.markdown(
+    "The model follows drugs to the mu-opioid receptor and turns what the receptors hold into a 0-1 reward, "
+    "breathing, tolerance and dependence. It does **not** include:\n"
+    "- **mood and well-being**: low mood, anxiety, sleep and the dysphoria some people feel on naltrexone;\n"
+    "- **counselling and support**, which go with naltrexone in every guideline and in the trials behind it;\n"
+    "- **relapse as behaviour**: why a person uses, stops taking tablets or misses an injection (cues, stress, "
+    "company, money); missed doses here are dice rolls, and the craving page's learning rule is illustrative;\n"
+    "- **alcohol's other actions** (GABA, glutamate, dopamine) beyond one number, the share of its reward that "
+    "runs through opioid receptors;\n"
+    "- **individual genetics**, such as receptor (OPRM1) or liver-enzyme variants: the population band varies "
+    "drug handling and receptors at random, not by genotype."
+)
 
 st.header("How to cite")
 st.markdown(

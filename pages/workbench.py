@@ -44,6 +44,20 @@ def load(raw: dict, message: str) -> None:
     st.session_state[P + "message"] = message
 
 
+def double_kd() -> None:
+    """Keep the current scenario as comparison B and load it again with naltrexone's Kd doubled."""
+    text = st.session_state.get(P + "last_good")
+    if text is None:
+        return
+    raw = scenario_to_dict(parse_scenario_bytes(text.encode("utf-8")))
+    params = {k: dict(v) for k, v in raw.get("parameters", {}).items()}
+    kd = params.get("naltrexone", {}).get("kd_nm", molecules()["naltrexone"]["kd_nm"])
+    params.setdefault("naltrexone", {})["kd_nm"] = 2.0 * kd
+    st.session_state[P + "compare"] = text
+    load({**raw, "title": f"{raw['title']}, naltrexone Kd x 2", "parameters": params},
+         f"Naltrexone's Kd doubled to {2 * kd:g} nM (A, solid); the scenario before is kept as B (dashed).")
+
+
 def load_bytes(data: bytes, name: str) -> None:
     """Parse uploaded or pasted TOML; on error keep the current scenario and show the message."""
     try:
@@ -177,7 +191,11 @@ page.plot("overlay", scenario.title, lambda: plots.overlay(table, other.table if
                                                            "A", "B"), both,
           result if other is None else None)
 st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
+state.store_plot_data("challenges", result.challenges)
 st.dataframe(result.challenges, hide_index=True, width="stretch")
+if other is not None and not other.challenges.empty:
+    st.markdown("**Agonist challenges of B** (the comparison)")
+    st.dataframe(other.challenges, hide_index=True, width="stretch")
 page.plot("timecourse", scenario.title, lambda: plots.timecourse(table, present, ("plasma", "occupancy", "reward")),
           table, result)
 
@@ -211,7 +229,9 @@ st.markdown("""
   population option is on.
 - In-vivo affinities and efficacies are **calibrated** to the human data on the validation page; they are not
   membrane-binding constants. The reward scale (0-1) is a model construct, not a measured feeling.
-- No tolerance or receptor adaptation unless the adaptation option is switched on; no respiratory-drive output here.
+- Receptor up- and down-regulation only when the adaptation option is on; tolerance of breathing grows with
+  habitual use and fades over about a week (respiratory drive is in the downloads, not in these plots).
+- Only part of alcohol's reward runs through the opioid receptors (`ethanol.opioid_share_of_reward`).
 - Teaching model: **not for clinical decisions**.
 """)
 st.header("References")
@@ -223,8 +243,14 @@ st.markdown("""
 5. Revia (naltrexone) and Vivitrol labels; Comer SD et al. 2002 Psychopharmacology 159:351 (XR naltrexone).
 6. Every parameter's own source is in the parameter table above.
 """)
-page.predict(P + "q1", "Double naltrexone's Kd (weaker binding) with an override. What happens to the heroin challenges?",
+page.predict(P + "q1", "Double naltrexone's Kd (weaker binding): what happens to the heroin challenges of the "
+             "starting scenario (25 mg IV at 24, 48 and 72 h after a 50 mg tablet)?",
              ["They are blocked better", "They get through more easily", "Nothing changes"], 1,
-             "A larger Kd means naltrexone needs twice the concentration to hold the same share of receptors.")
+             "A larger Kd means naltrexone needs twice the concentration to hold the same share of receptors, so "
+             "every challenge gets through more (at 24 h about twice as much) and the 48 h dose is no longer blocked. Press the button "
+             "below to run it: the doubled Kd becomes A, the scenario before it B.")
+st.button("Try it: double naltrexone's Kd", key=P + "try_kd", on_click=double_kd,
+          help="Keeps the current scenario as comparison B and loads it again with naltrexone's kd_nm doubled "
+               "(a parameter override you can edit above).")
 page.why("The workbench runs exactly the same model as the teaching pages and the command line "
          "(`python -m model run file.toml`); files saved here load there and back.")

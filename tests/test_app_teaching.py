@@ -5,6 +5,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from model import lessons
+from model.drugs import molecules
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,3 +79,58 @@ def test_regimens_notice_and_quiz_match_the_numbers_at_the_start():
     answer = quiz_answer(at, "reg_q1")
     assert {"Daily tablets": "oral daily", "Monthly injection": "monthly injection", "Implant": "implant"}[answer] == most
     assert t.days_lost_to_missed_doses[most] > t.days_lost_to_missed_doses.drop(most).max()
+
+
+def test_workbench_doubling_naltrexone_kd_shows_its_effect():
+    at = open_page("pages/workbench.py")
+    before = data(at, "challenges").set_index("at_h")
+    at.button(key="wb_try_kd").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = data(at, "challenges").set_index("at_h")
+    assert (after.ratio > before.ratio).all()
+    assert 1.5 < after.ratio[24.0] / before.ratio[24.0] < 2.5
+    assert before.blocked[48.0] and not after.blocked[48.0]
+    both = data(at, "overlay")
+    assert both[both.scenario == "A"].reward.max() > both[both.scenario == "B"].reward.max()
+    assert quiz_answer(at, "wb_q1") == "They get through more easily"
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_home_notice_quiz_and_what_the_model_leaves_out():
+    at = open_page()
+    m = metrics(at)
+    without, with_ = float(m["Heroin effect without naltrexone"]), float(m["With naltrexone"])
+    assert m["Blocked?"] == "yes" and with_ < 0.5 * without  # "a much smaller reward"
+    assert quiz_answer(at, "home_q1") == "Partly blocked: heroin works again, somewhat weaker"
+    at.slider(key="home_gap_h").set_value(72).run()
+    m = metrics(at)
+    assert m["Blocked?"] == "no" and 0.0 < float(m["With naltrexone"]) < 0.9 * float(m["Heroin effect without naltrexone"])
+    assert any(h.value == "What this model leaves out" for h in at.header)
+    text = " ".join(md.value for md in at.markdown)
+    for word in ("mood", "counselling", "relapse as behaviour", "alcohol's other actions", "genetics"):
+        assert word in text
+
+
+def test_alcohol_naltrexone_blunts_part_of_the_reward_set_by_the_opioid_share():
+    at = open_page("pages/alcohol.py")
+    assert at.slider(key="alc_share").value == molecules()["ethanol"]["opioid_share_of_reward"]
+    assert "not all" in notice(at)
+
+    def removed(at: AppTest) -> float:
+        t = data(at, "alcohol")
+        return 1 - t.reward.max() / t.reward_without_naltrexone.max()
+
+    part = removed(at)
+    assert 0.05 < part < 0.9  # part of the reward, not all
+    bac = data(at, "alcohol").ethanol_blood_mg_per_dl.max()
+    at.slider(key="alc_share").set_value(1.0).run()
+    assert removed(at) > part
+    at.slider(key="alc_share").set_value(0.05).run()
+    assert removed(at) < part
+    assert at.query_params["alc_share"] == "0.05"
+    assert quiz_answer(at, "alc_q1") == "No, blood alcohol is the same; the reward is smaller"
+    at.select_slider(key="alc_ntx_mg").set_value(0).run()
+    assert data(at, "alcohol").ethanol_blood_mg_per_dl.max() == bac
