@@ -134,8 +134,10 @@ page.plot("withdrawal", wtitle, lambda: beyond_plots.displacement(course, agonis
 
 @st.cache_data(max_entries=16, show_spinner="Finding the opioid-free interval for each opioid ...")
 def intervals(ntx_mg: float, threshold: float) -> pd.DataFrame:
-    """Opioid-free hours per agonist (cached)."""
-    return lessons.opioid_free_interval(ntx_mg, threshold, simulate_fn=page.run_scenario)
+    """Per agonist: days until dependence has faded, and days until the tablet displaces little (cached)."""
+    t = lessons.opioid_free_interval(ntx_mg, threshold, simulate_fn=page.run_scenario)
+    free = [lessons.opioid_free_days(d, simulate_fn=page.run_scenario) for d in t.drug]
+    return t.rename(columns={"days_opioid_free": "days_receptors_free"}).assign(days_opioid_free=free)
 
 
 thr = st.session_state[P + "threshold_pct"]
@@ -143,20 +145,23 @@ table = intervals(float(ntx), thr / 100)
 st.subheader("How long to wait before the first tablet")
 page.plot("intervals", f"Opioid-free interval before naltrexone {ntx} mg", lambda: beyond_plots.intervals(table, present, thr),
           table)
-st.caption("Guidelines ask for 7-10 days without short-acting opioids and longer after methadone or buprenorphine, "
-           "often with a naloxone challenge first. The model measures only receptor displacement; fentanyl at "
-           "these doses holds few receptors (large receptor reserve), so its interval here is short, but in "
-           "practice fentanyl stored in fat prolongs withdrawal risk.")
-
+st.caption("Bars: days from the last dose of a week of regular use until physical dependence has faded, so the "
+           "tablet no longer precipitates withdrawal. Dots: days until the tablet would take at most "
+           f"{thr:g} % of the receptors from the opioid; short-acting opioids leave the receptors within hours, "
+           "but dependence outlasts them by days. Labels ask for 7-10 opioid-free days after short-acting opioids "
+           "and up to 14 days after methadone or buprenorphine, often with a naloxone challenge first: these "
+           "include a safety margin beyond the average person shown here.")
+free = table.set_index("drug").days_opioid_free
 page.predict(P + "q2", "Who needs the longest opioid-free interval before naltrexone?",
              ["Someone using heroin", "Someone on methadone", "It is the same for every opioid"], 1,
-             "Methadone is cleared over a day or more and builds up with daily dosing, so it still holds receptors "
-             "days after the last dose; heroin is gone within hours.")
+             f"Methadone leaves the body over days, so dependence fades later: about {free['methadone']:.0f} days "
+             f"against {free['heroin']:.0f} for heroin in the model (shaded: the labels' 7-10 and 14 days).")
 page.why(
     "Weeks of naltrexone keep the receptors empty, and the brain answers by making more of them (up to nearly "
     "twice as many), which relax back over days once naltrexone is gone. At the same time, without opioids, tolerance "
     "fades (half-life about a week). When the blockade wears off, the usual dose meets more receptors and a body "
     "that no longer tolerates it: a bigger effect and deeper respiratory depression. Starting naltrexone works the "
     "other way round: it binds far more tightly than the opioid and pushes it off the receptors within hours, "
-    "so a dependent person goes into sudden withdrawal unless the opioid has already left."
+    "so a dependent person goes into sudden withdrawal unless the opioid has left and the dependence has faded, "
+    "which takes days longer."
 )

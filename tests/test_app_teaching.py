@@ -33,11 +33,14 @@ def notice(at: AppTest) -> str:
 
 def quiz_answer(at: AppTest, key: str) -> str:
     """The option the quiz ``key`` accepts as right (found by trying each one)."""
-    radio = at.radio(key=f"{key}_guess")
-    for option in radio.options:
+    def right() -> int:
+        return sum(s.value.startswith("Right.") for s in at.success)
+
+    before = right()  # other quizzes on the page may already be revealed
+    for option in at.radio(key=f"{key}_guess").options:
         at.radio(key=f"{key}_guess").set_value(option).run()
         at.button(key=f"{key}_reveal").click().run()
-        if any(s.value.startswith("Right.") for s in at.success):
+        if right() > before:
             return option
     raise AssertionError(f"no option of {key} is accepted")
 
@@ -134,3 +137,28 @@ def test_alcohol_naltrexone_blunts_part_of_the_reward_set_by_the_opioid_share():
     assert quiz_answer(at, "alc_q1") == "No, blood alcohol is the same; the reward is smaller"
     at.select_slider(key="alc_ntx_mg").set_value(0).run()
     assert data(at, "alcohol").ethanol_blood_mg_per_dl.max() == bac
+
+
+def delta(at: AppTest, label_start: str) -> float:
+    """The signed change a metric shows (its delta's leading number)."""
+    return float(next(m.delta for m in at.metric if m.label.startswith(label_start)).split()[0])
+
+
+def test_stopping_notice_quizzes_and_opioid_free_interval_match_the_numbers():
+    at = open_page("pages/stopping.py")
+    # after naltrexone ends: the old dose hits harder, inside a shaded risk window
+    assert delta(at, "Effect on day 7") > 0 and delta(at, "Lowest breathing on day 7") < 0
+    assert quiz_answer(at, "stop_q1") == "Bigger, and breathing drops further"
+    sweep = data(at, "stopping")
+    assert sweep.risk_window.any() and sweep.effect.iloc[3] > sweep.effect.iloc[0]
+    # starting too soon throws the opioid off the receptors within hours
+    c = data(at, "withdrawal")
+    assert (c.occupancy_agonist_without - c.occupancy_agonist_with).max() > 0.05
+    # the interval follows physical dependence, which outlasts receptor displacement
+    t = data(at, "intervals").set_index("drug")
+    assert t.days_opioid_free["heroin"] == lessons.opioid_free_days("heroin")
+    assert 5 <= t.days_opioid_free["heroin"] <= 10 and t.days_opioid_free.idxmax() == "methadone"
+    assert t.days_opioid_free["heroin"] - t.days_receptors_free["heroin"] >= 3
+    assert quiz_answer(at, "stop_q2") == "Someone on methadone"
+    caption = " ".join(c.value for c in at.caption)
+    assert "7-10" in caption and "14 days" in caption and "safety margin" in caption

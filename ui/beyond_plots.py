@@ -121,21 +121,26 @@ def displacement(course: pd.DataFrame, drug: str, tablet_h: float, present: bool
 
 
 def intervals(table: pd.DataFrame, present: bool, threshold_pct: float) -> Figure:
-    """Opioid-free hours each agonist needs before a naltrexone tablet, as horizontal bars."""
+    """Opioid-free days each agonist needs before a naltrexone tablet (dependence), with receptor displacement as dots."""
     fig, ax = figure(present, height=3.4)
     with styled(present):
         y = np.arange(len(table))
         days = table.days_opioid_free.to_numpy()
-        ax.barh(y, np.nan_to_num(days, nan=10.0), color=[colour(d) for d in table.drug])
+        ax.axvspan(7, 10, color="#dddddd", zorder=0, label="labels: 7-10 days (short-acting)")
+        ax.axvline(14, color="#999999", ls=":", lw=1.5, zorder=0, label="labels: 14 days (methadone, buprenorphine)")
+        ax.barh(y, np.nan_to_num(days, nan=40.0), color=[colour(d) for d in table.drug])
+        ax.plot(table.days_receptors_free, y, "o", color="black", ms=5,
+                label=f"tablet displaces at most {threshold_pct:g} % of receptors")
         for yy, v in zip(y, days):
-            ax.annotate("> 10 days" if not np.isfinite(v) else f"{v:.1f} days", (np.nan_to_num(v, nan=10.0), yy),
+            ax.annotate("> 40 days" if not np.isfinite(v) else f"{v:.1f} days", (np.nan_to_num(v, nan=40.0), yy),
                         xytext=(4, 0), textcoords="offset points", va="center")
         ax.set_yticks(y, [f"{label(d)} ({u})" for d, u in zip(table.drug, table.chronic_use)])
         ax.invert_yaxis()
         ax.set_xlabel("days without opioids before the tablet (model)")
-        top = float(np.nanmax(np.append(days, 1.0)))
+        top = float(np.nanmax(np.concatenate([days, table.days_receptors_free.to_numpy(), [14.0]])))
         ax.set_xlim(0, top * 1.25 + 0.5)
-        ax.set_title(f"Wait until the tablet would displace at most {threshold_pct:g} % of receptors", fontsize="medium")
+        ax.set_title("Wait until physical dependence has faded", fontsize="medium")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2, fontsize="small")
     return fig
 
 
