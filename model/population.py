@@ -3,8 +3,9 @@
 Each person gets log-normal multipliers on clearance, volume, absorption, brain equilibration,
 brain penetration and affinity (sizes in ``data/variability.toml``) and their own draw of which
 doses with ``taken_probability < 1`` they take. Everyone shares one time grid and one PK
-structure, so the exact PK is solved for all people at once in their eigenbases and the binding
-loop runs over people in one compiled call. Counterfactuals are not simulated here.
+structure (:func:`model.core.plan`); :func:`model.core.run` solves the exact PK of a chunk of
+people at once in their eigenbases and runs their binding loop in one compiled call.
+Counterfactuals are not simulated here.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from . import pk, response
-from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter, response_parameters
-from .ligands import ANTAGONIST_ROLES, LigandSet
+from . import core, response
+from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter
+from .ligands import ANTAGONIST_ROLES
 from .scenario import DoseEvent, Scenario, ScenarioError
-from .simulation import bind_ligands, check_finite, scenario_molecules, time_grid
 
 BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps.
 POPULATION_SUBSTEPS = 1
 CHUNK = 100
+#: The per-person series that are summarised as bands.
+OUTPUTS = ("reward", "occupancy_antagonist", "naltrexone_plasma_ng_per_ml", "respiratory_drive", "craving")
 
 
 @cache
@@ -68,99 +70,53 @@ class PopulationResult:
 
 
 def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
-    """Simulate ``n`` people (default ``options.population``) and summarise them."""
+    """Simulate ``n`` people (default ``options.population``) through the core and summarise them."""
     n = s.options.population if n is None else n
     if n < 1:
         raise ScenarioError("options.population: give at least 1 person for a population run")
     rng = np.random.default_rng(s.options.seed)
-    base = scenario_molecules(s)
+    base = core.scenario_molecules(s)
     full, taken = _scheduled_and_taken(s, n, rng)
-    t, out_idx = time_grid(s, full, base)
-    linear = [e for e in full if base[e.species].routes[e.route].kind != "alcohol"]
-    species = pk.species_closure(sorted({e.species for e in linear}, key=list(base).index), base)
-    ligands = [x for x in species if base[x].binds]
-    bac, endo = pk.solve_alcohol(base["ethanol"], base["endorphin"], full, s.patient, t)
-    if endo.any():
-        ligands.append("endorphin")
-    rp = {k: p.value for k, p in response_parameters().items()}
-    times = np.array(sorted({e.at_h for e in linear}))
-    agonist_events = [e for e in full if base[e.species].role not in ANTAGONIST_ROLES]
-    ep_t = np.array([e.at_h for e in agonist_events])
-    ep_w = np.array([response.challenge_window_h(e.route) for e in agonist_events])
-
-    people_rows, cols_out = [], {k: [] for k in ("reward", "occupancy_antagonist", "naltrexone_plasma_ng_per_ml",
-                                                  "respiratory_drive", "craving")}
+    p = core.plan(s, full, base)
+    t, out_idx = p.t_h, p.out_idx
+    rp = core.response_values()
+    agonist = [i for i, e in enumerate(full) if base[e.species].role not in ANTAGONIST_ROLES]
+    ep_t = np.array([full[i].at_h for i in agonist])
+    ep_w = np.array([response.challenge_window_h(full[i].route) for i in agonist])
     v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
-    # One PK structure for everyone: bolus vectors per scheduled dose, then who took it.
-    sysm, _, inputs = pk.build_system(base, linear, s.patient.weight_kg)
-    routes_used = list({(e.species, e.route, e.release_months): e for e in linear}.values())
-    n_states = len(sysm.names)
-    dose_vectors = np.zeros((len(linear), n_states))
-    for j, (e, inp) in enumerate(zip(linear, inputs)):
-        for state, frac in inp:
-            dose_vectors[j, state] += frac * e.amount
-    time_of_event = np.searchsorted(times, [e.at_h for e in linear])
-    is_linear = np.array([base[e.species].routes[e.route].kind != "alcohol" for e in full], dtype=bool)
-    taken_linear = taken[:, is_linear]
-    binders = [x_sp for x_sp in species if base[x_sp].binds]
-    brain_rows = [sysm.brain_states(x_sp) for x_sp in binders]
-    rows = np.array([i for r in brain_rows for i in r]
-                    + ([sysm.names.index("naltrexone.central")] if "naltrexone" in species else []), dtype=int)
-    ends = np.cumsum([0] + [len(r) for r in brain_rows])
+    people_rows, cols_out = [], {k: [] for k in OUTPUTS}
     for start in range(0, n, CHUNK):
         size = min(CHUNK, n - start)
         mols_p = [person_molecules(base, rng) for _ in range(size)]
-        mats = []
-        for mols in mols_p:
-            # routes_used wires the same depots in the same order; bolus vectors are shared (dose_vectors)
-            mats.append(pk.build_system(mols, routes_used, s.patient.weight_kg)[0].matrix())
-        bolus = np.zeros((size, times.size, n_states))
-        np.add.at(bolus, (slice(None), time_of_event), taken_linear[start:start + size, :, None] * dose_vectors[None])
-        x = pk.propagate(np.stack(mats), t, times, bolus, rows) if times.size else np.zeros((size, t.size, 0))
-        conc = np.zeros((size, t.size, len(ligands)))
-        for j in range(len(binders)):
-            conc[:, :, j] = x[:, :, ends[j]:ends[j + 1]].sum(axis=-1)
-        if "endorphin" in ligands:
-            conc[:, :, -1] = endo
-        lig = LigandSet.of(ligands, mols_p)
-        bound, density = bind_ligands(t, conc, lig, rp, s.options.adaptation, max_substeps=POPULATION_SUBSTEPS)
-        occ = bound[:, :, lig.is_antagonist].sum(axis=-1) / density
-        reward = np.empty((size, t.size))
-        drive = np.empty_like(reward)
-        for p in range(size):
-            one = LigandSet(lig.names, lig.kd_nm[p], lig.kon_per_nm_per_h[p], lig.tau[p], lig.tau_respiratory[p],
-                            lig.is_antagonist)
-            resp = response.respond(t, bound[p][None], density[p][None], one, rp, s.patient.opioid_tolerant,
-                                    endo if "endorphin" in ligands else None, mols_p[p])
-            reward[p], drive[p] = resp.reward[0], resp.respiratory_drive
-        plasma = (x[:, :, -1] * 1000.0 / np.array([m["naltrexone"]["v_central_l_per_kg"] * s.patient.weight_kg for m in mols_p])[:, None]
-                  if "naltrexone" in species else np.zeros((size, t.size)))
+        r = core.run(p, mols_p, taken[start:start + size], counterfactual=False, max_substeps=POPULATION_SUBSTEPS)
+        occ = r.bound[:, 0][:, :, r.ligands.is_antagonist].sum(axis=-1) / r.density[:, 0]
+        reward = np.stack([x.reward[0] for x in r.responses])
+        drive = np.stack([x.respiratory_drive for x in r.responses])
+        plasma = r.plasma_ng_per_ml.get("naltrexone", np.zeros((size, t.size)))
         inc = _increments(t, reward, ep_t, ep_w)
-        took = taken[start:start + size][:, [full.index(e) for e in agonist_events]] if agonist_events else np.zeros((size, 0), bool)
-        craving = _craving(t[out_idx], ep_t, inc, took, v0, rp["craving_learning_rate"])
+        craving = _craving(t[out_idx], ep_t, inc, taken[start:start + size][:, agonist], v0, rp["craving_learning_rate"])
         for key, arr in (("reward", reward[:, out_idx]), ("occupancy_antagonist", occ[:, out_idx]),
                          ("naltrexone_plasma_ng_per_ml", plasma[:, out_idx]), ("respiratory_drive", drive[:, out_idx]),
                          ("craving", craving)):
             cols_out[key].append(arr)
-        for p in range(size):
+        for i in range(size):
             people_rows.append({
-                "person": start + p,
-                "doses_taken": int(taken[start + p].sum()),
-                "peak_reward": float(reward[p].max()),
-                "min_respiratory_drive": float(drive[p].min()),
-                "mean_occupancy_antagonist": float(occ[p].mean()),
-                "naltrexone_cl_l_per_h": mols_p[p]["naltrexone"]["cl_l_per_h"],
+                "person": start + i,
+                "doses_taken": int(taken[start + i].sum()),
+                "peak_reward": float(reward[i].max()),
+                "min_respiratory_drive": float(drive[i].min()),
+                "mean_occupancy_antagonist": float(occ[i].mean()),
+                "naltrexone_cl_l_per_h": mols_p[i]["naltrexone"]["cl_l_per_h"],
             })
     bands = {"time_h": t[out_idx]}
     for key, parts in cols_out.items():
-        if key == "craving" and not agonist_events:
+        if key == "craving" and not agonist:
             continue
-        arr = np.concatenate(parts)
-        q = np.quantile(arr, BAND_QUANTILES, axis=0)
+        q = np.quantile(np.concatenate(parts), BAND_QUANTILES, axis=0)
         for name, row in zip(("p05", "p50", "p95"), q):
             bands[f"{key}_{name}"] = row
     bands = pd.DataFrame(bands)
-    check_finite(bands)
+    core.check_finite(bands)
     return PopulationResult(s, bands, pd.DataFrame(people_rows))
 
 

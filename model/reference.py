@@ -11,10 +11,10 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from . import pk
+from .core import scenario_molecules, time_grid
 from .drugs import NALTREXONE_SPECIES
 from .ligands import LigandSet
 from .scenario import Scenario, dose_events
-from .simulation import scenario_molecules, time_grid
 
 
 def solve_reference(s: Scenario, method: str = "LSODA", rtol: float = 1e-10, atol: float = 1e-12) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -133,14 +133,18 @@ def physical_dependence(t_h: np.ndarray, s_agonist: np.ndarray, initial: float, 
                              params["dependence_gain_per_h"], params["dependence_loss_per_h"])
 
 
-def precipitated_withdrawal(dependence: np.ndarray, s_with: np.ndarray, s_without: np.ndarray,
-                            occupancy_antagonist: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
-    """Withdrawal precipitated by naltrexone, 0..1: D x signal removed / (signal removed + half-signal).
+def precipitated_withdrawal(dependence: np.ndarray, s_agonist: np.ndarray, occupancy_antagonist: np.ndarray,
+                            params: Mapping[str, float]) -> np.ndarray:
+    """Withdrawal precipitated by an antagonist, 0..1: D x signal removed / (signal removed + half-signal).
 
-    The signal removed is the agonist stimulus naltrexone takes away plus the endogenous opioid
-    tone it blocks (tone x antagonist occupancy), in stimulus units (illustrative scale).
+    The signal removed is the opioid signal the antagonists (naltrexone, naloxone) take away:
+    the agonist stimulus the person would have without them plus the endogenous tone, times the
+    antagonist occupancy. At equilibrium an agonist's occupancy without antagonists is its
+    occupancy with them divided by (1 - antagonist occupancy), so
+    removed = (S_agonist / (1 - occ) + tone) occ (illustrative scale).
     """
-    removed = np.maximum(s_without - s_with, 0.0) + params["endogenous_tone_stimulus"] * occupancy_antagonist
+    occ = np.clip(occupancy_antagonist, 0.0, 0.999)
+    removed = (s_agonist / (1.0 - occ) + params["endogenous_tone_stimulus"]) * occ
     return dependence * removed / (removed + params["withdrawal_half_signal"])
 
 
@@ -220,5 +224,5 @@ def respond(t_h: np.ndarray, bound: np.ndarray, density: np.ndarray, lig: Ligand
         respiratory_drive=respiratory_drive(s_resp, tolerance, mols["fentanyl"], params),
         opioid_tolerance=tolerance,
         physical_dependence=dependence,
-        precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[0], s_agonist[-1], occ_antagonist, params),
+        precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[0], occ_antagonist, params),
     )

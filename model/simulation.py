@@ -9,18 +9,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import pk, receptor, response
-from .drugs import DRUG_SPECIES, NALTREXONE_SPECIES, Molecule, molecules, response_parameters
-from .ligands import ANTAGONIST_ROLES, LigandSet
-from .scenario import DoseEvent, Scenario, ScenarioError, dose_events
+from . import core, response
+from .core import check_finite, scenario_molecules
+from .drugs import DRUG_SPECIES, NALTREXONE_SPECIES, Molecule, response_parameters
+from .ligands import ANTAGONIST_ROLES
+from .population import simulate_population
+from .scenario import DoseEvent, Scenario, dose_events
 
 SPECIES_DRUG = {v: k for k, v in DRUG_SPECIES.items()}
-#: Grid refinement after a dose, by how fast the route delivers (offsets in h).
-_ONSET = np.array([10, 20, 40]) / 3600              # the first minute after a dose
-_FAST = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(21)))   # .. ~3 h
-_ORAL = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(26)))   # .. ~12 h
-_SLOW = (10 / 60) * 1.5 ** np.arange(12)           # 10 min .. ~14 h
-REFINE = {"iv": _FAST, "first_order": _ORAL, "alcohol": _ORAL, "xr_microspheres": _SLOW, "implant": _SLOW}
 
 
 @dataclass(frozen=True)
@@ -55,65 +51,17 @@ class Result:
     population: Any = None  # PopulationResult when options.population > 0
 
 
-def scenario_molecules(s: Scenario) -> dict[str, Molecule]:
-    """All molecules with the scenario's parameter overrides applied."""
-    return {k: m.with_overrides(s.parameters.get(k, {})) for k, m in molecules().items()}
-
-
-def time_grid(s: Scenario, events: tuple[DoseEvent, ...], mols: Mapping[str, Molecule]) -> tuple[np.ndarray, np.ndarray]:
-    """Internal grid (output times, dose times and refinement after each dose) and output indices."""
-    out_t = np.arange(0.0, s.duration_h, s.step_h)
-    out_t = np.round(np.append(out_t[out_t < s.duration_h - 1e-9], s.duration_h), 9)  # ends at duration_h
-    parts = [out_t]
-    for e in events:
-        kind = mols[e.species].routes[e.route].kind
-        parts.append(e.at_h + np.concatenate(([0.0], REFINE[kind])))
-    t = np.unique(np.round(np.concatenate(parts), 9))
-    t = t[t <= out_t[-1]]
-    return t, np.searchsorted(t, out_t)
-
-
-def binding_ligands(mols: Mapping[str, Molecule], brain: Mapping[str, np.ndarray], endorphin: np.ndarray) -> list[str]:
-    names = [s for s in brain if mols[s].binds]
-    if endorphin.any():
-        names.append("endorphin")
-    return names
-
-
-def bind_ligands(t: np.ndarray, conc: np.ndarray, lig: LigandSet, rp: Mapping[str, float], adaptation: bool,
-                 max_substeps: int = receptor.MAX_SUBSTEPS) -> tuple[np.ndarray, np.ndarray]:
-    """Kinetic binding of every ligand (receptor density adapting when asked): bound [..., time, ligand], density."""
-    if not lig.names:
-        return np.zeros(conc.shape), np.ones(conc.shape[:-1])
-    adapt = (rp["upregulation_gain"], rp["downregulation_gain"], rp["receptor_turnover_per_h"]) if adaptation else None
-    return receptor.bind(t, conc, lig.kd_nm, lig.kon_per_nm_per_h, 1.0, adapt, lig.is_antagonist, max_substeps=max_substeps)
-
-
 def simulate(s: Scenario) -> Result:
-    """Simulate a scenario and its counterfactual without naltrexone (DESIGN sections 2-4)."""
+    """Simulate a scenario and its counterfactual without naltrexone (docs/model.md)."""
     mols = scenario_molecules(s)
     events = dose_events(s)
-    t, out_idx = time_grid(s, events, mols)
-    sol = pk.solve_linear_pk(mols, events, s.patient, t)
-    bac, endo = pk.solve_alcohol(mols["ethanol"], mols["endorphin"], events, s.patient, t)
-    brain = dict(sol.brain_nm)
-    ligands = binding_ligands(mols, brain, endo)
-    if "endorphin" in ligands:
-        brain["endorphin"] = endo
-    conc = np.zeros((2, t.size, len(ligands)))
-    for j, name in enumerate(ligands):
-        conc[0, :, j] = brain[name]
-        if name not in NALTREXONE_SPECIES:
-            conc[1, :, j] = brain[name]
-    lig = LigandSet.of(ligands, mols)
-    rp = {k: p.value for k, p in response_parameters().items()}
-    bound, density = bind_ligands(t, conc, lig, rp, s.options.adaptation)
-    resp = response.respond(t, bound, density, lig, rp, s.patient.opioid_tolerant,
-                            endo if "endorphin" in ligands else None, mols)
-    reward = resp.reward
+    p = core.plan(s, events, mols)
+    r = core.run(p, [mols], np.ones((1, len(events)), dtype=bool), counterfactual=True)
+    t, resp = p.t_h, r.responses[0]
     agonist_events = [e for e in events if mols[e.species].role not in ANTAGONIST_ROLES]
+    rp = core.response_values()
     challenges = response.challenges_table(
-        t, reward[0], reward[1],
+        t, resp.reward[0], resp.reward[1],
         [(SPECIES_DRUG[e.species], e.route, e.at_h, e.amount, mols[e.species].routes[e.route].dose_unit)
          for e in agonist_events],
         rp["blocked_ratio"],
@@ -124,24 +72,15 @@ def simulate(s: Scenario) -> Result:
         episodes = challenges["at_h"].to_numpy()
         craving = np.stack([response.craving_curve(t, episodes, challenges[col].to_numpy(), v0, rp["craving_learning_rate"])
                             for col in ("increment_with", "increment_without")])
-    curves = Curves(t, tuple(ligands), bound, density, sol.plasma_ng_per_ml, brain, bac, resp, craving)
-    table = _table(curves, mols, out_idx)
+    curves = Curves(t, p.ligands, r.bound[0], r.density[0], {k: v[0] for k, v in r.plasma_ng_per_ml.items()},
+                    {k: v[0] for k, v in r.brain_nm.items()}, p.ethanol_blood_mg_per_dl, resp, craving)
+    table = _table(curves, mols, p.out_idx)
     check_finite(table.drop(columns="blockade_fraction"))
     population = None
     if s.options.population > 0:
-        from .population import simulate_population  # population builds on this module
-
         population = simulate_population(s)
         table = pd.concat([table, population.bands.drop(columns="time_h")], axis=1)
     return Result(s, table, challenges, curves, mols, events, population)
-
-
-def check_finite(table: pd.DataFrame) -> None:
-    """Refuse a result with NaN or infinite values (blockade_fraction may be empty by definition)."""
-    bad = [c for c in table if not np.isfinite(table[c].to_numpy(dtype=float)).all()]
-    if bad:
-        raise ScenarioError(f"scenario: the run gave non-finite values in {', '.join(bad[:3])}"
-                            f"{' and more' if len(bad) > 3 else ''}; check very small or very large amounts and parameters")
 
 
 def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataFrame:

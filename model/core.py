@@ -1,0 +1,151 @@
+"""One simulation core over a people axis: doses -> exact PK -> kinetic binding -> responses.
+
+A single run is one person, with the counterfactual run without naltrexone; a population is
+many people, each with their own molecules and their own taken doses (:mod:`model.population`).
+The core knows nothing of populations: it is handed the molecules of each person and which of
+the scheduled doses each person took. Equations: docs/model.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import pk, receptor, response
+from .drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
+from .ligands import LigandSet
+from .scenario import DoseEvent, Scenario, ScenarioError
+
+#: Grid refinement after a dose, by how fast the route delivers (offsets in h).
+_ONSET = np.array([10, 20, 40]) / 3600              # the first minute after a dose
+_FAST = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(21)))   # .. ~3 h
+_ORAL = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(26)))   # .. ~12 h
+_SLOW = (10 / 60) * 1.5 ** np.arange(12)           # 10 min .. ~14 h
+REFINE = {"iv": _FAST, "first_order": _ORAL, "alcohol": _ORAL, "xr_microspheres": _SLOW, "implant": _SLOW}
+
+
+def scenario_molecules(s: Scenario) -> dict[str, Molecule]:
+    """All molecules with the scenario's parameter overrides applied."""
+    return {k: m.with_overrides(s.parameters.get(k, {})) for k, m in molecules().items()}
+
+
+def response_values() -> dict[str, float]:
+    """Values of the shared response parameters (data/response.toml) by name."""
+    return {k: p.value for k, p in response_parameters().items()}
+
+
+def time_grid(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule]) -> tuple[np.ndarray, np.ndarray]:
+    """Internal grid (output times, dose times and refinement after each dose) and output indices."""
+    out_t = np.arange(0.0, s.duration_h, s.step_h)
+    out_t = np.round(np.append(out_t[out_t < s.duration_h - 1e-9], s.duration_h), 9)  # ends at duration_h
+    parts = [out_t]
+    for e in events:
+        kind = mols[e.species].routes[e.route].kind
+        parts.append(e.at_h + np.concatenate(([0.0], REFINE[kind])))
+    t = np.unique(np.round(np.concatenate(parts), 9))
+    t = t[t <= out_t[-1]]
+    return t, np.searchsorted(t, out_t)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What everyone in a run shares: doses, time grid, PK structure, ligands, and alcohol."""
+
+    scenario: Scenario
+    events: tuple[DoseEvent, ...]  # every scheduled dose, sorted by time
+    t_h: np.ndarray
+    out_idx: np.ndarray
+    species: tuple[str, ...]       # linear species, metabolites included
+    ligands: tuple[str, ...]       # species that bind (+ endorphin when alcohol releases it)
+    system: pk.LinearPK            # state names of the shared PK structure
+    wiring: tuple[DoseEvent, ...]  # one dose per distinct depot wiring, in the system's order
+    linear: np.ndarray             # indices of the events solved by linear PK (all but alcohol)
+    dose_vectors: np.ndarray       # [linear event, state] amount each dose puts into each state
+    dose_times: np.ndarray         # distinct times of linear doses (h)
+    event_time_index: np.ndarray   # [linear event] index into dose_times
+    ethanol_blood_mg_per_dl: np.ndarray
+    endorphin_nm: np.ndarray
+
+
+def plan(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule]) -> Plan:
+    """The shared structure of a run of ``events`` (sorted by time) with molecules ``mols``."""
+    events = tuple(events)
+    t, out_idx = time_grid(s, events, mols)
+    linear = np.array([i for i, e in enumerate(events) if mols[e.species].routes[e.route].kind != "alcohol"], dtype=int)
+    lin_events = [events[i] for i in linear]
+    system, species, inputs = pk.build_system(mols, lin_events, s.patient.weight_kg)
+    vectors = np.zeros((len(lin_events), len(system.names)))
+    for j, inp in enumerate(inputs):
+        for state, frac in inp:
+            vectors[j, state] += frac * lin_events[j].amount
+    times = np.array(sorted({e.at_h for e in lin_events}))
+    bac, endo = pk.solve_alcohol(mols["ethanol"], mols["endorphin"], events, s.patient, t)
+    ligands = [x for x in species if mols[x].binds] + (["endorphin"] if endo.any() else [])
+    wiring = tuple({(e.species, e.route, e.release_months): e for e in lin_events}.values())
+    return Plan(s, events, t, out_idx, tuple(species), tuple(ligands), system, wiring, linear, vectors, times,
+                np.searchsorted(times, [e.at_h for e in lin_events]).astype(int), bac, endo)
+
+
+@dataclass(frozen=True)
+class Run:
+    """Outputs for P people; R runs each (with naltrexone, and without it when asked)."""
+
+    plasma_ng_per_ml: Mapping[str, np.ndarray]  # species -> [P, time]
+    brain_nm: Mapping[str, np.ndarray]          # ligand -> [P, time], unbound brain level
+    ligands: LigandSet                          # per-person constants [P, ligand]
+    bound: np.ndarray                           # [P, R, time, ligand] per baseline receptor pool
+    density: np.ndarray                         # [P, R, time]
+    responses: tuple[response.Responses, ...]   # one per person
+
+
+def run(p: Plan, people: Sequence[Mapping[str, Molecule]], taken: np.ndarray, counterfactual: bool,
+        max_substeps: int = receptor.MAX_SUBSTEPS) -> Run:
+    """Simulate everyone in ``people`` (their molecules) given ``taken`` [person, event] (bool)."""
+    s, t = p.scenario, p.t_h
+    n = len(people)
+    w = s.patient.weight_kg
+    mats = np.stack([pk.build_system(m, p.wiring, w)[0].matrix() for m in people])  # same wiring, own rates
+    bolus = np.zeros((n, p.dose_times.size, len(p.system.names)))
+    np.add.at(bolus, (slice(None), p.event_time_index),
+              np.asarray(taken, dtype=float)[:, p.linear, None] * p.dose_vectors[None])
+    read = [p.system.names.index(f"{x}.central") for x in p.species]
+    brain_rows = [p.system.brain_states(x) for x in p.ligands if x != "endorphin"]
+    rows = np.array(read + [i for r in brain_rows for i in r], dtype=int)
+    x = (pk.propagate(mats, t, p.dose_times, bolus, rows) if p.dose_times.size
+         else np.zeros((n, t.size, rows.size)))
+    plasma = {sp: x[:, :, j] * 1000.0 / np.array([[m[sp]["v_central_l_per_kg"] * w] for m in people])
+              for j, sp in enumerate(p.species)}
+    brain, col = {}, len(read)
+    for name, r in zip(p.ligands, brain_rows):
+        brain[name] = x[:, :, col:col + len(r)].sum(axis=-1)
+        col += len(r)
+    if "endorphin" in p.ligands:
+        brain["endorphin"] = np.broadcast_to(p.endorphin_nm, (n, t.size))
+    lig = LigandSet.of(p.ligands, people)
+    conc = np.zeros((n, 2 if counterfactual else 1, t.size, len(p.ligands)))
+    for j, name in enumerate(p.ligands):
+        conc[:, 0, :, j] = brain[name]
+        if counterfactual and name not in NALTREXONE_SPECIES:
+            conc[:, 1, :, j] = brain[name]
+    rp = response_values()
+    if p.ligands:
+        adapt = (rp["upregulation_gain"], rp["downregulation_gain"], rp["receptor_turnover_per_h"]) if s.options.adaptation else None
+        bound, density = receptor.bind(t, conc, lig.kd_nm[:, None, :], lig.kon_per_nm_per_h[:, None, :], 1.0, adapt,
+                                       lig.is_antagonist, max_substeps=max_substeps)
+    else:
+        bound, density = np.zeros(conc.shape), np.ones(conc.shape[:-1])
+    endo = p.endorphin_nm if "endorphin" in p.ligands else None
+    responses = tuple(response.respond(t, bound[i], density[i], lig.person(i), rp, s.patient.opioid_tolerant, endo,
+                                       people[i]) for i in range(n))
+    return Run(plasma, brain, lig, bound, density, responses)
+
+
+def check_finite(table: pd.DataFrame) -> None:
+    """Refuse a result with NaN or infinite values (blockade_fraction may be empty by definition)."""
+    bad = [c for c in table if not np.isfinite(table[c].to_numpy(dtype=float)).all()]
+    if bad:
+        raise ScenarioError(f"scenario: the run gave non-finite values in {', '.join(bad[:3])}"
+                            f"{' and more' if len(bad) > 3 else ''}; check very small or very large amounts and parameters")
