@@ -2,15 +2,9 @@
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import population
-
 ROOT = Path(__file__).resolve().parents[1]
-
-pytestmark = pytest.mark.skipif(not population.available(), reason="model.population is not installed")
-
 
 def band_on(path: str, prefix: str, key: str) -> tuple[AppTest, object]:
     """Open a page, check the band is off, switch it on; return the app and the plot's data."""

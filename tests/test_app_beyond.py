@@ -2,10 +2,7 @@
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
-
-from ui import population
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,8 +102,6 @@ def test_naloxone_naltrexone_comparison_keeps_breathing_up():
 
 
 def test_population_band_is_drawn_and_exported_when_switched_on():
-    if not population.available():
-        pytest.skip("model.population is not installed")
     at = open_page("pages/naloxone.py", nlx_band=True)
     c = data(at, "rescue")
     lo, mid, hi = (c[f"population_respiratory_drive_{q}"] for q in ("p05", "p50", "p95"))
@@ -115,8 +110,6 @@ def test_population_band_is_drawn_and_exported_when_switched_on():
 
 
 def test_home_population_band_switch_adds_the_band_to_the_plot_data():
-    if not population.available():
-        pytest.skip("model.population is not installed")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert "population_reward_p95" not in data(at, "timecourse")
     at.toggle(key="home_band").set_value(True).run()

@@ -16,11 +16,12 @@ REQUIRED_ROUTES = {
     "naloxone": {"iv", "intranasal"},
     "alcohol": {"oral"},
 }
+CITED = re.compile(r"(19|20)\d\d|label|PubChem|UniProt|Fachinformation|EPAR|Miller's Anesthesia|Neutral antagonist")
 UNIT_SUFFIX = re.compile(r"_(per_h|l|l_per_kg|l_per_h|nm|per_nm_per_h|g_per_mol|mg_per_h|mg_per_l|l_per_kg|per_mg_per_dl)$")
 
 
 def test_every_molecule_of_the_design_is_present():
-    assert set(molecules()) == {
+    assert set(molecules()) >= {
         "naltrexone", "naltrexol", "naloxone", "heroin", "monoacetylmorphine", "morphine", "fentanyl",
         "oxycodone", "methadone", "buprenorphine", "ethanol", "endorphin",
     }
@@ -37,8 +38,8 @@ def test_every_parameter_has_unit_tag_source_and_lies_in_its_range():
             assert p.unit and p.source.strip(), (m.id, p.name)
             assert p.tag in TAGS
             assert math.isfinite(p.value) and p.min <= p.value <= p.max
-            if p.tag == "illustrative":
-                assert p.source, "illustrative values still say why"
+            if p.tag == "measured":  # a measured value names where it was measured
+                assert CITED.search(p.source), (m.id, p.name, p.source)
     for p in response_parameters().values():
         assert p.source
 

@@ -55,7 +55,6 @@ def test_finest_output_grid_allowed():
         {"drug": "fentanyl", "route": "iv", "amount_mg": 50.0, "every_h": 0.25, "count": 4000}]})
 
 
-KNOWN: dict[tuple[str, str, str], str] = {}
 RATES = ("ka_per_h", "ke0_per_h", "kd_nm", "tau")
 
 
@@ -64,14 +63,10 @@ def bounds_cases():
     for sp, m in molecules().items():
         for which in ("min", "max"):
             values = {n: getattr(p, which) for n, p in m.parameters.items()}
-            marks = [pytest.mark.xfail(reason=r, strict=False) for (s_, n, w), r in KNOWN.items()
-                     if s_ == sp and w == which and n in values]
-            yield pytest.param(sp, values, id=f"{sp}.all={which}", marks=marks)
+            yield pytest.param(sp, values, id=f"{sp}.all={which}")
             for name, p in m.parameters.items():
                 if name.endswith(RATES):
-                    reason = KNOWN.get((sp, name, which))
-                    yield pytest.param(sp, {name: getattr(p, which)}, id=f"{sp}.{name}={which}",
-                                       marks=[pytest.mark.xfail(reason=reason, strict=True)] if reason else [])
+                    yield pytest.param(sp, {name: getattr(p, which)}, id=f"{sp}.{name}={which}")
 
 
 SCENARIO = {"duration_h": 48.0, "output_step_h": 0.25, "dose": [
