@@ -12,9 +12,10 @@ via_app()
 P = "cmp_"
 page.header(
     "Compare agonists",
-    "Full agonists (fentanyl, heroin, morphine, oxycodone, methadone) can reach a high reward; buprenorphine, a partial "
-    "agonist, levels off lower and lets go of the receptor slowly. The more tightly and strongly an agonist binds, "
-    "the more naltrexone it takes to block it.",
+    "Full agonists (fentanyl, heroin, morphine, oxycodone, methadone) keep rising with the dose; buprenorphine, a "
+    "partial agonist, levels off lower and lets go of the receptor slowly (try a larger dose multiple). How much "
+    "naltrexone a dose needs depends on how many receptors it can take and how strongly each one signals, not on "
+    "affinity alone: at typical doses methadone needs the most, and bigger doses need more.",
 )
 present = state.presentation()
 

@@ -91,14 +91,16 @@ levels = (0.0, kd, 10 * kd, 100 * kd)
 eq = lessons.equilibrium_curves(agonist, levels)
 page.plot("equilibrium", f"{agonist} equilibrium with naltrexone",
           lambda: plots.equilibrium(eq, present, agonist), eq, None)
-st.caption(f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each tenfold step moves the "
-           "curves about tenfold to the right: that is competition.")
+st.caption(f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each level moves the reward curve to the "
+           "right by the dose ratio 1 + level/Kd (2, 11 and 101 times), so at high levels each tenfold step is "
+           "about tenfold: that is competition.")
 
 page.predict(P + "q1", "Twenty-four hours after a 50 mg tablet, plasma naltrexone is almost gone. "
              "What share of the receptors does the naltrexone family still hold?",
              ["Almost none", "About half", "Most of them"], 2,
-             "Naltrexone binds very tightly and 6-beta-naltrexol lingers, so a small concentration still "
-             "holds most receptors; brain levels also fall more slowly than plasma levels.")
+             "Naltrexone binds very tightly and leaves the brain much more slowly than the blood, so the trace "
+             "that is left still holds most receptors. Its metabolite 6-beta-naltrexol lasts longer in blood but "
+             "binds far more weakly in the body and holds only a few (see the receptor picture at 24 h).")
 page.why(
     "Binding is a competition: each molecule's share of the receptors depends on its concentration "
     "divided by its Kd. Naltrexone's Kd is tiny, so even a trace holds many receptors. Reward comes only "

@@ -15,8 +15,8 @@ OPIOIDS = ["fentanyl IV", "methadone (oral)"]
 page.header(
     "Naloxone rescue",
     "Naloxone pushes the opioid off the receptors within minutes and breathing comes back, but it is gone again "
-    "within an hour or two. If the opioid lasts longer (methadone, or a very large fentanyl dose), breathing falls "
-    "again: watch for the shaded danger after the rescue.",
+    "within an hour or two. If the opioid lasts longer, as methadone does, breathing falls again: watch for the "
+    "shaded danger after the rescue. A very large fentanyl dose needs a larger naloxone dose.",
 )
 present = state.presentation()
 
@@ -116,5 +116,5 @@ page.why(
     "while naltrexone lasts long and works by mouth, which is why naloxone is the rescue drug and naltrexone the "
     "treatment. Anyone revived with naloxone needs watching for hours, with repeat doses ready. A person on "
     "monthly naltrexone is protected from ordinary doses, but a potent opioid such as fentanyl in a large enough "
-    "dose still gets through (try 0.5 mg with the comparison on; see Overcoming the blockade)."
+    "dose still gets through (try 1 mg with the comparison on; see Overcoming the blockade)."
 )

@@ -16,7 +16,8 @@ TIMES = [6, 24, 48, 72, 96]
 page.header(
     "Overcoming the blockade",
     "Naltrexone does not cap the effect of an opioid: it moves the whole dose-response curve to the right, so a "
-    "big enough dose gets through. As the naltrexone wears off, the curve slides back and the same big dose becomes dangerous.",
+    "big enough dose gets through. As the naltrexone wears off, the curve slides back and the same big dose becomes "
+    "an overdose: watch the breathing panel.",
 )
 present = state.presentation()
 
@@ -30,7 +31,7 @@ def dose_response(agonist: str, ntx_mg: float, hours: tuple[float, ...]) -> pd.D
 state.bind(P + "agonist", "heroin", options=list(AGONISTS))
 state.bind(P + "ntx_mg", 50, lo=25, hi=150)
 state.bind(P + "hours", "24,72")
-state.bind(P + "big_mg", 250, lo=25, hi=1000)
+state.bind(P + "big_mg", 100, lo=25, hi=1000)
 state.presets(P + "preset", {
     "Heroin after 50 mg: day 1 vs day 3": {P + "agonist": "heroin", P + "ntx_mg": 50, P + "hours_pick": [24, 72]},
     "Fentanyl after 50 mg: 6 h to 4 days": {P + "agonist": "fentanyl", P + "ntx_mg": 50, P + "hours_pick": [6, 48, 96]},
@@ -64,12 +65,13 @@ with left:
 with right:
     st.subheader("Why escalating is dangerous")
     big = st.slider(f"{agonist} dose that gets through the blockade (mg)", 25, 1000, step=25, key=P + "big_mg",
-                    help="The same dose is taken on day 1 and again on day 4 after one tablet.") \
+                    help="The same dose is taken on day 1 and again on day 4 after one tablet, by a person who "
+                         "used daily until recently (tolerant at the start; tolerance fades over about a week).") \
         if agonist == "heroin" else None
     big = float(big) if big is not None else 1.0
     route = AGONISTS[agonist][0]
     raw = {"title": f"{agonist} {big:g} mg at 24 h and 96 h after naltrexone {ntx} mg", "duration_h": 102.0,
-           "output_step_h": 0.1,
+           "output_step_h": 0.1, "patient": {"opioid_tolerant": True},
            "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": float(ntx), "at_h": [0.0]},
                     {"drug": agonist, "route": route, "amount_mg": big, "at_h": [24.0, 96.0]}]}
     res = page.run(raw)
@@ -78,13 +80,17 @@ with right:
     st.metric("Same dose on day 4", f"{ch.increment_with.iloc[1]:.2f}",
               delta=f"{ch.increment_with.iloc[1] - ch.increment_with.iloc[0]:+.2f}", delta_color="inverse")
     tab = res.table
-    page.plot("danger", raw["title"], lambda: plots.timecourse(tab, present, ("reward",)), tab, res)
+    drive = [tab[tab.time_h.between(h, h + 12)].respiratory_drive.min() for h in (24.0, 96.0)]
+    st.metric("Lowest breathing after the day-4 dose", f"{drive[1]:.2f}", delta=f"{drive[1] - drive[0]:+.2f} vs day 1",
+              help="Respiratory drive, 1 = normal breathing, 0 = stops breathing.")
+    page.plot("danger", raw["title"], lambda: plots.timecourse(tab, present, ("reward", "breathing")), tab, res)
 
-page.predict(P + "q1", "Someone needs 250 mg heroin to feel anything one day after a 50 mg tablet. "
-             "They take 250 mg again three days later. What happens?",
-             ["The same small effect", "A much stronger effect, close to an overdose", "No effect at all"], 1,
-             "By day 4 most naltrexone is gone, so the dose meets free receptors. After weeks of blockade, "
-             "tolerance is also lost: the same dose can stop breathing.")
+page.predict(P + "q1", "One day after a 50 mg tablet, someone who used daily until recently takes 100 mg heroin to get "
+             "through the blockade. They take 100 mg again three days later. What happens?",
+             ["The same modest effect", "A much stronger effect, and breathing falls towards an overdose",
+              "No effect at all"], 1,
+             "By day 4 most naltrexone is gone, so the dose meets free receptors, and without opioids tolerance "
+             "fades: the same dose can stop breathing (see the starting settings of the plot on the right).")
 page.why(
     "The antagonist and the agonist compete for the same site, so enough agonist displaces naltrexone: the "
     "blockade is surmountable. In the Schild plot each tenfold rise in naltrexone requires about tenfold more "

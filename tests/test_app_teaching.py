@@ -162,3 +162,90 @@ def test_stopping_notice_quizzes_and_opioid_free_interval_match_the_numbers():
     assert quiz_answer(at, "stop_q2") == "Someone on methadone"
     caption = " ".join(c.value for c in at.caption)
     assert "7-10" in caption and "14 days" in caption and "safety margin" in caption
+
+
+def test_mechanism_naltrexone_holds_receptors_after_its_plasma_level_has_fallen():
+    at = open_page("pages/mechanism.py")
+    t = data(at, "chain")
+    before = t[t.time_h < 24].iloc[-1]  # just before the heroin dose
+    assert before.naltrexone_plasma_ng_per_ml < 0.05 * t.naltrexone_plasma_ng_per_ml.max()  # "almost gone"
+    assert before.occupancy_antagonist > 0.5 and before.occupancy_naltrexol < 0.1  # naltrexone itself holds them
+    assert quiz_answer(at, "mech_q1") == "Most of them"
+    eq = data(at, "equilibrium")
+    levels = sorted(eq.naltrexone_nm.unique())
+    base = eq[eq.naltrexone_nm == 0.0]
+    ec0 = lessons.ec50_nm(base.agonist_nm.to_numpy(), base.reward.to_numpy(), 0.5 * base.reward.max())
+    kd = molecules()["naltrexone"]["kd_nm"]
+    for lv in levels[1:]:
+        c = eq[eq.naltrexone_nm == lv]
+        dr = lessons.ec50_nm(c.agonist_nm.to_numpy(), c.reward.to_numpy(), 0.5 * base.reward.max()) / ec0
+        assert abs(dr / (1 + lv / kd) - 1) < 0.1  # the caption's dose ratios 2, 11 and 101
+
+
+def test_overcoming_curve_shifts_right_and_the_same_dose_becomes_an_overdose():
+    at = open_page("pages/overcoming.py")
+    dr = data(at, "dose_response")
+    day1, day3 = dr[dr.hours_after_naltrexone == 24], dr[dr.hours_after_naltrexone == 72]
+    assert day1.increment_with.iloc[-1] > 0.8 * day1.increment_without.iloc[-1]  # no cap: a big dose gets through
+    assert (day3.increment_with.to_numpy() >= day1.increment_with.to_numpy()).all()  # the curve slides back
+    schild = data(at, "schild")
+    slope = (schild.log10_dose_ratio_minus_1.iloc[-1] - schild.log10_dose_ratio_minus_1.iloc[0]) / (
+        schild.log10_naltrexone_nm.iloc[-1] - schild.log10_naltrexone_nm.iloc[0])
+    assert abs(slope - 1) < 0.05
+    m = metrics(at)
+    assert float(m["Same dose on day 4"]) > float(m["Effect on day 1 (with blockade)"]) + 0.2  # "much stronger"
+    t = data(at, "danger")
+    drive1 = t[t.time_h.between(24, 36)].respiratory_drive.min()
+    drive4 = t[t.time_h >= 96].respiratory_drive.min()
+    assert drive1 > 0.5 > drive4  # safe on day 1, towards an overdose on day 4
+    assert quiz_answer(at, "over_q1") == "A much stronger effect, and breathing falls towards an overdose"
+
+
+def test_compare_partial_agonist_levels_off_and_methadone_needs_most_naltrexone():
+    at = open_page("pages/compare.py")
+    t = data(at, "compare").set_index("drug")
+    assert t.naltrexone_brain_nm_to_block.idxmax() == "methadone"
+    assert t.naltrexone_brain_nm_to_block["heroin"] > t.naltrexone_brain_nm_to_block["fentanyl"]  # not affinity alone
+    assert t.dissociation_half_life_min.idxmax() == "buprenorphine"
+    assert quiz_answer(at, "cmp_q1") == "Buprenorphine"
+    peaks = {}
+    for f in (4.0, 8.0):
+        at.select_slider(key="cmp_factor").set_value(f).run()
+        peaks[f] = data(at, "compare_curves").groupby("drug").reward_without_naltrexone.max()
+    assert peaks[8.0].drop("buprenorphine").min() > peaks[8.0]["buprenorphine"]
+    assert peaks[8.0]["buprenorphine"] - peaks[4.0]["buprenorphine"] < 0.05  # levels off
+    assert (peaks[8.0].drop("buprenorphine") > peaks[4.0].drop("buprenorphine")).all()  # full agonists keep rising
+
+
+def test_naloxone_rescue_claims_match_the_numbers():
+    at = open_page("pages/naloxone.py")
+    s = data(at, "rescue_summary").iloc[0]
+    assert s.min_before < 0.5 < s.best_after and s.renarcotised_h != s.renarcotised_h  # rescued, no relapse
+    usual = s.best_after
+    c = data(at, "rescue")
+    assert c[c.time_h < 0.25].occupancy_fentanyl.max() < 0.2  # stops breathing while holding few receptors
+    at.selectbox(key="nlx_preset").set_value("Methadone 60 mg, naloxone 2 mg IV at 4 h").run()
+    s = data(at, "rescue_summary").iloc[0]
+    assert s.best_after > 0.5 > s.min_later  # methadone outlasts naloxone
+    assert quiz_answer(at, "nlx_q1") == "No, breathing can fall again when naloxone wears off"
+    big = {}
+    for mg in (0.4, 2.0):
+        at = open_page("pages/naloxone.py", nlx_fentanyl_mg=2.0, nlx_naloxone_mg=mg)
+        big[mg] = data(at, "rescue_summary").iloc[0].best_after
+    assert big[0.4] < usual - 0.2 and big[2.0] > 0.9  # a very large fentanyl dose needs more naloxone
+    on = {}
+    for mg in (0.25, 1.0):
+        at = open_page("pages/naloxone.py", nlx_fentanyl_mg=mg, nlx_compare_ntx=True)
+        on[mg] = data(at, "rescue").drive_on_naltrexone.min()
+    assert on[0.25] > 0.5 > on[1.0]  # protected from ordinary doses, a large one gets through
+
+
+def test_cravings_kept_injection_extinguishes_and_missed_doses_let_craving_back():
+    at = open_page("pages/cravings.py")
+    end = data(at, "craving").groupby("plan").craving.last()
+    assert end["monthly injection kept"] < 0.5 < end["no naltrexone"]  # craving starts at 0.5
+    assert end["second injection missed"] > 2 * end["monthly injection kept"]
+    assert quiz_answer(at, "crv_q1") == "It fades: each blocked high teaches less reward"
+    at.selectbox(key="crv_preset").set_value("Poor adherence (30 %), daily use").run()
+    poor = data(at, "craving").groupby("plan").craving.last()["daily tablets"]
+    assert poor > end["daily tablets"] and (~data(at, "episodes").blocked).any()

@@ -77,6 +77,17 @@ def reward_panel(ax: object, table: pd.DataFrame, with_label: str = "with naltre
     ax.legend(**OUTSIDE)
 
 
+def breathing_panel(ax: object, table: pd.DataFrame) -> None:
+    """Respiratory drive (1 = normal breathing, 0 = apnoea) with the halved-breathing line."""
+    t, xl = time_axis(table)
+    ax.plot(t, table["respiratory_drive"], color=colour("fentanyl"), label="breathing")
+    ax.axhline(0.5, color=colour("threshold"), ls=":", lw=1.5, label="breathing halved (0.5)")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("respiratory drive")
+    ax.set_xlabel(xl)
+    ax.legend(**OUTSIDE)
+
+
 def band(ax: object, bands: pd.DataFrame | None, col: str, scale: float = 1.0, x_div: float = 1.0,
          colour_: str = "#888888", name: str = "population") -> None:
     """5-95 % band and median of a population column (``<col>_p05/_p50/_p95``) under a curve."""
@@ -91,14 +102,15 @@ def band(ax: object, bands: pd.DataFrame | None, col: str, scale: float = 1.0, x
 def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occupancy", "reward"),
                title: str = "", plasma_lines: Sequence[float] = (), marker_h: float | None = None,
                bands: pd.DataFrame | None = None) -> Figure:
-    """Panels on one shared time axis: 'plasma', 'occupancy', 'reward' (optional population bands)."""
+    """Panels on one shared time axis: 'plasma', 'occupancy', 'reward', 'breathing' (optional population bands)."""
     fig, axes = figure(present, rows=len(panels), height=3.0 if len(panels) > 1 else None, sharex=True)
     axes = np.atleast_1d(axes)
     with styled(present):
         for ax, p in zip(axes, panels):
             {"plasma": lambda a: plasma_panel(a, table, lines_ng_per_ml=plasma_lines),
              "occupancy": lambda a: occupancy_panel(a, table),
-             "reward": lambda a: reward_panel(a, table)}[p](ax)
+             "reward": lambda a: reward_panel(a, table),
+             "breathing": lambda a: breathing_panel(a, table)}[p](ax)
             if bands is not None and p in ("occupancy", "reward"):
                 col, scale = ("occupancy_antagonist", 100.0) if p == "occupancy" else ("reward", 1.0)
                 band(ax, bands, col, scale, 24.0 if table["time_h"].iloc[-1] > 96 else 1.0, "#333333",
