@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -20,21 +20,26 @@ TAGS = ("measured", "derived", "calibrated", "illustrative")
 ROLES = ("antagonist", "agonist", "partial_agonist", "none")
 ROUTE_KINDS = ("iv", "first_order", "xr_microspheres", "implant", "alcohol")
 
-#: What a user takes -> the species it puts into the body.
-DRUG_SPECIES: Mapping[str, str] = MappingProxyType(
-    {
-        "naltrexone": "naltrexone",
-        "naloxone": "naloxone",
-        "heroin": "heroin",
-        "morphine": "morphine",
-        "fentanyl": "fentanyl",
-        "oxycodone": "oxycodone",
-        "methadone": "methadone",
-        "buprenorphine": "buprenorphine",
-        "alcohol": "ethanol",
-        "naltrexol": "naltrexol",  # research scenarios: the metabolite given on its own (IV)
-    }
-)
+LINE_STYLES = ("-", "--", "-.", ":")
+
+
+class _DrugSpecies(Mapping[str, str]):
+    """What a user takes -> the species it puts into the body, read from each molecule's ``drug``."""
+
+    def _map(self) -> dict[str, str]:
+        return {m.drug: m.id for m in sorted(molecules().values(), key=lambda m: m.palette) if m.drug}
+
+    def __getitem__(self, drug: str) -> str:
+        return self._map()[drug]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+
+DRUG_SPECIES: Mapping[str, str] = _DrugSpecies()
 #: Species whose molecule carries the antagonist blockade that the counterfactual removes.
 NALTREXONE_SPECIES = ("naltrexone", "naltrexol")
 
@@ -76,6 +81,10 @@ class Molecule:
     summary: str
     parameters: Mapping[str, Parameter]
     routes: Mapping[str, Route]
+    drug: str | None = None  # name in scenario files when a user can take it
+    label: str = ""          # readable name in plots and tables
+    palette: int = 0         # slot in the app's colour-blind-safe palette (ui/theme.py)
+    line: str = "-"          # matplotlib line style
 
     def __getitem__(self, name: str) -> float:
         return self.parameters[name].value
@@ -109,7 +118,7 @@ class Molecule:
             if overrides.keys() & set(group) and sum(params[k].value for k in group) > 1 + 1e-12:
                 raise ValueError(f"parameters.{self.id}: {' + '.join(group)} = "
                                  f"{sum(params[k].value for k in group):g}; shares of one dose must sum to at most 1")
-        return Molecule(self.id, self.name, self.role, self.summary, MappingProxyType(params), self.routes)
+        return replace(self, parameters=MappingProxyType(params))
 
 
 def fraction_groups(names: Mapping[str, object]) -> list[tuple[str, ...]]:
@@ -162,9 +171,11 @@ def _parse_molecule(path: Path) -> Molecule:
             raise ValueError(f"{where}: route {rname} kind must be one of {ROUTE_KINDS}")
         unit = "g" if "max_dose_g" in r else "mg"
         routes[rname] = Route(rname, r["kind"], float(r.get("max_dose_g", r.get("max_dose_mg", 0))), unit)
-    return Molecule(
-        raw["id"], raw["name"], raw["role"], raw.get("summary", ""), MappingProxyType(params), MappingProxyType(routes)
-    )
+    shown = raw.get("display", {})
+    if not isinstance(shown.get("palette"), int) or shown.get("line") not in LINE_STYLES or not shown.get("label"):
+        raise ValueError(f"{where}: [display] needs label, an integer palette slot and a line style in {LINE_STYLES}")
+    return Molecule(raw["id"], raw["name"], raw["role"], raw.get("summary", ""), MappingProxyType(params),
+                    MappingProxyType(routes), raw.get("drug"), str(shown["label"]), shown["palette"], shown["line"])
 
 
 @cache

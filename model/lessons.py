@@ -28,7 +28,7 @@ from . import pk, receptor, response
 from .drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
 from .ligands import LigandSet
 from .scenario import parse_scenario
-from .simulation import SPECIES_DRUG, Result, simulate
+from .simulation import Result, simulate
 
 #: Agonists a user takes, with a typical route and dose (mg) for the comparison page.
 AGONIST_DOSES: Mapping[str, tuple[str, float]] = {
@@ -396,7 +396,8 @@ def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
 
 def drug_of_species(species: str) -> str:
     """The user-facing drug that puts ``species`` into the body (or the species itself)."""
-    return SPECIES_DRUG.get(species, species)
+    m = molecules().get(species)
+    return m.drug if m and m.drug else species
 
 
 # --- Beyond the blockade: craving, stopping and starting, naloxone rescue -------------------------

@@ -11,12 +11,10 @@ import pandas as pd
 
 from . import core, response
 from .core import check_finite, scenario_molecules
-from .drugs import DRUG_SPECIES, NALTREXONE_SPECIES, Molecule, response_parameters
+from .drugs import NALTREXONE_SPECIES, Molecule, response_parameters
 from .ligands import ANTAGONIST_ROLES
 from .population import simulate_population
 from .scenario import DoseEvent, Scenario, dose_events
-
-SPECIES_DRUG = {v: k for k, v in DRUG_SPECIES.items()}
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def simulate(s: Scenario) -> Result:
     rp = core.response_values()
     challenges = response.challenges_table(
         t, resp.reward[0], resp.reward[1],
-        [(SPECIES_DRUG[e.species], e.route, e.at_h, e.amount, mols[e.species].routes[e.route].dose_unit)
+        [(mols[e.species].drug or e.species, e.route, e.at_h, e.amount, mols[e.species].routes[e.route].dose_unit)
          for e in agonist_events],
         rp["blocked_ratio"],
     )

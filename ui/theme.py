@@ -12,45 +12,37 @@ matplotlib.use("Agg")
 import matplotlib.style  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from model.drugs import molecules  # noqa: E402
+
 STYLE = Path(__file__).with_name("teaching.mplstyle")
 
-#: Naltrexone family in blues, agonists in oranges/reds, alcohol in green/purple.
-COLOURS = {
-    "naltrexone": "#0072B2",
-    "naltrexol": "#56B4E9",
-    "naloxone": "#1B3A6B",
-    "antagonist": "#0072B2",
-    "agonist": "#D55E00",
-    "heroin": "#D55E00",
-    "monoacetylmorphine": "#E69F00",
-    "morphine": "#B35806",
-    "fentanyl": "#A50026",
-    "oxycodone": "#E69F00",
-    "methadone": "#7F3B08",
-    "buprenorphine": "#CC79A7",
-    "ethanol": "#009E73",
-    "endorphin": "#CC79A7",
+#: One colour-blind-safe palette: Okabe-Ito's eight colours and four of Paul Tol's "muted" set.
+#: Each molecule names its slot and line style in its data file ([display]); where two colours
+#: are hard to tell apart for some readers, their line styles differ.
+PALETTE = (
+    "#0072B2",  # 0 blue
+    "#56B4E9",  # 1 sky blue
+    "#332288",  # 2 indigo
+    "#D55E00",  # 3 vermillion
+    "#E69F00",  # 4 orange
+    "#882255",  # 5 wine
+    "#000000",  # 6 black
+    "#999933",  # 7 olive
+    "#44AA99",  # 8 teal
+    "#CC79A7",  # 9 reddish purple
+    "#009E73",  # 10 bluish green
+    "#CC6677",  # 11 rose
+)
+#: Colours of roles and comparisons (not of a molecule).
+ROLE_COLOURS = {
+    "antagonist": PALETTE[0],
+    "agonist": PALETTE[3],
     "free": "#D9D9D9",
-    "with": "#0072B2",
-    "without": "#D55E00",
+    "with": PALETTE[0],
+    "without": PALETTE[3],
     "threshold": "#555555",
 }
-LABELS = {
-    "naltrexone": "naltrexone",
-    "naltrexol": "6-beta-naltrexol",
-    "naloxone": "naloxone",
-    "heroin": "heroin",
-    "monoacetylmorphine": "6-MAM",
-    "morphine": "morphine",
-    "fentanyl": "fentanyl",
-    "oxycodone": "oxycodone",
-    "methadone": "methadone",
-    "buprenorphine": "buprenorphine",
-    "ethanol": "ethanol",
-    "endorphin": "beta-endorphin",
-    "agonist": "agonist (opioid)",
-    "free": "free receptor",
-}
+ROLE_LABELS = {"agonist": "agonist (opioid)", "antagonist": "antagonist", "free": "free receptor"}
 PRESENTATION_RC = {
     "font.size": 18,
     "axes.titlesize": 20,
@@ -64,13 +56,21 @@ PRESENTATION_RC = {
 
 
 def colour(name: str) -> str:
-    """Colour of a species or role (grey when unknown)."""
-    return COLOURS.get(name, "#666666")
+    """Colour of a species (its palette slot) or of a role; grey when unknown."""
+    m = molecules().get(name)
+    return PALETTE[m.palette % len(PALETTE)] if m else ROLE_COLOURS.get(name, "#666666")
+
+
+def line_style(name: str) -> str:
+    """Line style of a species (solid for roles)."""
+    m = molecules().get(name)
+    return m.line if m else "-"
 
 
 def label(name: str) -> str:
     """Readable name of a species or role."""
-    return LABELS.get(name, name)
+    m = molecules().get(name)
+    return m.label if m else ROLE_LABELS.get(name, name)
 
 
 @contextmanager

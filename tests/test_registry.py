@@ -1,0 +1,77 @@
+"""One source of truth per drug: identity and drawing in each molecule's file; a new drug needs no code."""
+
+import shutil
+
+import pytest
+
+from model import drugs, parse_scenario, simulate
+from model.drugs import DRUG_SPECIES, molecules
+from ui import theme
+
+TOY = '''id = "toyorphine"
+name = "Toyorphine"
+role = "agonist"
+summary = "A made-up agonist for the registry test."
+drug = "toyorphine"
+
+[display]
+label = "toyorphine"
+palette = 11
+line = "--"
+
+[routes.iv]
+kind = "iv"
+max_dose_mg = 100
+
+[parameters]
+molar_mass_g_per_mol = { value = 300, unit = "g/mol", min = 100, max = 5000, tag = "illustrative", source = "test" }
+fraction_unbound = { value = 0.5, unit = "1", min = 0.01, max = 1, tag = "illustrative", source = "test" }
+cl_l_per_h = { value = 50, unit = "L/h", min = 1, max = 1000, tag = "illustrative", source = "test" }
+v_central_l_per_kg = { value = 2, unit = "L/kg", min = 0.01, max = 100, tag = "illustrative", source = "test" }
+ke0_per_h = { value = 5, unit = "1/h", min = 0.001, max = 1000, tag = "illustrative", source = "test" }
+kp_uu = { value = 1, unit = "1", min = 0.001, max = 100, tag = "illustrative", source = "test" }
+kd_nm = { value = 100, unit = "nM", min = 0.001, max = 1000000, tag = "illustrative", source = "test" }
+kon_per_nm_per_h = { value = 36, unit = "1/(nM h)", min = 0.001, max = 100000, tag = "illustrative", source = "test" }
+tau = { value = 5, unit = "1", min = 0, max = 1000, tag = "illustrative", source = "test" }
+tau_respiratory = { value = 5, unit = "1", min = 0, max = 1000, tag = "illustrative", source = "test" }
+'''
+
+
+def test_every_molecule_has_its_own_colour():
+    colours = [theme.colour(m) for m in molecules()]
+    assert len(set(colours)) == len(colours)
+    assert all(theme.label(m) for m in molecules())
+
+
+def test_drug_names_come_from_the_molecule_files():
+    assert DRUG_SPECIES["alcohol"] == "ethanol" and DRUG_SPECIES["heroin"] == "heroin"
+    assert all(molecules()[sp].drug == drug for drug, sp in DRUG_SPECIES.items())
+
+
+@pytest.fixture
+def toy_data(tmp_path, monkeypatch):
+    """A data directory with every real molecule plus a toy agonist."""
+    data = tmp_path / "data"
+    shutil.copytree(drugs.DATA_DIR, data)
+    (data / "molecules" / "toyorphine.toml").write_text(TOY, encoding="utf-8")
+    monkeypatch.setattr(drugs, "DATA_DIR", data)
+    drugs.molecules.cache_clear()
+    drugs.response_parameters.cache_clear()
+    yield
+    drugs.molecules.cache_clear()
+    drugs.response_parameters.cache_clear()
+
+
+def test_a_new_agonist_file_is_all_it_takes(toy_data, capsys):
+    from model import cli
+
+    s = parse_scenario({"title": "toy", "duration_h": 6, "dose": [
+        {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0]},
+        {"drug": "toyorphine", "route": "iv", "amount_mg": 10, "at_h": [2]}]})
+    r = simulate(s)
+    assert {"toyorphine_plasma_ng_per_ml", "occupancy_toyorphine"} <= set(r.table.columns)
+    assert r.table.occupancy_toyorphine.max() > 0
+    assert r.challenges.drug.tolist() == ["toyorphine"]
+    assert theme.label("toyorphine") == "toyorphine" and theme.line_style("toyorphine") == "--"
+    assert cli.main(["drugs"]) == 0
+    assert "toyorphine" in capsys.readouterr().out
