@@ -232,7 +232,7 @@ def test_naloxone_rescue_claims_match_the_numbers():
     for mg in (0.4, 2.0):
         at = open_page("pages/naloxone.py", nlx_fentanyl_mg=2.0, nlx_naloxone_mg=mg)
         big[mg] = data(at, "rescue_summary").iloc[0].best_after
-    assert big[0.4] < usual - 0.2 and big[2.0] > 0.9  # a very large fentanyl dose needs more naloxone
+    assert big[0.4] < usual - 0.2 and big[2.0] > big[0.4] + 0.2  # a very large fentanyl dose needs more naloxone
     on = {}
     for mg in (0.25, 1.0):
         at = open_page("pages/naloxone.py", nlx_fentanyl_mg=mg, nlx_compare_ntx=True)
