@@ -90,7 +90,7 @@ page.predict(P + "q1", "One day after a 50 mg tablet, someone who used daily unt
              ["The same modest effect", "A much stronger effect, and breathing falls towards an overdose",
               "No effect at all"], 1,
              "By day 4 most naltrexone is gone, so the dose meets free receptors, and without opioids tolerance "
-             "fades: the same dose can stop breathing (see the starting settings of the plot on the right).")
+             "fades: the same dose can stop breathing (watch the breathing panel at the starting settings).")
 page.why(
     "The antagonist and the agonist compete for the same site, so enough agonist displaces naltrexone: the "
     "blockade is surmountable. In the Schild plot each tenfold rise in naltrexone requires about tenfold more "
