@@ -6,7 +6,7 @@ import pytest
 
 from model import drugs, parse_scenario, simulate
 from model.drugs import DRUG_SPECIES, molecules
-from ui import theme
+from ui import plots, theme
 
 TOY = '''id = "toyorphine"
 name = "Toyorphine"
@@ -73,5 +73,10 @@ def test_a_new_agonist_file_is_all_it_takes(toy_data, capsys):
     assert r.table.occupancy_toyorphine.max() > 0
     assert r.challenges.drug.tolist() == ["toyorphine"]
     assert theme.label("toyorphine") == "toyorphine" and theme.line_style("toyorphine") == "--"
+    fig, (a1, a2) = theme.figure(False, 2, 1)
+    plots.plasma_panel(a1, r.table)
+    plots.occupancy_panel(a2, r.table)
+    for ax in (a1, a2):
+        assert "toyorphine" in [t.get_text() for t in ax.get_legend().get_texts()]
     assert cli.main(["drugs"]) == 0
     assert "toyorphine" in capsys.readouterr().out

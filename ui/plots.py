@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .theme import colour, figure, label, styled
+from model.drugs import molecules
+from model.ligands import ANTAGONIST_ROLES
 
-AGONIST_SPECIES = ("heroin", "monoacetylmorphine", "morphine", "fentanyl", "oxycodone", "methadone",
-                   "buprenorphine", "endorphin")
-ANTAGONIST_SPECIES = ("naltrexone", "naltrexol", "naloxone")
+from .theme import colour, figure, label, line_style, styled
+
 #: Legends to the right of the axes, so they never hide a curve.
 OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}
 
@@ -23,20 +23,26 @@ def time_axis(table: pd.DataFrame) -> tuple[np.ndarray, str]:
     return (t / 24.0, "time (days)") if t[-1] > 96 else (t, "time (h)")
 
 
+def binding_species() -> list[str]:
+    """Every molecule that binds the receptor, antagonists first, in palette order (from the data files)."""
+    ms = sorted(molecules().values(), key=lambda m: (m.role not in ANTAGONIST_ROLES, m.palette))
+    return [m.id for m in ms if m.binds]
+
+
 def _species(table: pd.DataFrame, suffix: str, names: Sequence[str]) -> list[str]:
     return [n for n in names if f"{n}{suffix}" in table and table[f"{n}{suffix}"].max() > 1e-6]
 
 
 def plasma_panel(ax: object, table: pd.DataFrame, species: Sequence[str] | None = None, log: bool = True,
                  lines_ng_per_ml: Sequence[float] = ()) -> None:
-    """Plasma concentrations (ng/mL), naltrexone family in blues, agonists in oranges/reds."""
+    """Plasma concentrations (ng/mL), each molecule in its own colour and line style."""
     t, xl = time_axis(table)
-    names = species or _species(table, "_plasma_ng_per_ml", (*ANTAGONIST_SPECIES, *AGONIST_SPECIES))
+    names = species or _species(table, "_plasma_ng_per_ml", binding_species())
     top = 0.0
     for n in names:
         y = table[f"{n}_plasma_ng_per_ml"].to_numpy()
         top = max(top, float(y.max()))
-        ax.plot(t, y, color=colour(n), label=label(n), ls="-" if n in ANTAGONIST_SPECIES else "--")
+        ax.plot(t, y, color=colour(n), label=label(n), ls=line_style(n))
     for level in lines_ng_per_ml:
         ax.axhline(level, color=colour("threshold"), ls=":", lw=1.5)
         ax.annotate(f"{level:g} ng/mL", (1.0, level), xycoords=("axes fraction", "data"), ha="right",
@@ -53,7 +59,7 @@ def plasma_panel(ax: object, table: pd.DataFrame, species: Sequence[str] | None 
 def occupancy_panel(ax: object, table: pd.DataFrame) -> None:
     """Receptor occupancy stacked by occupant (percent of receptors)."""
     t, xl = time_axis(table)
-    names = _species(table, "", [f"occupancy_{n}" for n in (*ANTAGONIST_SPECIES, *AGONIST_SPECIES)])
+    names = _species(table, "", [f"occupancy_{n}" for n in binding_species()])
     ys = [100 * table[n].to_numpy() for n in names]
     sp = [n.removeprefix("occupancy_") for n in names]
     if ys:
