@@ -120,8 +120,7 @@ page.plot("protection", title, lambda: plots.protection_bars(summary, present), 
 st.caption("A day counts as protected when 25 mg IV heroin, taken at that day's lowest naltrexone level, "
            "would be blocked (its effect at most 25 % of the effect without naltrexone). The table adds the days "
            "the same regimen would protect if every dose were taken.")
-if not present:
-    st.dataframe(summary, hide_index=True, width="stretch")
+st.dataframe(summary, hide_index=True, width="stretch")
 
 st.subheader("How many missed tablets lose the blockade?")
 state.store_plot_data("missed_tablets", gaps)

@@ -104,7 +104,8 @@ d2.slider("Hours since the last opioid dose (h)", 0, 168, step=2, key=P + "gap_h
 d3.select_slider("Naltrexone tablet (mg)", [25, 50, 100], key=P + "ntx_mg",
                  help=page.param_help("naltrexone", "oral_bioavailability"))
 d4.slider("Acceptable displacement (% of receptors)", 0.5, 10.0, step=0.5, key=P + "threshold_pct",
-          help="The table below waits until the tablet would take at most this share of receptors from the opioid.")
+          help="The dots in the plot below mark when the tablet would take at most this share of receptors from "
+               "the opioid; the bars wait until physical dependence has faded.")
 state.write_url(P)
 
 agonist, gap, ntx = st.session_state[P + "agonist"], st.session_state[P + "gap_h"], st.session_state[P + "ntx_mg"]

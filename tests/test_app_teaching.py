@@ -249,3 +249,19 @@ def test_cravings_kept_injection_extinguishes_and_missed_doses_let_craving_back(
     at.selectbox(key="crv_preset").set_value("Poor adherence (30 %), daily use").run()
     poor = data(at, "craving").groupby("plan").craving.last()["daily tablets"]
     assert poor > end["daily tablets"] and (~data(at, "episodes").blocked).any()
+
+
+def test_validation_bigger_heroin_dose_is_blocked_for_a_shorter_time():
+    def last_blocked_h(at: AppTest) -> float:
+        b = data(at, "blockade")
+        b = b[(b.naltrexone_mg == 50) & (b.ratio <= lessons.blocked_ratio())]
+        return float(b.hours_after.max()) if len(b) else 0.0
+
+    at = open_page("pages/validation.py")
+    checks = data(at, "checks")
+    assert metrics(at)["Checks passed"] == f"{int(checks['pass'].sum())} of {len(checks)}"
+    usual = last_blocked_h(at)
+    assert usual >= 24  # the label: 50 mg blocks 25 mg heroin for 24 h
+    at.select_slider(key="val_heroin_mg").set_value(100).run()
+    assert last_blocked_h(at) < usual
+    assert quiz_answer(at, "val_q1") == "A shorter blockade"
