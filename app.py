@@ -22,7 +22,7 @@ GLOSSARY = {
     "Agonist": "A drug that binds the mu-opioid receptor and activates it (heroin, morphine, fentanyl).",
     "Antagonist": "A drug that binds the receptor without activating it and keeps agonists out (naltrexone).",
     "Partial agonist": "Activates the receptor, but less than a full agonist can (buprenorphine).",
-    "6-beta-naltrexol": "Naltrexone's main metabolite: a weaker antagonist that lasts longer in blood.",
+    "6-beta-naltrexol": "Naltrexone's main metabolite: plenty in blood, but it barely enters the brain, so it adds little to the blockade.",
     "Occupancy": "The share of receptors that hold a given drug at a moment (0-100 %).",
     "Kd": "Concentration at which half the receptors would hold the drug (nM); lower = binds more tightly.",
     "Dissociation half-life": "How long a bound drug stays on a receptor before half has let go.",
@@ -36,8 +36,10 @@ GLOSSARY = {
     "Respiratory drive": "How strongly a person breathes (1 = normal, 0 = stops breathing); opioids lower it.",
     "Tolerance": "After regular use the same dose depresses breathing less; it fades within weeks without opioids.",
     "Craving (model)": "The reward a person has learnt to expect from a use episode (illustrative learning rule).",
+    "Physical dependence": "The body's adaptation to regular opioid use (0-1 in the model); it fades over days after the last dose.",
+    "Opioid-free interval": "Days to wait after the last opioid before naltrexone: about a week after heroin, about two after methadone.",
     "Precipitated withdrawal": "Sudden withdrawal when an antagonist pushes an opioid off the receptors of a dependent person.",
-    "Naloxone": "A short-acting antagonist used to reverse overdoses; it lasts about an hour.",
+    "Naloxone": "A short-acting antagonist used to reverse overdoses; its effect lasts one to a few hours.",
     "Re-narcotisation": "Breathing falls again when naloxone wears off before a long-acting opioid does.",
 }
 

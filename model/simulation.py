@@ -72,6 +72,7 @@ def simulate(s: Scenario) -> Result:
                             for col in ("increment_with", "increment_without")])
     curves = Curves(t, p.ligands, r.bound[0], r.density[0], {k: v[0] for k, v in r.plasma_ng_per_ml.items()},
                     {k: v[0] for k, v in r.brain_nm.items()}, p.ethanol_blood_mg_per_dl, resp, craving)
+    _freeze(curves)
     table = _table(curves, mols, p.out_idx)
     check_finite(table.drop(columns="blockade_fraction"))
     population = None
@@ -79,6 +80,14 @@ def simulate(s: Scenario) -> Result:
         population = simulate_population(s)
         table = pd.concat([table, population.bands.drop(columns="time_h")], axis=1)
     return Result(s, table, challenges, curves, mols, events, population)
+
+
+def _freeze(c: Curves) -> None:
+    """Make every array of a result read-only: results may be shared (cached) between users."""
+    arrays = [c.t_h, c.bound, c.receptor_density, c.ethanol_blood_mg_per_dl, *c.plasma_ng_per_ml.values(),
+              *c.brain_nm.values(), *(v for v in vars(c.responses).values()), *([] if c.craving is None else [c.craving])]
+    for a in arrays:
+        a.flags.writeable = False
 
 
 def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataFrame:

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,3 +91,19 @@ def test_grid_reaches_the_end_of_an_odd_duration_and_drinks_moments_apart_work()
     r = simulate(s)
     assert r.table.time_h.iloc[-1] == 1.265625
     assert np.isfinite(r.table.drop(columns="blockade_fraction").to_numpy()).all()
+
+
+def test_results_cannot_be_changed_in_place():
+    r = simulate(parse_scenario({"title": "t", "duration_h": 6, "dose": [oral_ntx(50)]}))
+    for arr in (r.curves.bound, r.curves.t_h, r.curves.responses.reward, r.curves.plasma_ng_per_ml["naltrexone"]):
+        with pytest.raises(ValueError):
+            arr[0] = 1.0
+
+
+def test_each_caller_gets_its_own_table_of_a_shared_result():
+    from ui import page
+
+    text = page.toml_of({"title": "t", "duration_h": 6, "dose": [oral_ntx(50)]})
+    a, b = page._simulate_toml(text), page._simulate_toml(text)
+    a.table["reward"] = -1.0
+    assert (b.table.reward >= 0).all() and (page._simulate_toml(text).table.reward >= 0).all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,10 +26,16 @@ SCREEN_DPI = 110  # ~1100 px wide figures: sharp at full page width, fast to red
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _simulate_toml(toml_text: str) -> Result:
-    # Results hold read-only mappings that cannot be pickled, so they are cached as resources
-    # (shared, never mutated) keyed on the scenario's TOML text.
+def _shared_result(toml_text: str) -> Result:
+    # Results hold read-only mappings that cannot be pickled, so they are cached as resources keyed
+    # on the scenario's TOML text and shared by every session: their arrays are read-only, and
+    # each caller gets its own (copy-on-write) tables from _simulate_toml.
     return simulate(parse_scenario_bytes(toml_text.encode("utf-8")))
+
+
+def _simulate_toml(toml_text: str) -> Result:
+    r = _shared_result(toml_text)
+    return replace(r, table=r.table.copy(deep=False), challenges=r.challenges.copy(deep=False))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
