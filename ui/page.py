@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import replace
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
