@@ -3,7 +3,7 @@
 Everything here is pure numpy/pandas on top of :mod:`model.receptor`, :mod:`model.response` and
 :func:`model.simulate`; the pages only draw what these functions return.
 
-Equilibrium (DESIGN section 3) with agonist A and antagonists B_j::
+Equilibrium (docs/model.md, section 2) with agonist A and antagonists B_j::
 
     occ_A = (A/K_A) / (1 + A/K_A + sum_j B_j/K_j),   reward = S^n / (1 + S^n),  S = tau_A occ_A
 
@@ -48,7 +48,7 @@ def _hill() -> float:
 
 
 def blocked_ratio() -> float:
-    """Increment ratio at or below which a challenge counts as blocked (DESIGN section 4)."""
+    """Increment ratio at or below which a challenge counts as blocked (docs/model.md, section 4)."""
     return response_parameters()["blocked_ratio"].value
 
 

@@ -298,7 +298,7 @@ def alcohol_40g(what: str) -> Callable[[], float]:
     return f
 
 
-#: One definition of "blocked" everywhere: increment ratio at most this (DESIGN section 4).
+#: One definition of "blocked" everywhere: increment ratio at most this (docs/model.md, section 4).
 BLOCKED = response_parameters()["blocked_ratio"].value
 # --- structure checks: who carries the blockade, breathing, dependence, alcohol, naloxone ----------
 
@@ -533,7 +533,7 @@ CHECKS: tuple[Check, ...] = (
     Check("resp_methadone_100", "Breathing", "Lowest drive on methadone 100 mg/day (tolerant, day 10)", ">= 0.7 (close to normal)", 0.7, 1.0, "1",
           TEICHTAHL, methadone_drive(100)),
     Check("resp_alcohol", "Breathing", "Lowest drive after 65 g alcohol (~100 mg/dL), no opioid", ">= 0.9", 0.9, 1.0, "1",
-          "Ethanol is not an opioid respiratory depressant at ordinary blood levels (DESIGN section 4)", alcohol_drive),
+          "Endorphin released by alcohol counts for reward, not breathing (docs/model.md, section 3): a model assumption", alcohol_drive),
     Check("resp_bup_8", "Breathing", "Lowest drive, buprenorphine 8 mg SL, naive", "0.35-0.7 (ceiling ~0.5)", 0.35, 0.7, "1", DAHAN,
           buprenorphine_drive(8)),
     Check("resp_bup_32", "Breathing", "Lowest drive, buprenorphine 32 mg SL, naive", "0.35-0.7 (ceiling ~0.5)", 0.35, 0.7, "1", DAHAN,
