@@ -114,14 +114,15 @@ class Molecule:
                     f"[{p.min:g}, {p.max:g}] {p.unit}"
                 )
             params[key] = p.with_value(value)
-        for group in fraction_groups(params):
+        for group in fraction_groups(tuple(params)):
             if overrides.keys() & set(group) and sum(params[k].value for k in group) > 1 + 1e-12:
                 raise ValueError(f"parameters.{self.id}: {' + '.join(group)} = "
                                  f"{sum(params[k].value for k in group):g}; shares of one dose must sum to at most 1")
         return replace(self, parameters=MappingProxyType(params))
 
 
-def fraction_groups(names: Mapping[str, object]) -> list[tuple[str, ...]]:
+@cache
+def fraction_groups(names: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Groups of parameters that split one dose, so each group sums to at most 1.
 
     Shares metabolised to each product; a route's bioavailability with its first-pass products; a
