@@ -5,7 +5,7 @@ import streamlit as st
 
 from model import lessons
 from model.drugs import molecules
-from ui import page, plots, population, state
+from ui import page, pictures, plots, population, state
 from ui.boot import via_app
 from ui.theme import label
 
@@ -73,7 +73,7 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader(f"100 receptors at {t_show:g} h")
     occ = lessons.occupancy_at(result, t_show)
-    labels = lessons.receptor_grid(occ)
+    labels = pictures.receptor_grid(occ)
 
     grid_table = pd.DataFrame({"time_h": [t_show], **{f"occupancy_{k}": [v] for k, v in occ.items()},
                                **{f"receptors_{k}_of_100": [int((labels == k).sum())]

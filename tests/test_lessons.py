@@ -2,6 +2,7 @@ import numpy as np
 
 from model import lessons, parse_scenario, simulate
 from model.drugs import molecules
+from ui import pictures
 
 
 def test_equilibrium_reward_falls_with_more_naltrexone_at_every_agonist_level():
@@ -68,7 +69,7 @@ def test_regimen_doses_parse_for_every_regimen():
 
 
 def test_receptor_grid_counts_add_to_one_hundred():
-    g = lessons.receptor_grid({"naltrexone": 0.456, "naltrexol": 0.2, "agonist": 0.001})
+    g = pictures.receptor_grid({"naltrexone": 0.456, "naltrexol": 0.2, "agonist": 0.001})
     assert g.size == 100
     assert (g == "naltrexone").sum() == 46 and (g == "naltrexol").sum() == 20
     assert (g == "free").sum() == 34
