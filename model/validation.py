@@ -198,6 +198,14 @@ def xr_day28() -> float:
     return at(*curve(_xr(), "naltrexone_plasma_ng_per_ml"), 24 * 28)
 
 
+def xr_metabolite_ratio() -> float:
+    """Mean plasma 6-beta-naltrexol / naltrexone over days 7-28 after the 380 mg injection."""
+    t, ntx = curve(_xr(), "naltrexone_plasma_ng_per_ml")
+    nol = curve(_xr(), "naltrexol_plasma_ng_per_ml")[1]
+    m = (t >= 24 * 7) & (t <= 24 * 28)
+    return float(np.mean(nol[m] / ntx[m]))
+
+
 def xr_heroin_ratio(day: float) -> Callable[[], float]:
     def f() -> float:
         r = _run(24 * day + 6, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0.0]},
@@ -487,6 +495,9 @@ CHECKS: tuple[Check, ...] = (
     Check("xr_plateau", "XR naltrexone 380 mg", "Day-14 level / second peak", ">= 0.4 (plateau to ~day 14)", 0.4, 1.2, "1", XR_LABEL, xr_day14_over_second_peak),
     Check("xr_day28", "XR naltrexone 380 mg", "Naltrexone on day 28", "1-2 ng/mL", 1, 2, "ng/mL",
           "Comer 2002 (> 1 ng/mL ~4 weeks); Wang X et al. 2014 Am J Addict 23:162 (1.5 +/- 0.8 at day 30)", xr_day28),
+    Check("xr_metabolite", "XR naltrexone 380 mg", "6-beta-naltrexol / naltrexone in plasma, days 7-28", "~2.6 (1.5-4)", 1.5, 4, "1",
+          "Galloway GP et al. 2005 BMC Psychiatry 5:18 (depot 300 mg: naltrexone 0.58-2.04, 6-beta-naltrexol 1.51-5.52 ng/mL); "
+          "Dunbar JL et al. 2006 Alcohol Clin Exp Res 30:480 (less metabolite than after tablets)", xr_metabolite_ratio),
     Check("xr_block_28", "XR naltrexone 380 mg", "Ratio, 25 mg heroin on day 28", "<= 0.25 (blocked ~4 weeks)", 0, BLOCKED, "1", XR_LABEL, xr_heroin_ratio(28)),
     Check("xr_free_45", "XR naltrexone 380 mg", "Ratio, 25 mg heroin on day 45", "> 0.25 (not blocked)", BLOCKED, 1, "1", XR_LABEL, xr_heroin_ratio(45)),
     Check("heroin_t_half", "Agonist PK", "Heroin half-life", "minutes (1-10 min)", 1, 10, "min",
