@@ -437,6 +437,14 @@ def naloxone_in_occupancy(mg: float) -> Callable[[], float]:
     return f
 
 
+def naloxone_occupancy_half_time() -> float:
+    """Hours from the peak occupancy after 2 mg IV naloxone until it has halved."""
+    t, y = curve(_run(12, _iv("naloxone", 2.0), step_h=0.05), "occupancy_antagonist")
+    peak = int(np.argmax(y))
+    below = np.nonzero(y[peak:] <= y[peak] / 2)[0]
+    return float(t[peak + below[0]] - t[peak]) if below.size else float("inf")
+
+
 def opioid_free_days(drug: str) -> Callable[[], float]:
     def f() -> float:
         from .lessons import opioid_free_days as days
@@ -588,6 +596,8 @@ PREDICTIONS: tuple[Check, ...] = (
           "Johansson J et al. 2019 Neuropsychopharmacology 44:1667 ([11C]carfentanil PET)", naloxone_in_occupancy(2)),
     Check("nlx_in_4", "Predictions", "Occupancy 20 min after naloxone 4 mg intranasal", "85 % (+/- 15)", 70, 100, "%",
           "Johansson 2019", naloxone_in_occupancy(4)),
+    Check("nlx_half_time", "Predictions", "Naloxone 2 mg IV: hours for occupancy to halve from its peak", "2.0 +/- 1.6 h", 0.4, 3.6,
+          "h", "Kim S et al. 1997 J Nucl Med 38:1726 ([11C]carfentanil PET)", naloxone_occupancy_half_time),
     Check("block_80_48", "Predictions", "Ratio, 25 mg heroin 48 h after 80 mg oral naltrexone", "blocked (<= 0.25)", 0, BLOCKED, "1",
           "Short-term effects of naltrexone in 155 ex-addicts, 1976 Int J Addict 11:679 (80 mg effective for 48 h)", heroin_ratio(80, 48)),
 )

@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from model import drugs
 from model.drugs import DRUG_SPECIES, TAGS, molecules, response_parameters
 
 REQUIRED_ROUTES = {
@@ -64,3 +65,14 @@ def test_binding_ligands_have_affinity_kinetics_and_efficacy():
 def test_override_outside_range_names_the_key():
     with pytest.raises(ValueError, match=r"parameters\.naltrexone\.kd_nm.*allowed range"):
         molecules()["naltrexone"].with_overrides({"kd_nm": -1.0})
+
+
+def test_every_teaching_constant_has_unit_or_route_tag_and_source():
+    import tomllib
+
+    raw = tomllib.loads((drugs.DATA_DIR / "teaching.toml").read_text(encoding="utf-8"))
+    entries = [e for table in raw.values() for e in table.values()]
+    assert len(entries) > 10
+    for e in entries:
+        assert e["tag"] in TAGS and e["source"].strip()
+        assert "unit" in e or ("route" in e and "amount_mg" in e)
