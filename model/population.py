@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import pk, receptor, response
+from .budget import check_budget
 from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter, response_parameters
 from .scenario import DoseEvent, Scenario, ScenarioError
 from .simulation import ANTAGONIST_ROLES, check_finite, scenario_molecules, time_grid
@@ -26,6 +27,8 @@ BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps.
 POPULATION_SUBSTEPS = 1
 CHUNK = 100
+#: People per chunk are also limited so that one chunk's arrays hold at most this many values each.
+CHUNK_CELLS = 2_000_000
 
 
 @cache
@@ -71,6 +74,7 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     n = s.options.population if n is None else n
     if n < 1:
         raise ScenarioError("options.population: give at least 1 person for a population run")
+    check_budget(s, n)
     rng = np.random.default_rng(s.options.seed)
     base = scenario_molecules(s)
     full, taken = _scheduled_and_taken(s, n, rng)
@@ -106,8 +110,9 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     taken_linear = taken[:, is_linear]
     rows = np.array([sysm.names.index(f"{x_sp}.effect") for x_sp in species if base[x_sp].binds]
                     + ([sysm.names.index("naltrexone.central")] if "naltrexone" in species else []), dtype=int)
-    for start in range(0, n, CHUNK):
-        size = min(CHUNK, n - start)
+    chunk = max(1, min(CHUNK, CHUNK_CELLS // (t.size * (n_states + len(ligands)))))
+    for start in range(0, n, chunk):
+        size = min(chunk, n - start)
         mols_p = [person_molecules(base, rng) for _ in range(size)]
         mats = []
         for mols in mols_p:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import pk, receptor, response
+from .budget import check_budget
 from .drugs import DRUG_SPECIES, NALTREXONE_SPECIES, Molecule, molecules, response_parameters
 from .scenario import DoseEvent, Scenario, ScenarioError, dose_events
 
@@ -80,6 +81,7 @@ def binding_ligands(mols: Mapping[str, Molecule], brain: Mapping[str, np.ndarray
 
 def simulate(s: Scenario) -> Result:
     """Simulate a scenario and its counterfactual without naltrexone (DESIGN sections 2-4)."""
+    check_budget(s)
     mols = scenario_molecules(s)
     events = dose_events(s)
     t, out_idx = time_grid(s, events, mols)
