@@ -82,7 +82,7 @@ def fentanyl_stimulus(c_ng_per_ml: float, fentanyl: Molecule) -> float:
     return fentanyl["tau"] * c_nm / (c_nm + fentanyl["kd_nm"])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _tolerance(h, s, t0, gain, loss):  # pragma: no cover - compiled
     out = np.empty(s.size)
     x = t0

@@ -30,6 +30,9 @@ SCREEN_DPI = 110  # ~1100 px wide figures: sharp at full page width, fast to red
 
 
 CACHE_BYTES = 256_000_000  # results kept for every session together, by their size in memory
+#: Page scripts running at once in this server; the others wait for their turn. The Python parts of a rerun
+#: share one interpreter lock anyway, so this bounds memory and keeps the server answering without slowing a class.
+RUNNING = threading.BoundedSemaphore(2)
 FRIENDLY = ("Something went wrong on this page; it has been logged. Change a setting, reload the page, "
             "or open another lesson.")
 log = logging.getLogger("naltrexone.app")
@@ -109,7 +112,8 @@ def plain(text: Any) -> str:
 def guarded(body: Callable[[], None]) -> None:
     """Run a page: a scenario error is shown as its one line, anything else as a short message (details logged)."""
     try:
-        body()
+        with RUNNING:
+            body()
     except ScenarioError as err:
         st.error(f"This scenario cannot be simulated: {plain(err)}")
     except Exception:  # st.stop and reruns are not Exceptions; they pass
