@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import boot, state
+from ui import boot, page, state
 from ui.page import NOTICE
 
 PAGES = [
@@ -58,4 +58,4 @@ with st.sidebar:
             st.markdown(f"**{term}**: {text}")
 
 with boot.running_app():
-    nav.run()
+    page.guarded(nav.run)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import core, response
+from .budget import check_budget
 from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter
 from .ligands import ANTAGONIST_ROLES
 from .scenario import DoseEvent, Scenario, ScenarioError
@@ -27,6 +28,8 @@ BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps.
 POPULATION_SUBSTEPS = 1
 CHUNK = 100
+#: People per chunk are also limited so that one chunk's arrays hold at most this many values each.
+CHUNK_CELLS = 2_000_000
 #: The per-person series that are summarised as bands.
 OUTPUTS = ("reward", "occupancy_antagonist", "naltrexone_plasma_ng_per_ml", "respiratory_drive", "craving")
 
@@ -74,6 +77,7 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     n = s.options.population if n is None else n
     if n < 1:
         raise ScenarioError("options.population: give at least 1 person for a population run")
+    check_budget(s, n)
     rng = np.random.default_rng(s.options.seed)
     base = core.scenario_molecules(s)
     full, taken = _scheduled_and_taken(s, n, rng)
@@ -85,8 +89,9 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     ep_w = np.array([response.challenge_window_h(full[i].route) for i in agonist])
     v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
     people_rows, cols_out = [], {k: [] for k in OUTPUTS}
-    for start in range(0, n, CHUNK):
-        size = min(CHUNK, n - start)
+    chunk = max(1, min(CHUNK, CHUNK_CELLS // (t.size * (len(p.system.names) + len(p.ligands)))))
+    for start in range(0, n, chunk):
+        size = min(chunk, n - start)
         mols_p = [person_molecules(base, rng) for _ in range(size)]
         r = core.run(p, mols_p, taken[start:start + size], counterfactual=False, max_substeps=POPULATION_SUBSTEPS)
         occ = r.bound[:, 0][:, :, r.ligands.is_antagonist].sum(axis=-1) / r.density[:, 0]

@@ -39,7 +39,7 @@ SUBSTEP_LAMBDA_H = 1.0  # substeps keep (koff + kon C) h <= 1 ...
 MAX_SUBSTEPS = 32  # ... up to this many per grid step
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # long binding loops must not stall the web server
 def _march(h, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_substeps):  # pragma: no cover - compiled
     """The step loop (see the module docstring): lagged concentrations, density, then F and B."""
     n_batch, n_time, n_lig = conc.shape

@@ -85,7 +85,7 @@ def fentanyl_stimulus(c_ng_per_ml: float, fentanyl: Molecule) -> float:
     return fentanyl["tau_respiratory"] * c_nm / (c_nm + fentanyl["kd_nm"])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _saturating_state(h, s, x0, gain, loss):  # pragma: no cover - compiled
     """dX/dt = gain S (1 - X) - loss X, exact for S constant over each step."""
     out = np.empty(s.size)
@@ -99,7 +99,7 @@ def _saturating_state(h, s, x0, gain, loss):  # pragma: no cover - compiled
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _follow(h, s, x0, k_up, k_down):  # pragma: no cover - compiled
     """dX/dt = k (S - X), k = k_up while S > X and k_down otherwise; exact for S constant over each step."""
     out = np.empty(s.size)

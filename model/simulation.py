@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import core, response
+from .budget import check_budget
 from .core import check_finite, scenario_molecules
 from .drugs import NALTREXONE_SPECIES, Molecule, response_parameters
 from .ligands import ANTAGONIST_ROLES
@@ -51,6 +52,7 @@ class Result:
 
 def simulate(s: Scenario) -> Result:
     """Simulate a scenario and its counterfactual without naltrexone (docs/model.md)."""
+    check_budget(s)
     mols = scenario_molecules(s)
     events = dose_events(s)
     p = core.plan(s, events, mols)

@@ -9,7 +9,7 @@ import streamlit as st
 from model import ScenarioError, parse_scenario
 from model.drugs import DRUG_SPECIES, molecules, response_parameters
 from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_dict, scenario_to_toml
-from ui import page, plots, state
+from ui import page, plots, population, state
 from ui.boot import via_app
 
 via_app()
@@ -37,9 +37,20 @@ def decode(code: str) -> dict:
     return scenario_to_dict(parse_scenario_bytes(data))
 
 
+def limit_people(raw: dict) -> dict:
+    """At most population.PEOPLE people here, whatever a file or link asks for (and say so)."""
+    n = raw.get("options", {}).get("population", 0)
+    if n > population.PEOPLE:
+        st.session_state[P + "people_note"] = (
+            f"The scenario asks for {n:,} people; the workbench simulates {population.PEOPLE} "
+            "(`python -m model run` simulates them all).")
+        raw = {**raw, "options": {**raw["options"], "population": population.PEOPLE}}
+    return raw
+
+
 def load(raw: dict, message: str) -> None:
     """Make ``raw`` the current scenario and reset the editors to show it."""
-    st.session_state[P + "scenario"] = raw
+    st.session_state[P + "scenario"] = limit_people(raw)
     st.session_state[P + "version"] = st.session_state.get(P + "version", 0) + 1
     st.session_state[P + "message"] = message
 
@@ -53,7 +64,7 @@ def double_kd() -> None:
     params = {k: dict(v) for k, v in raw.get("parameters", {}).items()}
     kd = params.get("naltrexone", {}).get("kd_nm", molecules()["naltrexone"]["kd_nm"])
     params.setdefault("naltrexone", {})["kd_nm"] = 2.0 * kd
-    st.session_state[P + "compare"] = text
+    st.session_state[P + "compare"] = parse_scenario_bytes(text.encode("utf-8"))
     load({**raw, "title": f"{raw['title']}, naltrexone Kd x 2", "parameters": params},
          f"Naltrexone's Kd doubled to {2 * kd:g} nM (A, solid); the scenario before is kept as B (dashed).")
 
@@ -63,17 +74,17 @@ def load_bytes(data: bytes, name: str) -> None:
     try:
         s = parse_scenario_bytes(data)
     except ScenarioError as err:
-        st.session_state[P + "upload_error"] = f"{name}: {err}"
+        st.session_state[P + "upload_error"] = f"{name}: {err}"  # shown as plain text
         return
     st.session_state.pop(P + "upload_error", None)
-    load(scenario_to_dict(s), f"Loaded {name}: {s.title}")
+    load(scenario_to_dict(s), f"Loaded {name}: {s.title}")  # shown as plain text
 
 
 if P + "scenario" not in st.session_state:
     raw0 = DEFAULT
     if "wb_s" in st.query_params:
         try:
-            raw0 = decode(st.query_params["wb_s"])
+            raw0 = limit_people(decode(st.query_params["wb_s"]))
         except Exception:
             st.session_state[P + "upload_error"] = "The scenario in the link could not be read; the default is shown."
     st.session_state[P + "scenario"] = raw0
@@ -96,9 +107,11 @@ with st.expander("Load or save a scenario file (TOML)", expanded=not present):
         version = st.session_state[P + "version"]
         current = st.session_state[P + "scenario"]
 if st.session_state.get(P + "upload_error"):
-    st.error(st.session_state[P + "upload_error"] + " - the previous scenario is kept.")
+    st.error(page.plain(st.session_state[P + "upload_error"]) + " - the previous scenario is kept.")
 elif st.session_state.get(P + "message"):
-    st.success(st.session_state[P + "message"])
+    st.success(page.plain(st.session_state[P + "message"]))
+if st.session_state.get(P + "people_note"):
+    st.info(st.session_state[P + "people_note"])
 
 c1, c2 = st.columns([3, 1])
 title = c1.text_input("Title", current.get("title", "Untitled scenario"), key=f"{P}title_{version}")
@@ -162,12 +175,16 @@ try:
     scenario = parse_scenario(raw)
     good = True
 except ScenarioError as err:
-    st.error(f"This scenario cannot be simulated: {err}. The plots show the last valid scenario.")
+    st.error(f"This scenario cannot be simulated: {page.plain(err)}. The plots show the last valid scenario.")
     scenario, good = parse_scenario(current), False
 toml_text = scenario_to_toml(scenario)
 if good:
     st.session_state[P + "last_good"] = toml_text
-result = page.run_scenario(scenario)
+try:
+    result = page.run_scenario(scenario)
+except ScenarioError as err:  # over the cost budget
+    st.error(f"This scenario cannot be simulated: {page.plain(err)}")
+    st.stop()
 if len(toml_text) < 1500:
     st.query_params.from_dict({"wb_s": encode(toml_text), **({"present": "1"} if present else {})})
 
@@ -175,18 +192,18 @@ b1, b2, b3 = st.columns(3)
 b1.download_button("Download this scenario (TOML)", toml_text, f"{page.slug(scenario.title)}.toml",
                    "application/toml", key=P + "dl_toml", on_click="ignore", icon=":material/download:")
 if b2.button("Keep as comparison (B)", key=P + "keep", help="Freeze the current scenario as a dashed overlay."):
-    st.session_state[P + "compare"] = toml_text
+    st.session_state[P + "compare"] = scenario
 if b3.button("Clear comparison", key=P + "clear", disabled=P + "compare" not in st.session_state):
     st.session_state.pop(P + "compare", None)
 
 other = None
 if P + "compare" in st.session_state:
-    other = page._simulate_toml(st.session_state[P + "compare"])
+    other = page.run_scenario(st.session_state[P + "compare"])
 name_b = other.scenario.title + " (B)" if other is not None else ""
 table = result.table
 both = table.assign(scenario="A") if other is None else pd.concat(
     [table.assign(scenario="A"), other.table.assign(scenario="B")], ignore_index=True)
-st.caption(f"A (solid): {scenario.title}" + (f"  |  B (dashed): {name_b}" if other is not None else ""))
+st.caption(f"A (solid): {page.plain(scenario.title)}" + (f"  |  B (dashed): {page.plain(name_b)}" if other is not None else ""))
 page.plot("overlay", scenario.title, lambda: plots.overlay(table, other.table if other is not None else None, present,
                                                            "A", "B"), both,
           result if other is None else None)

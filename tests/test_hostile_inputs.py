@@ -11,6 +11,7 @@ import ast
 import io
 import math
 import os
+import re
 import subprocess
 import sys
 import tokenize
@@ -69,6 +70,11 @@ def generated() -> dict[str, tuple[bytes, str]]:
 GENERATED = generated()
 
 
+def shown(markdown: str) -> str:
+    """What a student reads: Markdown escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def one_line_error(err: ScenarioError, want: str | None) -> None:
     msg = str(err)
     assert msg and "\n" not in msg and "\r" not in msg, repr(msg)
@@ -102,22 +108,22 @@ def test_parser_rejects_generated_file_with_one_line(name):
 
 
 def test_every_hostile_file_is_answered_fast_and_small():
-    """Parsing cannot be made slow or big: each file under 200 MB of allocations, and no file anywhere near
-    the tens of seconds that unbounded parsing took (the time is a guard here, traced and on a busy machine;
-    the speed itself is measured by benchmarks/hostile_parse.py)."""
+    """Parsing cannot be made slow or big: each file under 200 MB of allocations, and none anywhere near the
+    tens of seconds that unbounded parsing took (time is only a guard here, on a possibly busy machine;
+    ``benchmarks/hostile_parse.py`` measures the speed: goal < 1 s per file)."""
     import time
     import tracemalloc
 
-    worst = (0.0, 0.0, "")
     for name, data in [*((p.stem, p.read_bytes()) for p in CORPUS), *((k, v[0]) for k, v in GENERATED.items())]:
-        tracemalloc.start()
         t0 = time.perf_counter()
         with pytest.raises(ScenarioError):
             parse_scenario_bytes(data)
         dt = time.perf_counter() - t0
+        tracemalloc.start()  # a second pass for memory: tracing slows the parser down
+        with pytest.raises(ScenarioError):
+            parse_scenario_bytes(data)
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
-        worst = max(worst, (dt, peak, name))
         assert dt < 10.0 and peak < 200, (name, dt, peak)
 
 
@@ -251,7 +257,7 @@ def test_workbench_upload_and_paste_show_errors_and_keep_the_scenario():
     for name, data in uploads:
         at.file_uploader(key="wb_upload").set_value((name, data, "application/toml")).run()
         assert not at.exception, (name, [e.value for e in at.exception])
-        errors = [e.value for e in at.error]
+        errors = [shown(e.value) for e in at.error]
         assert any(name in e and "previous scenario is kept" in e for e in errors), (name, errors)
         assert at.session_state["wb_scenario"] == loaded, name
         assert at.text_input(key="wb_title_1").value == loaded["title"]
@@ -259,7 +265,7 @@ def test_workbench_upload_and_paste_show_errors_and_keep_the_scenario():
         at.text_area(key="wb_paste").input(text).run()
         at.button(key="wb_load_paste").click().run()
         assert not at.exception, text[:40]
-        assert any("pasted text" in e.value for e in at.error), text[:40]
+        assert any("pasted text" in shown(e.value) for e in at.error), text[:40]
         assert at.session_state["wb_scenario"] == loaded
     # a good file after the bad ones loads and clears the error
     at.file_uploader(key="wb_upload").set_value(("good.toml", GOOD, "application/toml")).run()
@@ -280,7 +286,7 @@ def test_workbench_survives_a_crafted_link():
         at.query_params["wb_s"] = code
         at.switch_page("pages/workbench.py").run()
         assert not at.exception
-        assert any("could not be read" in e.value for e in at.error)
+        assert any("could not be read" in shown(e.value) for e in at.error)
         assert at.session_state["wb_scenario"]["duration_h"] == 96.0
 
 
@@ -448,3 +454,37 @@ def test_a_run_that_would_give_nan_is_refused_with_one_line():
     with pytest.raises(ScenarioError) as info:
         simulate(tiny)
     one_line_error(info.value, "non-finite")
+
+
+def test_the_app_shows_no_tracebacks_and_caches_by_size():
+    import tomllib
+
+    import pandas as pd
+
+    from ui.page import ByteCache
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    cache = ByteCache(10_000)
+    for k in range(20):
+        cache.get(str(k), lambda: pd.DataFrame({"x": np.zeros(500)}))  # 4 kB each
+    assert cache.used <= 10_000 and len(cache._items) == 2
+
+
+def test_workbench_caps_the_population_of_a_file_and_survives_many_dose_tables():
+    from streamlit.testing.v1 import AppTest
+
+    from ui.population import PEOPLE
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/workbench.py").run()
+    big = GOOD.replace(b'title = "Good"', b'title = "Many"') + b"[options]\npopulation = 5000\n"
+    at.file_uploader(key="wb_upload").set_value(("many.toml", big, "application/toml")).run()
+    assert not at.exception and not at.error
+    assert at.session_state["wb_scenario"]["options"]["population"] == PEOPLE
+    assert any("5,000 people" in i.value for i in at.info)
+    tables = b"duration_h = 17520\n" + b'[[dose]]\ndrug = "heroin"\nroute = "iv"\namount_mg = 1\nat_h = [1]\n' * 1000
+    at.file_uploader(key="wb_upload").set_value(("tables.toml", tables, "application/toml")).run()
+    assert not at.exception and not at.error
+    at.run()
+    assert not at.exception and not at.error

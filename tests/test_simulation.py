@@ -103,7 +103,7 @@ def test_results_cannot_be_changed_in_place():
 def test_each_caller_gets_its_own_table_of_a_shared_result():
     from ui import page
 
-    text = page.toml_of({"title": "t", "duration_h": 6, "dose": [oral_ntx(50)]})
-    a, b = page._simulate_toml(text), page._simulate_toml(text)
+    raw = {"title": "t", "duration_h": 6, "dose": [oral_ntx(50)]}
+    a, b = page.run(raw), page.run(raw)
     a.table["reward"] = -1.0
-    assert (b.table.reward >= 0).all() and (page._simulate_toml(text).table.reward >= 0).all()
+    assert (b.table.reward >= 0).all() and (page.run(raw).table.reward >= 0).all()

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
+import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from matplotlib.figure import Figure
 
-from model import ScenarioError, lessons, parse_scenario, simulate
+from model import Scenario, ScenarioError, lessons, parse_scenario, simulate
 from model.drugs import molecules
 from model.export import result_to_csv, result_to_json
 from model.scenario import parse_scenario_bytes, scenario_to_toml
@@ -25,23 +29,68 @@ NOTICE = "Teaching model - not for clinical decisions."
 SCREEN_DPI = 110  # ~1100 px wide figures: sharp at full page width, fast to redraw
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _shared_result(toml_text: str) -> Result:
-    # Results hold read-only mappings that cannot be pickled, so they are cached as resources keyed
-    # on the scenario's TOML text and shared by every session: their arrays are read-only, and
-    # each caller gets its own (copy-on-write) tables from _simulate_toml.
-    return simulate(parse_scenario_bytes(toml_text.encode("utf-8")))
+CACHE_BYTES = 256_000_000  # results kept for every session together, by their size in memory
+#: Page scripts running at once in this server; the others wait for their turn. The Python parts of a rerun
+#: share one interpreter lock anyway, so this bounds memory and keeps the server answering without slowing a class.
+RUNNING = threading.BoundedSemaphore(2)
+FRIENDLY = ("Something went wrong on this page; it has been logged. Change a setting, reload the page, "
+            "or open another lesson.")
+log = logging.getLogger("naltrexone.app")
 
 
-def _simulate_toml(toml_text: str) -> Result:
-    r = _shared_result(toml_text)
-    return replace(r, table=r.table.copy(deep=False), challenges=r.challenges.copy(deep=False))
+def nbytes(obj: Any) -> int:
+    """Approximate memory held by a result: its arrays, tables and the mappings and dataclasses holding them."""
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if isinstance(obj, (pd.DataFrame, pd.Series)):
+        return int(obj.memory_usage(index=True, deep=False).sum()) if isinstance(obj, pd.DataFrame) else obj.nbytes
+    if isinstance(obj, Mapping):
+        return sum(nbytes(v) for v in obj.values())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return sum(nbytes(getattr(obj, f.name)) for f in dataclasses.fields(obj)) if not isinstance(obj, Scenario) else 0
+    return 0
+
+
+class ByteCache:
+    """A thread-safe cache shared by all sessions that drops the least recently used entries beyond ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.used = limit, 0
+        self._items: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key][0]
+        value = make()
+        size = nbytes(value) + len(key)
+        with self._lock:
+            if key not in self._items and size <= self.limit:
+                self._items[key] = (value, size)
+                self.used += size
+                while self.used > self.limit:
+                    self.used -= self._items.popitem(last=False)[1][1]
+        return value
+
+
+RESULTS = ByteCache(CACHE_BYTES)
+
+
+def _simulate(toml_text: str, s: Scenario) -> Result:
+    """Simulate ``s`` (whose TOML text is ``toml_text``), shared between sessions in :data:`RESULTS`.
+
+    A shared result's arrays are read-only; each caller gets its own (copy-on-write) tables.
+    """
+    r = RESULTS.get(toml_text, lambda: simulate(s))
+    return dataclasses.replace(r, table=r.table.copy(deep=False), challenges=r.challenges.copy(deep=False))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def protection_table(toml_text: str) -> pd.DataFrame:
     """Days protected against 25 mg IV heroin for a regimen scenario (cached on its TOML text)."""
-    return lessons.days_protected(_simulate_toml(toml_text))
+    return lessons.days_protected(_simulate(toml_text, parse_scenario_bytes(toml_text.encode("utf-8"))))
 
 
 def toml_of(raw: Mapping[str, Any]) -> str:
@@ -51,12 +100,29 @@ def toml_of(raw: Mapping[str, Any]) -> str:
 
 def run(raw: Mapping[str, Any]) -> Result:
     """Validate a scenario mapping and simulate it (cached on its TOML text)."""
-    return _simulate_toml(scenario_to_toml(parse_scenario(dict(raw))))
+    return run_scenario(parse_scenario(dict(raw)))
 
 
-def run_scenario(s: Any) -> Result:
+def run_scenario(s: Scenario) -> Result:
     """Simulate an already parsed Scenario (cached on its TOML text)."""
-    return _simulate_toml(scenario_to_toml(s))
+    return _simulate(scenario_to_toml(s), s)
+
+
+def plain(text: Any) -> str:
+    """User text for Markdown elements (titles, errors): every Markdown and HTML character escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])", r"\\\1", " ".join(str(text).split()))
+
+
+def guarded(body: Callable[[], None]) -> None:
+    """Run a page: a scenario error is shown as its one line, anything else as a short message (details logged)."""
+    try:
+        with RUNNING:
+            body()
+    except ScenarioError as err:
+        st.error(f"This scenario cannot be simulated: {plain(err)}")
+    except Exception:  # st.stop and reruns are not Exceptions; they pass
+        log.exception("page failed")
+        st.error(FRIENDLY, icon=":material/error:")
 
 
 def try_run(raw: Mapping[str, Any]) -> Result | None:
@@ -64,7 +130,7 @@ def try_run(raw: Mapping[str, Any]) -> Result | None:
     try:
         return run(raw)
     except ScenarioError as err:
-        st.error(f"This scenario cannot be simulated: {err}")
+        st.error(f"This scenario cannot be simulated: {plain(err)}")
         return None
 
 

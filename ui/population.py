@@ -9,13 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from model import parse_scenario
+from model.budget import affordable_people
 from model.population import simulate_population
-from model.scenario import parse_scenario_bytes, scenario_to_toml
+from model.scenario import scenario_to_toml
 
 from . import state
+from .page import ByteCache
 
 #: People simulated for a band in the app (kept modest for speed; cached).
 PEOPLE = 200
+
 
 
 def bind(prefix: str) -> None:
@@ -24,20 +27,26 @@ def bind(prefix: str) -> None:
 
 
 def toggle(prefix: str, container: Any = None) -> bool:
-    """The switch; returns whether the band is wanted."""
+    """The switch (only when the population layer exists); returns whether the band is wanted."""
     (container or st).toggle(f"Show population band ({PEOPLE} people)", key=prefix + "band",
                              help=f"Simulates {PEOPLE} people whose drug handling and receptors differ; draws the "
                                   "5-95 % range and the median under the single-patient curve.")
     return bool(st.session_state.get(prefix + "band"))
 
 
-@st.cache_data(max_entries=16, show_spinner=f"Simulating {PEOPLE} people ...")
-def _bands(toml_text: str) -> pd.DataFrame:
-    return simulate_population(parse_scenario_bytes(toml_text.encode("utf-8"))).bands
+BANDS = ByteCache(64_000_000)
 
 
-def bands(raw: Mapping[str, Any]) -> pd.DataFrame:
-    """Percentile bands of a raw scenario for :data:`PEOPLE` people."""
+def bands(raw: Mapping[str, Any]) -> pd.DataFrame | None:
+    """Percentile bands of a raw scenario for :data:`PEOPLE` people (fewer when the budget asks; None below 10)."""
     scen = dict(raw)
     scen["options"] = {**dict(raw.get("options", {})), "population": PEOPLE}
-    return _bands(scenario_to_toml(parse_scenario(scen)))
+    s = parse_scenario(scen)
+    people = affordable_people(s, PEOPLE)
+    if people < PEOPLE:
+        st.caption(f"The band here uses {people} people: {PEOPLE} would take longer than one run may.")
+        if people < 10:
+            return None
+        s = parse_scenario({**scen, "options": {**scen["options"], "population": people}})
+    with st.spinner(f"Simulating {people} people ..."):
+        return BANDS.get(scenario_to_toml(s), lambda: simulate_population(s).bands)

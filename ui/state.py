@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -10,14 +11,21 @@ import streamlit as st
 URL_KEYS = "_url_keys"
 
 
+MAX_TEXT = 200  # characters of a link value; longer ones are ignored
+
+
 def _cast(text: str, default: Any) -> Any:
+    """A link value as the type of ``default``; ValueError if it is not a finite value of that type."""
+    if len(text) > MAX_TEXT:
+        raise ValueError("too long")
     if isinstance(default, bool):
         return text.lower() in ("1", "true", "yes", "on")
-    if isinstance(default, int):
-        return int(float(text))
-    if isinstance(default, float):
-        return float(text)
-    return text
+    if isinstance(default, str):
+        return text
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return int(value) if isinstance(default, int) else value
 
 
 def _fmt(value: Any) -> str:

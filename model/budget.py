@@ -1,0 +1,128 @@
+"""What one run costs, predicted before it starts, and the one budget every entry point enforces.
+
+The solver's work grows with *cells*: runs x internal time points x width (binding ligands plus
+linear PK states). A single patient counts as :data:`SINGLE_RUN_WEIGHT` runs (with and without
+naltrexone, up to 32 binding substeps each); each person of a population as one. Internal points are
+the output times plus the refinement after every dose. Two paths cost more per point: PK systems
+with coinciding rate constants (depot chains) are stepped with matrix exponentials, and every drink
+is integrated on its own. Memory grows with the output (rows x people) and the working arrays.
+A study of many runs (a lesson page, a table of scenarios) is many budgeted runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .drugs import molecules
+from .scenario import DoseEvent, Scenario, ScenarioError
+
+#: The budget of one run (measured on a busy 2-core machine, the most expensive run within it
+#: takes under 10 s and 1 GB; see docs/serving.md).
+MAX_SECONDS = 4.0
+MAX_MEGABYTES = 500.0
+SINGLE_RUN_WEIGHT = 6
+NS_PER_CELL = 30.0
+NS_PER_STEPWISE_POINT = 4_000.0
+NS_PER_EXPM = 2_000_000.0  # one matrix exponential per distinct step (about 16 + 2 per dose)
+NS_PER_PERSON = 500_000.0
+NS_PER_CHUNK_DOSE = 60_000.0
+NS_PER_DRINK = 400_000.0
+NS_PER_DRINKING_HOUR = 450_000.0  # alcohol is integrated drink by drink, over each gap (up to a day)
+NS_PER_DRINK_POINT = 3.0
+OVERHEAD_S = 0.01
+BAND_COLUMNS = 5
+WORK_ARRAYS = 4  # arrays of points x width alive at once (measured)
+CHUNK, CHUNK_CELLS = 100, 2_000_000  # people per chunk, values per chunk array (model.population)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A run's predicted size and its predicted time (s) and memory (MB) on the reference machine."""
+
+    people: int
+    points: int
+    rows: int
+    width: int
+    stepwise: bool
+    doses: int
+    drinks: int
+    drinking_h: float
+
+    @property
+    def seconds(self) -> float:
+        runs = SINGLE_RUN_WEIGHT + self.people
+        ns = NS_PER_CELL * runs * self.points * self.width
+        steps = min(self.points, 16 + 2 * self.doses)
+        ns += self.stepwise * (1 + self.people) * (NS_PER_STEPWISE_POINT * self.points + NS_PER_EXPM * steps)
+        alcohol = self.drinks * (NS_PER_DRINK + NS_PER_DRINK_POINT * self.points) + self.drinking_h * NS_PER_DRINKING_HOUR
+        ns += self.chunks * self.doses * NS_PER_CHUNK_DOSE  # the population's PK steps from dose to dose by chunk
+        ns += self.people * NS_PER_PERSON + alcohol * (2 if self.people else 1)  # a population solves it again
+        return OVERHEAD_S + ns / 1e9
+
+    @property
+    def chunks(self) -> int:
+        """How many groups of people a population is simulated in (model.population)."""
+        size = max(1, min(CHUNK, CHUNK_CELLS // (self.points * self.width)))
+        return -(-self.people // size)
+
+    @property
+    def megabytes(self) -> float:
+        work = WORK_ARRAYS * self.points * self.width + (WORK_ARRAYS * CHUNK_CELLS if self.people else 0)
+        bands = self.people * self.rows * (BAND_COLUMNS + 2)  # every person's output, then sorted copies
+        return 8 * (work + bands + self.rows * 40) / 1e6
+
+    def __str__(self) -> str:
+        who = f"1 patient + {self.people:,} people" if self.people else "1 patient"
+        return (f"{who} x {self.points:,} time points x {self.width} states"
+                f"{' (stepwise PK)' if self.stepwise else ''}{f', {self.drinks:,} drinks' if self.drinks else ''}"
+                f" ~ {self.seconds:.1f} s, {self.megabytes:,.0f} MB")
+
+
+def run_cost(s: Scenario, people: int | None = None) -> Cost:
+    """Predict the cost of simulating ``s`` (with ``people`` people; default ``options.population``)."""
+    from .pk import build_system
+    from .core import REFINE
+
+    mols = molecules()
+    people = s.options.population if people is None else people
+    rows = int(s.duration_h / s.step_h) + 2
+    points, doses, drinks, kinds = rows, 0, [], {}
+    for d in s.doses:
+        kind = kinds[d.species, d.route, d.release_months] = mols[d.species].routes[d.route].kind
+        doses += len(d.at_h) or d.count
+        points += (len(d.at_h) or d.count) * (1 + len(REFINE[kind]))
+        if kind == "alcohol":
+            drinks.append(d.times_h())
+    drink_t = np.sort(np.concatenate([*drinks, [s.duration_h]]))
+    drinking_h = float(np.minimum(np.diff(drink_t), 24.0).sum())
+    routes = [DoseEvent(sp, r, 0.0, 1.0, m) for (sp, r, m), kind in kinds.items() if kind != "alcohol"]
+    system, species, _ = build_system(mols, routes, 70.0)
+    ligands = sum(mols[x].binds for x in species) + bool(drinks)  # alcohol releases endorphin
+    stepwise = False
+    if routes:
+        _, vectors = np.linalg.eig(system.matrix())
+        stepwise = bool(np.linalg.cond(vectors) > 1e8)  # as model.pk.propagate decides
+    return Cost(int(people), points, rows, max(1, ligands + len(system.names)), stepwise, doses, drink_t.size - 1, drinking_h)
+
+
+def affordable_people(s: Scenario, wanted: int) -> int:
+    """The most people, up to ``wanted``, whose run of ``s`` fits the budget (0 if none)."""
+    lo, hi = 0, wanted
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        cost = run_cost(s, mid)
+        lo, hi = (mid, hi) if cost.seconds <= MAX_SECONDS and cost.megabytes <= MAX_MEGABYTES else (lo, mid - 1)
+    return lo
+
+
+def check_budget(s: Scenario, people: int | None = None) -> Cost:
+    """Refuse, with one line naming the cost and the limit, a run over the budget."""
+    cost = run_cost(s, people)
+    if cost.seconds > MAX_SECONDS or cost.megabytes > MAX_MEGABYTES:
+        raise ScenarioError(
+            f"scenario: too costly to simulate: {cost}; the limit is {MAX_SECONDS:g} s and {MAX_MEGABYTES:g} MB "
+            "(fewer people, a shorter duration_h, a larger output_step_h or fewer doses)"
+        )
+    return cost
