@@ -82,8 +82,8 @@ class Cost:
 
 def run_cost(s: Scenario, people: int | None = None) -> Cost:
     """Predict the cost of simulating ``s`` (with ``people`` people; default ``options.population``)."""
-    from .pk import build_system
     from .core import REFINE
+    from .pk import build_system
 
     mols = molecules()
     people = s.options.population if people is None else people
