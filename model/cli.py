@@ -1,4 +1,6 @@
-"""Command line: ``python -m model run SCENARIO.toml --out FILE [--format csv|json]`` and ``python -m model drugs``.
+"""Command line: ``python -m model run SCENARIO.toml --out FILE [--format csv|json]``, ``drugs`` and ``columns``.
+
+A CSV gets its data-package descriptor beside it (``<name>.csv`` -> ``<name>.datapackage.json``).
 
 Exit 0 on success; on bad input exit 2 with one line ``error: ...`` on stderr and no traceback.
 """
@@ -11,9 +13,9 @@ import stat
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, columns
 from .drugs import DRUG_SPECIES, molecules
-from .export import result_to_csv, result_to_json
+from .export import datapackage, descriptor_name, now_utc, result_to_csv, result_to_json
 from .scenario import ScenarioError, quoted, read_scenario
 from .simulation import simulate
 
@@ -58,19 +60,30 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, required=True, help="output file (CSV or JSON)")
     run.add_argument("--format", choices=("csv", "json"), default=None, help="default: from the --out suffix, else csv")
     sub.add_parser("drugs", help="list molecules, routes and every parameter with unit and source")
+    sub.add_parser("columns", help="list every output column with unit and description")
     try:
         args = parser.parse_args(argv)
         if args.command == "drugs":
             print(_drugs_text())
+            return 0
+        if args.command == "columns":
+            print(columns.listing())
             return 0
         out = args.out
         if out.exists() and args.scenario.exists() and os.path.samefile(out, args.scenario):
             raise ScenarioError(f"--out {quoted(out)}: is the scenario file itself; choose another name")
         result = simulate(read_scenario(args.scenario))
         fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
-        _write(out, result_to_json(result) if fmt == "json" else result_to_csv(result))
+        created = now_utc()
+        if fmt == "json":
+            _write(out, result_to_json(result, created))
+        else:
+            _write(out, result_to_csv(result))
+            side = out.with_name(descriptor_name(out.name))
+            _write(side, datapackage(result.table, out.name, result.scenario, created))
         blocked = int(result.challenges["blocked"].sum())
-        print(f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked")
+        print(f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked"
+              + (f"; descriptor {quoted(side)}" if fmt != "json" else ""))
         return 0
     except ScenarioError as err:
         print("error: " + " ".join(str(err).splitlines()), file=sys.stderr)

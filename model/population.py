@@ -85,6 +85,8 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     ep_w = np.array([response.challenge_window_h(full[i].route) for i in agonist])
     v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
     people_rows, cols_out = [], {k: [] for k in OUTPUTS}
+    used = {e.species for e in full} | set(p.species) | set(p.ligands)
+    varied = [(sp, k) for sp in sorted(used) for k in base[sp].parameters if _omega(k) > 0]
     for start in range(0, n, CHUNK):
         size = min(CHUNK, n - start)
         mols_p = [person_molecules(base, rng) for _ in range(size)]
@@ -99,14 +101,17 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
                          ("naltrexone_plasma_ng_per_ml", plasma[:, out_idx]), ("respiratory_drive", drive[:, out_idx]),
                          ("craving", craving)):
             cols_out[key].append(arr)
+        protected = _days_protected(t, occ)
         for i in range(size):
             people_rows.append({
                 "person": start + i,
+                "doses_scheduled": len(full),
                 "doses_taken": int(taken[start + i].sum()),
                 "peak_reward": float(reward[i].max()),
                 "min_respiratory_drive": float(drive[i].min()),
                 "mean_occupancy_antagonist": float(occ[i].mean()),
-                "naltrexone_cl_l_per_h": mols_p[i]["naltrexone"]["cl_l_per_h"],
+                "days_protected": int(protected[i]),
+                **{f"{sp}.{k}": mols_p[i][sp][k] for sp, k in varied},
             })
     bands = {"time_h": t[out_idx]}
     for key, parts in cols_out.items():
@@ -118,6 +123,30 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     bands = pd.DataFrame(bands)
     core.check_finite(bands)
     return PopulationResult(s, bands, pd.DataFrame(people_rows))
+
+
+@cache
+def protection_occupancy() -> float:
+    """Antagonist occupancy at which 25 mg IV heroin is just blocked (typical molecules, naltrexone alone)."""
+    from .drugs import molecules
+    from .lessons import HEROIN_CHALLENGE_MG, blocked_ratio, challenge_ratio_at_levels
+
+    levels = np.logspace(-3, 3, 241)  # nM, unbound brain naltrexone
+    ratio = challenge_ratio_at_levels("heroin", "iv", HEROIN_CHALLENGE_MG, levels)
+    kd = molecules()["naltrexone"]["kd_nm"]
+    occ = levels / kd / (1 + levels / kd)
+    return float(np.interp(blocked_ratio(), ratio[::-1], occ[::-1]))
+
+
+def _days_protected(t: np.ndarray, occ: np.ndarray) -> np.ndarray:
+    """Whole days on which each person's lowest antagonist occupancy stays >= :func:`protection_occupancy`."""
+    days = int(np.floor(t[-1] / 24.0 + 1e-9))
+    if days < 1:
+        return np.zeros(occ.shape[0], dtype=int)
+    starts = np.searchsorted(t, 24.0 * np.arange(days))
+    ends = np.searchsorted(t, 24.0 * np.arange(1, days + 1), side="right")
+    troughs = np.stack([occ[:, a:b].min(axis=1) for a, b in zip(starts, ends)], axis=1)
+    return (troughs >= protection_occupancy()).sum(axis=1)
 
 
 def _scheduled_and_taken(s: Scenario, n: int, rng: np.random.Generator) -> tuple[list[DoseEvent], np.ndarray]:
