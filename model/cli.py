@@ -13,7 +13,7 @@ import stat
 import sys
 from pathlib import Path
 
-from . import __version__, columns
+from . import __version__, columns, observed
 from .drugs import DRUG_SPECIES, molecules
 from .export import datapackage, descriptor_name, now_utc, result_to_csv, result_to_json
 from .scenario import ScenarioError, quoted, read_scenario
@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("scenario", type=Path)
     run.add_argument("--out", type=Path, required=True, help="output file (CSV or JSON)")
     run.add_argument("--format", choices=("csv", "json"), default=None, help="default: from the --out suffix, else csv")
+    run.add_argument("--observed", type=Path, default=None,
+                     help="CSV of measurements (time_h, column, value, sd, n, study): print residuals against the run")
     sub.add_parser("drugs", help="list molecules, routes and every parameter with unit and source")
     sub.add_parser("columns", help="list every output column with unit and description")
     try:
@@ -72,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         out = args.out
         if out.exists() and args.scenario.exists() and os.path.samefile(out, args.scenario):
             raise ScenarioError(f"--out {quoted(out)}: is the scenario file itself; choose another name")
+        obs = observed.read_observed(str(args.observed)) if args.observed is not None else None
         result = simulate(read_scenario(args.scenario))
+        res = observed.residuals(result.table, obs) if obs is not None else None
         fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
         created = now_utc()
         if fmt == "json":
@@ -84,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         blocked = int(result.challenges["blocked"].sum())
         print(f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked"
               + (f"; descriptor {quoted(side)}" if fmt != "json" else ""))
+        if res is not None:
+            print(f"observed: {len(res)} measurements from {quoted(args.observed)} (residual = observed - model)")
+            print(observed.summary(res).to_string(index=False, float_format=lambda v: f"{v:.3g}"))
         return 0
     except ScenarioError as err:
         print("error: " + " ".join(str(err).splitlines()), file=sys.stderr)
