@@ -65,12 +65,18 @@ class PopulationResult:
     scenario: Scenario
     bands: pd.DataFrame
     people: pd.DataFrame
+    events: tuple[DoseEvent, ...] = ()  # every scheduled dose, sorted by time
+    taken: np.ndarray | None = None     # [person, scheduled dose] bool
+    observed: np.ndarray | None = None  # [person, observation] plasma naltrexone (ng/mL) at the asked output rows
 
 
 
 
-def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
-    """Simulate ``n`` people (default ``options.population``) through the core and summarise them."""
+def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray | None = None) -> PopulationResult:
+    """Simulate ``n`` people (default ``options.population``) through the core and summarise them.
+
+    ``observe``: output-row indices at which each person's plasma naltrexone is kept (``observed``).
+    """
     n = s.options.population if n is None else n
     if n < 1:
         raise ScenarioError("options.population: give at least 1 person for a population run")
@@ -84,7 +90,7 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     ep_t = np.array([full[i].at_h for i in agonist])
     ep_w = np.array([response.challenge_window_h(full[i].route) for i in agonist])
     v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
-    people_rows, cols_out = [], {k: [] for k in OUTPUTS}
+    people_rows, cols_out, kept = [], {k: [] for k in OUTPUTS}, []
     used = {e.species for e in full} | set(p.species) | set(p.ligands)
     varied = [(sp, k) for sp in sorted(used) for k in base[sp].parameters if _omega(k) > 0]
     for start in range(0, n, CHUNK):
@@ -102,6 +108,8 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
                          ("craving", craving)):
             cols_out[key].append(arr)
         protected = _days_protected(t, occ)
+        if observe is not None:
+            kept.append(plasma[:, out_idx[observe]])
         for i in range(size):
             people_rows.append({
                 "person": start + i,
@@ -122,7 +130,8 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
             bands[f"{key}_{name}"] = row
     bands = pd.DataFrame(bands)
     core.check_finite(bands)
-    return PopulationResult(s, bands, pd.DataFrame(people_rows))
+    return PopulationResult(s, bands, pd.DataFrame(people_rows), tuple(full), taken,
+                            np.concatenate(kept) if observe is not None else None)
 
 
 @cache

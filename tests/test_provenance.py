@@ -1,6 +1,7 @@
 import io
 import json
 import re
+import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
-from PIL import Image
 
 from model import columns, load_scenario, simulate
 from model.cli import main
@@ -96,8 +96,15 @@ def test_json_export_reproduces_and_states_units(tmp_path):
 
 
 def _read_meta(data: bytes, fmt: str) -> dict:
-    if fmt == "png":
-        return json.loads(Image.open(io.BytesIO(data)).text["Description"])
+    if fmt == "png":  # tEXt chunks: keyword NUL text
+        pos, text = 8, {}
+        while pos < len(data):
+            size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+            if kind == b"tEXt":
+                key, _, val = data[pos + 8:pos + 8 + size].partition(b"\0")
+                text[key.decode("latin-1")] = val.decode("latin-1")
+            pos += 12 + size
+        return json.loads(text["Description"])
     if fmt == "svg":
         el = ET.fromstring(data).find(".//{http://purl.org/dc/elements/1.1/}description")
         return json.loads(el.text)
