@@ -53,11 +53,12 @@ def _write(out: Path, text: str) -> None:
         raise ScenarioError(f"--out {quoted(out)}: cannot write ({err.strerror})") from None
 
 
-def _write_table(out: Path, table: pd.DataFrame, scenario: Scenario | None, title: str, created: str) -> Path:
+def _write_table(out: Path, table: pd.DataFrame, scenario: Scenario | None, title: str, created: str,
+                 arms: list[Scenario] | None = None) -> Path:
     """A table as plain CSV with its data-package descriptor beside it; returns the descriptor's path."""
     _write(out, table_to_csv(table))
     side = out.with_name(descriptor_name(out.name))
-    _write(side, datapackage(table, out.name, scenario, created, title))
+    _write(side, datapackage(table, out.name, scenario, created, title, arms=arms))
     return side
 
 
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             print(_show(t.summary))
             print(f"{sum(v.size for v in t.values)} runs in {t.seconds:.2f} s on {engine_name}: {t.runs_per_s:.0f} runs/s")
             if out is not None:
-                print(f"{quoted(out)}: descriptor {quoted(_write_table(out, t.summary, arms[0], 'trial', now_utc()))}")
+                print(f"{quoted(out)}: descriptor {quoted(_write_table(out, t.summary, arms[0], f'trial: {args.endpoint}', now_utc(), arms))}")
             return 0
         _check_out(out, args.scenario)
         s = read_scenario(args.scenario)
@@ -191,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"model/data/plausible_ranges.toml")
             print(_show(table))
         if out is not None:
-            print(f"{quoted(out)}: descriptor {quoted(_write_table(out, table, s, args.command, now_utc()))}")
+            side = _write_table(out, table, s, f"{args.command} of {args.metric}", now_utc())
+            print(f"{quoted(out)}: descriptor {quoted(side)}")
         return 0
     except ScenarioError as err:
         print("error: " + " ".join(str(err).splitlines()), file=sys.stderr)

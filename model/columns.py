@@ -98,6 +98,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("ST_conf", "1", "95 % bootstrap half-width of ST.", "sensitivity"),
     # virtual trials (python -m model trial)
     Column("arm", "", "Arm: the title of its scenario.", "trial"),
+    Column("dose_mg", "mg", "Dose of the arm (dose sweeps).", "trial"),
     Column("people", "1", "Simulated people in the arm.", "trial"),
     Column("endpoint", "", "Per-person endpoint summarised.", "trial"),
     Column("mean", "", "Mean of the endpoint across people (a share for blocked_on_day).", "trial"),

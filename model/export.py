@@ -51,8 +51,12 @@ def now_utc() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def provenance(s: Scenario | None, created: str | None = None, title: str = "") -> dict[str, Any]:
-    """Program, version, creation time and the scenario (TOML, seed, population) behind an export."""
+def provenance(s: Scenario | None, created: str | None = None, title: str = "",
+               arms: list[Scenario] | None = None) -> dict[str, Any]:
+    """Program, version, creation time and the scenario (TOML, seed, population) behind an export.
+
+    ``arms``: every scenario of a study (trial arms, a sweep), each as TOML in ``arms_toml``.
+    """
     from . import __version__
 
     doc: dict[str, Any] = {"program": PROGRAM, "version": __version__, "created": created or now_utc()}
@@ -60,6 +64,8 @@ def provenance(s: Scenario | None, created: str | None = None, title: str = "") 
         doc["title"] = title
     if s is not None:
         doc.update(scenario_toml=scenario_to_toml(s), seed=s.options.seed, population=s.options.population)
+    if arms:
+        doc["arms_toml"] = [scenario_to_toml(a) for a in arms]
     return doc
 
 
@@ -91,7 +97,7 @@ def descriptor_name(csv_name: str) -> str:
 
 
 def datapackage(table: pd.DataFrame, csv_name: str, s: Scenario | None, created: str | None = None,
-                title: str = "", strict: bool = True) -> str:
+                title: str = "", strict: bool = True, arms: list[Scenario] | None = None) -> str:
     """Frictionless data-package descriptor (Table Schema with unit and description per column) for one CSV.
 
     ``strict``: every column must be in :mod:`model.columns`; otherwise unregistered columns (derived tables
@@ -99,7 +105,7 @@ def datapackage(table: pd.DataFrame, csv_name: str, s: Scenario | None, created:
     """
     stem = descriptor_name(csv_name).removesuffix(".datapackage.json")
     name = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in stem.lower()) or "table"
-    prov = provenance(s, created, title)
+    prov = provenance(s, created, title, arms)
     doc = {
         "profile": "tabular-data-package",
         "name": name,
