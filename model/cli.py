@@ -118,7 +118,7 @@ def _parser() -> _Parser:
 def _check_out(out: Path | None, *inputs: Path) -> None:
     for i in inputs:
         if out is not None and out.exists() and i.exists() and os.path.samefile(out, i):
-            raise ScenarioError(f"--out {quoted(out)}: is an input file itself; choose another name")
+            raise ScenarioError(f"--out {quoted(out)}: is the scenario file itself; choose another name")
 
 
 def _run(args: argparse.Namespace) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -84,8 +85,11 @@ def varied_parameters(s: Scenario) -> list[tuple[str, str]]:
 
 
 def local(s: Scenario, name: str, step: float = 0.1, workers: int | None = 1,
-          scheduler: str | None = None) -> pd.DataFrame:
-    """One-at-a-time elasticities of metric ``name`` to every non-fixed parameter, largest first."""
+          scheduler: str | None = None, progress: Callable[[float], None] | None = None) -> pd.DataFrame:
+    """One-at-a-time elasticities of metric ``name`` to every non-fixed parameter, largest first.
+
+    ``progress``: called with the share of runs done (0..1); the runs then stay in this process.
+    """
     if not 0.001 <= step <= 0.5:
         raise ScenarioError("--step: give a relative step between 0.001 and 0.5")
     s = _base(s)
@@ -98,7 +102,13 @@ def local(s: Scenario, name: str, step: float = 0.1, workers: int | None = 1,
         p = mols[sp].parameters[n]
         for f in (1 - step, 1 + step):
             tasks.append((toml, {sp: {n: min(max(p.value * f, p.min), p.max)}}, name))
-    ys = engine.map_tasks(evaluate, tasks, workers, scheduler)
+    if progress is None:
+        ys = engine.map_tasks(evaluate, tasks, workers, scheduler)
+    else:
+        ys = []
+        for i, task in enumerate(tasks):
+            ys.append(evaluate(task))
+            progress((i + 1) / len(tasks))
     y0, rows = ys[0], []
     for j, (sp, n) in enumerate(pars):
         p = mols[sp].parameters[n]

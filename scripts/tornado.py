@@ -14,25 +14,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
 from model.export import descriptor_name, figure_metadata, scenario_of  # noqa: E402
-
-
-def tornado(table: pd.DataFrame, top: int = 12, title: str = "", metric: str = "metric") -> Figure:
-    """Bars from the metric at each parameter's low to its high value, largest elasticity at the top."""
-    t = table.dropna(subset=["elasticity"]).head(top).iloc[::-1]
-    base = float(table.metric_base.iloc[0])
-    fig = Figure(figsize=(10, 0.4 * len(t) + 1.8), layout="constrained")
-    ax = fig.add_subplot()
-    labels = [f"{s}.{p}" for s, p in zip(t.species, t.parameter)]
-    ax.barh(labels, t.metric_low - base, left=base, color="#0072B2", label="parameter -step")
-    ax.barh(labels, t.metric_high - base, left=base, color="#D55E00", label="parameter +step")
-    ax.axvline(base, color="black", lw=0.8)
-    ax.set_xlabel(metric)
-    fig.suptitle(title, fontsize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize=8, frameon=False)
-    return fig
+from ui.study_plots import tornado  # noqa: E402
 
 
 def main() -> None:

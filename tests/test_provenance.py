@@ -128,7 +128,7 @@ def test_figures_carry_the_scenario_that_reproduces_them(fmt):
 def test_descriptor_name_never_collides():
     assert descriptor_name("curves.csv") == "curves.datapackage.json"
     assert descriptor_name("x.CSV") != descriptor_name("y.csv")
-    df = pd.DataFrame({"time_h": [0.0], "dose_mg": [1.0]})
+    df = pd.DataFrame({"time_h": [0.0], "mood_score": [1.0]})
     with pytest.raises(KeyError):
         datapackage(df, "t.csv", None)
     assert json.loads(datapackage(df, "t.csv", None, strict=False))["resources"][0]["path"] == "t.csv"
