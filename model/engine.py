@@ -27,8 +27,15 @@ def map_tasks(fn: Callable[[Any], T], tasks: Sequence[Any], workers: int | None 
     if scheduler:
         from distributed import Client
 
-        with Client(scheduler, timeout="30s") as client:
-            return client.gather(client.map(fn, tasks, pure=False))
+        from .scenario import ScenarioError
+
+        try:
+            with Client(scheduler, timeout="30s") as client:
+                return client.gather(client.map(fn, tasks, pure=False))
+        except (OSError, TimeoutError, RuntimeError, ModuleNotFoundError) as err:
+            first = (str(err).splitlines() or [type(err).__name__])[0]
+            raise ScenarioError(f"--scheduler {scheduler[:80]}: {first} (the workers need this program on their "
+                                "Python path, same version)") from None
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(tasks) <= 1:
         return [fn(t) for t in tasks]
