@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
+import stat
 
 import numpy as np
 import pandas as pd
@@ -108,9 +110,6 @@ def parse_observed(data: bytes | str) -> pd.DataFrame:
 
 def read_observed(path: str) -> pd.DataFrame:
     """Read a measurements CSV from a regular file (size checked before reading)."""
-    import os
-    import stat
-
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
