@@ -1,4 +1,6 @@
-"""Command line: ``python -m model run SCENARIO.toml --out FILE [--format csv|json]`` and ``python -m model drugs``.
+"""Command line: ``python -m model run|drugs|columns|sensitivity|gsa|trial|events`` (``--help`` on each).
+
+A CSV gets its data-package descriptor beside it (``<name>.csv`` -> ``<name>.datapackage.json``).
 
 Exit 0 on success; on bad input exit 2 with one line ``error: ...`` on stderr and no traceback.
 """
@@ -11,10 +13,12 @@ import stat
 import sys
 from pathlib import Path
 
-from . import __version__
+import pandas as pd
+
+from . import __version__, columns, engine, events, observed, sensitivity, trials
 from .drugs import DRUG_SPECIES, molecules
-from .export import result_to_csv, result_to_json
-from .scenario import ScenarioError, quoted, read_scenario
+from .export import datapackage, descriptor_name, now_utc, result_to_json, table_to_csv
+from .scenario import Scenario, ScenarioError, quoted, read_scenario
 from .simulation import simulate
 
 
@@ -49,7 +53,25 @@ def _write(out: Path, text: str) -> None:
         raise ScenarioError(f"--out {quoted(out)}: cannot write ({err.strerror})") from None
 
 
-def main(argv: list[str] | None = None) -> int:
+def _write_table(out: Path, table: pd.DataFrame, scenario: Scenario | None, title: str, created: str,
+                 arms: list[Scenario] | None = None) -> Path:
+    """A table as plain CSV with its data-package descriptor beside it; returns the descriptor's path."""
+    _write(out, table_to_csv(table))
+    side = out.with_name(descriptor_name(out.name))
+    _write(side, datapackage(table, out.name, scenario, created, title, arms=arms))
+    return side
+
+
+def _engine_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: one per core; 1: this process)")
+    p.add_argument("--scheduler", default=None, help="address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
+
+
+def _show(df: pd.DataFrame) -> str:
+    return df.to_string(index=False, float_format=lambda v: f"{v:.4g}")
+
+
+def _parser() -> _Parser:
     parser = _Parser(prog="python -m model", description="Naltrexone teaching model.")
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -57,20 +79,121 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("scenario", type=Path)
     run.add_argument("--out", type=Path, required=True, help="output file (CSV or JSON)")
     run.add_argument("--format", choices=("csv", "json"), default=None, help="default: from the --out suffix, else csv")
+    run.add_argument("--observed", type=Path, default=None,
+                     help="CSV of measurements (time_h, column, value, sd, n, study): print residuals against the run")
+    run.add_argument("--people", type=Path, default=None, help="also write the per-person table (needs [options] population)")
     sub.add_parser("drugs", help="list molecules, routes and every parameter with unit and source")
+    sub.add_parser("columns", help="list every output column with unit and description")
+    sens = sub.add_parser("sensitivity", help="local one-at-a-time elasticities of a metric to every parameter")
+    sens.add_argument("scenario", type=Path)
+    sens.add_argument("--metric", required=True, help="peak_reward | blockade_ratio:DAY | days_protected | lowest_breathing")
+    sens.add_argument("--step", type=float, default=0.1, help="relative step up and down (default 0.1)")
+    sens.add_argument("--out", type=Path, default=None, help="CSV of the table (with its descriptor)")
+    _engine_args(sens)
+    gsa = sub.add_parser("gsa", help="global sensitivity (SALib Morris or Sobol) over model/data/plausible_ranges.toml")
+    gsa.add_argument("scenario", type=Path)
+    gsa.add_argument("--metric", required=True)
+    gsa.add_argument("--method", choices=("morris", "sobol"), default="morris")
+    gsa.add_argument("--trajectories", type=int, default=None)
+    gsa.add_argument("--levels", type=int, default=None)
+    gsa.add_argument("--n", type=int, default=None, help="Sobol base sample size (power of 2)")
+    gsa.add_argument("--seed", type=int, default=None)
+    gsa.add_argument("--out", type=Path, default=None)
+    _engine_args(gsa)
+    trial = sub.add_parser("trial", help="virtual trial: arms (scenario files) on simulated people, endpoint with 95%% CI")
+    trial.add_argument("arms", type=Path, nargs="+")
+    trial.add_argument("--people", type=int, required=True, help="people per arm")
+    trial.add_argument("--endpoint", required=True, help="days_protected | blocked_on_day:DAY | peak_reward | lowest_breathing")
+    trial.add_argument("--seed", type=int, default=0)
+    trial.add_argument("--chunk", type=int, default=trials.CHUNK, help="people per task (at most 100)")
+    trial.add_argument("--out", type=Path, default=None)
+    _engine_args(trial)
+    ev = sub.add_parser("events", help="NONMEM / nlmixr2 event dataset of a scenario's people")
+    ev.add_argument("scenario", type=Path)
+    ev.add_argument("--out", type=Path, required=True)
+    ev.add_argument("--people", type=int, default=None, help="people (default: [options] population, else 1)")
+    return parser
+
+
+def _check_out(out: Path | None, *inputs: Path) -> None:
+    for i in inputs:
+        if out is not None and out.exists() and i.exists() and os.path.samefile(out, i):
+            raise ScenarioError(f"--out {quoted(out)}: is the scenario file itself; choose another name")
+
+
+def _run(args: argparse.Namespace) -> None:
+    out = args.out
+    _check_out(out, args.scenario)
+    _check_out(args.people, args.scenario)
+    obs = observed.read_observed(str(args.observed)) if args.observed is not None else None
+    result = simulate(read_scenario(args.scenario))
+    if args.people is not None and result.population is None:
+        raise ScenarioError("--people: the scenario has no population ([options] population = N)")
+    res = observed.residuals(result.table, obs) if obs is not None else None
+    fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
+    created = now_utc()
+    if fmt == "json":
+        _write(out, result_to_json(result, created))
+    else:
+        side = _write_table(out, result.table, result.scenario, "", created)
+    blocked = int(result.challenges["blocked"].sum())
+    print(f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked"
+          + (f"; descriptor {quoted(side)}" if fmt != "json" else ""))
+    if args.people is not None:
+        side = _write_table(args.people, result.population.people, result.scenario, "people", created)
+        print(f"{quoted(args.people)}: {len(result.population.people)} people; descriptor {quoted(side)}")
+    if res is not None:
+        print(f"observed: {len(res)} measurements from {quoted(args.observed)} (residual = observed - model)")
+        print(observed.summary(res).to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     try:
         args = parser.parse_args(argv)
         if args.command == "drugs":
             print(_drugs_text())
             return 0
-        out = args.out
-        if out.exists() and args.scenario.exists() and os.path.samefile(out, args.scenario):
-            raise ScenarioError(f"--out {quoted(out)}: is the scenario file itself; choose another name")
-        result = simulate(read_scenario(args.scenario))
-        fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
-        _write(out, result_to_json(result) if fmt == "json" else result_to_csv(result))
-        blocked = int(result.challenges["blocked"].sum())
-        print(f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked")
+        if args.command == "columns":
+            print(columns.listing())
+            return 0
+        if args.command == "run":
+            _run(args)
+            return 0
+        out = getattr(args, "out", None)
+        if args.command == "trial":
+            _check_out(out, *args.arms)
+            arms = [read_scenario(a) for a in args.arms]
+            t = trials.run_trial(arms, args.people, args.endpoint, args.seed, args.chunk, args.workers, args.scheduler)
+            engine_name = f"dask {args.scheduler}" if args.scheduler else f"{args.workers or engine.default_workers()} local worker(s)"
+            print(_show(t.summary))
+            print(f"{sum(v.size for v in t.values)} runs in {t.seconds:.2f} s on {engine_name}: {t.runs_per_s:.0f} runs/s")
+            if out is not None:
+                print(f"{quoted(out)}: descriptor {quoted(_write_table(out, t.summary, arms[0], f'trial: {args.endpoint}', now_utc(), arms))}")
+            return 0
+        _check_out(out, args.scenario)
+        s = read_scenario(args.scenario)
+        if args.command == "events":
+            s = events.with_people(s, args.people)
+            table = events.event_dataset(s)
+            side = _write_table(out, table, s, "events", now_utc())
+            doses = int((table.EVID == 1).sum())
+            print(f"{quoted(out)}: {table.ID.nunique()} people, {doses} dose records, {len(table) - doses} observations; "
+                  f"descriptor {quoted(side)}")
+            return 0
+        if args.command == "sensitivity":
+            table = sensitivity.local(s, args.metric, args.step, args.workers, args.scheduler)
+            print(f"local sensitivity of {args.metric} (base {table.metric_base.iloc[0]:.4g}), step +/-{args.step:g}:")
+            print(_show(table.drop(columns=["metric_base"])))
+        else:
+            table = sensitivity.global_sensitivity(s, args.metric, args.method, args.trajectories, args.levels, args.n,
+                                                   args.seed, args.workers, args.scheduler)
+            print(f"{args.method} global sensitivity of {args.metric}: {table.attrs['runs']} runs over "
+                  f"model/data/plausible_ranges.toml")
+            print(_show(table))
+        if out is not None:
+            side = _write_table(out, table, s, f"{args.command} of {args.metric}", now_utc())
+            print(f"{quoted(out)}: descriptor {quoted(side)}")
         return 0
     except ScenarioError as err:
         print("error: " + " ".join(str(err).splitlines()), file=sys.stderr)

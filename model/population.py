@@ -68,12 +68,18 @@ class PopulationResult:
     scenario: Scenario
     bands: pd.DataFrame
     people: pd.DataFrame
+    events: tuple[DoseEvent, ...] = ()  # every scheduled dose, sorted by time
+    taken: np.ndarray | None = None     # [person, scheduled dose] bool
+    observed: np.ndarray | None = None  # [person, observation] plasma naltrexone (ng/mL) at the asked output rows
 
 
 
 
-def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
-    """Simulate ``n`` people (default ``options.population``) through the core and summarise them."""
+def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray | None = None) -> PopulationResult:
+    """Simulate ``n`` people (default ``options.population``) through the core and summarise them.
+
+    ``observe``: output-row indices at which each person's plasma naltrexone is kept (``observed``).
+    """
     n = s.options.population if n is None else n
     if n < 1:
         raise ScenarioError("options.population: give at least 1 person for a population run")
@@ -88,7 +94,9 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
     ep_t = np.array([full[i].at_h for i in agonist])
     ep_w = np.array([response.challenge_window_h(full[i].route) for i in agonist])
     v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
-    people_rows, cols_out = [], {k: [] for k in OUTPUTS}
+    people_rows, cols_out, kept = [], {k: [] for k in OUTPUTS}, []
+    used = {e.species for e in full} | set(p.species) | set(p.ligands)
+    varied = [(sp, k) for sp in sorted(used) for k in base[sp].parameters if _omega(k) > 0]
     chunk = max(1, min(CHUNK, CHUNK_CELLS // (t.size * (len(p.system.names) + len(p.ligands)))))
     for start in range(0, n, chunk):
         size = min(chunk, n - start)
@@ -104,14 +112,19 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
                          ("naltrexone_plasma_ng_per_ml", plasma[:, out_idx]), ("respiratory_drive", drive[:, out_idx]),
                          ("craving", craving)):
             cols_out[key].append(arr)
+        protected = _days_protected(t, occ)
+        if observe is not None:
+            kept.append(plasma[:, out_idx[observe]])
         for i in range(size):
             people_rows.append({
                 "person": start + i,
+                "doses_scheduled": len(full),
                 "doses_taken": int(taken[start + i].sum()),
                 "peak_reward": float(reward[i].max()),
                 "min_respiratory_drive": float(drive[i].min()),
                 "mean_occupancy_antagonist": float(occ[i].mean()),
-                "naltrexone_cl_l_per_h": mols_p[i]["naltrexone"]["cl_l_per_h"],
+                "days_protected": int(protected[i]),
+                **{f"{sp}.{k}": mols_p[i][sp][k] for sp, k in varied},
             })
     bands = {"time_h": t[out_idx]}
     for key, parts in cols_out.items():
@@ -122,7 +135,32 @@ def simulate_population(s: Scenario, n: int | None = None) -> PopulationResult:
             bands[f"{key}_{name}"] = row
     bands = pd.DataFrame(bands)
     core.check_finite(bands)
-    return PopulationResult(s, bands, pd.DataFrame(people_rows))
+    return PopulationResult(s, bands, pd.DataFrame(people_rows), tuple(full), taken,
+                            np.concatenate(kept) if observe is not None else None)
+
+
+@cache
+def protection_occupancy() -> float:
+    """Antagonist occupancy at which 25 mg IV heroin is just blocked (typical molecules, naltrexone alone)."""
+    from .drugs import molecules
+    from .lessons import HEROIN_CHALLENGE_MG, blocked_ratio, challenge_ratio_at_levels
+
+    levels = np.logspace(-3, 3, 241)  # nM, unbound brain naltrexone
+    ratio = challenge_ratio_at_levels("heroin", "iv", HEROIN_CHALLENGE_MG, levels)
+    kd = molecules()["naltrexone"]["kd_nm"]
+    occ = levels / kd / (1 + levels / kd)
+    return float(np.interp(blocked_ratio(), ratio[::-1], occ[::-1]))
+
+
+def _days_protected(t: np.ndarray, occ: np.ndarray) -> np.ndarray:
+    """Whole days on which each person's lowest antagonist occupancy stays >= :func:`protection_occupancy`."""
+    days = int(np.floor(t[-1] / 24.0 + 1e-9))
+    if days < 1:
+        return np.zeros(occ.shape[0], dtype=int)
+    starts = np.searchsorted(t, 24.0 * np.arange(days))
+    ends = np.searchsorted(t, 24.0 * np.arange(1, days + 1), side="right")
+    troughs = np.stack([occ[:, a:b].min(axis=1) for a, b in zip(starts, ends)], axis=1)
+    return (troughs >= protection_occupancy()).sum(axis=1)
 
 
 def _scheduled_and_taken(s: Scenario, n: int, rng: np.random.Generator) -> tuple[list[DoseEvent], np.ndarray]:

@@ -9,7 +9,7 @@ import streamlit as st
 from model import ScenarioError, parse_scenario
 from model.drugs import DRUG_SPECIES, molecules, response_parameters
 from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_dict, scenario_to_toml
-from ui import page, plots, population, state
+from ui import page, plots, population, research, state
 from ui.boot import via_app
 
 via_app()
@@ -215,6 +215,7 @@ if other is not None and not other.challenges.empty:
     st.dataframe(other.challenges, hide_index=True, width="stretch")
 page.plot("timecourse", scenario.title, lambda: plots.timecourse(table, present, ("plasma", "occupancy", "reward")),
           table, result)
+research.panel(result)
 
 st.header("Parameters, with units and sources")
 ptab = pd.DataFrame([{"species": sp, "parameter": p.name, "value": p.value, "unit": p.unit, "tag": p.tag,

@@ -26,7 +26,7 @@ def test_bands_are_ordered_bounded_and_reproducible():
 
 def test_people_differ_and_take_their_own_doses():
     people = simulate_population(scenario(p=0.5)).people
-    assert people.naltrexone_cl_l_per_h.std() > 0.1 * people.naltrexone_cl_l_per_h.mean()
+    assert people["naltrexone.cl_l_per_h"].std() > 0.1 * people["naltrexone.cl_l_per_h"].mean()
     n_scheduled = 14 + 6
     assert 0.55 * n_scheduled < people.doses_taken.mean() < 0.85 * n_scheduled  # heroin always, tablets half
     assert people.doses_taken.nunique() > 1

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from model import Scenario, ScenarioError, lessons, parse_scenario, simulate
 from model.drugs import molecules
-from model.export import result_to_csv, result_to_json
+from model.export import datapackage, figure_metadata, provenance, result_to_json, table_to_csv
 from model.scenario import parse_scenario_bytes, scenario_to_toml
 from model.simulation import Result
 
@@ -173,44 +173,45 @@ def slug(title: str) -> str:
     return s[:80] or "scenario"
 
 
-def fig_bytes(fig: Figure, fmt: str) -> bytes:
-    """The figure saved as png, svg or pdf."""
+def fig_bytes(fig: Figure, fmt: str, scenario: Scenario | None = None, title: str = "") -> bytes:
+    """The figure saved as png, svg or pdf, with version, scenario TOML and creation time in its metadata."""
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, metadata={"Creator": "naltrexone teaching model"} if fmt != "png" else None)
+    fig.savefig(buf, format=fmt, metadata=figure_metadata(scenario, fmt, title=title))
     return buf.getvalue()
 
 
-def table_json(table: pd.DataFrame, title: str) -> str:
-    """A derived table (no single simulation behind it) as JSON with its title and program version."""
-    from model import __version__
-
-    doc = {"program": "naltrexone-teaching-model", "version": __version__, "title": title,
+def table_json(table: pd.DataFrame, title: str, scenario: Scenario | None = None) -> str:
+    """A derived table as JSON with its title, provenance (scenario when there is one) and columns."""
+    doc = {**provenance(scenario, title=title),
            "columns": json.loads(table.to_json(orient="columns", double_precision=10))}
     return json.dumps(doc, indent=1)
 
 
 def downloads(key: str, title: str, make_fig: Callable[[], Figure] | None, table: pd.DataFrame,
-              result: Result | None = None) -> None:
-    """CSV, JSON, PNG, SVG and PDF of exactly what is shown; bytes are built only when clicked."""
+              result: Result | None = None, scenario: Scenario | None = None) -> None:
+    """CSV (+ its data-package descriptor), JSON, PNG, SVG and PDF of exactly what is shown, with provenance."""
     name = slug(title)
-    csv = (lambda: result_to_csv(result)) if result is not None and table is result.table else (
-        lambda: table.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
-    js = (lambda: result_to_json(result)) if result is not None else (lambda: table_json(table, title))
+    scenario = scenario if scenario is not None else (result.scenario if result is not None else None)
+    csv = lambda: table_to_csv(table)  # noqa: E731
+    desc = lambda: datapackage(table, f"{name}_{key}.csv", scenario, title=title, strict=False)  # noqa: E731
+    js = (lambda: result_to_json(result)) if result is not None and table is result.table else (
+        lambda: table_json(table, title, scenario))
     box = st.popover("Download this plot" if make_fig else "Download this table", icon=":material/download:")
     box.caption(f"Exactly what is shown: the numbers (CSV, JSON) and the figure (PNG, SVG, PDF). File names start with {name}.")
-    items = [("CSV", csv, "csv", "text/csv"), ("JSON", js, "json", "application/json"),
-             ("PNG", lambda: fig_bytes(make_fig(), "png"), "png", "image/png"),
-             ("SVG", lambda: fig_bytes(make_fig(), "svg"), "svg", "image/svg+xml"),
-             ("PDF", lambda: fig_bytes(make_fig(), "pdf"), "pdf", "application/pdf")][: 5 if make_fig else 2]
+    items = [("CSV", csv, "csv", "text/csv"),
+             ("CSV descriptor", desc, "datapackage.json", "application/json"), ("JSON", js, "json", "application/json"),
+             ("PNG", lambda: fig_bytes(make_fig(), "png", scenario, title), "png", "image/png"),
+             ("SVG", lambda: fig_bytes(make_fig(), "svg", scenario, title), "svg", "image/svg+xml"),
+             ("PDF", lambda: fig_bytes(make_fig(), "pdf", scenario, title), "pdf", "application/pdf")][: 6 if make_fig else 3]
     for lab, data, ext, mime in items:
-        box.download_button(lab, data=data, file_name=f"{name}_{key}.{ext}", mime=mime, key=f"dl_{key}_{ext}",
+        box.download_button(lab, data=data, file_name=f"{name}_{key}.{ext}", mime=mime, key=f"dl_{key}_{ext}".replace(".", "_"),
                             on_click="ignore", icon=":material/download:", width="stretch",
                             help=f"Download {'the numbers' if ext in ('csv', 'json') else 'the figure'} "
                                  f"as {lab} ({name}_{key}.{ext}).")
 
 
 def plot(key: str, title: str, make_fig: Callable[[], Figure], table: pd.DataFrame,
-         result: Result | None = None) -> None:
+         result: Result | None = None, scenario: Scenario | None = None) -> None:
     """Draw a figure, keep its data in session_state['plot_data'][key], offer its downloads."""
     state.store_plot_data(key, table)
     fig = make_fig()
@@ -218,4 +219,4 @@ def plot(key: str, title: str, make_fig: Callable[[], Figure], table: pd.DataFra
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=SCREEN_DPI)
     st.image(buf.getvalue(), width="stretch")
-    downloads(key, title, make_fig, table, result)
+    downloads(key, title, make_fig, table, result, scenario)
