@@ -139,3 +139,21 @@ def test_readme_lists_every_curve_column_of_the_registry():
     for c in columns.COLUMNS:
         if c.table == "curves" and not c.pattern.startswith("<column>"):
             assert f"`{c.pattern}`" in readme or c.pattern.replace("<species>", "") in readme, c.pattern
+
+
+def test_app_downloads_carry_the_scenario():
+    from ui import page
+
+    s = load_scenario(ROOT / "examples" / "heroin_after_naltrexone.toml")
+    r = simulate(s)
+    band = r.table[["time_h", "reward"]]
+    doc = json.loads(page.table_json(band, "a derived table", s))
+    assert scenario_of(doc) == s and doc["version"] and doc["created"]
+    fig = Figure()
+    fig.add_subplot().plot([0, 1], [0, 1])
+    for fmt in ("png", "svg", "pdf"):
+        assert scenario_of(_read_meta(page.fig_bytes(fig, fmt, s, "t"), fmt)) == s
+    desc = json.loads(datapackage(band, "x_timecourse.csv", s, title="t", strict=False))
+    assert scenario_of(desc) == s
+    again = simulate(scenario_of(desc)).table
+    np.testing.assert_allclose(band.to_numpy(float), again[["time_h", "reward"]].to_numpy(float))
