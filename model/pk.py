@@ -42,6 +42,7 @@ HOURS_PER_MONTH = 730.5
 XR_EROSION_STAGES = 4
 XR_DIFFUSION_STAGES = 2
 BRAIN_SITES = ("effect", "retention")
+CHAIN_SPREAD = 0.5  # relative spread of the stage rates of a depot chain (see stage_rates)
 
 
 def metabolites(m: Molecule) -> list[str]:
@@ -126,13 +127,27 @@ class LinearPK:
         return a
 
 
+def stage_rates(stages: int, k: float) -> np.ndarray:
+    """Rate constants (1/h) of a ``stages``-depot chain with mean transit time stages / k.
+
+    The rates are spread by +/-CHAIN_SPREAD/2 around k (rescaled so the mean time is unchanged):
+    equal rates make the system defective, which forces slow matrix-exponential steps, while
+    distinct ones keep the exact eigenvector solution; the release curve barely changes.
+    """
+    if stages == 1:
+        return np.array([k])
+    m = 1.0 + CHAIN_SPREAD * (np.arange(stages) / (stages - 1) - 0.5)
+    return k * m * np.sum(1.0 / m) / stages
+
+
 def _depot_chain(pk: LinearPK, label: str, stages: int, k: float, target: int, fraction: float) -> list[tuple[int, float]]:
     """A chain of ``stages`` first-order depots emptying into ``target``; returns the bolus entry."""
     ids = [pk.state(f"{label}.{i}") for i in range(stages)]
-    for a, b in zip(ids, ids[1:]):
-        pk.flow(a, b, k)
-    pk.flow(ids[-1], None, k)
-    pk.rows.append((target, ids[-1], k))
+    rates = stage_rates(stages, k)
+    for a, b, r in zip(ids, ids[1:], rates):
+        pk.flow(a, b, r)
+    pk.flow(ids[-1], None, rates[-1])
+    pk.rows.append((target, ids[-1], rates[-1]))
     return [(ids[0], fraction)]
 
 
