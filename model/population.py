@@ -48,10 +48,17 @@ def _omega(name: str) -> float:
     return om[name].value if name in om else 0.0
 
 
-def person_molecules(base: dict[str, Molecule], rng: np.random.Generator) -> dict[str, Molecule]:
-    """One person's molecules: each varied parameter times exp(eta), clipped to its bounds."""
+def person_molecules(base: dict[str, Molecule], rng: np.random.Generator,
+                     species: set[str] | None = None) -> dict[str, Molecule]:
+    """One person's molecules: each varied parameter times exp(eta), clipped to its bounds.
+
+    Only the molecules in ``species`` (default: all) are varied; the others are shared unchanged.
+    """
     out = {}
     for sid, m in base.items():
+        if species is not None and sid not in species:
+            out[sid] = m
+            continue
         over = {}
         for name, p in m.parameters.items():
             w = _omega(name)
@@ -100,7 +107,7 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     chunk = max(1, min(CHUNK, CHUNK_CELLS // (t.size * (len(p.system.names) + len(p.ligands)))))
     for start in range(0, n, chunk):
         size = min(chunk, n - start)
-        mols_p = [person_molecules(base, rng) for _ in range(size)]
+        mols_p = [person_molecules(base, rng, used) for _ in range(size)]
         r = core.run(p, mols_p, taken[start:start + size], counterfactual=False, max_substeps=POPULATION_SUBSTEPS)
         occ = r.bound[:, 0][:, :, r.ligands.is_antagonist].sum(axis=-1) / r.density[:, 0]
         reward = np.stack([x.reward[0] for x in r.responses])
