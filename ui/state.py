@@ -86,9 +86,14 @@ def presentation() -> bool:
     return bool(st.session_state.get("present", False))
 
 
+PLOT_DATA_BYTES = 8_000_000  # bigger tables are not kept in a session (every session would hold its own copy)
+
+
 def store_plot_data(key: str, data: Any) -> None:
-    """Keep the data behind a plot where tests (and exports) can read it."""
-    st.session_state.setdefault("plot_data", {})[key] = data
+    """Keep the data behind a plot where tests can read it (None for tables over PLOT_DATA_BYTES)."""
+    usage = getattr(data, "memory_usage", None)
+    small = usage is None or int(usage(index=True, deep=False).sum()) <= PLOT_DATA_BYTES
+    st.session_state.setdefault("plot_data", {})[key] = data if small else None
 
 
 def once(key: str, fn: Callable[[], Any]) -> Any:
