@@ -50,9 +50,12 @@ def test_predicted_and_measured_time_agree_within_a_factor_of_two():
     ratios, stepwise = [], []
     for raw in sampled_scenarios(8):
         s = parse_scenario(raw)
-        t0 = time.perf_counter()
-        simulate(s)
-        (stepwise if run_cost(s).stepwise else ratios).append((time.perf_counter() - t0) / run_cost(s).seconds)
+        took = []
+        for _ in range(2):  # the better of two: the machine is shared
+            t0 = time.perf_counter()
+            simulate(s)
+            took.append(time.perf_counter() - t0)
+        (stepwise if run_cost(s).stepwise else ratios).append(min(took) / run_cost(s).seconds)
     speed = float(np.exp(np.mean(np.log(ratios))))  # how much slower than the reference machine right now
     assert 0.33 <= speed <= 3, speed
     assert 0.5 <= min(ratios) / speed and max(ratios + stepwise) / speed <= 2.0, (speed, ratios, stepwise)
