@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import boot, state
+from ui import boot
+from ui.controls import Control
 from ui.page import NOTICE
 
 PAGES = [
@@ -43,15 +44,15 @@ GLOSSARY = {
     "Re-narcotisation": "Breathing falls again when naloxone wears off before a long-acting opioid does.",
 }
 
+PRESENT = Control("present", False, "Presentation mode", "toggle",
+                  help="Larger text, lines and plots, the sidebar closed, fixed axes: for a projector.")
 st.set_page_config(page_title="Naltrexone teaching simulator", page_icon=":material/medication:", layout="wide")
 
 pages = [st.Page(f, title=t, icon=i, url_path=u, default=(u == "home")) for f, t, i, u in PAGES]
 nav = st.navigation(pages)
 
 with st.sidebar:
-    state.bind("present", False)
-    st.toggle("Presentation mode", key="present",
-              help="Larger fonts and lines, fewer controls, fixed axes: for a projector.")
+    PRESENT.widget()
     st.caption(NOTICE)
     with st.expander("Glossary"):
         for term, text in GLOSSARY.items():

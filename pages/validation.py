@@ -7,6 +7,7 @@ from model import lessons
 from model.validation import CHECKS, PREDICTIONS
 from ui import page, plots, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 
 via_app()
 
@@ -47,15 +48,16 @@ def blockade(heroin_mg: float) -> pd.DataFrame:
 
 
 checks = evaluate_checks()
-state.bind(P + "group", "all", options=["all", *checks.group.unique()])
-state.bind(P + "heroin_mg", 25, options=[10, 25, 50, 100])
+GROUP = Control(P + "group", "all", "Group of checks", "selectbox", options=["all", *checks.group.unique()])
+HEROIN = Control(P + "heroin_mg", 25, "Heroin challenge in the blockade plot (mg IV)", "select_slider",
+                 options=[10, 25, 50, 100], help="The label's test uses 25 mg.")
+bind_all(GROUP, HEROIN)
 state.presets(P + "preset", {"Everything": {P + "group": "all", P + "heroin_mg": 25},
                              "The label's heroin blockade test": {P + "group": "Heroin blockade", P + "heroin_mg": 25},
                              "PET occupancy": {P + "group": "Receptor occupancy (PET)"}})
 c1, c2 = st.columns(2)
-c1.selectbox("Group of checks", ["all", *checks.group.unique()], key=P + "group")
-c2.select_slider("Heroin challenge in the blockade plot (mg IV)", [10, 25, 50, 100], key=P + "heroin_mg",
-                 help="The label's test uses 25 mg.")
+GROUP.widget(c1)
+HEROIN.widget(c2)
 state.write_url(P)
 
 group = st.session_state[P + "group"]
@@ -90,7 +92,7 @@ pet_targets = pd.DataFrame([{"dose_mg": mg, "low": checks.set_index("id").loc[i,
                              "high": checks.set_index("id").loc[i, "tolerance_high"]}
                             for i, mg in (("pet_2mg", 2), ("pet_5mg", 5), ("pet_15mg", 15))
                             if i in set(checks.id)])
-page.plot("pet", "PET occupancy vs naltrexone dose", lambda: plots.pet(pet, pet_targets, present), pet)
+page.plot("pet", "PET occupancy vs naltrexone dose", page.fig(plots.pet, pet, pet_targets, present), pet)
 
 st.subheader("Plasma naltrexone after 50 mg by mouth and after the 380 mg injection")
 oral = page.run({"title": "naltrexone 50 mg oral", "duration_h": 48.0, "output_step_h": 0.1,
@@ -101,13 +103,13 @@ both = pd.concat([oral.table[["time_h", "naltrexone_plasma_ng_per_ml", "naltrexo
                   xr.table[["time_h", "naltrexone_plasma_ng_per_ml", "naltrexol_plasma_ng_per_ml"]].assign(regimen="XR 380 mg")],
                  ignore_index=True)
 page.plot("plasma", "Naltrexone plasma oral 50 mg and XR 380 mg",
-          lambda: plots.plasma_reference(oral.table, xr.table, present), both)
+          page.fig(plots.plasma_reference, oral.table, xr.table, present), both)
 
 heroin_mg = float(st.session_state[P + "heroin_mg"])
 st.subheader(f"How long does a tablet block {heroin_mg:g} mg IV heroin?")
 bl = blockade(heroin_mg)
 page.plot("blockade", f"Heroin {heroin_mg:g} mg blockade vs time after naltrexone",
-          lambda: plots.blockade_vs_time(bl, present, lessons.blocked_ratio()), bl)
+          page.fig(plots.blockade_vs_time, bl, present, lessons.blocked_ratio()), bl)
 
 page.predict(P + "q1", "The label says 50 mg blocks 25 mg heroin for 24 h. What would you expect for 100 mg heroin?",
              ["The same 24 h", "A shorter blockade", "A longer blockade"], 1,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from matplotlib.figure import Figure
@@ -107,10 +112,85 @@ def slug(title: str) -> str:
     return s[:80] or "scenario"
 
 
-def fig_bytes(fig: Figure, fmt: str) -> bytes:
+@dataclass(frozen=True)
+class Fig:
+    """A figure to draw: ``draw(*args, **kwargs)`` returns a matplotlib Figure; its bytes are cached on the inputs."""
+
+    draw: Callable[..., Figure]
+    args: tuple
+    kwargs: Mapping[str, Any]
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the drawing function and every input (tables by content)."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{self.draw.__module__}.{self.draw.__qualname__}".encode())
+        _feed(h, self.args)
+        _feed(h, dict(self.kwargs))
+        return h.hexdigest()
+
+    def make(self) -> Figure:
+        """Draw the figure."""
+        return self.draw(*self.args, **self.kwargs)
+
+
+def fig(draw: Callable[..., Figure], *args: Any, **kwargs: Any) -> Fig:
+    """The figure ``draw(*args, **kwargs)``, drawn only when its inputs have not been drawn before."""
+    return Fig(draw, args, kwargs)
+
+
+def _feed(h: Any, obj: Any) -> None:
+    if isinstance(obj, (pd.DataFrame, pd.Series)):
+        names = list(obj.columns) if isinstance(obj, pd.DataFrame) else [obj.name]
+        h.update(repr((type(obj).__name__, obj.shape, names)).encode())
+        try:
+            h.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes())
+        except TypeError:  # cells that cannot be hashed (lists): hash their text
+            h.update(obj.to_csv().encode())
+    elif isinstance(obj, np.ndarray):
+        h.update(repr((obj.dtype.str, obj.shape)).encode())
+        h.update(np.ascontiguousarray(obj).tobytes())
+    elif isinstance(obj, Mapping):
+        h.update(b"{")
+        for k in sorted(obj, key=repr):
+            _feed(h, k)
+            _feed(h, obj[k])
+        h.update(b"}")
+    elif isinstance(obj, (list, tuple)):
+        h.update(b"(")
+        for x in obj:
+            _feed(h, x)
+        h.update(b")")
+    else:
+        h.update(f"{type(obj).__name__}:{obj!r};".encode())
+
+
+#: Figure bytes shared by every session, keyed on (inputs, format, dpi); at most this many bytes kept.
+CACHE_BYTES = 96 * 2**20
+_cache: OrderedDict[tuple[str, str, float | None], bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def figure_bytes(spec: Fig, fmt: str, dpi: float | None = None) -> bytes:
+    """The figure saved as png, svg or pdf (at ``dpi``, else the style's), cached on its inputs."""
+    key = (spec.digest, fmt, dpi)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    data = fig_bytes(spec.make(), fmt, dpi)
+    with _cache_lock:
+        _cache[key] = data
+        while sum(map(len, _cache.values())) > CACHE_BYTES and len(_cache) > 1:
+            _cache.popitem(last=False)
+    return data
+
+
+def fig_bytes(fig: Figure, fmt: str, dpi: float | None = None) -> bytes:
     """The figure saved as png, svg or pdf."""
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, metadata={"Creator": "naltrexone teaching model"} if fmt != "png" else None)
+    fig.savefig(buf, format=fmt, dpi=dpi or "figure",
+                metadata={"Creator": "naltrexone teaching model"} if fmt != "png" else None)
     return buf.getvalue()
 
 
@@ -123,19 +203,19 @@ def table_json(table: pd.DataFrame, title: str) -> str:
     return json.dumps(doc, indent=1)
 
 
-def downloads(key: str, title: str, make_fig: Callable[[], Figure] | None, table: pd.DataFrame,
+def downloads(key: str, title: str, spec: Fig | None, table: pd.DataFrame,
               result: Result | None = None) -> None:
     """CSV, JSON, PNG, SVG and PDF of exactly what is shown; bytes are built only when clicked."""
     name = slug(title)
     csv = (lambda: result_to_csv(result)) if result is not None and table is result.table else (
         lambda: table.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
     js = (lambda: result_to_json(result)) if result is not None else (lambda: table_json(table, title))
-    box = st.popover("Download this plot" if make_fig else "Download this table", icon=":material/download:")
+    box = st.popover("Download this plot" if spec else "Download this table", icon=":material/download:")
     box.caption(f"Exactly what is shown: the numbers (CSV, JSON) and the figure (PNG, SVG, PDF). File names start with {name}.")
     items = [("CSV", csv, "csv", "text/csv"), ("JSON", js, "json", "application/json"),
-             ("PNG", lambda: fig_bytes(make_fig(), "png"), "png", "image/png"),
-             ("SVG", lambda: fig_bytes(make_fig(), "svg"), "svg", "image/svg+xml"),
-             ("PDF", lambda: fig_bytes(make_fig(), "pdf"), "pdf", "application/pdf")][: 5 if make_fig else 2]
+             ("PNG", lambda: figure_bytes(spec, "png"), "png", "image/png"),
+             ("SVG", lambda: figure_bytes(spec, "svg"), "svg", "image/svg+xml"),
+             ("PDF", lambda: figure_bytes(spec, "pdf"), "pdf", "application/pdf")][: 5 if spec else 2]
     for lab, data, ext, mime in items:
         box.download_button(lab, data=data, file_name=f"{name}_{key}.{ext}", mime=mime, key=f"dl_{key}_{ext}",
                             on_click="ignore", icon=":material/download:", width="stretch",
@@ -143,13 +223,14 @@ def downloads(key: str, title: str, make_fig: Callable[[], Figure] | None, table
                                  f"as {lab} ({name}_{key}.{ext}).")
 
 
-def plot(key: str, title: str, make_fig: Callable[[], Figure], table: pd.DataFrame,
-         result: Result | None = None) -> None:
-    """Draw a figure, keep its data in session_state['plot_data'][key], offer its downloads."""
+def plot(key: str, title: str, spec: Fig, table: pd.DataFrame, result: Result | None = None) -> None:
+    """Show a figure (redrawn only when its inputs change), keep its data in session_state, offer its downloads."""
     state.store_plot_data(key, table)
-    fig = make_fig()
-    # Rendered here at screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time.
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=SCREEN_DPI)
-    st.image(buf.getvalue(), width="stretch")
-    downloads(key, title, make_fig, table, result)
+    # Screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time.
+    st.image(figure_bytes(spec, "png", SCREEN_DPI), width="stretch")
+    downloads(key, title, spec, table, result)
+
+
+def more_settings(present: bool) -> Any:
+    """Where secondary controls go: in place normally, in a closed expander in presentation mode."""
+    return st.expander("More settings", expanded=False) if present else st.container()
