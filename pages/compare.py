@@ -54,7 +54,13 @@ for drug, (route, mg) in lessons.AGONIST_DOSES.items():
 title = f"Agonists at {factor:g} x typical dose"
 long = pd.concat([c.assign(drug=d) for d, c in curves.items()], ignore_index=True)
 state.store_plot_data("compare_curves", long)
-page.plot("compare", title, page.fig(plots.compare, table, curves, present), table)
+need = table.set_index("drug").naltrexone_plasma_ng_per_ml_to_block
+open_ = [d for d, ok in zip(table.drug, table.blocked_at_chosen_level) if not ok]
+st.markdown(f"At **{factor:g} x** the typical dose, **{need.idxmax()}** needs the most naltrexone "
+            f"({need.max():.2g} ng/mL) and **{need.idxmin()}** the least ({need.min():.2g} ng/mL). A steady "
+            f"**{level:g} ng/mL** blocks **{len(table) - len(open_)} of {len(table)}**"
+            + (f"; not blocked: {', '.join(open_)} (hatched bars)." if open_ else ": every one."))
+page.plot("compare", title, page.fig(plots.compare, table, curves, present, level), table)
 
 show = table.rename(columns={
     "dose_mg": "dose (mg)", "kd_nm": "Kd (nM)", "tau": "efficacy tau", "dissociation_half_life_min":

@@ -90,7 +90,7 @@ def stopping(after: pd.DataFrame, before: Mapping[str, float], risk: np.ndarray,
         a3.set_xlabel("days after the last naltrexone dose")
         a3.set_xlim(d[0] - step / 2, d[-1] + step / 2)
         a1.annotate(f"day {day:g}", (day, 0.97), xytext=(4, 0), textcoords="offset points", va="top")
-        a1.set_title("Shaded: the usual dose depresses breathing more than before treatment, or below 0.5",
+        a1.set_title("Shaded: overdose-risk window (breathing lower\nthan before treatment, or below 0.5)",
                      fontsize="medium")
     return fig
 
@@ -140,7 +140,7 @@ def intervals(table: pd.DataFrame, present: bool, threshold_pct: float) -> Figur
         top = float(np.nanmax(np.concatenate([days, table.days_receptors_free.to_numpy(), [14.0]])))
         ax.set_xlim(0, top * 1.25 + 0.5)
         ax.set_title("Wait until physical dependence has faded", fontsize="medium")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2, fontsize="small")
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2, fontsize="small")
     return fig
 
 

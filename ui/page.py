@@ -226,6 +226,7 @@ def downloads(key: str, title: str, spec: Fig | None, table: pd.DataFrame,
 def plot(key: str, title: str, spec: Fig, table: pd.DataFrame, result: Result | None = None) -> None:
     """Show a figure (redrawn only when its inputs change), keep its data in session_state, offer its downloads."""
     state.store_plot_data(key, table)
+    st.session_state.setdefault("plot_specs", {})[key] = spec
     # Screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time.
     st.image(figure_bytes(spec, "png", SCREEN_DPI), width="stretch")
     downloads(key, title, spec, table, result)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from model.drugs import molecules
 from model.ligands import ANTAGONIST_ROLES
@@ -50,7 +51,7 @@ def plasma_panel(ax: object, table: pd.DataFrame, species: Sequence[str] | None 
     if log:
         ax.set_yscale("log")
         ax.set_ylim(0.01, max(top * 2, 1.0))
-    ax.set_ylabel("plasma (ng/mL)" + (", log" if log else ""))
+    ax.set_ylabel("plasma\n(ng/mL" + (", log)" if log else ")"))
     ax.set_xlabel(xl)
     if names:
         ax.legend(**OUTSIDE)
@@ -65,7 +66,7 @@ def occupancy_panel(ax: object, table: pd.DataFrame) -> None:
     if ys:
         ax.stackplot(t, ys, colors=[colour(s) for s in sp], labels=[label(s) for s in sp], alpha=0.9)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("receptors occupied (%)")
+    ax.set_ylabel("receptors\noccupied (%)")
     ax.set_xlabel(xl)
     if ys:
         ax.legend(**OUTSIDE)
@@ -89,7 +90,7 @@ def breathing_panel(ax: object, table: pd.DataFrame) -> None:
     ax.plot(t, table["respiratory_drive"], color=colour("fentanyl"), label="breathing")
     ax.axhline(0.5, color=colour("threshold"), ls=":", lw=1.5, label="breathing halved (0.5)")
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("respiratory drive")
+    ax.set_ylabel("respiratory\ndrive")
     ax.set_xlabel(xl)
     ax.legend(**OUTSIDE)
 
@@ -138,7 +139,7 @@ def receptor_picture(labels: np.ndarray, present: bool, title: str = "") -> Figu
     """A 10 x 10 grid of receptors coloured by what occupies each one."""
     n = int(np.sqrt(labels.size))
     fig, ax = figure(present, height=4.6 if not present else 5.6)
-    fig.set_figwidth(fig.get_figheight() * 1.6)
+    fig.set_figwidth(fig.get_figheight() * 2.2)
     with styled(present):
         xs, ys = np.meshgrid(np.arange(n), np.arange(n)[::-1])
         for name in ("free", "naltrexone", "naltrexol", "agonist"):
@@ -241,11 +242,11 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
                              va="bottom", color=colour("threshold"))
         axes[0].set_yscale("log")
         axes[0].set_ylim(0.1, 100)
-        axes[0].set_ylabel("naltrexone (ng/mL, log)")
+        axes[0].set_ylabel("naltrexone\n(ng/mL, log)")
         axes[0].legend(**OUTSIDE)
         axes[1].axhline(90, color=colour("threshold"), ls=":", lw=1.5)
         axes[1].set_ylim(0, 100)
-        axes[1].set_ylabel("receptors blocked (%)")
+        axes[1].set_ylabel("receptors\nblocked (%)")
         names = list(protected)
         for i, name in enumerate(names):
             p = protected[name]
@@ -313,29 +314,38 @@ def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = Non
     return fig
 
 
-def compare(table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], present: bool) -> Figure:
-    """Reward over time of each agonist alone, and the naltrexone level each needs to be blocked."""
-    fig, (a1, a2) = figure(present, cols=2)
+def compare(table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], present: bool, level: float | None = None) -> Figure:
+    """Reward over time of each agonist alone, and the naltrexone level each needs (the chosen level as a line)."""
+    fig, (a1, a2) = figure(present, cols=2, gridspec_kw={"width_ratios": [1.0, 1.15]})
     with styled(present):
         for drug, t in curves.items():
-            a1.plot(t.time_h, t.reward_without_naltrexone, color=colour(drug), label=label(drug),
-                    ls="--" if drug == "buprenorphine" else "-")
+            a1.plot(t.time_h, t.reward_without_naltrexone, color=colour(drug), label=label(drug), ls=line_style(drug))
         a1.set_ylim(0, 1)
         a1.set_xlabel("time after the dose (h)")
-        a1.set_ylabel("reward without naltrexone (0-1)")
+        a1.set_ylabel("reward without\nnaltrexone (0-1)")
         a1.set_title("Full vs partial agonists")
-        a1.legend(loc="upper right", fontsize="small")
         y = np.arange(len(table))
         vals = table.naltrexone_plasma_ng_per_ml_to_block.to_numpy()
-        a2.barh(y, np.nan_to_num(vals, nan=0.0), color=[colour(d) for d in table.drug])
+        blocked = np.isfinite(vals) & (vals <= level) if level is not None else np.ones(len(vals), bool)
+        a2.barh(y, np.nan_to_num(vals, nan=0.0), color=[colour(d) for d in table.drug],
+                hatch=["" if b else "//" for b in blocked], edgecolor="white")
         for yy, v in zip(y, vals):
             a2.annotate("not blocked" if not np.isfinite(v) else f"{v:.2g}", (np.nan_to_num(v), yy),
                         xytext=(4, 0), textcoords="offset points", va="center")
         a2.set_yticks(y, [f"{d} {m:g} mg {r}" for d, m, r in zip(table.drug, table.dose_mg, table.route)])
         a2.set_xscale("log")
-        a2.set_xlabel("steady naltrexone to block it (ng/mL plasma, log)")
-        a2.set_title("How much naltrexone each needs")
+        a2.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        a2.xaxis.set_minor_formatter(NullFormatter())
+        top = float(np.nanmax(np.append(vals, level or 1.0)))
+        a2.set_xlim(right=top * 6)
+        if level is not None:
+            a2.axvline(level, color="black", lw=2, ls="--")
+            a2.annotate(f"chosen {level:g} ng/mL", (level, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, -3), textcoords="offset points", va="top", fontsize="small")
+        a2.set_xlabel("naltrexone needed to block\n(ng/mL plasma, log)")
+        a2.set_title("Naltrexone needed (hatched: not blocked)" if not blocked.all() else "Naltrexone needed")
         a2.invert_yaxis()
+        fig.legend(*a1.get_legend_handles_labels(), loc="outside lower center", ncols=4)
     return fig
 
 
