@@ -61,7 +61,8 @@ def controls(at) -> list[tuple[str, str]]:
     out = []
     for kind in KINDS:
         for w in getattr(at, kind):
-            if w.key and not w.key.endswith(SKIP) and not isinstance(getattr(w, "value", None), tuple):
+            if (w.key and not w.key.endswith(SKIP) and not w.key.startswith("read_")
+                    and not isinstance(getattr(w, "value", None), tuple)):
                 out.append((kind, w.key))
     return out
 

@@ -14,8 +14,9 @@ page.header(
     "Naltrexone sits on the receptors the heroin needs, so the same heroin dose gives a much smaller reward. "
     "Watch the blue band (receptors held by naltrexone) and how little room it leaves for the orange one (heroin).",
 )
-st.warning(f"**{page.NOTICE}** The numbers come from a simplified model calibrated to published averages; "
-           "real people differ a lot.", icon=":material/info:")
+(st.caption if state.presentation() else st.warning)(
+    f"**{page.NOTICE}** The numbers come from a simplified model calibrated to published averages; "
+    "real people differ a lot.", **({} if state.presentation() else {"icon": ":material/info:"}))
 present = state.presentation()
 
 NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=0, hi=150, step=25,

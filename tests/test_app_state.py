@@ -124,3 +124,16 @@ def test_every_download_on_every_page_works(path, managers):
         ext = (proto.label or "").lower() if proto.label in ("CSV", "JSON", "PNG", "SVG", "PDF") else "toml"
         assert len(data) > 20, proto.label
         assert data.startswith(MAGIC[ext]), (path, proto.label, data[:20])
+
+
+def test_a_cursor_reads_every_series_at_output_step_resolution():
+    at = open_page("pages/home.py")
+    cursor = at.slider(key="read_timecourse")
+    assert cursor.step == pytest.approx(0.05)
+    cursor.set_value(24.4).run()
+    shown = at.dataframe[0].value.set_index("series (unit in the name)")["value"]
+    table = at.session_state["plot_data"]["timecourse"]
+    row = table[(table.time_h - 24.4).abs() < 1e-9].iloc[0]
+    assert set(shown.index) == set(table.select_dtypes("number").columns)
+    assert shown["reward"] == pytest.approx(row.reward)
+    assert shown["naltrexone_plasma_ng_per_ml"] == pytest.approx(row.naltrexone_plasma_ng_per_ml)

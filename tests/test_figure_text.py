@@ -8,6 +8,8 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from streamlit.testing.v1 import AppTest
 
+from ui.theme import fit_narrow, narrow_layout
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
@@ -51,14 +53,21 @@ def problems(fig) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("present", [False, True], ids=["desktop", "presentation"])
+@pytest.mark.parametrize(("present", "narrow"), [(False, False), (True, False), (False, True)],
+                         ids=["desktop", "presentation", "phone"])
 @pytest.mark.parametrize("path", PAGES)
-def test_figure_text_stays_inside_and_apart(path, present):
+def test_figure_text_stays_inside_and_apart(path, present, narrow):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["present"] = present
+    at.session_state["narrow"] = narrow
     at.switch_page(path).run()
     assert not at.exception, [e.value for e in at.exception]
     specs = at.session_state["plot_specs"]
     assert specs
-    bad = {key: p for key, spec in specs.items() if (p := problems(spec.make()))}
+    bad = {}
+    for key, spec in specs.items():
+        with narrow_layout(narrow):
+            fig = fit_narrow(spec.make()) if narrow else spec.make()
+        if p := problems(fig):
+            bad[key] = p
     assert not bad, bad

@@ -17,6 +17,7 @@ import streamlit as st
 URL_KEYS = "_url_keys"
 KEPT = "_kept"
 NOTES = "_link_notes"
+MODES = ("present", "narrow")  # app-wide controls written to every page's link
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def link_notes(prefix: str) -> None:
     notes = st.session_state.get(NOTES, {})
     for k in [k for k in notes if st.session_state.get(k, notes[k][0]) != notes[k][0]]:
         del notes[k]
-    mine = [notes[k][1] for k in sorted(notes) if k.startswith(prefix) or k == "present"]
+    mine = [notes[k][1] for k in sorted(notes) if k.startswith(prefix) or k in MODES]
     if mine:
         st.warning(" ".join(mine), icon=":material/link:")
 
@@ -165,7 +166,7 @@ def link_notes(prefix: str) -> None:
 def write_url(prefix: str, extra: Mapping[str, str] | None = None) -> None:
     """Write this page's bound values (keys starting with ``prefix``), the mode and ``extra`` to the link."""
     ss = st.session_state
-    keys = {k for k in ss.get(URL_KEYS, {}) if k.startswith(prefix) or k == "present"}
+    keys = {k for k in ss.get(URL_KEYS, {}) if k.startswith(prefix) or k in MODES}
     kept = ss.setdefault(KEPT, {})
     wanted = {}
     for k in sorted(keys):

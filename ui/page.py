@@ -24,7 +24,7 @@ from model.export import result_to_csv, result_to_json
 from model.scenario import parse_scenario_bytes, scenario_to_toml
 from model.simulation import Result
 
-from . import state
+from . import state, theme
 
 NOTICE = "Teaching model - not for clinical decisions."
 SCREEN_DPI = 110  # ~1100 px wide figures: sharp at full page width, fast to redraw
@@ -74,9 +74,13 @@ def try_run(raw: Mapping[str, Any]) -> Result | None:
 
 
 def header(title: str, notice: str) -> None:
-    """Page title and the two-sentence 'What to notice'."""
+    """Page title and the two-sentence 'What to notice' (folded away in presentation mode, to keep the plot in view)."""
     st.title(title)
-    st.info(f"**What to notice.** {notice}")
+    if state.presentation():
+        with st.expander("What to notice"):
+            st.markdown(notice)
+    else:
+        st.info(f"**What to notice.** {notice}")
 
 
 def why(text: str) -> None:
@@ -165,20 +169,22 @@ def _feed(h: Any, obj: Any) -> None:
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
 
 
-#: Figure bytes shared by every session, keyed on (inputs, format, dpi); at most this many bytes kept.
+#: Figure bytes shared by every session, keyed on (inputs, format, dpi, layout); at most this many bytes kept.
 CACHE_BYTES = 96 * 2**20
-_cache: OrderedDict[tuple[str, str, float | None], bytes] = OrderedDict()
+_cache: OrderedDict[tuple[str, str, float | None, bool], bytes] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def figure_bytes(spec: Fig, fmt: str, dpi: float | None = None) -> bytes:
-    """The figure saved as png, svg or pdf (at ``dpi``, else the style's), cached on its inputs."""
-    key = (spec.digest, fmt, dpi)
+def figure_bytes(spec: Fig, fmt: str, dpi: float | None = None, narrow: bool = False) -> bytes:
+    """The figure saved as png, svg or pdf (at ``dpi``, else the style's; phone layout if ``narrow``), cached."""
+    key = (spec.digest, fmt, dpi, narrow)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    data = fig_bytes(spec.make(), fmt, dpi)
+    with theme.narrow_layout(narrow):
+        fig = theme.fit_narrow(spec.make()) if narrow else spec.make()
+    data = fig_bytes(fig, fmt, dpi)
     with _cache_lock:
         _cache[key] = data
         while sum(map(len, _cache.values())) > CACHE_BYTES and len(_cache) > 1:
@@ -228,8 +234,30 @@ def plot(key: str, title: str, spec: Fig, table: pd.DataFrame, result: Result | 
     state.store_plot_data(key, table)
     st.session_state.setdefault("plot_specs", {})[key] = spec
     # Screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time.
-    st.image(figure_bytes(spec, "png", SCREEN_DPI), width="stretch")
+    st.image(figure_bytes(spec, "png", SCREEN_DPI, state.narrow()), width="stretch")
+    with st.expander("Read the values off the curves", icon=":material/straighten:"):
+        readout(key, table)
     downloads(key, title, spec, table, result)
+
+
+@st.fragment
+def readout(key: str, table: pd.DataFrame) -> None:
+    """A cursor on the plot's x axis (at output-step resolution) and the value of every series there."""
+    x_name = table.columns[0]
+    x = table[x_name].to_numpy()
+    numeric = table.select_dtypes("number")
+    if x.dtype.kind not in "if" or len(x) < 2 or not np.all(np.diff(x) > 0):
+        st.dataframe(table, hide_index=True, width="stretch")  # no common x: every value, scrollable
+        return
+    step = float(np.min(np.diff(x)))
+    k = f"read_{key}"
+    if not float(x[0]) <= float(st.session_state.get(k, x[0])) <= float(x[-1]):
+        del st.session_state[k]
+    at = st.slider(f"Cursor at {x_name}", float(x[0]), float(x[-1]), float(x[len(x) // 2]), step=step, key=k,
+                   format="%.4g")
+    row = numeric.iloc[int(np.abs(x - at).argmin())]
+    st.dataframe(pd.DataFrame({"series (unit in the name)": row.index, "value": row.to_numpy()}), hide_index=True,
+                 width="stretch", column_config={"value": st.column_config.NumberColumn(format="%.4g")})
 
 
 def more_settings(present: bool) -> Any:

@@ -29,6 +29,8 @@ def presets(key: str, choices: Mapping[str, Mapping[str, Any]], label: str = "Pr
             st.session_state[k] = v
 
     names = ["(your own settings)", *choices]
+    if container is None and presentation():
+        container = st.popover("Presets", icon=":material/tune:")
     (container or st).selectbox(label, names, key=key, on_change=apply,
                                 help=help or "Loads a ready-made scenario into the controls below.")
 
@@ -36,6 +38,11 @@ def presets(key: str, choices: Mapping[str, Mapping[str, Any]], label: str = "Pr
 def presentation() -> bool:
     """Whether presentation mode (large fonts, fewer controls, fixed axes) is on."""
     return bool(st.session_state.get("present", False))
+
+
+def narrow() -> bool:
+    """Whether the phone layout (figures for a narrow screen) is on."""
+    return bool(st.session_state.get("narrow", False))
 
 
 def store_plot_data(key: str, data: Any) -> None:
