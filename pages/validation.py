@@ -66,25 +66,26 @@ m1, m2 = st.columns(2)
 m1.metric("Checks passed", f"{int(shown['pass'].sum())} of {len(shown)}")
 m2.metric("Groups", shown.group.nunique())
 state.store_plot_data("checks", shown)
-st.dataframe(shown, hide_index=True, width="stretch",
-             column_order=["pass", "quantity", "target", "model_value", "margin", "tolerance_low", "tolerance_high",
-                           "unit", "source", "group"],
-             column_config={"model_value": st.column_config.NumberColumn("model value", format="%.3g"),
-                            "margin": st.column_config.NumberColumn(
-                                "margin", format="%.2g", help="Distance to the nearer limit of the range, in the "
-                                "check's unit: a small margin means a check that could tip over."),
-                            "tolerance_low": st.column_config.NumberColumn("low", format="%.3g"),
-                            "tolerance_high": st.column_config.NumberColumn("high", format="%.3g"),
-                            "pass": st.column_config.CheckboxColumn("pass")})
-st.caption("Rows in the group **Predictions** compare the model with human data that the calibration never "
-           "used (implants, other depot doses, nasal naloxone): a miss there is a finding about the model, not a tuning "
-           "target.")
-st.info("**A model assumption, not a measurement:** how many receptors an effective dose of heroin, morphine, "
-        "oxycodone, methadone or fentanyl occupies in the human brain has not been measured. The agonists' in-vivo "
-        "affinities are therefore calibrated to what the label's heroin test and the plasma data allow; they are "
-        "weaker than test-tube binding values (part of that is the receptor's sodium/GTP state in the body, the rest "
-        "is assumed). Naltrexone's and buprenorphine's occupancies, by contrast, are checked against human PET.")
-page.downloads("checks", "calibration checks", None, shown)
+with st.expander(f"All {len(shown)} checks") if present else st.container():  # the plots first on a projector
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_order=["pass", "quantity", "target", "model_value", "margin", "tolerance_low", "tolerance_high",
+                               "unit", "source", "group"],
+                 column_config={"model_value": st.column_config.NumberColumn("model value", format="%.3g"),
+                                "margin": st.column_config.NumberColumn(
+                                    "margin", format="%.2g", help="Distance to the nearer limit of the range, in the "
+                                    "check's unit: a small margin means a check that could tip over."),
+                                "tolerance_low": st.column_config.NumberColumn("low", format="%.3g"),
+                                "tolerance_high": st.column_config.NumberColumn("high", format="%.3g"),
+                                "pass": st.column_config.CheckboxColumn("pass")})
+    st.caption("Rows in the group **Predictions** compare the model with human data that the calibration never "
+               "used (implants, other depot doses, nasal naloxone): a miss there is a finding about the model, not a tuning "
+               "target.")
+    st.info("**A model assumption, not a measurement:** how many receptors an effective dose of heroin, morphine, "
+            "oxycodone, methadone or fentanyl occupies in the human brain has not been measured. The agonists' in-vivo "
+            "affinities are therefore calibrated to what the label's heroin test and the plasma data allow; they are "
+            "weaker than test-tube binding values (part of that is the receptor's sodium/GTP state in the body, the rest "
+            "is assumed). Naltrexone's and buprenorphine's occupancies, by contrast, are checked against human PET.")
+    page.downloads("checks", "calibration checks", None, shown)
 
 st.subheader("PET receptor occupancy 3 h after oral naltrexone")
 pet = pet_curve()
