@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import boot, page, state
+from ui import boot, page
+from ui.controls import Control
 from ui.page import NOTICE
 
 PAGES = [
@@ -43,15 +44,40 @@ GLOSSARY = {
     "Re-narcotisation": "Breathing falls again when naloxone wears off before a long-acting opioid does.",
 }
 
-st.set_page_config(page_title="Naltrexone teaching simulator", page_icon=":material/medication:", layout="wide")
+PRESENT = Control("present", False, "Presentation mode", "toggle",
+                  help="Larger text, lines and plots, the sidebar closed, fixed axes: for a projector.")
+NARROW = Control("narrow", False, "Phone layout", "toggle",
+                 help="Figures drawn for a narrow screen: one panel above the other, legends inside the plots.")
+#: Presentation mode: larger interface text (Streamlit sizes in rem), less empty space above the page.
+PRESENT_CSS = """<style>
+html { font-size: 21px; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; padding-bottom: 1rem; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.3rem; padding: 0.4rem 0 0.1rem 0; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; padding: 0 0 0.2rem 0; }
+[data-testid="stMetricValue"] { font-size: 1.6rem; }
+</style>"""
+#: Any narrow screen: tables scroll sideways, less padding around the page.
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 0.6rem; padding-right: 0.6rem; padding-top: 2.5rem; }
+  [data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; }
+}
+</style>"""
+
+PRESENT.bind()
+NARROW.bind()
+present = bool(st.session_state["present"])
+st.set_page_config(page_title="Naltrexone teaching simulator", page_icon=":material/medication:", layout="wide",
+                   initial_sidebar_state="collapsed" if present else "auto")
+st.sidebar.html(PHONE_CSS + (PRESENT_CSS if present else ""))
 
 pages = [st.Page(f, title=t, icon=i, url_path=u, default=(u == "home")) for f, t, i, u in PAGES]
 nav = st.navigation(pages)
 
 with st.sidebar:
-    state.bind("present", False)
-    st.toggle("Presentation mode", key="present",
-              help="Larger fonts and lines, fewer controls, fixed axes: for a projector.")
+    PRESENT.widget()
+    NARROW.widget()
     st.caption(NOTICE)
     with st.expander("Glossary"):
         for term, text in GLOSSARY.items():

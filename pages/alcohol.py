@@ -5,6 +5,7 @@ import streamlit as st
 from model.drugs import molecules
 from ui import page, plots, population, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 
 via_app()
 
@@ -19,13 +20,20 @@ SHARE = "opioid_share_of_reward"
 SHARE_DEFAULT = float(molecules()["ethanol"][SHARE])
 present = state.presentation()
 
-state.bind(P + "drinks", 4, lo=0, hi=10)
-state.bind(P + "grams", 14.0, lo=8.0, hi=28.0)
-state.bind(P + "every_h", 1.0, lo=0.25, hi=3.0)
-state.bind(P + "ntx_mg", 50, lo=0, hi=100)
-state.bind(P + "weight", 80, lo=40, hi=150)
-state.bind(P + "sex", "male", options=["male", "female"])
-state.bind(P + "share", SHARE_DEFAULT, lo=0.05, hi=1.0)
+DRINKS = Control(P + "drinks", 4, "Drinks", lo=0, hi=10, step=1, help="Standard drinks over the evening.")
+EVERY = Control(P + "every_h", 1.0, "Hours between drinks (h)", lo=0.25, hi=3.0, step=0.25)
+NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet 2 h before the first drink (mg)", "select_slider",
+              options=[0, 25, 50, 100], help=page.param_help("naltrexone", "oral_bioavailability"))
+SHARE_C = Control(P + "share", SHARE_DEFAULT, "Share of alcohol's reward that runs through opioid receptors",
+                  lo=0.05, hi=1.0, step=0.05,
+                  help="Naltrexone can only blunt this share; the rest (GABA, glutamate, dopamine actions) it does "
+                       "not touch. " + page.param_help("ethanol", SHARE))
+GRAMS = Control(P + "grams", 14.0, "Alcohol per drink (g)", lo=8.0, hi=28.0, step=1.0,
+                help="A standard drink is 10 g (UK unit 8 g, US drink 14 g).")
+WEIGHT = Control(P + "weight", 80, "Body weight (kg)", lo=40, hi=150, step=1,
+                 help="Sets the Widmark volume of distribution.")
+SEX = Control(P + "sex", "male", "Sex (alcohol distribution)", "radio", options=["male", "female"])
+bind_all(DRINKS, GRAMS, EVERY, NTX, WEIGHT, SEX, SHARE_C)
 population.bind(P)
 state.presets(P + "preset", {
     "Four drinks, one an hour, on 50 mg": {P + "drinks": 4, P + "every_h": 1.0, P + "ntx_mg": 50, P + "grams": 14.0},
@@ -33,19 +41,15 @@ state.presets(P + "preset", {
     "Four drinks without naltrexone": {P + "drinks": 4, P + "every_h": 1.0, P + "ntx_mg": 0, P + "grams": 14.0},
 })
 c1, c2, c3 = st.columns(3)
-c1.slider("Drinks", 0, 10, key=P + "drinks", help="Standard drinks over the evening.")
-c2.slider("Hours between drinks (h)", 0.25, 3.0, step=0.25, key=P + "every_h")
-c3.select_slider("Naltrexone tablet 2 h before the first drink (mg)", [0, 25, 50, 100], key=P + "ntx_mg",
-                 help=page.param_help("naltrexone", "oral_bioavailability"))
-st.slider("Share of alcohol's reward that runs through opioid receptors", 0.05, 1.0, step=0.05, key=P + "share",
-          help="Naltrexone can only blunt this share; the rest (GABA, glutamate, dopamine actions) it does not touch. "
-               + page.param_help("ethanol", SHARE))
-if not present:
+DRINKS.widget(c1)
+EVERY.widget(c2)
+NTX.widget(c3)
+SHARE_C.widget()
+with page.more_settings(present):
     d1, d2, d3 = st.columns(3)
-    d1.slider("Alcohol per drink (g)", 8.0, 28.0, step=1.0, key=P + "grams",
-              help="A standard drink is 10 g (UK unit 8 g, US drink 14 g).")
-    d2.slider("Body weight (kg)", 40, 150, key=P + "weight", help="Sets the Widmark volume of distribution.")
-    d3.radio("Sex (alcohol distribution)", ["male", "female"], key=P + "sex", horizontal=True)
+    GRAMS.widget(d1)
+    WEIGHT.widget(d2)
+    SEX.widget(d3, horizontal=True)
 show_band = population.toggle(P)
 state.write_url(P)
 
@@ -75,7 +79,7 @@ m4.metric("Reward removed by naltrexone", f"{100 * (1 - table.reward.max() / pea
 window = table
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
-page.plot("alcohol", title, lambda: plots.alcohol(table, present, bands), window, result if bands is None else None)
+page.plot("alcohol", title, page.fig(plots.alcohol, table, present, bands), window, result if bands is None else None)
 
 page.predict(P + "q1", "Does naltrexone lower blood alcohol?",
              ["Yes, it speeds up alcohol breakdown", "No, blood alcohol is the same; the reward is smaller",

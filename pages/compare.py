@@ -6,6 +6,7 @@ import streamlit as st
 from model import lessons
 from ui import page, plots, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 
 via_app()
 
@@ -25,18 +26,21 @@ def comparison(factor: float) -> pd.DataFrame:
     return lessons.compare_agonists(dose_factor=factor)
 
 
-state.bind(P + "factor", 1.0, lo=0.25, hi=8.0)
-state.bind(P + "ntx_level", 2.0, lo=0.1, hi=50.0)
+FACTOR = Control(P + "factor", 1.0, "Dose, as a multiple of the typical dose", "select_slider",
+                 options=[0.25, 0.5, 1.0, 2.0, 4.0, 8.0],
+                 help="Typical doses: " + ", ".join(f"{d} {m:g} mg {r}" for d, (r, m) in lessons.AGONIST_DOSES.items()))
+LEVEL = Control(P + "ntx_level", 2.0, "Steady naltrexone level to test (ng/mL plasma)", "select_slider",
+                options=[0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
+                help="XR 380 mg gives about 1-2 ng/mL near day 28 (Comer 2002).")
+bind_all(FACTOR, LEVEL)
 state.presets(P + "preset", {
     "Typical doses": {P + "factor": 1.0},
     "Double doses": {P + "factor": 2.0},
     "Four times the typical dose": {P + "factor": 4.0},
 })
 c1, c2 = st.columns(2)
-c1.select_slider("Dose, as a multiple of the typical dose", [0.25, 0.5, 1.0, 2.0, 4.0, 8.0], key=P + "factor",
-                 help="Typical doses: " + ", ".join(f"{d} {m:g} mg {r}" for d, (r, m) in lessons.AGONIST_DOSES.items()))
-c2.select_slider("Steady naltrexone level to test (ng/mL plasma)", [0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
-                 key=P + "ntx_level", help="XR 380 mg gives about 1-2 ng/mL near day 28 (Comer 2002).")
+FACTOR.widget(c1)
+LEVEL.widget(c2)
 state.write_url(P)
 
 factor, level = float(st.session_state[P + "factor"]), float(st.session_state[P + "ntx_level"])
@@ -50,7 +54,13 @@ for drug, (route, mg) in lessons.AGONIST_DOSES.items():
 title = f"Agonists at {factor:g} x typical dose"
 long = pd.concat([c.assign(drug=d) for d, c in curves.items()], ignore_index=True)
 state.store_plot_data("compare_curves", long)
-page.plot("compare", title, lambda: plots.compare(table, curves, present), table)
+need = table.set_index("drug").naltrexone_plasma_ng_per_ml_to_block
+open_ = [d for d, ok in zip(table.drug, table.blocked_at_chosen_level) if not ok]
+st.markdown(f"At **{factor:g} x** the typical dose, **{need.idxmax()}** needs the most naltrexone "
+            f"({need.max():.2g} ng/mL) and **{need.idxmin()}** the least ({need.min():.2g} ng/mL). A steady "
+            f"**{level:g} ng/mL** blocks **{len(table) - len(open_)} of {len(table)}**"
+            + (f"; not blocked: {', '.join(open_)} (hatched bars)." if open_ else ": every one."))
+page.plot("compare", title, page.fig(plots.compare, table, curves, present, level), table)
 
 show = table.rename(columns={
     "dose_mg": "dose (mg)", "kd_nm": "Kd (nM)", "tau": "efficacy tau", "dissociation_half_life_min":

@@ -6,6 +6,7 @@ import streamlit as st
 from model import lessons
 from ui import beyond_plots, page, population, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 
 via_app()
 
@@ -21,12 +22,20 @@ st.caption("The craving layer is **illustrative**: a simple learning rule (Resco
            "not a measured craving score.")
 present = state.presentation()
 
-state.bind(P + "weeks", 8, lo=4, hi=12)
-state.bind(P + "heroin_mg", 25, lo=5, hi=50)
-state.bind(P + "every_days", 2.0, lo=1.0, hi=7.0)
-state.bind(P + "adherence", 70, lo=0, hi=100)
-state.bind(P + "seed", 1, lo=0, hi=9999)
-state.bind(P + "shown", "daily tablets", options=PLANS)
+WEEKS = Control(P + "weeks", 8, "Weeks simulated", lo=4, hi=12, step=1,
+                help="Weeks of use episodes under each naltrexone plan.")
+HEROIN = Control(P + "heroin_mg", 25, "Heroin per use episode (mg IV)", lo=5, hi=50, step=5,
+                 help="Each episode is one IV heroin dose; 25 mg is the label's test dose.")
+EVERY = Control(P + "every_days", 2.0, "Days between use episodes (days)", lo=1.0, hi=7.0, step=0.5,
+                help="The person keeps using on this schedule whatever the naltrexone plan.")
+ADHERENCE = Control(P + "adherence", 70, "Tablets taken (% adherence)", lo=0, hi=100, step=5,
+                    help="Each daily 50 mg tablet is taken with this probability (taken_probability); the seed "
+                         "fixes which.")
+SEED = Control(P + "seed", 1, "Random seed (which tablets are missed)", "number", lo=0, hi=9999, step=1,
+               help="Same seed, same missed tablets: the scenario is reproducible.")
+SHOWN = Control(P + "shown", "daily tablets", "Show the episodes of", "selectbox", options=PLANS,
+                help="The lower plot marks each use episode of this plan as blocked or not.")
+bind_all(WEEKS, HEROIN, EVERY, ADHERENCE, SEED, SHOWN)
 population.bind(P)
 state.presets(P + "preset", {
     "Heroin every 2 days for 8 weeks, tablets 70 %": {P + "weeks": 8, P + "every_days": 2.0, P + "adherence": 70,
@@ -37,18 +46,13 @@ state.presets(P + "preset", {
                                          P + "shown": "daily tablets"},
 })
 c1, c2, c3 = st.columns(3)
-c1.slider("Weeks simulated", 4, 12, key=P + "weeks", help="Weeks of use episodes under each naltrexone plan.")
-c2.slider("Heroin per use episode (mg IV)", 5, 50, step=5, key=P + "heroin_mg",
-          help="Each episode is one IV heroin dose; 25 mg is the label's test dose.")
-c3.slider("Days between use episodes (days)", 1.0, 7.0, step=0.5, key=P + "every_days",
-          help="The person keeps using on this schedule whatever the naltrexone plan.")
+WEEKS.widget(c1)
+HEROIN.widget(c2)
+EVERY.widget(c3)
 d1, d2, d3 = st.columns(3)
-d1.slider("Tablets taken (% adherence)", 0, 100, step=5, key=P + "adherence",
-          help="Each daily 50 mg tablet is taken with this probability (taken_probability); the seed fixes which.")
-d2.number_input("Random seed (which tablets are missed)", 0, 9999, key=P + "seed",
-                help="Same seed, same missed tablets: the scenario is reproducible.")
-d3.selectbox("Show the episodes of", PLANS, key=P + "shown",
-             help="The lower plot marks each use episode of this plan as blocked or not.")
+ADHERENCE.widget(d1)
+SEED.widget(d2)
+SHOWN.widget(d3)
 show_band = population.toggle(P)
 state.write_url(P)
 
@@ -88,7 +92,7 @@ if bands is not None:
     for q in ("p05", "p50", "p95"):
         long.loc[mine, f"population_craving_{q}"] = bands[f"craving_{q}"].to_numpy()
 title = f"Craving with heroin {mg} mg every {every:g} days for {weeks} weeks"
-page.plot("craving", title, lambda: beyond_plots.craving(tables, episodes, shown, present, bands), long)
+page.plot("craving", title, page.fig(beyond_plots.craving, tables, episodes, shown, present, bands), long)
 st.caption("Top: craving under each plan (the orange dashed line is the same person without naltrexone). "
            "Bottom: each use episode of the chosen plan; open blue circles were blocked, orange crosses were not.")
 st.subheader("Use episodes")

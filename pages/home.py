@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import page, plots, population, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 
 via_app()
 
@@ -13,12 +14,16 @@ page.header(
     "Naltrexone sits on the receptors the heroin needs, so the same heroin dose gives a much smaller reward. "
     "Watch the blue band (receptors held by naltrexone) and how little room it leaves for the orange one (heroin).",
 )
-st.warning(f"**{page.NOTICE}** The numbers come from a simplified model calibrated to published averages; "
-           "real people differ a lot.", icon=":material/info:")
+(st.caption if state.presentation() else st.warning)(
+    f"**{page.NOTICE}** The numbers come from a simplified model calibrated to published averages; "
+    "real people differ a lot.", **({} if state.presentation() else {"icon": ":material/info:"}))
 present = state.presentation()
 
-state.bind(P + "ntx_mg", 50, lo=0, hi=150)
-state.bind(P + "gap_h", 24, lo=1, hi=120)
+NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=0, hi=150, step=25,
+              help=page.param_help("naltrexone", "oral_bioavailability"))
+GAP = Control(P + "gap_h", 24, "Heroin 25 mg IV given this many hours after the tablet (h)", lo=1, hi=120, step=1,
+              help="The Revia label: 50 mg blocks 25 mg IV heroin for 24 h, 100 mg for 48 h, 150 mg for 72 h.")
+bind_all(NTX, GAP)
 population.bind(P)
 state.presets(P + "preset", {
     "Label test: 50 mg, heroin 24 h later": {P + "ntx_mg": 50, P + "gap_h": 24},
@@ -27,10 +32,8 @@ state.presets(P + "preset", {
     "100 mg, heroin 48 h later": {P + "ntx_mg": 100, P + "gap_h": 48},
 })
 c1, c2 = st.columns(2)
-c1.slider("Naltrexone tablet (mg)", 0, 150, step=25, key=P + "ntx_mg",
-          help=page.param_help("naltrexone", "oral_bioavailability"))
-c2.slider("Heroin 25 mg IV given this many hours after the tablet (h)", 1, 120, key=P + "gap_h",
-          help="The Revia label: 50 mg blocks 25 mg IV heroin for 24 h, 100 mg for 48 h, 150 mg for 72 h.")
+NTX.widget(c1)
+GAP.widget(c2)
 show_band = population.toggle(P)
 state.write_url(P)
 
@@ -54,7 +57,7 @@ m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 
 window = table  # the whole story: naltrexone takes the receptors first, then heroin arrives
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
-page.plot("timecourse", title, lambda: plots.timecourse(table, present, ("occupancy", "reward"), title=title,
+page.plot("timecourse", title, page.fig(plots.timecourse, table, present, ("occupancy", "reward"), title=title,
                                                         bands=bands), window, result if bands is None else None)
 
 page.predict(P + "q1", "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",

@@ -1,5 +1,7 @@
 """Mechanism: concentrations -> occupancy -> reward on one time axis, receptor picture, equilibrium."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -7,6 +9,7 @@ from model import lessons
 from model.drugs import molecules
 from ui import page, pictures, plots, population, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 from ui.theme import label
 
 via_app()
@@ -20,11 +23,15 @@ page.header(
 )
 present = state.presentation()
 
-state.bind(P + "agonist", "heroin", options=list(AGONISTS))
-state.bind(P + "dose_mg", 25.0, lo=0.02, hi=200.0)
-state.bind(P + "ntx_mg", 50, lo=0, hi=150)
-state.bind(P + "gap_h", 24, lo=1, hi=96)
-state.bind(P + "t_h", 25.0, lo=0.0, hi=110.0)
+AGONIST = Control(P + "agonist", "heroin", "Opioid (IV)", "selectbox", options=list(AGONISTS),
+                  help="Which full agonist is injected.")
+DOSE = Control(P + "dose_mg", 25.0, "dose (mg)", "number", lo=0.02, hi=200.0, step=0.01)
+NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=0, hi=150, step=5,
+              help=page.param_help("naltrexone", "kd_nm"))
+GAP = Control(P + "gap_h", 24, "Opioid given after the tablet (h)", lo=1, hi=96, step=1)
+T_SHOW = Control(P + "t_h", 25.0, "Time shown in the receptor picture (h)", lo=0.0, hi=110.0, step=0.25,
+                 help="Move through time and watch who holds the 100 receptors.")
+bind_all(AGONIST, DOSE, NTX, GAP, T_SHOW)
 population.bind(P)
 state.presets(P + "preset", {
     "Heroin 25 mg, 24 h after 50 mg": {P + "agonist": "heroin", P + "dose_mg": 25.0, P + "ntx_mg": 50, P + "gap_h": 24, P + "t_h": 24.5},
@@ -33,21 +40,17 @@ state.presets(P + "preset", {
     "Morphine 20 mg, 48 h after 50 mg": {P + "agonist": "morphine", P + "dose_mg": 20.0, P + "ntx_mg": 50, P + "gap_h": 48, P + "t_h": 49.0},
 })
 c1, c2, c3, c4 = st.columns(4)
-if not present:
-    c1.selectbox("Opioid (IV)", list(AGONISTS), key=P + "agonist", help="Which full agonist is injected.")
+AGONIST.widget(c1)
 agonist = st.session_state[P + "agonist"]
 route, _, lo, hi = AGONISTS[agonist]
 st.session_state[P + "dose_mg"] = min(max(float(st.session_state[P + "dose_mg"]), lo), hi)
-c2.number_input(f"{agonist} dose (mg)", lo, hi, key=P + "dose_mg", step=lo,
-                help=page.param_help(agonist, "kd_nm"))
-c3.slider("Naltrexone tablet (mg)", 0, 150, step=5, key=P + "ntx_mg",
-          help=page.param_help("naltrexone", "kd_nm"))
-c4.slider("Opioid given after the tablet (h)", 1, 96, key=P + "gap_h")
+replace(DOSE, lo=lo, hi=hi, step=lo).widget(c2, f"{agonist} dose (mg)", help=page.param_help(agonist, "kd_nm"))
+NTX.widget(c3)
+GAP.widget(c4)
 gap = st.session_state[P + "gap_h"]
 duration = float(gap + 12)
 st.session_state[P + "t_h"] = min(float(st.session_state[P + "t_h"]), duration)
-st.slider("Time shown in the receptor picture (h)", 0.0, duration, step=0.25, key=P + "t_h",
-          help="Move through time and watch who holds the 100 receptors.")
+replace(T_SHOW, hi=duration).widget()
 show_band = population.toggle(P)
 state.write_url(P)
 
@@ -65,7 +68,7 @@ st.subheader("Concentrations -> occupancy -> reward")
 window = table
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
-page.plot("chain", title, lambda: plots.timecourse(table, present, ("plasma", "occupancy", "reward"),
+page.plot("chain", title, page.fig(plots.timecourse, table, present, ("plasma", "occupancy", "reward"),
                                                    marker_h=t_show, bands=bands),
           window, result if bands is None else None)
 
@@ -78,7 +81,7 @@ with left:
     grid_table = pd.DataFrame({"time_h": [t_show], **{f"occupancy_{k}": [v] for k, v in occ.items()},
                                **{f"receptors_{k}_of_100": [int((labels == k).sum())]
                                   for k in ("free", "naltrexone", "naltrexol", "agonist")}})
-    page.plot("receptors", title, lambda: plots.receptor_picture(labels, present), grid_table, None)
+    page.plot("receptors", title, page.fig(plots.receptor_picture, labels, present), grid_table, None)
 with right:
     st.subheader("Who holds the receptors")
     for k in ("naltrexone", "naltrexol", "agonist"):
@@ -90,7 +93,7 @@ kd = molecules()["naltrexone"]["kd_nm"]
 levels = (0.0, kd, 10 * kd, 100 * kd)
 eq = lessons.equilibrium_curves(agonist, levels)
 page.plot("equilibrium", f"{agonist} equilibrium with naltrexone",
-          lambda: plots.equilibrium(eq, present, agonist), eq, None)
+          page.fig(plots.equilibrium, eq, present, agonist), eq, None)
 st.caption(f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each level moves the reward curve to the "
            "right by the dose ratio 1 + level/Kd (2, 11 and 101 times), so at high levels each tenfold step is "
            "about tenfold: that is competition.")

@@ -7,6 +7,7 @@ import streamlit as st
 from model import lessons
 from ui import beyond_plots, page, population, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 
 via_app()
 
@@ -20,13 +21,26 @@ page.header(
 )
 present = state.presentation()
 
-state.bind(P + "opioid", "fentanyl IV", options=OPIOIDS)
-state.bind(P + "fentanyl_mg", 0.25, lo=0.05, hi=2.0)
-state.bind(P + "methadone_mg", 60, lo=10, hi=200)
-state.bind(P + "route", "iv", options=["iv", "intranasal"])
-state.bind(P + "naloxone_mg", 0.4, options=[0.04, 0.1, 0.2, 0.4, 0.8, 2.0, 4.0, 8.0])
-state.bind(P + "at_min", 15, lo=5, hi=480)
-state.bind(P + "compare_ntx", False)
+OPIOID = Control(P + "opioid", "fentanyl IV",
+                 "Opioid taken (the person has not used for a long time: no tolerance)", "radio", options=OPIOIDS,
+                 help="Fentanyl acts within minutes and wears off within hours; oral methadone builds up over hours "
+                      "and lasts a day or more.")
+FENTANYL = Control(P + "fentanyl_mg", 0.25, "Fentanyl dose (mg IV)", lo=0.05, hi=2.0, step=0.05,
+                   help="0.1 mg is an anaesthetic dose; street overdoses are often larger.")
+METHADONE = Control(P + "methadone_mg", 60, "Methadone dose (mg by mouth)", lo=10, hi=200, step=10,
+                    help="30-40 mg can kill a person without tolerance.")
+AT_MIN = Control(P + "at_min", 15, "Naloxone given at (minutes after the opioid)", lo=5, hi=480, step=5,
+                 help="Time from the opioid dose to the naloxone dose.")
+ROUTE = Control(P + "route", "iv", "Naloxone route", "radio", options=["iv", "intranasal"],
+                format_func=lambda r: {"iv": "IV (injection)", "intranasal": "nasal spray"}[r],
+                help="IV acts within a minute; the nasal spray within a few minutes, with about half reaching the "
+                     "blood.")
+NALOXONE = Control(P + "naloxone_mg", 0.4, "Naloxone dose (mg)", "select_slider",
+                   options=[0.04, 0.1, 0.2, 0.4, 0.8, 2.0, 4.0, 8.0],
+                   help="Usual: 0.4 mg IV (repeatable); nasal spray 4 mg.")
+COMPARE = Control(P + "compare_ntx", False, "Compare: on naltrexone injection", "toggle",
+                  help="The same overdose in someone who had the monthly 380 mg naltrexone injection a week before.")
+bind_all(OPIOID, FENTANYL, METHADONE, ROUTE, NALOXONE, AT_MIN, COMPARE)
 population.bind(P)
 state.presets(P + "preset", {
     "Fentanyl 0.25 mg IV, naloxone 0.4 mg IV at 15 min": {
@@ -40,25 +54,13 @@ state.presets(P + "preset", {
         P + "opioid": "fentanyl IV", P + "fentanyl_mg": 0.25, P + "compare_ntx": True, P + "at_min": 15},
 })
 c1, c2, c3 = st.columns(3)
-c1.radio("Opioid taken (the person has not used for a long time: no tolerance)", OPIOIDS, key=P + "opioid",
-         horizontal=True, help="Fentanyl acts within minutes and wears off within hours; oral methadone builds up "
-                               "over hours and lasts a day or more.")
-if st.session_state[P + "opioid"] == "fentanyl IV":
-    c2.slider("Fentanyl dose (mg IV)", 0.05, 2.0, step=0.05, key=P + "fentanyl_mg",
-              help="0.1 mg is an anaesthetic dose; street overdoses are often larger.")
-else:
-    c2.slider("Methadone dose (mg by mouth)", 10, 200, step=10, key=P + "methadone_mg",
-              help="30-40 mg can kill a person without tolerance.")
-c3.slider("Naloxone given at (minutes after the opioid)", 5, 480, step=5, key=P + "at_min",
-          help="Time from the opioid dose to the naloxone dose.")
+OPIOID.widget(c1, horizontal=True)
+(FENTANYL if st.session_state[P + "opioid"] == "fentanyl IV" else METHADONE).widget(c2)
+AT_MIN.widget(c3)
 d1, d2, d3 = st.columns(3)
-d1.radio("Naloxone route", ["iv", "intranasal"], key=P + "route", horizontal=True,
-         format_func=lambda r: {"iv": "IV (injection)", "intranasal": "nasal spray"}[r],
-         help="IV acts within a minute; the nasal spray within a few minutes, with about half reaching the blood.")
-d2.select_slider("Naloxone dose (mg)", [0.04, 0.1, 0.2, 0.4, 0.8, 2.0, 4.0, 8.0], key=P + "naloxone_mg",
-                 help="Usual: 0.4 mg IV (repeatable); nasal spray 4 mg.")
-d3.toggle("Compare: on naltrexone injection", key=P + "compare_ntx",
-          help="The same overdose in someone who had the monthly 380 mg naltrexone injection a week before.")
+ROUTE.widget(d1, horizontal=True)
+NALOXONE.widget(d2)
+COMPARE.widget(d3)
 show_band = population.toggle(P)
 state.write_url(P)
 
@@ -99,7 +101,7 @@ m4.metric("Time below 0.5", f"{s['hours_below_limit']:.1f} h")
 state.store_plot_data("rescue_summary", pd.DataFrame([s]))
 course = course.assign(time_h=course.time_h - 0.25)
 title = f"{what}; naloxone {nlx_mg:g} mg {route}"
-page.plot("rescue", title, lambda: beyond_plots.rescue(course, at_h - 0.25, present, bands), course)
+page.plot("rescue", title, page.fig(beyond_plots.rescue, course, at_h - 0.25, present, bands), course)
 st.caption("Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who holds the receptors in the rescue. "
            "Fentanyl stops breathing while holding only a few % of the receptors (receptor reserve), so a little "
            "naloxone goes a long way, until it is cleared.")

@@ -7,6 +7,7 @@ from model import lessons
 from model.drugs import molecules
 from ui import page, plots, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 
 via_app()
 
@@ -28,20 +29,22 @@ def dose_response(agonist: str, ntx_mg: float, hours: tuple[float, ...]) -> pd.D
     return lessons.dose_response(agonist, route, doses, ntx_mg, hours, simulate_fn=page.run_scenario)
 
 
-state.bind(P + "agonist", "heroin", options=list(AGONISTS))
-state.bind(P + "ntx_mg", 50, lo=25, hi=150)
-state.bind(P + "hours", "24,72")
-state.bind(P + "big_mg", 100, lo=25, hi=1000)
+AGONIST = Control(P + "agonist", "heroin", "Opioid (IV)", "selectbox", options=list(AGONISTS))
+NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=25, hi=150, step=25,
+              help=page.param_help("naltrexone", "kd_nm"))
+HOURS = Control(P + "hours", "24,72", kind="text")
+BIG = Control(P + "big_mg", 100, "dose that gets through the blockade (mg)", lo=25, hi=1000, step=25,
+              help="The same dose is taken on day 1 and again on day 4 after one tablet, by a person who used daily "
+                   "until recently (tolerant at the start; tolerance fades over about a week).")
+bind_all(AGONIST, NTX, HOURS, BIG)
 state.presets(P + "preset", {
     "Heroin after 50 mg: day 1 vs day 3": {P + "agonist": "heroin", P + "ntx_mg": 50, P + "hours_pick": [24, 72]},
     "Fentanyl after 50 mg: 6 h to 4 days": {P + "agonist": "fentanyl", P + "ntx_mg": 50, P + "hours_pick": [6, 48, 96]},
     "Heroin after 150 mg": {P + "agonist": "heroin", P + "ntx_mg": 150, P + "hours_pick": [24, 72]},
 })
 c1, c2, c3 = st.columns(3)
-if not present:
-    c1.selectbox("Opioid (IV)", list(AGONISTS), key=P + "agonist")
-c2.slider("Naltrexone tablet (mg)", 25, 150, step=25, key=P + "ntx_mg",
-          help=page.param_help("naltrexone", "kd_nm"))
+AGONIST.widget(c1)
+NTX.widget(c2)
 if P + "hours_pick" not in st.session_state:
     chosen = [int(h) for h in str(st.session_state[P + "hours"]).split(",") if h.strip().isdigit() and int(h) in TIMES]
     st.session_state[P + "hours_pick"] = chosen or [24, 72]
@@ -53,21 +56,18 @@ state.write_url(P)
 agonist, ntx = st.session_state[P + "agonist"], st.session_state[P + "ntx_mg"]
 dr = dose_response(agonist, float(ntx), tuple(float(h) for h in hours))
 title = f"{agonist} dose-response after naltrexone {ntx} mg"
-page.plot("dose_response", title, lambda: plots.dose_response(dr, present, agonist), dr)
+page.plot("dose_response", title, page.fig(plots.dose_response, dr, present, agonist), dr)
 
 left = right = st.container()
 with left:
     st.subheader("Schild plot")
     sch, slope, pa2 = lessons.schild(agonist)
-    page.plot("schild", f"Schild plot {agonist} vs naltrexone", lambda: plots.schild(sch, slope, pa2, present), sch)
+    page.plot("schild", f"Schild plot {agonist} vs naltrexone", page.fig(plots.schild, sch, slope, pa2, present), sch)
     st.caption(f"Slope {slope:.2f} (1 = simple competition). pA2 {pa2:.2f} = -log10 of naltrexone's Kd in mol/L "
                f"({molecules()['naltrexone']['kd_nm']:g} nM).")
 with right:
     st.subheader("Why escalating is dangerous")
-    big = st.slider(f"{agonist} dose that gets through the blockade (mg)", 25, 1000, step=25, key=P + "big_mg",
-                    help="The same dose is taken on day 1 and again on day 4 after one tablet, by a person who "
-                         "used daily until recently (tolerant at the start; tolerance fades over about a week).") \
-        if agonist == "heroin" else None
+    big = BIG.widget(label=f"{agonist} {BIG.label}") if agonist == "heroin" else None
     big = float(big) if big is not None else 1.0
     route = AGONISTS[agonist][0]
     raw = {"title": f"{agonist} {big:g} mg at 24 h and 96 h after naltrexone {ntx} mg", "duration_h": 102.0,
@@ -83,7 +83,7 @@ with right:
     drive = [tab[tab.time_h.between(h, h + 12)].respiratory_drive.min() for h in (24.0, 96.0)]
     st.metric("Lowest breathing after the day-4 dose", f"{drive[1]:.2f}", delta=f"{drive[1] - drive[0]:+.2f} vs day 1",
               help="Respiratory drive, 1 = normal breathing, 0 = stops breathing.")
-    page.plot("danger", raw["title"], lambda: plots.timecourse(tab, present, ("reward", "breathing")), tab, res)
+    page.plot("danger", raw["title"], page.fig(plots.timecourse, tab, present, ("reward", "breathing")), tab, res)
 
 page.predict(P + "q1", "One day after a 50 mg tablet, someone who used daily until recently takes 100 mg heroin to get "
              "through the blockade. They take 100 mg again three days later. What happens?",

@@ -6,6 +6,7 @@ import streamlit as st
 from model import lessons
 from ui import page, plots, population, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 
 via_app()
 
@@ -33,12 +34,23 @@ page.header(
 )
 present = state.presentation()
 
-state.bind(P + "days", 90, lo=30, hi=180)
-state.bind(P + "tablets", TABLETS_PCT, lo=0, hi=100)
-state.bind(P + "injections", INJECTIONS_PCT, lo=0, hi=100)
-state.bind(P + "seed", 1, lo=0, hi=9999)
-state.bind(P + "implant_mg", 1700, lo=500, hi=4000)
-state.bind(P + "implant_months", 5.0, lo=1.0, hi=12.0)
+DAYS = Control(P + "days", 90, "Days simulated", lo=30, hi=180, step=10)
+TABLETS = Control(P + "tablets", TABLETS_PCT, "Tablets taken (%)", lo=0, hi=100, step=5,
+                  help="Each daily 50 mg tablet is taken with this probability; the seed fixes which are missed. "
+                       "Real-world oral adherence in opioid use disorder is often below 50 %: in the trials reviewed "
+                       "by Minozzi S et al. 2011 (Cochrane Database Syst Rev CD001333) fewer than a third of patients "
+                       f"stayed on oral naltrexone; {TABLETS_PCT} % is a cautious starting value.")
+INJECTIONS = Control(P + "injections", INJECTIONS_PCT, "Injections received (%)", lo=0, hi=100, step=5,
+                     help="Each monthly 380 mg injection is received with this probability. One visit covers a "
+                          "month, so injections are missed less often than tablets: in Krupitsky E et al. 2011 "
+                          "(Lancet 377:1506) about half the patients on monthly injections stayed for the whole 24 "
+                          f"weeks; {INJECTIONS_PCT} % is an illustrative starting value.")
+SEED = Control(P + "seed", 1, "Random seed (which doses are missed)", "number", lo=0, hi=9999, step=1)
+IMPLANT_MG = Control(P + "implant_mg", 1700, "Implant naltrexone (mg)", lo=500, hi=4000, step=100,
+                     help="Hulse 2004 used a 1.7 g implant (plasma > 2 ng/mL for ~90 days).")
+IMPLANT_MONTHS = Control(P + "implant_months", 5.0, "Implant release period (months)", lo=1.0, hi=12.0, step=0.5,
+                         help=page.param_help("naltrexone", "implant_release_fraction_in_period"))
+bind_all(DAYS, TABLETS, INJECTIONS, SEED, IMPLANT_MG, IMPLANT_MONTHS)
 population.bind(P)
 state.presets(P + "preset", {
     "Every dose taken, 90 days": {P + "days": 90, P + "tablets": 100, P + "injections": 100},
@@ -49,24 +61,13 @@ state.presets(P + "preset", {
         {P + "days": 180, P + "tablets": 20, P + "injections": 60},
 })
 c1, c2, c3, c4 = st.columns(4)
-c1.slider("Days simulated", 30, 180, step=10, key=P + "days")
-c2.slider("Tablets taken (%)", 0, 100, step=5, key=P + "tablets",
-          help="Each daily 50 mg tablet is taken with this probability; the seed fixes which are missed. "
-               "Real-world oral adherence in opioid use disorder is often below 50 %: in the trials reviewed by "
-               "Minozzi S et al. 2011 (Cochrane Database Syst Rev CD001333) fewer than a third of patients stayed "
-               f"on oral naltrexone; {TABLETS_PCT} % is a cautious starting value.")
-c3.slider("Injections received (%)", 0, 100, step=5, key=P + "injections",
-          help="Each monthly 380 mg injection is received with this probability. One visit covers a month, so "
-               "injections are missed less often than tablets: in Krupitsky E et al. 2011 (Lancet 377:1506) about "
-               f"half the patients on monthly injections stayed for the whole 24 weeks; {INJECTIONS_PCT} % is an "
-               "illustrative starting value.")
-c4.number_input("Random seed (which doses are missed)", 0, 9999, key=P + "seed")
-if not present:
-    with st.expander("Implant settings"):
-        st.slider("Implant naltrexone (mg)", 500, 4000, step=100, key=P + "implant_mg",
-                  help="Hulse 2004 used a 1.7 g implant (plasma > 2 ng/mL for ~90 days).")
-        st.slider("Implant release period (months)", 1.0, 12.0, step=0.5, key=P + "implant_months",
-                  help=page.param_help("naltrexone", "implant_release_fraction_in_period"))
+DAYS.widget(c1)
+TABLETS.widget(c2)
+INJECTIONS.widget(c3)
+SEED.widget(c4)
+with st.expander("Implant settings"):
+    IMPLANT_MG.widget()
+    IMPLANT_MONTHS.widget()
 show_band = population.toggle(P)
 state.write_url(P)
 
@@ -110,13 +111,13 @@ if bands is not None:  # the band travels with the plot's data (and its CSV), on
     for c in bands:
         if c != "time_h" and c.startswith(("naltrexone_plasma_ng_per_ml_", "occupancy_antagonist_")):
             long.loc[mine, f"population_{c}"] = bands[c].to_numpy()
-page.plot("regimens", title, lambda: plots.regimens(tables, protected, present, bands, BAND_FOR), long)
+page.plot("regimens", title, page.fig(plots.regimens, tables, protected, present, bands, BAND_FOR), long)
 if bands is not None:
     st.caption(f"Shaded band (top two panels), for the monthly injection only (daily tablets swing too much from day "
                f"to day for a readable band): 5-95 % of {population.PEOPLE} people, each with their own drug handling "
                "and their own missed injections; the dotted line is their median.")
 st.subheader("Days protected")
-page.plot("protection", title, lambda: plots.protection_bars(summary, present), summary)
+page.plot("protection", title, page.fig(plots.protection_bars, summary, present), summary)
 st.caption("A day counts as protected when 25 mg IV heroin, taken at that day's lowest naltrexone level, "
            "would be blocked (its effect at most 25 % of the effect without naltrexone). The table adds the days "
            "the same regimen would protect if every dose were taken.")

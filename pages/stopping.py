@@ -6,6 +6,7 @@ import streamlit as st
 from model import lessons
 from ui import beyond_plots, page, state
 from ui.boot import via_app
+from ui.controls import Control, bind_all
 
 via_app()
 
@@ -22,14 +23,26 @@ page.header(
 )
 present = state.presentation()
 
-state.bind(P + "treatment", "daily tablets", options=list(lessons.TREATMENTS))
-state.bind(P + "weeks", 4, lo=2, hi=12)
-state.bind(P + "usual", "heroin 20 mg IV", options=list(USUAL))
-state.bind(P + "day", 7, lo=0, hi=56)
-state.bind(P + "agonist", "methadone", options=AGONISTS)
-state.bind(P + "gap_h", 12, lo=0, hi=168)
-state.bind(P + "ntx_mg", 50, options=[25, 50, 100])
-state.bind(P + "threshold_pct", 2.0, lo=0.5, hi=10.0)
+TREATMENT = Control(P + "treatment", "daily tablets", "Naltrexone treatment", "selectbox",
+                    options=list(lessons.TREATMENTS), help="Daily 50 mg tablets, or the 380 mg injection every 28 days.")
+WEEKS = Control(P + "weeks", 4, "Weeks of treatment (weeks)", lo=2, hi=12, step=1,
+                help="The person was a tolerant daily user and stopped using when treatment began.")
+USUAL_C = Control(P + "usual", "heroin 20 mg IV", "The formerly usual dose", "selectbox", options=list(USUAL),
+                  help="What the person used to take every day before treatment.")
+DAY = Control(P + "day", 7, "Taken this many days after the last naltrexone dose (days)", lo=0, hi=56, step=1,
+              help="Day 0 = the day of the last tablet or injection.")
+AGONIST = Control(P + "agonist", "methadone", "Opioid used until now", "selectbox", options=AGONISTS,
+                  format_func=lambda d: f"{d} ({lessons.CHRONIC_USE[d][1]:g} mg {lessons.CHRONIC_USE[d][0]}, "
+                                        f"every {lessons.CHRONIC_USE[d][2]:g} h)",
+                  help="Five days of regular use, the last dose at time 0 of the opioid-free interval.")
+GAP = Control(P + "gap_h", 12, "Hours since the last opioid dose (h)", lo=0, hi=168, step=2,
+              help="When the first naltrexone tablet is taken.")
+NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", "select_slider", options=[25, 50, 100],
+              help=page.param_help("naltrexone", "oral_bioavailability"))
+THRESHOLD = Control(P + "threshold_pct", 2.0, "Acceptable displacement (% of receptors)", lo=0.5, hi=10.0, step=0.5,
+                    help="The dots in the plot below mark when the tablet would take at most this share of receptors "
+                         "from the opioid; the bars wait until physical dependence has faded.")
+bind_all(TREATMENT, WEEKS, USUAL_C, DAY, AGONIST, GAP, NTX, THRESHOLD)
 state.presets(P + "preset", {
     "A week after the last tablet": {P + "treatment": "daily tablets", P + "weeks": 4, P + "day": 7,
                                      P + "usual": "heroin 20 mg IV"},
@@ -42,14 +55,10 @@ state.presets(P + "preset", {
 # --- (a) after naltrexone ends ------------------------------------------------------------------
 st.header("After naltrexone ends")
 c1, c2, c3, c4 = st.columns(4)
-c1.selectbox("Naltrexone treatment", list(lessons.TREATMENTS), key=P + "treatment",
-             help="Daily 50 mg tablets, or the 380 mg injection every 28 days.")
-c2.slider("Weeks of treatment (weeks)", 2, 12, key=P + "weeks",
-          help="The person was a tolerant daily user and stopped using when treatment began.")
-c3.selectbox("The formerly usual dose", list(USUAL), key=P + "usual",
-             help="What the person used to take every day before treatment.")
-c4.slider("Taken this many days after the last naltrexone dose (days)", 0, 56, key=P + "day",
-          help="Day 0 = the day of the last tablet or injection.")
+TREATMENT.widget(c1)
+WEEKS.widget(c2)
+USUAL_C.widget(c3)
+DAY.widget(c4)
 
 treatment, weeks, day = (st.session_state[P + k] for k in ("treatment", "weeks", "day"))
 drug, route, mg = USUAL[st.session_state[P + "usual"]]
@@ -78,9 +87,10 @@ m2.metric(f"Lowest breathing on day {day}", f"{row.min_respiratory_drive:.2f}",
 days_risk = after.days_after_last_naltrexone[risk]
 m3.metric("Risk window starts", f"day {days_risk.iloc[0]:g}" if len(days_risk) else "none in view",
           help="First day on which the usual dose depresses breathing more than before treatment, or below 0.5.")
-title = f"{st.session_state[P + 'usual']} after {weeks} weeks of {treatment}"
+usual = st.session_state[P + "usual"]
+title = f"{usual} after {weeks} weeks of {treatment}"
 page.plot("stopping", title,
-          lambda: beyond_plots.stopping(after, before, risk, day, st.session_state[P + "usual"], present),
+          page.fig(beyond_plots.stopping, after, before, risk, day, usual, present),
           after.assign(risk_window=risk))
 st.info(f"**In people.** Deaths from overdose were {lessons.DEATHS_PER_100PY_AFTER:g} per 100 person-years in the "
         f"weeks after oral naltrexone ended, against {lessons.DEATHS_PER_100PY_DURING:g} during treatment "
@@ -95,17 +105,10 @@ page.predict(P + "q1", "A week after the last tablet, the person takes the dose 
 # --- (b) starting naltrexone -----------------------------------------------------------------------
 st.header("Starting naltrexone with an opioid on board")
 d1, d2, d3, d4 = st.columns(4)
-d1.selectbox("Opioid used until now", AGONISTS, key=P + "agonist",
-             format_func=lambda d: f"{d} ({lessons.CHRONIC_USE[d][1]:g} mg {lessons.CHRONIC_USE[d][0]}, "
-                                   f"every {lessons.CHRONIC_USE[d][2]:g} h)",
-             help="Five days of regular use, the last dose at time 0 of the opioid-free interval.")
-d2.slider("Hours since the last opioid dose (h)", 0, 168, step=2, key=P + "gap_h",
-          help="When the first naltrexone tablet is taken.")
-d3.select_slider("Naltrexone tablet (mg)", [25, 50, 100], key=P + "ntx_mg",
-                 help=page.param_help("naltrexone", "oral_bioavailability"))
-d4.slider("Acceptable displacement (% of receptors)", 0.5, 10.0, step=0.5, key=P + "threshold_pct",
-          help="The dots in the plot below mark when the tablet would take at most this share of receptors from "
-               "the opioid; the bars wait until physical dependence has faded.")
+AGONIST.widget(d1)
+GAP.widget(d2)
+NTX.widget(d3)
+THRESHOLD.widget(d4)
 state.write_url(P)
 
 agonist, gap, ntx = st.session_state[P + "agonist"], st.session_state[P + "gap_h"], st.session_state[P + "ntx_mg"]
@@ -130,7 +133,7 @@ e2.metric("Receptors taken from the opioid", f"{100 * displaced:.1f} %",
 e3.metric("Opioid effect lost (0-1)", f"{lost:.2f}", help="A sudden loss of effect in a dependent person is "
           "precipitated withdrawal: sweating, vomiting, pain, agitation.")
 wtitle = f"Naltrexone {ntx} mg {gap} h after the last {agonist} dose"
-page.plot("withdrawal", wtitle, lambda: beyond_plots.displacement(course, agonist, tablet, present), course)
+page.plot("withdrawal", wtitle, page.fig(beyond_plots.displacement, course, agonist, tablet, present), course)
 
 
 @st.cache_data(max_entries=16, show_spinner="Finding the opioid-free interval for each opioid ...")
@@ -144,7 +147,7 @@ def intervals(ntx_mg: float, threshold: float) -> pd.DataFrame:
 thr = st.session_state[P + "threshold_pct"]
 table = intervals(float(ntx), thr / 100)
 st.subheader("How long to wait before the first tablet")
-page.plot("intervals", f"Opioid-free interval before naltrexone {ntx} mg", lambda: beyond_plots.intervals(table, present, thr),
+page.plot("intervals", f"Opioid-free interval before naltrexone {ntx} mg", page.fig(beyond_plots.intervals, table, present, thr),
           table)
 st.caption("Bars: days from the last dose of a week of regular use until physical dependence has faded, so the "
            "tablet no longer precipitates withdrawal. Dots: days until the tablet would take at most "

@@ -9,8 +9,9 @@ import streamlit as st
 from model import ScenarioError, parse_scenario
 from model.drugs import DRUG_SPECIES, molecules, response_parameters
 from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_dict, scenario_to_toml
-from ui import page, plots, population, research, state
+from ui import controls, page, plots, population, research, state
 from ui.boot import via_app
+from ui.controls import Control
 
 via_app()
 
@@ -25,6 +26,9 @@ page.header(
     "Keep one scenario as a comparison and change the other to see exactly what a parameter does.",
 )
 present = state.presentation()
+SPECIES = Control(P + "ptab_species", "all", "Show parameters of", "selectbox",
+                  options=["all", *sorted({*molecules(), "response"})])
+SPECIES.bind()
 
 
 def encode(toml_text: str) -> str:
@@ -50,7 +54,7 @@ def limit_people(raw: dict) -> dict:
 
 def load(raw: dict, message: str) -> None:
     """Make ``raw`` the current scenario and reset the editors to show it."""
-    st.session_state[P + "scenario"] = limit_people(raw)
+    st.session_state[P + "scenario"] = st.session_state[P + "live"] = limit_people(raw)
     st.session_state[P + "version"] = st.session_state.get(P + "version", 0) + 1
     st.session_state[P + "message"] = message
 
@@ -64,7 +68,7 @@ def double_kd() -> None:
     params = {k: dict(v) for k, v in raw.get("parameters", {}).items()}
     kd = params.get("naltrexone", {}).get("kd_nm", molecules()["naltrexone"]["kd_nm"])
     params.setdefault("naltrexone", {})["kd_nm"] = 2.0 * kd
-    st.session_state[P + "compare"] = parse_scenario_bytes(text.encode("utf-8"))
+    st.session_state[P + "compare"] = text
     load({**raw, "title": f"{raw['title']}, naltrexone Kd x 2", "parameters": params},
          f"Naltrexone's Kd doubled to {2 * kd:g} nM (A, solid); the scenario before is kept as B (dashed).")
 
@@ -74,21 +78,27 @@ def load_bytes(data: bytes, name: str) -> None:
     try:
         s = parse_scenario_bytes(data)
     except ScenarioError as err:
-        st.session_state[P + "upload_error"] = f"{name}: {err}"  # shown as plain text
+        st.session_state[P + "upload_error"] = f"{name}: {err}"
         return
     st.session_state.pop(P + "upload_error", None)
-    load(scenario_to_dict(s), f"Loaded {name}: {s.title}")  # shown as plain text
+    load(scenario_to_dict(s), f"Loaded {name}: {s.title}")
 
 
 if P + "scenario" not in st.session_state:
     raw0 = DEFAULT
-    if "wb_s" in st.query_params:
-        try:
+    try:
+        if "wb_s" in st.query_params:
             raw0 = limit_people(decode(st.query_params["wb_s"]))
-        except Exception:
-            st.session_state[P + "upload_error"] = "The scenario in the link could not be read; the default is shown."
+        if "wb_b" in st.query_params:
+            st.session_state[P + "compare"] = scenario_to_toml(parse_scenario(limit_people(decode(st.query_params["wb_b"]))))
+    except Exception:
+        st.session_state[P + "upload_error"] = "The scenario in the link could not be read; the default is shown."
     st.session_state[P + "scenario"] = raw0
     st.session_state[P + "version"] = 0
+elif f"{P}title_{st.session_state[P + 'version']}" not in st.session_state and P + "live" in st.session_state:
+    # Back from another page: the editors start again from the last scenario edited here.
+    st.session_state[P + "scenario"] = st.session_state[P + "live"]
+    st.session_state[P + "version"] += 1
 version = st.session_state[P + "version"]
 current = st.session_state[P + "scenario"]
 
@@ -180,31 +190,36 @@ except ScenarioError as err:
 toml_text = scenario_to_toml(scenario)
 if good:
     st.session_state[P + "last_good"] = toml_text
+    st.session_state[P + "live"] = raw
 try:
     result = page.run_scenario(scenario)
 except ScenarioError as err:  # over the cost budget
     st.error(f"This scenario cannot be simulated: {page.plain(err)}")
     st.stop()
-if len(toml_text) < 1500:
-    st.query_params.from_dict({"wb_s": encode(toml_text), **({"present": "1"} if present else {})})
 
 b1, b2, b3 = st.columns(3)
 b1.download_button("Download this scenario (TOML)", toml_text, f"{page.slug(scenario.title)}.toml",
                    "application/toml", key=P + "dl_toml", on_click="ignore", icon=":material/download:")
 if b2.button("Keep as comparison (B)", key=P + "keep", help="Freeze the current scenario as a dashed overlay."):
-    st.session_state[P + "compare"] = scenario
+    st.session_state[P + "compare"] = toml_text
 if b3.button("Clear comparison", key=P + "clear", disabled=P + "compare" not in st.session_state):
     st.session_state.pop(P + "compare", None)
 
+link = {"wb_s": encode(toml_text)}
+if P + "compare" in st.session_state:
+    link["wb_b"] = encode(st.session_state[P + "compare"])
+if sum(map(len, link.values())) > 3000:  # too long for a link: share the TOML file instead
+    link = {}
+
 other = None
 if P + "compare" in st.session_state:
-    other = page.run_scenario(st.session_state[P + "compare"])
+    other = page.run_scenario(parse_scenario_bytes(st.session_state[P + "compare"].encode("utf-8")))
 name_b = other.scenario.title + " (B)" if other is not None else ""
 table = result.table
 both = table.assign(scenario="A") if other is None else pd.concat(
     [table.assign(scenario="A"), other.table.assign(scenario="B")], ignore_index=True)
 st.caption(f"A (solid): {page.plain(scenario.title)}" + (f"  |  B (dashed): {page.plain(name_b)}" if other is not None else ""))
-page.plot("overlay", scenario.title, lambda: plots.overlay(table, other.table if other is not None else None, present,
+page.plot("overlay", scenario.title, page.fig(plots.overlay, table, other.table if other is not None else None, present,
                                                            "A", "B"), both,
           result if other is None else None)
 st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
@@ -213,7 +228,7 @@ st.dataframe(result.challenges, hide_index=True, width="stretch")
 if other is not None and not other.challenges.empty:
     st.markdown("**Agonist challenges of B** (the comparison)")
     st.dataframe(other.challenges, hide_index=True, width="stretch")
-page.plot("timecourse", scenario.title, lambda: plots.timecourse(table, present, ("plasma", "occupancy", "reward")),
+page.plot("timecourse", scenario.title, page.fig(plots.timecourse, table, present, ("plasma", "occupancy", "reward")),
           table, result)
 research.panel(result)
 
@@ -223,7 +238,8 @@ ptab = pd.DataFrame([{"species": sp, "parameter": p.name, "value": p.value, "uni
                      for sp, m in molecules().items() for p in m.parameters.values()]
                     + [{"species": "response", "parameter": p.name, "value": p.value, "unit": p.unit, "tag": p.tag,
                         "min": p.min, "max": p.max, "source": p.source} for p in response_parameters().values()])
-sp_pick = st.selectbox("Show parameters of", ["all", *sorted(ptab.species.unique())], key=P + "ptab_species")
+sp_pick = SPECIES.widget()
+controls.write_url(P, extra=link)
 st.dataframe(ptab if sp_pick == "all" else ptab[ptab.species == sp_pick], hide_index=True, width="stretch")
 
 st.header("The model")

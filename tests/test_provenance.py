@@ -152,7 +152,7 @@ def test_app_downloads_carry_the_scenario():
     fig = Figure()
     fig.add_subplot().plot([0, 1], [0, 1])
     for fmt in ("png", "svg", "pdf"):
-        assert scenario_of(_read_meta(page.fig_bytes(fig, fmt, s, "t"), fmt)) == s
+        assert scenario_of(_read_meta(page.fig_bytes(fig, fmt, scenario=s, title="t"), fmt)) == s
     desc = json.loads(datapackage(band, "x_timecourse.csv", s, title="t", strict=False))
     assert scenario_of(desc) == s
     again = simulate(scenario_of(desc)).table

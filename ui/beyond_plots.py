@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .plots import OUTSIDE, band, occupancy_panel
-from .theme import colour, figure, label, styled
+from .plots import band, occupancy_panel
+from .theme import colour, figure, is_narrow, label, outside, styled
 
 #: One colour per naltrexone plan (blues for naltrexone, orange for none).
 PLAN_COLOURS = {"no naltrexone": "#D55E00", "monthly injection kept": "#1B3A6B",
@@ -31,7 +31,7 @@ def craving(tables: Mapping[str, pd.DataFrame], episodes: pd.DataFrame, shown: s
         a1.set_ylim(0, max(0.6, float(max(t.craving.max() for t in tables.values())) * 1.1))
         a1.set_ylabel("craving\n(expected reward, 0-1)")
         a1.set_title("Craving: the reward the person has learnt to expect (illustrative)", fontsize="medium")
-        a1.legend(**OUTSIDE)
+        a1.legend(**outside())
         w = episodes.day / 7
         a2.vlines(w, 0, episodes.reward_without, color="#BBBBBB", lw=1.0)
         a2.plot(w, episodes.reward_without, "_", color=colour("without"), ms=12, mew=2,
@@ -45,7 +45,7 @@ def craving(tables: Mapping[str, pd.DataFrame], episodes: pd.DataFrame, shown: s
         a2.set_ylabel("reward of\neach episode (0-1)")
         a2.set_title(f"Each use episode with {shown}", fontsize="medium")
         a2.set_xlabel("time (weeks)")
-        a2.legend(**OUTSIDE)
+        a2.legend(**outside())
         last = max(t.time_h.iloc[-1] for t in tables.values()) / (24 * 7)
         a2.set_xlim(0, last)
         a2.set_xticks(np.arange(0, np.floor(last) + 1))
@@ -73,24 +73,24 @@ def stopping(after: pd.DataFrame, before: Mapping[str, float], risk: np.ndarray,
         a1.axhline(before["effect"], color=colour("threshold"), ls="--", lw=1.5, label="same dose before treatment")
         a1.set_ylim(0, 1)
         a1.set_ylabel("peak effect\n(reward rise, 0-1)")
-        a1.legend(**OUTSIDE)
+        a1.legend(**outside())
         a2.plot(d, after.min_respiratory_drive, "-o", color=colour("fentanyl"), ms=4, label="after stopping")
         a2.axhline(before["min_drive"], color=colour("threshold"), ls="--", lw=1.5, label="before treatment")
         a2.axhline(0.5, color=RISK, ls=":", lw=1.5, label="breathing halved (0.5)")
         a2.fill_between([], [], color=RISK, alpha=0.12, label="overdose-risk window")
         a2.set_ylim(0, 1.05)
         a2.set_ylabel("lowest breathing\n(1 = normal)")
-        a2.legend(**OUTSIDE)
+        a2.legend(**outside())
         a3.plot(d, after.receptor_density, color=colour("naltrexone"), label="receptor density (1 = before)")
         a3.plot(d, after.opioid_tolerance, color=colour("methadone"), ls="--", label="opioid tolerance (1 = chronic user)")
         a3.plot(d, after.occupancy_antagonist, color=colour("naltrexol"), ls="-.", label="receptors held by naltrexone")
         a3.set_ylim(0, max(2.0, float(after.receptor_density.max()) * 1.05))
         a3.set_ylabel("why\n(fractions)")
-        a3.legend(**OUTSIDE)
+        a3.legend(**outside())
         a3.set_xlabel("days after the last naltrexone dose")
         a3.set_xlim(d[0] - step / 2, d[-1] + step / 2)
         a1.annotate(f"day {day:g}", (day, 0.97), xytext=(4, 0), textcoords="offset points", va="top")
-        a1.set_title("Shaded: the usual dose depresses breathing more than before treatment, or below 0.5",
+        a1.set_title("Shaded: overdose-risk window (breathing lower\nthan before treatment, or below 0.5)",
                      fontsize="medium")
     return fig
 
@@ -105,7 +105,7 @@ def displacement(course: pd.DataFrame, drug: str, tablet_h: float, present: bool
         a1.plot(x, 100 * course.occupancy_antagonist_with, color=colour("naltrexone"), label="naltrexone family")
         a1.set_ylim(0, 100)
         a1.set_ylabel("receptors held (%)")
-        a1.legend(**OUTSIDE)
+        a1.legend(**outside())
         a2.plot(x, course.reward_without, color=colour("without"), ls="--", label="no tablet")
         a2.plot(x, course.reward_with, color=colour("with"), label="after the tablet")
         a2.fill_between(x, course.reward_with, course.reward_without, where=x >= 0, color=RISK, alpha=0.15,
@@ -113,7 +113,7 @@ def displacement(course: pd.DataFrame, drug: str, tablet_h: float, present: bool
         a2.set_ylim(0, 1)
         a2.set_ylabel("opioid effect (0-1)")
         a2.set_xlabel("hours from the naltrexone tablet")
-        a2.legend(**OUTSIDE)
+        a2.legend(**outside())
         for ax in (a1, a2):
             ax.axvline(0, color="black", lw=1.2)
         a1.set_xlim(x[0], x[-1])
@@ -134,13 +134,16 @@ def intervals(table: pd.DataFrame, present: bool, threshold_pct: float) -> Figur
         for yy, v in zip(y, days):
             ax.annotate("> 40 days" if not np.isfinite(v) else f"{v:.1f} days", (np.nan_to_num(v, nan=40.0), yy),
                         xytext=(4, 0), textcoords="offset points", va="center")
-        ax.set_yticks(y, [f"{label(d)} ({u})" for d, u in zip(table.drug, table.chronic_use)])
+        ax.set_yticks(y, [label(d) if is_narrow() else f"{label(d)} ({u})" for d, u in zip(table.drug, table.chronic_use)])
         ax.invert_yaxis()
         ax.set_xlabel("days without opioids before the tablet (model)")
         top = float(np.nanmax(np.concatenate([days, table.days_receptors_free.to_numpy(), [14.0]])))
-        ax.set_xlim(0, top * 1.25 + 0.5)
+        ax.set_xlim(0, top * (1.7 if is_narrow() else 1.25) + 0.5)
         ax.set_title("Wait until physical dependence has faded", fontsize="medium")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=2, fontsize="small")
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=1 if is_narrow() else 2,
+                   fontsize="small")
+        if is_narrow():
+            fig.set_figheight(7.5)
     return fig
 
 
@@ -161,7 +164,7 @@ def rescue(course: pd.DataFrame, rescue_h: float, present: bool, bands: pd.DataF
                         label="still or again in danger")
         a1.set_ylim(0, 1.05)
         a1.set_ylabel("breathing\n(1 = normal)")
-        a1.legend(**OUTSIDE)
+        a1.legend(**outside())
         occupancy_panel(a2, course.rename(columns=lambda c: c.removeprefix("rescue_")))
         for ax in (a1, a2):
             ax.axvline(rescue_h, color="black", lw=1.2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import logging
@@ -10,6 +11,8 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -23,7 +26,7 @@ from model.export import datapackage, figure_metadata, provenance, result_to_jso
 from model.scenario import parse_scenario_bytes, scenario_to_toml
 from model.simulation import Result
 
-from . import state
+from . import state, theme
 
 NOTICE = "Teaching model - not for clinical decisions."
 SCREEN_DPI = 110  # ~1100 px wide figures: sharp at full page width, fast to redraw
@@ -135,9 +138,13 @@ def try_run(raw: Mapping[str, Any]) -> Result | None:
 
 
 def header(title: str, notice: str) -> None:
-    """Page title and the two-sentence 'What to notice'."""
+    """Page title and the two-sentence 'What to notice' (folded away in presentation mode, to keep the plot in view)."""
     st.title(title)
-    st.info(f"**What to notice.** {notice}")
+    if state.presentation():
+        with st.expander("What to notice"):
+            st.markdown(notice)
+    else:
+        st.info(f"**What to notice.** {notice}")
 
 
 def why(text: str) -> None:
@@ -173,10 +180,92 @@ def slug(title: str) -> str:
     return s[:80] or "scenario"
 
 
-def fig_bytes(fig: Figure, fmt: str, scenario: Scenario | None = None, title: str = "") -> bytes:
+@dataclass(frozen=True)
+class Fig:
+    """A figure to draw: ``draw(*args, **kwargs)`` returns a matplotlib Figure; its bytes are cached on the inputs."""
+
+    draw: Callable[..., Figure]
+    args: tuple
+    kwargs: Mapping[str, Any]
+
+    @cached_property
+    def digest(self) -> str:
+        """A hash of the drawing function and every input (tables by content)."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{self.draw.__module__}.{self.draw.__qualname__}".encode())
+        _feed(h, self.args)
+        _feed(h, dict(self.kwargs))
+        return h.hexdigest()
+
+    def make(self) -> Figure:
+        """Draw the figure."""
+        return self.draw(*self.args, **self.kwargs)
+
+
+def fig(draw: Callable[..., Figure], *args: Any, **kwargs: Any) -> Fig:
+    """The figure ``draw(*args, **kwargs)``, drawn only when its inputs have not been drawn before."""
+    return Fig(draw, args, kwargs)
+
+
+def _feed(h: Any, obj: Any) -> None:
+    if isinstance(obj, (pd.DataFrame, pd.Series)):
+        names = list(obj.columns) if isinstance(obj, pd.DataFrame) else [obj.name]
+        h.update(repr((type(obj).__name__, obj.shape, names)).encode())
+        try:
+            h.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes())
+        except TypeError:  # cells that cannot be hashed (lists): hash their text
+            h.update(obj.to_csv().encode())
+    elif isinstance(obj, np.ndarray):
+        h.update(repr((obj.dtype.str, obj.shape)).encode())
+        h.update(np.ascontiguousarray(obj).tobytes())
+    elif isinstance(obj, Mapping):
+        h.update(b"{")
+        for k in sorted(obj, key=repr):
+            _feed(h, k)
+            _feed(h, obj[k])
+        h.update(b"}")
+    elif isinstance(obj, (list, tuple)):
+        h.update(b"(")
+        for x in obj:
+            _feed(h, x)
+        h.update(b")")
+    else:
+        h.update(f"{type(obj).__name__}:{obj!r};".encode())
+
+
+#: Figure bytes shared by every session, keyed on (inputs, format, dpi, layout); at most this many bytes kept.
+CACHE_BYTES = 96 * 2**20
+_cache: OrderedDict[tuple[str, str, float | None, bool, str], bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def figure_bytes(spec: Fig, fmt: str, dpi: float | None = None, narrow: bool = False,
+                 scenario: Scenario | None = None, title: str = "") -> bytes:
+    """The figure saved as png, svg or pdf (at ``dpi``, else the style's; phone layout if ``narrow``), cached.
+
+    With a ``scenario`` the file carries the provenance (version, scenario TOML, creation time).
+    """
+    stamp = hashlib.blake2b(f"{title}\n{scenario_to_toml(scenario)}".encode(), digest_size=8).hexdigest() if scenario else ""
+    key = (spec.digest, fmt, dpi, narrow, stamp)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    with theme.narrow_layout(narrow):
+        fig = theme.fit_narrow(spec.make()) if narrow else spec.make()
+    data = fig_bytes(fig, fmt, dpi, scenario, title)
+    with _cache_lock:
+        _cache[key] = data
+        while sum(map(len, _cache.values())) > CACHE_BYTES and len(_cache) > 1:
+            _cache.popitem(last=False)
+    return data
+
+
+def fig_bytes(fig: Figure, fmt: str, dpi: float | None = None, scenario: Scenario | None = None,
+              title: str = "") -> bytes:
     """The figure saved as png, svg or pdf, with version, scenario TOML and creation time in its metadata."""
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, metadata=figure_metadata(scenario, fmt, title=title))
+    fig.savefig(buf, format=fmt, dpi=dpi or "figure", metadata=figure_metadata(scenario, fmt, title=title))
     return buf.getvalue()
 
 
@@ -187,22 +276,25 @@ def table_json(table: pd.DataFrame, title: str, scenario: Scenario | None = None
     return json.dumps(doc, indent=1)
 
 
-def downloads(key: str, title: str, make_fig: Callable[[], Figure] | None, table: pd.DataFrame,
+def downloads(key: str, title: str, spec: Fig | None, table: pd.DataFrame,
               result: Result | None = None, scenario: Scenario | None = None) -> None:
-    """CSV (+ its data-package descriptor), JSON, PNG, SVG and PDF of exactly what is shown, with provenance."""
+    """CSV (+ its data-package descriptor), JSON, PNG, SVG and PDF of exactly what is shown, with provenance.
+
+    Bytes are built only when clicked.
+    """
     name = slug(title)
     scenario = scenario if scenario is not None else (result.scenario if result is not None else None)
     csv = lambda: table_to_csv(table)  # noqa: E731
     desc = lambda: datapackage(table, f"{name}_{key}.csv", scenario, title=title, strict=False)  # noqa: E731
     js = (lambda: result_to_json(result)) if result is not None and table is result.table else (
         lambda: table_json(table, title, scenario))
-    box = st.popover("Download this plot" if make_fig else "Download this table", icon=":material/download:")
+    box = st.popover("Download this plot" if spec else "Download this table", icon=":material/download:")
     box.caption(f"Exactly what is shown: the numbers (CSV, JSON) and the figure (PNG, SVG, PDF). File names start with {name}.")
     items = [("CSV", csv, "csv", "text/csv"),
              ("CSV descriptor", desc, "datapackage.json", "application/json"), ("JSON", js, "json", "application/json"),
-             ("PNG", lambda: fig_bytes(make_fig(), "png", scenario, title), "png", "image/png"),
-             ("SVG", lambda: fig_bytes(make_fig(), "svg", scenario, title), "svg", "image/svg+xml"),
-             ("PDF", lambda: fig_bytes(make_fig(), "pdf", scenario, title), "pdf", "application/pdf")][: 6 if make_fig else 3]
+             ("PNG", lambda: figure_bytes(spec, "png", scenario=scenario, title=title), "png", "image/png"),
+             ("SVG", lambda: figure_bytes(spec, "svg", scenario=scenario, title=title), "svg", "image/svg+xml"),
+             ("PDF", lambda: figure_bytes(spec, "pdf", scenario=scenario, title=title), "pdf", "application/pdf")][: 6 if spec else 3]
     for lab, data, ext, mime in items:
         box.download_button(lab, data=data, file_name=f"{name}_{key}.{ext}", mime=mime, key=f"dl_{key}_{ext}".replace(".", "_"),
                             on_click="ignore", icon=":material/download:", width="stretch",
@@ -210,13 +302,38 @@ def downloads(key: str, title: str, make_fig: Callable[[], Figure] | None, table
                                  f"as {lab} ({name}_{key}.{ext}).")
 
 
-def plot(key: str, title: str, make_fig: Callable[[], Figure], table: pd.DataFrame,
-         result: Result | None = None, scenario: Scenario | None = None) -> None:
-    """Draw a figure, keep its data in session_state['plot_data'][key], offer its downloads."""
+def plot(key: str, title: str, spec: Fig, table: pd.DataFrame, result: Result | None = None,
+         scenario: Scenario | None = None) -> None:
+    """Show a figure (redrawn only when its inputs change), keep its data in session_state, offer its downloads."""
     state.store_plot_data(key, table)
-    fig = make_fig()
-    # Rendered here at screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time.
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=SCREEN_DPI)
-    st.image(buf.getvalue(), width="stretch")
-    downloads(key, title, make_fig, table, result, scenario)
+    st.session_state.setdefault("plot_specs", {})[key] = spec
+    # Screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time.
+    st.image(figure_bytes(spec, "png", SCREEN_DPI, state.narrow()), width="stretch")
+    with st.expander("Read the values off the curves", icon=":material/straighten:"):
+        readout(key, table)
+    downloads(key, title, spec, table, result, scenario)
+
+
+@st.fragment
+def readout(key: str, table: pd.DataFrame) -> None:
+    """A cursor on the plot's x axis (at output-step resolution) and the value of every series there."""
+    x_name = table.columns[0]
+    x = table[x_name].to_numpy()
+    numeric = table.select_dtypes("number")
+    if x.dtype.kind not in "if" or len(x) < 2 or not np.all(np.diff(x) > 0):
+        st.dataframe(table, hide_index=True, width="stretch")  # no common x: every value, scrollable
+        return
+    step = float(np.min(np.diff(x)))
+    k = f"read_{key}"
+    if not float(x[0]) <= float(st.session_state.get(k, x[0])) <= float(x[-1]):
+        del st.session_state[k]
+    at = st.slider(f"Cursor at {x_name}", float(x[0]), float(x[-1]), float(x[len(x) // 2]), step=step, key=k,
+                   format="%.4g")
+    row = numeric.iloc[int(np.abs(x - at).argmin())]
+    st.dataframe(pd.DataFrame({"series (unit in the name)": row.index, "value": row.to_numpy()}), hide_index=True,
+                 width="stretch", column_config={"value": st.column_config.NumberColumn(format="%.4g")})
+
+
+def more_settings(present: bool) -> Any:
+    """Where secondary controls go: in place normally, in a closed expander in presentation mode."""
+    return st.expander("More settings", expanded=False) if present else st.container()

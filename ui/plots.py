@@ -7,14 +7,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from model.drugs import molecules
 from model.ligands import ANTAGONIST_ROLES
 
-from .theme import colour, figure, label, line_style, styled
-
-#: Legends to the right of the axes, so they never hide a curve.
-OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}
+from .theme import colour, figure, is_narrow, label, line_style, outside, styled
 
 
 def time_axis(table: pd.DataFrame) -> tuple[np.ndarray, str]:
@@ -50,10 +48,10 @@ def plasma_panel(ax: object, table: pd.DataFrame, species: Sequence[str] | None 
     if log:
         ax.set_yscale("log")
         ax.set_ylim(0.01, max(top * 2, 1.0))
-    ax.set_ylabel("plasma (ng/mL)" + (", log" if log else ""))
+    ax.set_ylabel("plasma\n(ng/mL" + (", log)" if log else ")"))
     ax.set_xlabel(xl)
     if names:
-        ax.legend(**OUTSIDE)
+        ax.legend(**outside())
 
 
 def occupancy_panel(ax: object, table: pd.DataFrame) -> None:
@@ -65,10 +63,10 @@ def occupancy_panel(ax: object, table: pd.DataFrame) -> None:
     if ys:
         ax.stackplot(t, ys, colors=[colour(s) for s in sp], labels=[label(s) for s in sp], alpha=0.9)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("receptors occupied (%)")
+    ax.set_ylabel("receptors\noccupied (%)")
     ax.set_xlabel(xl)
     if ys:
-        ax.legend(**OUTSIDE)
+        ax.legend(**outside())
 
 
 def reward_panel(ax: object, table: pd.DataFrame, with_label: str = "with naltrexone",
@@ -80,7 +78,7 @@ def reward_panel(ax: object, table: pd.DataFrame, with_label: str = "with naltre
     ax.set_ylim(0, 1)
     ax.set_ylabel("reward (0-1)")
     ax.set_xlabel(xl)
-    ax.legend(**OUTSIDE)
+    ax.legend(**outside())
 
 
 def breathing_panel(ax: object, table: pd.DataFrame) -> None:
@@ -89,9 +87,9 @@ def breathing_panel(ax: object, table: pd.DataFrame) -> None:
     ax.plot(t, table["respiratory_drive"], color=colour("fentanyl"), label="breathing")
     ax.axhline(0.5, color=colour("threshold"), ls=":", lw=1.5, label="breathing halved (0.5)")
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("respiratory drive")
+    ax.set_ylabel("respiratory\ndrive")
     ax.set_xlabel(xl)
-    ax.legend(**OUTSIDE)
+    ax.legend(**outside())
 
 
 def band(ax: object, bands: pd.DataFrame | None, col: str, scale: float = 1.0, x_div: float = 1.0,
@@ -121,7 +119,7 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
                 col, scale = ("occupancy_antagonist", 100.0) if p == "occupancy" else ("reward", 1.0)
                 band(ax, bands, col, scale, 24.0 if table["time_h"].iloc[-1] > 96 else 1.0, "#333333",
                      "naltrexone-held, 200 people" if p == "occupancy" else "with naltrexone, 200 people")
-                ax.legend(**OUTSIDE)
+                ax.legend(**outside())
             if marker_h is not None:
                 x = marker_h / 24.0 if table["time_h"].iloc[-1] > 96 else marker_h
                 ax.axvline(x, color="black", lw=1.2)
@@ -138,7 +136,10 @@ def receptor_picture(labels: np.ndarray, present: bool, title: str = "") -> Figu
     """A 10 x 10 grid of receptors coloured by what occupies each one."""
     n = int(np.sqrt(labels.size))
     fig, ax = figure(present, height=4.6 if not present else 5.6)
-    fig.set_figwidth(fig.get_figheight() * 1.6)
+    if is_narrow():
+        fig.set_figheight(5.2)
+    else:
+        fig.set_figwidth(fig.get_figheight() * 2.2)
     with styled(present):
         xs, ys = np.meshgrid(np.arange(n), np.arange(n)[::-1])
         for name in ("free", "naltrexone", "naltrexol", "agonist"):
@@ -149,7 +150,8 @@ def receptor_picture(labels: np.ndarray, present: bool, title: str = "") -> Figu
         ax.set_xlim(-0.7, n - 0.3)
         ax.set_ylim(-0.7, n - 0.3)
         ax.axis("off")
-        ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), title="100 receptors")
+        ax.legend(title="100 receptors", **({"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "ncols": 2}
+                                            if is_narrow() else {"loc": "center left", "bbox_to_anchor": (1.02, 0.5)}))
         if title:
             ax.set_title(title)
     return fig
@@ -175,7 +177,7 @@ def equilibrium(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> Fig
         a2.set_ylim(0, 1)
         a1.set_title("Occupancy")
         a2.set_title("Reward")
-        a2.legend(**OUTSIDE)
+        a2.legend(**outside())
     return fig
 
 
@@ -196,7 +198,7 @@ def dose_response(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> F
         ax.set_xlabel(f"{label(agonist)} dose (mg, log)")
         ax.set_ylabel("peak reward increase (0-1)")
         ax.set_ylim(0, 1)
-        ax.legend(**OUTSIDE)
+        ax.legend(**outside())
         ax.set_title("The dose-response curve shifts to the right")
     return fig
 
@@ -234,18 +236,18 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
             name = f"{band_for}, 200 people"
             band(axes[0], bands, "naltrexone_plasma_ng_per_ml", x_div=24.0, colour_=cols.get(band_for, "#888888"), name=name)
             band(axes[1], bands, "occupancy_antagonist", 100.0, 24.0, cols.get(band_for, "#888888"), name)
-            axes[1].legend(**OUTSIDE)
+            axes[1].legend(**outside())
         for lv in (1.0, 2.0):
             axes[0].axhline(lv, color=colour("threshold"), ls=":", lw=1.5)
             axes[0].annotate(f"{lv:g} ng/mL", (0.995, lv), xycoords=("axes fraction", "data"), ha="right",
                              va="bottom", color=colour("threshold"))
         axes[0].set_yscale("log")
         axes[0].set_ylim(0.1, 100)
-        axes[0].set_ylabel("naltrexone (ng/mL, log)")
-        axes[0].legend(**OUTSIDE)
+        axes[0].set_ylabel("naltrexone\n(ng/mL, log)")
+        axes[0].legend(**outside())
         axes[1].axhline(90, color=colour("threshold"), ls=":", lw=1.5)
         axes[1].set_ylim(0, 100)
-        axes[1].set_ylabel("receptors blocked (%)")
+        axes[1].set_ylabel("receptors\nblocked (%)")
         names = list(protected)
         for i, name in enumerate(names):
             p = protected[name]
@@ -280,7 +282,7 @@ def protection_bars(summary: pd.DataFrame, present: bool) -> Figure:
         ax.set_yticks(y, summary.regimen)
         ax.set_xlabel("days")
         ax.set_xlim(0, max(1.0, float(summary.days.max())) * 1.1)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=2)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=1 if is_narrow() else 2)
     return fig
 
 
@@ -305,7 +307,7 @@ def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = Non
             band(axes[1], bands, "occupancy_antagonist", 100.0, x_div, "#333333", "naltrexone-held, 200 people")
             band(axes[2], bands, "reward", 1.0, x_div, "#333333", "with naltrexone, 200 people")
             for ax in axes[1:]:
-                ax.legend(**OUTSIDE)
+                ax.legend(**outside())
         for ax in axes[:-1]:
             ax.set_xlabel("")
         axes[-1].set_xlabel(xl)
@@ -313,29 +315,40 @@ def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = Non
     return fig
 
 
-def compare(table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], present: bool) -> Figure:
-    """Reward over time of each agonist alone, and the naltrexone level each needs to be blocked."""
-    fig, (a1, a2) = figure(present, cols=2)
+def compare(table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], present: bool, level: float | None = None) -> Figure:
+    """Reward over time of each agonist alone, and the naltrexone level each needs (the chosen level as a line)."""
+    fig, (a1, a2) = figure(present, cols=2, gridspec_kw={"width_ratios": [1.0, 1.15]})
     with styled(present):
         for drug, t in curves.items():
-            a1.plot(t.time_h, t.reward_without_naltrexone, color=colour(drug), label=label(drug),
-                    ls="--" if drug == "buprenorphine" else "-")
+            a1.plot(t.time_h, t.reward_without_naltrexone, color=colour(drug), label=label(drug), ls=line_style(drug))
         a1.set_ylim(0, 1)
         a1.set_xlabel("time after the dose (h)")
-        a1.set_ylabel("reward without naltrexone (0-1)")
+        a1.set_ylabel("reward without\nnaltrexone (0-1)")
         a1.set_title("Full vs partial agonists")
-        a1.legend(loc="upper right", fontsize="small")
         y = np.arange(len(table))
         vals = table.naltrexone_plasma_ng_per_ml_to_block.to_numpy()
-        a2.barh(y, np.nan_to_num(vals, nan=0.0), color=[colour(d) for d in table.drug])
+        blocked = np.isfinite(vals) & (vals <= level) if level is not None else np.ones(len(vals), bool)
+        a2.barh(y, np.nan_to_num(vals, nan=0.0), color=[colour(d) for d in table.drug],
+                hatch=["" if b else "//" for b in blocked], edgecolor="white")
         for yy, v in zip(y, vals):
             a2.annotate("not blocked" if not np.isfinite(v) else f"{v:.2g}", (np.nan_to_num(v), yy),
                         xytext=(4, 0), textcoords="offset points", va="center")
-        a2.set_yticks(y, [f"{d} {m:g} mg {r}" for d, m, r in zip(table.drug, table.dose_mg, table.route)])
+        sep = "\n" if is_narrow() else " "
+        a2.set_yticks(y, [f"{d}{sep}{m:g} mg {r}" for d, m, r in zip(table.drug, table.dose_mg, table.route)])
         a2.set_xscale("log")
-        a2.set_xlabel("steady naltrexone to block it (ng/mL plasma, log)")
-        a2.set_title("How much naltrexone each needs")
+        a2.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        a2.xaxis.set_minor_formatter(NullFormatter())
+        top = float(np.nanmax(np.append(vals, level or 1.0)))
+        a2.set_xlim(right=top * 6)
+        if level is not None:
+            a2.axvline(level, color="black", lw=2, ls="--")
+        a2.set_xlabel("naltrexone needed to block\n(ng/mL plasma, log)"
+                      + (f"\ndashed: chosen level {level:g} ng/mL" if level is not None else ""))
+        a2.set_title("Naltrexone needed (hatched: not blocked)" if not blocked.all() else "Naltrexone needed")
         a2.invert_yaxis()
+        fig.legend(*a1.get_legend_handles_labels(), loc="outside lower center", ncols=2 if is_narrow() else 4)
+        if is_narrow():
+            fig.set_figheight(9.0)
     return fig
 
 
@@ -416,9 +429,9 @@ def overlay(a: pd.DataFrame, b: pd.DataFrame | None, present: bool, name_a: str,
             axes[1].plot(x, t.reward, color="black", ls=ls, label=name)
         axes[0].set_ylim(0, 100)
         axes[0].set_ylabel("receptors (%)")
-        axes[0].legend(**OUTSIDE)
+        axes[0].legend(**outside())
         axes[1].set_ylim(0, 1)
         axes[1].set_ylabel("reward (0-1)")
-        axes[1].legend(**OUTSIDE)
+        axes[1].legend(**outside())
         axes[1].set_xlabel("time (days)" if days else "time (h)")
     return fig

@@ -13,25 +13,28 @@ from model.budget import affordable_people
 from model.population import simulate_population
 from model.scenario import scenario_to_toml
 
-from . import state
+from .controls import Control
 from .page import ByteCache
 
 #: People simulated for a band in the app (kept modest for speed; cached).
 PEOPLE = 200
 
 
+def control(prefix: str) -> Control:
+    """The page's population switch."""
+    return Control(prefix + "band", False, f"Show population band ({PEOPLE} people)", "toggle",
+                   help=f"Simulates {PEOPLE} people whose drug handling and receptors differ; draws the "
+                        "5-95 % range and the median under the single-patient curve.")
+
 
 def bind(prefix: str) -> None:
-    """Seed the switch from the URL (call with the page's other bindings)."""
-    state.bind(prefix + "band", False)
+    """Seed the switch from the link (call with the page's other bindings)."""
+    control(prefix).bind()
 
 
 def toggle(prefix: str, container: Any = None) -> bool:
-    """The switch (only when the population layer exists); returns whether the band is wanted."""
-    (container or st).toggle(f"Show population band ({PEOPLE} people)", key=prefix + "band",
-                             help=f"Simulates {PEOPLE} people whose drug handling and receptors differ; draws the "
-                                  "5-95 % range and the median under the single-patient curve.")
-    return bool(st.session_state.get(prefix + "band"))
+    """The switch; returns whether the band is wanted."""
+    return bool(control(prefix).widget(container))
 
 
 BANDS = ByteCache(64_000_000)

@@ -39,7 +39,7 @@ def measurements(result: Result) -> None:
         st.error(f"These measurements cannot be used: {err}")
         return
     page.plot("observed", f"{result.scenario.title} with measurements",
-              lambda: study_plots.observed_overlay(result.table, res, result.scenario.title), res,
+              page.fig(study_plots.observed_overlay, result.table, res, result.scenario.title), res,
               scenario=result.scenario)
     summ = observed.summary(res)
     st.markdown("**Residuals** (observed - model) per study and column")
@@ -78,7 +78,7 @@ def local_sensitivity(result: Result) -> None:
         return
     _, metric, table = kept
     title = f"Sensitivity of {metric}: {s.title}"
-    page.plot("tornado", title, lambda: study_plots.tornado(table, 12, title, metric), table, scenario=s)
+    page.plot("tornado", title, page.fig(study_plots.tornado, table, 12, title, metric), table, scenario=s)
 
 
 def people(result: Result) -> None:

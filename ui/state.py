@@ -1,70 +1,22 @@
-"""Page state: widget values seeded from the URL (st.query_params) and written back, presets."""
+"""Page state: widget values seeded from the link and kept across pages (see controls.py), presets."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
 
-URL_KEYS = "_url_keys"
-
-
-MAX_TEXT = 200  # characters of a link value; longer ones are ignored
-
-
-def _cast(text: str, default: Any) -> Any:
-    """A link value as the type of ``default``; ValueError if it is not a finite value of that type."""
-    if len(text) > MAX_TEXT:
-        raise ValueError("too long")
-    if isinstance(default, bool):
-        return text.lower() in ("1", "true", "yes", "on")
-    if isinstance(default, str):
-        return text
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("not finite")
-    return int(value) if isinstance(default, int) else value
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+from .controls import Control, write_url  # noqa: F401  (the link and the kept values live there)
 
 
 def bind(key: str, default: Any, *, options: Sequence[Any] | None = None,
-         lo: float | None = None, hi: float | None = None) -> None:
-    """Give widget ``key`` its first value from the URL (if valid) or ``default``; mark it for the URL.
+         lo: float | None = None, hi: float | None = None, step: float | None = None) -> None:
+    """Give widget ``key`` its value: this session's, the link's (snapped), the kept one, or ``default``.
 
     Call before creating the widget with ``key=key`` and no ``value=``.
     """
-    st.session_state.setdefault(URL_KEYS, {})[key] = default
-    if key in st.session_state:
-        return
-    value = default
-    text = st.query_params.get(key)
-    if text is not None:
-        try:
-            value = _cast(text, default)
-        except ValueError:
-            value = default
-        if options is not None and value not in options:
-            value = default
-        if lo is not None and hi is not None and not isinstance(value, (bool, str)):
-            value = type(default)(min(max(value, lo), hi))
-    st.session_state[key] = value
-
-
-def write_url(prefix: str) -> None:
-    """Write this page's bound widget values (keys starting with ``prefix``) and the mode to the URL."""
-    keys = {k for k in st.session_state.get(URL_KEYS, {}) if k.startswith(prefix) or k == "present"}
-    wanted = {k: _fmt(st.session_state[k]) for k in sorted(keys) if k in st.session_state}
-    if dict(st.query_params) != wanted:
-        st.query_params.from_dict(wanted)
+    Control(key, default, options=options, lo=lo, hi=hi, step=step).bind()
 
 
 def presets(key: str, choices: Mapping[str, Mapping[str, Any]], label: str = "Preset",
@@ -77,6 +29,8 @@ def presets(key: str, choices: Mapping[str, Mapping[str, Any]], label: str = "Pr
             st.session_state[k] = v
 
     names = ["(your own settings)", *choices]
+    if container is None and presentation():
+        container = st.popover("Presets", icon=":material/tune:")
     (container or st).selectbox(label, names, key=key, on_change=apply,
                                 help=help or "Loads a ready-made scenario into the controls below.")
 
@@ -84,6 +38,11 @@ def presets(key: str, choices: Mapping[str, Mapping[str, Any]], label: str = "Pr
 def presentation() -> bool:
     """Whether presentation mode (large fonts, fewer controls, fixed axes) is on."""
     return bool(st.session_state.get("present", False))
+
+
+def narrow() -> bool:
+    """Whether the phone layout (figures for a narrow screen) is on."""
+    return bool(st.session_state.get("narrow", False))
 
 
 PLOT_DATA_BYTES = 8_000_000  # bigger tables are not kept in a session (every session would hold its own copy)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import matplotlib
@@ -73,10 +75,46 @@ def label(name: str) -> str:
     return m.label if m else ROLE_LABELS.get(name, name)
 
 
+#: Phone layout: figure width (inches) and the most height per panel; panels side by side are stacked.
+NARROW_WIDTH, NARROW_HEIGHT = 4.4, 3.0
+_narrow: ContextVar[bool] = ContextVar("narrow", default=False)
+
+
+@contextmanager
+def narrow_layout(on: bool = True) -> Iterator[None]:
+    """Draw figures for a narrow (phone) screen while inside this block."""
+    token = _narrow.set(on)
+    try:
+        yield
+    finally:
+        _narrow.reset(token)
+
+
+def is_narrow() -> bool:
+    """Whether figures are being drawn for a narrow screen."""
+    return _narrow.get()
+
+
+def outside() -> dict:
+    """Legend placement: right of the axes, so it never hides a curve; inside the axes on a phone."""
+    if _narrow.get():
+        return {"loc": "best", "fontsize": "small", "frameon": True, "framealpha": 0.85}
+    return {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}
+
+
+def fit_narrow(fig: Figure, width: int = 24) -> Figure:
+    """Wrap long axes titles and axis labels of a phone-layout figure onto several lines."""
+    for ax in fig.axes:
+        for t in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label):
+            if max(map(len, t.get_text().split("\n"))) > width:
+                t.set_text(textwrap.fill(t.get_text().replace("\n", " "), width + 8 * (t is ax.xaxis.label)))
+    return fig
+
+
 @contextmanager
 def styled(present: bool = False) -> Iterator[None]:
-    """Apply the teaching style (and the larger presentation settings) while drawing."""
-    with matplotlib.style.context([str(STYLE), PRESENTATION_RC if present else {}]):
+    """Apply the teaching style (and the larger presentation settings, not on a phone) while drawing."""
+    with matplotlib.style.context([str(STYLE), PRESENTATION_RC if present and not _narrow.get() else {}]):
         yield
 
 
@@ -84,6 +122,13 @@ def figure(present: bool, rows: int = 1, cols: int = 1, height: float | None = N
     """A Figure (no pyplot state, safe in threads) with subplots; height per row in inches."""
     with styled(present):
         w, h = matplotlib.rcParams["figure.figsize"]
-        fig = Figure(figsize=(w, (height or h) * rows))
+        h = height or h
+        if _narrow.get():
+            rows, cols, w, h = rows * cols, 1, NARROW_WIDTH, min(h, NARROW_HEIGHT)
+            gs = dict(kw.pop("gridspec_kw", {}) or {})
+            gs.pop("width_ratios", None)
+            if gs:
+                kw["gridspec_kw"] = gs
+        fig = Figure(figsize=(w, h * rows))
         axes = fig.subplots(rows, cols, squeeze=True, **kw)
     return fig, axes

@@ -1,19 +1,12 @@
 """Real headless-Chromium test: start the app, open two pages, move a slider by keyboard, screenshot."""
 
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,57 +14,7 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the Streamlit server did not become healthy")
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-@pytest.fixture(scope="module")
-def page():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 2000})
-        yield context.new_page()
-        browser.close()
-
-
-def settled(page):
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
-    page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
-
-
-def test_home_and_mechanism_pages_respond_to_the_keyboard(app_url, page):
+def test_home_and_mechanism_pages_respond_to_the_keyboard(app_url, page, settled):
     from playwright.sync_api import expect
 
     page.goto(app_url)
@@ -109,7 +52,7 @@ def test_home_and_mechanism_pages_respond_to_the_keyboard(app_url, page):
     page.screenshot(path=str(ROOT / "artifacts" / "e2e_mechanism.png"))
 
 
-def test_direct_link_opens_the_page_with_navigation(app_url, page):
+def test_direct_link_opens_the_page_with_navigation(app_url, page, settled):
     from playwright.sync_api import expect
 
     page.goto(f"{app_url}/alcohol?alc_drinks=6")
