@@ -24,7 +24,7 @@ def craving(tables: Mapping[str, pd.DataFrame], episodes: pd.DataFrame, shown: s
     """Craving (expected reward) over weeks per plan, and the reward of each use episode of one plan."""
     fig, (a1, a2) = figure(present, rows=2, height=3.3, sharex=True)
     with styled(present):
-        band(a1, bands, "craving", x_div=24 * 7, colour_=PLAN_COLOURS.get(shown, "#888888"), name=f"{shown}, 200 people")
+        band(a1, bands, "craving", x_div=24 * 7, colour_=PLAN_COLOURS.get(shown, "#888888"), name=f"{shown}, population 5-95 %")
         for plan, t in tables.items():
             a1.plot(t.time_h / (24 * 7), t.craving, color=PLAN_COLOURS.get(plan, "#666666"),
                     ls=PLAN_STYLES.get(plan, "-"), label=plan, lw=None if plan == shown else 1.6)
@@ -152,7 +152,7 @@ def rescue(course: pd.DataFrame, rescue_h: float, present: bool, bands: pd.DataF
     fig, (a1, a2) = figure(present, rows=2, height=3.1, sharex=True)
     t = course.time_h.to_numpy()
     with styled(present):
-        band(a1, bands, "respiratory_drive", name="200 people")
+        band(a1, bands, "respiratory_drive", name="population 5-95 %")
         a1.plot(t, course.drive_no_rescue, color=colour("threshold"), ls="--", label="no naloxone")
         a1.plot(t, course.drive_rescue, color=colour("naloxone"), label="naloxone")
         if "drive_on_naltrexone" in course:

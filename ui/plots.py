@@ -118,7 +118,7 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
             if bands is not None and p in ("occupancy", "reward"):
                 col, scale = ("occupancy_antagonist", 100.0) if p == "occupancy" else ("reward", 1.0)
                 band(ax, bands, col, scale, 24.0 if table["time_h"].iloc[-1] > 96 else 1.0, "#333333",
-                     "naltrexone-held, 200 people" if p == "occupancy" else "with naltrexone, 200 people")
+                     "naltrexone-held, population 5-95 %" if p == "occupancy" else "with naltrexone, population 5-95 %")
                 ax.legend(**outside())
             if marker_h is not None:
                 x = marker_h / 24.0 if table["time_h"].iloc[-1] > 96 else marker_h
@@ -233,7 +233,7 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
             axes[0].plot(d, t.naltrexone_plasma_ng_per_ml, color=cols.get(name), ls=styles.get(name, "-"), label=name)
             axes[1].plot(d, 100 * t.occupancy_antagonist, color=cols.get(name), label=name)
         if bands is not None:
-            name = f"{band_for}, 200 people"
+            name = f"{band_for}, population 5-95 %"
             band(axes[0], bands, "naltrexone_plasma_ng_per_ml", x_div=24.0, colour_=cols.get(band_for, "#888888"), name=name)
             band(axes[1], bands, "occupancy_antagonist", 100.0, 24.0, cols.get(band_for, "#888888"), name)
             axes[1].legend(**outside())
@@ -304,8 +304,8 @@ def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = Non
         axes[2].set_ylim(0, min(1.0, top))
         if bands is not None:
             x_div = 24.0 if table["time_h"].iloc[-1] > 96 else 1.0
-            band(axes[1], bands, "occupancy_antagonist", 100.0, x_div, "#333333", "naltrexone-held, 200 people")
-            band(axes[2], bands, "reward", 1.0, x_div, "#333333", "with naltrexone, 200 people")
+            band(axes[1], bands, "occupancy_antagonist", 100.0, x_div, "#333333", "naltrexone-held, population 5-95 %")
+            band(axes[2], bands, "reward", 1.0, x_div, "#333333", "with naltrexone, population 5-95 %")
             for ax in axes[1:]:
                 ax.legend(**outside())
         for ax in axes[:-1]:
