@@ -15,9 +15,9 @@ P = "nlx_"
 OPIOIDS = ["fentanyl IV", "methadone (oral)"]
 page.header(
     "Naloxone rescue",
-    "Naloxone pushes the opioid off the receptors within minutes and breathing comes back, but it is gone again "
-    "within an hour or two. If the opioid lasts longer, as methadone does, breathing falls again: watch for the "
-    "shaded danger after the rescue. A very large fentanyl dose needs a larger naloxone dose.",
+    "Naloxone pushes the opioid off the receptors within minutes and breathing comes back, but it leaves the "
+    "receptors again over the next few hours. If the opioid lasts longer, as methadone does, breathing falls "
+    "again: watch for the shaded danger after the rescue. A very large fentanyl dose needs a larger naloxone dose.",
 )
 present = state.presentation()
 
@@ -110,11 +110,12 @@ page.predict(P + "q1", "Someone who swallowed 60 mg methadone is revived with na
              "Can they be sent home an hour later?",
              ["Yes, the naloxone has reversed the overdose", "No, breathing can fall again when naloxone wears off",
               "Yes, if they feel well"], 1,
-             "Naloxone's effect lasts an hour or two, methadone's a day or more: the opioid takes the receptors back "
+             "Naloxone's effect lasts a few hours, methadone's a day or more: the opioid takes the receptors back "
              "(re-narcotisation). Try the methadone preset and watch the shaded part after the rescue.")
 page.why(
     "Naloxone is a competitive antagonist like naltrexone, binding more tightly than the opioid, so it takes the "
-    "receptors within minutes. But it is cleared quickly (half-life about an hour) and barely works by mouth, "
+    "receptors within minutes. But it is cleared from the blood quickly (half-life about an hour; from the "
+    "receptors over a few hours) and barely works by mouth, "
     "while naltrexone lasts long and works by mouth, which is why naloxone is the rescue drug and naltrexone the "
     "treatment. Anyone revived with naloxone needs watching for hours, with repeat doses ready. A person on "
     "monthly naltrexone is protected from ordinary doses, but a potent opioid such as fentanyl in a large enough "

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from model import lessons
+from model import lessons, parse_scenario, simulate
 from model.drugs import molecules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -265,3 +265,15 @@ def test_validation_bigger_heroin_dose_is_blocked_for_a_shorter_time():
     at.select_slider(key="val_heroin_mg").set_value(100).run()
     assert last_blocked_h(at) < usual
     assert quiz_answer(at, "val_q1") == "A shorter blockade"
+
+
+def test_naloxone_notice_matches_how_long_it_holds_the_receptors():
+    """The notice says naloxone leaves the receptors over a few hours: at 1 h it still holds most, by 8 h little."""
+    at = open_page("pages/naloxone.py")
+    rescue = data(at, "rescue")
+    assert "few hours" in at.info[0].value
+    r = simulate(parse_scenario({"title": "t", "duration_h": 8, "output_step_h": 0.1,
+                                 "dose": [{"drug": "naloxone", "route": "iv", "amount_mg": 0.4, "at_h": [0.0]}]}))
+    occ = r.table.set_index("time_h").occupancy_antagonist
+    assert occ[1.0] > 0.5 and occ[8.0] < occ[1.0] / 2
+    assert rescue.drive_rescue.max() > 0.8
