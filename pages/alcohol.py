@@ -10,7 +10,7 @@ from ui.controls import Control, bind_all
 via_app()
 
 P = "alc_"
-page.header(
+present = page.lesson(
     "Alcohol",
     "Alcohol itself does not bind the opioid receptor: it releases the body's own opioid, beta-endorphin, which does. "
     "Naltrexone leaves blood alcohol unchanged and blunts part of alcohol's reward, not all of it: only the share "
@@ -18,7 +18,6 @@ page.header(
 )
 SHARE = "opioid_share_of_reward"
 SHARE_DEFAULT = float(molecules()["ethanol"][SHARE])
-present = state.presentation()
 
 DRINKS = Control(P + "drinks", 4, "Drinks", lo=0, hi=10, step=1, help="Standard drinks over the evening.")
 EVERY = Control(P + "every_h", 1.0, "Hours between drinks (h)", lo=0.25, hi=3.0, step=0.25)

@@ -11,14 +11,13 @@ from ui.controls import Control, bind_all
 via_app()
 
 P = "cmp_"
-page.header(
+present = page.lesson(
     "Compare agonists",
     "Full agonists (fentanyl, heroin, morphine, oxycodone, methadone) keep rising with the dose; buprenorphine, a "
     "partial agonist, levels off lower and lets go of the receptor slowly (try a larger dose multiple). How much "
     "naltrexone a dose needs depends on how many receptors it can take and how strongly each one signals, not on "
     "affinity alone: at typical doses methadone needs the most, and bigger doses need more.",
 )
-present = state.presentation()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -12,7 +12,7 @@ via_app()
 
 P = "crv_"
 PLANS = list(lessons.CRAVING_PLANS)
-page.header(
+present = page.lesson(
     "Cravings and relapse",
     "Every use episode teaches the brain how rewarding the drug is: while naltrexone blocks the high, the expected "
     "reward (craving) fades, and one missed injection or a run of missed tablets lets it climb back. "
@@ -20,7 +20,6 @@ page.header(
 )
 st.caption("The craving layer is **illustrative**: a simple learning rule (Rescorla-Wagner) on the model's reward, "
            "not a measured craving score.")
-present = state.presentation()
 
 WEEKS = Control(P + "weeks", 8, "Weeks simulated", lo=4, hi=12, step=1,
                 help="Weeks of use episodes under each naltrexone plan.")

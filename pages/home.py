@@ -9,7 +9,7 @@ from ui.controls import Control, bind_all
 via_app()
 
 P = "home_"
-page.header(
+present = page.lesson(
     "Naltrexone vs opioids at the mu-opioid receptor",
     "Naltrexone sits on the receptors the heroin needs, so the same heroin dose gives a much smaller reward. "
     "Watch the blue band (receptors held by naltrexone) and how little room it leaves for the orange one (heroin).",
@@ -17,7 +17,6 @@ page.header(
 (st.caption if state.presentation() else st.warning)(
     f"**{page.NOTICE}** The numbers come from a simplified model calibrated to published averages; "
     "real people differ a lot.", **({} if state.presentation() else {"icon": ":material/info:"}))
-present = state.presentation()
 
 NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=0, hi=150, step=25,
               help=page.param_help("naltrexone", "oral_bioavailability"))

@@ -16,12 +16,11 @@ via_app()
 
 P = "mech_"
 AGONISTS = {"heroin": ("iv", 25.0, 5.0, 200.0), "fentanyl": ("iv", 0.1, 0.02, 2.0), "morphine": ("iv", 20.0, 5.0, 200.0)}
-page.header(
+present = page.lesson(
     "Mechanism: from blood to receptor to reward",
     "Each panel shares the same time axis: plasma levels drive what sits on the receptors, and only the "
     "agonist's share (orange) makes reward. Naltrexone (blues) holds its receptors long after its plasma level has fallen.",
 )
-present = state.presentation()
 
 AGONIST = Control(P + "agonist", "heroin", "Opioid (IV)", "selectbox", options=list(AGONISTS),
                   help="Which full agonist is injected.")

@@ -13,13 +13,12 @@ via_app()
 
 P = "nlx_"
 OPIOIDS = ["fentanyl IV", "methadone (oral)"]
-page.header(
+present = page.lesson(
     "Naloxone rescue",
     "Naloxone pushes the opioid off the receptors within minutes and breathing comes back, but it leaves the "
     "receptors again over the next few hours. If the opioid lasts longer, as methadone does, breathing falls "
     "again: watch for the shaded danger after the rescue. A very large fentanyl dose needs a larger naloxone dose.",
 )
-present = state.presentation()
 
 OPIOID = Control(P + "opioid", "fentanyl IV",
                  "Opioid taken (the person has not used for a long time: no tolerance)", "radio", options=OPIOIDS,

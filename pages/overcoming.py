@@ -14,13 +14,12 @@ via_app()
 P = "over_"
 AGONISTS = {"heroin": ("iv", (5, 10, 25, 50, 100, 250, 500, 1000)), "fentanyl": ("iv", (0.02, 0.05, 0.1, 0.3, 1, 3, 10))}
 TIMES = [6, 24, 48, 72, 96]
-page.header(
+present = page.lesson(
     "Overcoming the blockade",
     "Naltrexone does not cap the effect of an opioid: it moves the whole dose-response curve to the right, so a "
     "big enough dose gets through. As the naltrexone wears off, the curve slides back and the same big dose becomes "
     "an overdose: watch the breathing panel.",
 )
-present = state.presentation()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

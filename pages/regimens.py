@@ -25,14 +25,13 @@ def missed_tablets() -> pd.DataFrame:
 gaps = missed_tablets()
 lost_after = int(gaps.missed_tablets[~gaps.blocked].iloc[0]) if (~gaps.blocked).any() else None
 n_text = f"{lost_after} missed tablets in a row" if lost_after else "a week of missed tablets"
-page.header(
+present = page.lesson(
     "Regimens and adherence",
     f"A daily tablet keeps the blockade only while few tablets are missed: after {n_text} an ordinary heroin dose "
     "gets through. An injection or implant keeps a steady level for weeks, and injections are missed less often "
     "than tablets. Compare the days protected against a 25 mg heroin dose with the days on which 90 % of "
     "receptors are blocked.",
 )
-present = state.presentation()
 
 DAYS = Control(P + "days", 90, "Days simulated", lo=30, hi=180, step=10)
 TABLETS = Control(P + "tablets", TABLETS_PCT, "Tablets taken (%)", lo=0, hi=100, step=5,

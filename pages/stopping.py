@@ -15,13 +15,12 @@ USUAL = {"heroin 20 mg IV": ("heroin", "iv", 20.0), "heroin 25 mg IV": ("heroin"
          "heroin 40 mg IV": ("heroin", "iv", 40.0), "fentanyl 0.1 mg IV": ("fentanyl", "iv", 0.1),
          "fentanyl 0.2 mg IV": ("fentanyl", "iv", 0.2)}
 AGONISTS = list(lessons.CHRONIC_USE)
-page.header(
+present = page.lesson(
     "Stopping and starting",
     "After weeks on naltrexone the body has lost its tolerance and grown extra receptors, so the dose a person "
     "used to take hits much harder once the blockade wears off: watch the shaded risk window. Starting naltrexone "
     "too soon does the opposite: it throws the opioid off the receptors within hours (precipitated withdrawal).",
 )
-present = state.presentation()
 
 TREATMENT = Control(P + "treatment", "daily tablets", "Naltrexone treatment", "selectbox",
                     options=list(lessons.TREATMENTS), help="Daily 50 mg tablets, or the 380 mg injection every 28 days.")

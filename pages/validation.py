@@ -12,13 +12,12 @@ from ui.controls import Control, bind_all
 via_app()
 
 P = "val_"
-page.header(
+present = page.lesson(
     "Does the model match people?",
     "Every number the model is tuned to comes from a published human study, listed here with its tolerance and "
     "whether the model currently meets it. Read the red rows as much as the green ones: a model is only as "
     "trustworthy as its weakest check.",
 )
-present = state.presentation()
 
 
 @st.cache_data(max_entries=4, show_spinner="Running the calibration checks...")

@@ -20,12 +20,11 @@ DEFAULT = {"title": "Heroin 25 mg IV at 24, 48 and 72 h after naltrexone 50 mg",
            "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
                     {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0, 48.0, 72.0]}]}
 ROUTES = sorted({r for s in set(DRUG_SPECIES.values()) for r in molecules()[s].routes})
-page.header(
+present = page.lesson(
     "Researcher workbench",
     "Everything the other pages hide is editable here: doses, any parameter, and whole scenario files. "
     "Keep one scenario as a comparison and change the other to see exactly what a parameter does.",
 )
-present = state.presentation()
 SPECIES = Control(P + "ptab_species", "all", "Show parameters of", "selectbox",
                   options=["all", *sorted({*molecules(), "response"})])
 SPECIES.bind()

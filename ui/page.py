@@ -147,6 +147,12 @@ def header(title: str, notice: str) -> None:
         st.info(f"**What to notice.** {notice}")
 
 
+def lesson(title: str, notice: str) -> bool:
+    """The top of every lesson page: its title and 'What to notice'; returns whether presentation mode is on."""
+    header(title, notice)
+    return state.presentation()
+
+
 def why(text: str) -> None:
     """The short explanation under the plots."""
     st.markdown("#### Why")

@@ -74,12 +74,14 @@ def test_controls_keep_their_values_across_pages(app_url, page, settled):
     expect(drinks).to_have_value("5")
     settled(page)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Home", exact=True).click()
+    expect(page.get_by_role("heading", name=re.compile("^Naltrexone vs opioids"))).to_be_visible(timeout=60_000)
     settled(page)
-    expect(page.get_by_role("slider", name=re.compile("Naltrexone tablet"))).to_have_value("75")
-    expect(page).to_have_url(re.compile("home_ntx_mg=75"))
+    expect(page.get_by_role("slider", name=re.compile("Naltrexone tablet"))).to_have_value("75", timeout=30_000)
+    expect(page).to_have_url(re.compile("home_ntx_mg=75"), timeout=30_000)
     page.get_by_test_id("stSidebarNav").get_by_text("4 Alcohol").click()
+    expect(page.get_by_role("heading", name="Alcohol", exact=True)).to_be_visible(timeout=60_000)
     settled(page)
-    expect(page.get_by_role("slider", name=re.compile("^Drinks"))).to_have_value("5")
+    expect(page.get_by_role("slider", name=re.compile("^Drinks"))).to_have_value("5", timeout=30_000)
 
 
 def test_link_values_snap_to_the_nearest_option_and_say_so(app_url, page, settled):
