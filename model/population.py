@@ -113,8 +113,10 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
         reward = np.stack([x.reward[0] for x in r.responses])
         drive = np.stack([x.respiratory_drive for x in r.responses])
         plasma = r.plasma_ng_per_ml.get("naltrexone", np.zeros((size, t.size)))
-        inc = _increments(t, reward, ep_t, ep_w)
-        craving = _craving(t[out_idx], ep_t, inc, taken[start:start + size][:, agonist], v0, rp["craving_learning_rate"])
+        inc = np.stack([response.increment_and_area(t, reward, t0, w)[0] for t0, w in zip(ep_t, ep_w)], axis=-1) \
+            if agonist else np.zeros((size, 0))
+        craving = response.craving_curve(t[out_idx], ep_t, inc, v0, rp["craving_learning_rate"],
+                                         taken[start:start + size][:, agonist])
         for key, arr in (("reward", reward[:, out_idx]), ("occupancy_antagonist", occ[:, out_idx]),
                          ("naltrexone_plasma_ng_per_ml", plasma[:, out_idx]), ("respiratory_drive", drive[:, out_idx]),
                          ("craving", craving)):
@@ -181,24 +183,3 @@ def _scheduled_and_taken(s: Scenario, n: int, rng: np.random.Generator) -> tuple
     entries.sort(key=lambda x: x[0].at_h)
     taken = np.stack([m for _, m in entries], axis=1) if entries else np.zeros((n, 0), dtype=bool)
     return [e for e, _ in entries], taken
-
-
-def _increments(t: np.ndarray, reward: np.ndarray, at_h: np.ndarray, window_h: np.ndarray) -> np.ndarray:
-    """Peak reward increment of each episode for every person: [people, episodes]."""
-    out = np.zeros((reward.shape[0], at_h.size))
-    for e, (t0, w) in enumerate(zip(at_h, window_h)):
-        i0 = int(np.searchsorted(t, t0 - 1e-9))
-        i1 = int(np.searchsorted(t, t0 + w + 1e-9))
-        seg = reward[:, i0:i1]
-        out[:, e] = np.maximum(seg - seg[:, :1], 0.0).max(axis=1) if seg.shape[1] > 1 else 0.0
-    return out
-
-
-def _craving(t_out: np.ndarray, at_h: np.ndarray, inc: np.ndarray, took: np.ndarray, v0: float, alpha: float) -> np.ndarray:
-    """Rescorla-Wagner expected reward per person on the output grid; skipped episodes do not teach."""
-    values = np.empty((inc.shape[0], at_h.size + 1))
-    values[:, 0] = v0
-    for e in range(at_h.size):
-        v = values[:, e]
-        values[:, e + 1] = np.where(took[:, e], v + alpha * (inc[:, e] - v), v)
-    return values[:, np.searchsorted(at_h, t_out, side="right")]  # episodes are sorted by time

@@ -47,16 +47,19 @@ def challenge_window_h(route: str) -> float:
     return CHALLENGE_WINDOW_H.get(route, DEFAULT_WINDOW_H)
 
 
-def increment_and_area(t_h: np.ndarray, reward: np.ndarray, at_h: float, window_h: float) -> tuple[float, float]:
-    """Peak reward in (at_h, at_h + window] minus the reward at at_h; area above that level (h)."""
+def increment_and_area(t_h: np.ndarray, reward: np.ndarray, at_h: float, window_h: float) -> tuple[np.ndarray, np.ndarray]:
+    """Peak reward in (at_h, at_h + window] minus the reward at at_h; area above that level (h).
+
+    ``reward`` is [..., time] (leading axes, such as people, are kept in the results).
+    """
     i0 = int(np.searchsorted(t_h, at_h - 1e-9))
     i1 = int(np.searchsorted(t_h, at_h + window_h + 1e-9))
-    base = reward[i0]
-    seg = reward[i0:i1]
-    if seg.size < 2:
-        return 0.0, 0.0
-    rise = np.maximum(seg - base, 0.0)
-    return float(rise.max()), float(np.trapezoid(rise, t_h[i0:i1]))
+    seg = np.asarray(reward)[..., i0:i1]
+    if seg.shape[-1] < 2:
+        zero = np.zeros(seg.shape[:-1])
+        return zero, zero
+    rise = np.maximum(seg - seg[..., :1], 0.0)
+    return rise.max(axis=-1), np.trapezoid(rise, t_h[i0:i1], axis=-1)
 
 
 def challenges_table(t_h: np.ndarray, reward_with: np.ndarray, reward_without: np.ndarray,
@@ -65,8 +68,8 @@ def challenges_table(t_h: np.ndarray, reward_with: np.ndarray, reward_without: n
     rows = []
     for drug, route, at_h, amount, unit in challenges:
         w = challenge_window_h(route)
-        inc_w, area_w = increment_and_area(t_h, reward_with, at_h, w)
-        inc_wo, area_wo = increment_and_area(t_h, reward_without, at_h, w)
+        inc_w, area_w = map(float, increment_and_area(t_h, reward_with, at_h, w))
+        inc_wo, area_wo = map(float, increment_and_area(t_h, reward_without, at_h, w))
         ratio = inc_w / inc_wo if inc_wo > 1e-9 else np.nan
         rows.append({
             "drug": drug, "route": route, "at_h": at_h, "amount": amount, "amount_unit": unit,
@@ -177,14 +180,21 @@ def nonopioid_alcohol_stimulus(endorphin_nm: np.ndarray, endorphin: Molecule, op
     return free * (1.0 - opioid_share) / max(opioid_share, 1e-9)
 
 
-def craving_curve(t_h: np.ndarray, episodes_h: np.ndarray, rewards: np.ndarray, initial: float, alpha: float) -> np.ndarray:
-    """Expected reward V(t): V <- V + alpha (r - V) at each use episode (Rescorla-Wagner; illustrative)."""
-    values = np.empty(len(episodes_h) + 1)
-    values[0] = initial
-    for i, r in enumerate(rewards):
-        values[i + 1] = values[i] + alpha * (r - values[i])
-    order = np.searchsorted(np.asarray(episodes_h, dtype=float), t_h, side="right")
-    return values[order]
+def craving_curve(t_h: np.ndarray, episodes_h: np.ndarray, rewards: np.ndarray, initial: float, alpha: float,
+                  took: np.ndarray | None = None) -> np.ndarray:
+    """Expected reward V(t): V <- V + alpha (r - V) at each use episode (Rescorla-Wagner; illustrative).
+
+    ``rewards`` is [..., episode] (episodes sorted by time); an episode with ``took`` False (a dose a
+    person skipped) does not teach. Returns [..., time].
+    """
+    rewards = np.asarray(rewards, dtype=float)
+    took = np.ones(rewards.shape, dtype=bool) if took is None else np.asarray(took, dtype=bool)
+    values = np.empty(rewards.shape[:-1] + (rewards.shape[-1] + 1,))
+    values[..., 0] = initial
+    for i in range(rewards.shape[-1]):
+        v = values[..., i]
+        values[..., i + 1] = np.where(took[..., i], v + alpha * (rewards[..., i] - v), v)
+    return values[..., np.searchsorted(np.asarray(episodes_h, dtype=float), t_h, side="right")]
 
 
 @dataclass(frozen=True)

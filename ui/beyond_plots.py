@@ -9,14 +9,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .plots import band, occupancy_panel
-from .theme import colour, figure, is_narrow, label, outside, styled
+from .theme import GREYS, PLAN_COLOURS, colour, figure, is_narrow, label, outside, styled
 
 #: One colour per naltrexone plan (blues for naltrexone, orange for none).
-PLAN_COLOURS = {"no naltrexone": "#D55E00", "monthly injection kept": "#1B3A6B",
-                "second injection missed": "#56B4E9", "daily tablets": "#0072B2"}
 PLAN_STYLES = {"no naltrexone": "--", "monthly injection kept": "-", "second injection missed": "-.",
                "daily tablets": ":"}
-RISK = "#D55E00"
+RISK = colour("without")
 
 
 def craving(tables: Mapping[str, pd.DataFrame], episodes: pd.DataFrame, shown: str, present: bool,
@@ -24,16 +22,16 @@ def craving(tables: Mapping[str, pd.DataFrame], episodes: pd.DataFrame, shown: s
     """Craving (expected reward) over weeks per plan, and the reward of each use episode of one plan."""
     fig, (a1, a2) = figure(present, rows=2, height=3.3, sharex=True)
     with styled(present):
-        band(a1, bands, "craving", x_div=24 * 7, colour_=PLAN_COLOURS.get(shown, "#888888"), name=f"{shown}, population 5-95 %")
+        band(a1, bands, "craving", x_div=24 * 7, colour_=PLAN_COLOURS.get(shown, GREYS["muted"]), name=f"{shown}, population 5-95 %")
         for plan, t in tables.items():
-            a1.plot(t.time_h / (24 * 7), t.craving, color=PLAN_COLOURS.get(plan, "#666666"),
+            a1.plot(t.time_h / (24 * 7), t.craving, color=PLAN_COLOURS.get(plan, GREYS["muted"]),
                     ls=PLAN_STYLES.get(plan, "-"), label=plan, lw=None if plan == shown else 1.6)
         a1.set_ylim(0, max(0.6, float(max(t.craving.max() for t in tables.values())) * 1.1))
         a1.set_ylabel("craving\n(expected reward, 0-1)")
         a1.set_title("Craving: the reward the person has learnt to expect (illustrative)", fontsize="medium")
         a1.legend(**outside())
         w = episodes.day / 7
-        a2.vlines(w, 0, episodes.reward_without, color="#BBBBBB", lw=1.0)
+        a2.vlines(w, 0, episodes.reward_without, color=GREYS["faint"], lw=1.0)
         a2.plot(w, episodes.reward_without, "_", color=colour("without"), ms=12, mew=2,
                 label="reward without naltrexone")
         blocked = episodes.blocked.to_numpy(dtype=bool)
@@ -126,8 +124,8 @@ def intervals(table: pd.DataFrame, present: bool, threshold_pct: float) -> Figur
     with styled(present):
         y = np.arange(len(table))
         days = table.days_opioid_free.to_numpy()
-        ax.axvspan(7, 10, color="#dddddd", zorder=0, label="labels: 7-10 days (short-acting)")
-        ax.axvline(14, color="#999999", ls=":", lw=1.5, zorder=0, label="labels: 14 days (methadone, buprenorphine)")
+        ax.axvspan(7, 10, color=GREYS["span"], zorder=0, label="labels: 7-10 days (short-acting)")
+        ax.axvline(14, color=GREYS["mark"], ls=":", lw=1.5, zorder=0, label="labels: 14 days (methadone, buprenorphine)")
         ax.barh(y, np.nan_to_num(days, nan=40.0), color=[colour(d) for d in table.drug])
         ax.plot(table.days_receptors_free, y, "o", color="black", ms=5,
                 label=f"tablet displaces at most {threshold_pct:g} % of receptors")

@@ -12,7 +12,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from model.drugs import molecules
 from model.ligands import ANTAGONIST_ROLES
 
-from .theme import colour, figure, is_narrow, label, line_style, outside, styled
+from .theme import BLUES, GREYS, PLAN_COLOURS, RISK_FILL, colour, figure, is_narrow, label, line_style, outside, styled
 
 
 def time_axis(table: pd.DataFrame) -> tuple[np.ndarray, str]:
@@ -93,7 +93,7 @@ def breathing_panel(ax: object, table: pd.DataFrame) -> None:
 
 
 def band(ax: object, bands: pd.DataFrame | None, col: str, scale: float = 1.0, x_div: float = 1.0,
-         colour_: str = "#888888", name: str = "population") -> None:
+         colour_: str = GREYS["muted"], name: str = "population") -> None:
     """5-95 % band and median of a population column (``<col>_p05/_p50/_p95``) under a curve."""
     if bands is None or f"{col}_p50" not in bands:
         return
@@ -117,7 +117,7 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
              "breathing": lambda a: breathing_panel(a, table)}[p](ax)
             if bands is not None and p in ("occupancy", "reward"):
                 col, scale = ("occupancy_antagonist", 100.0) if p == "occupancy" else ("reward", 1.0)
-                band(ax, bands, col, scale, 24.0 if table["time_h"].iloc[-1] > 96 else 1.0, "#333333",
+                band(ax, bands, col, scale, 24.0 if table["time_h"].iloc[-1] > 96 else 1.0, GREYS["band"],
                      "naltrexone-held, population 5-95 %" if p == "occupancy" else "with naltrexone, population 5-95 %")
                 ax.legend(**outside())
             if marker_h is not None:
@@ -144,7 +144,7 @@ def receptor_picture(labels: np.ndarray, present: bool, title: str = "") -> Figu
         xs, ys = np.meshgrid(np.arange(n), np.arange(n)[::-1])
         for name in ("free", "naltrexone", "naltrexol", "agonist"):
             m = labels.reshape(n, n) == name
-            ax.scatter(xs[m], ys[m], s=(420 if present else 300), color=colour(name), edgecolor="#444444",
+            ax.scatter(xs[m], ys[m], s=(420 if present else 300), color=colour(name), edgecolor=GREYS["outline"],
                        linewidth=0.8, label=f"{label(name)}: {int(m.sum())}")
         ax.set_aspect("equal")
         ax.set_xlim(-0.7, n - 0.3)
@@ -161,7 +161,7 @@ def equilibrium(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> Fig
     """Occupancy and reward vs agonist brain concentration, one curve per naltrexone level."""
     fig, (a1, a2) = figure(present, cols=2, sharex=True)
     levels = sorted(df.naltrexone_nm.unique())
-    shades = ["#D55E00", "#9ecae1", "#4292c6", "#08519c", "#08306b", "#041a3a"]
+    shades = [colour("without"), BLUES[0], *BLUES[2:]]
     with styled(present):
         for i, lv in enumerate(levels):
             d = df[df.naltrexone_nm == lv]
@@ -185,7 +185,7 @@ def dose_response(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> F
     """Reward increment vs agonist dose at several times after naltrexone, and without it."""
     fig, ax = figure(present)
     hours = sorted(df.hours_after_naltrexone.unique())
-    blues = ["#08306b", "#2171b5", "#6baed6", "#9ecae1"]
+    blues = [BLUES[5], BLUES[3], BLUES[1], BLUES[0]]
     with styled(present):
         base = df[df.hours_after_naltrexone == hours[0]]
         ax.plot(base.dose_mg, base.increment_without, color=colour("without"), ls="--", marker="o",
@@ -226,7 +226,7 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
     """Plasma naltrexone (1 and 2 ng/mL lines), antagonist occupancy, protected days (optional band of one regimen)."""
     fig, axes = figure(present, rows=3, height=3.0, sharex=True)
     styles = {"oral daily": "-", "monthly injection": "-", "implant": "-"}
-    cols = {"oral daily": "#56B4E9", "monthly injection": "#0072B2", "implant": "#1B3A6B"}
+    cols = PLAN_COLOURS
     with styled(present):
         for name, t in tables.items():
             d = t.time_h / 24.0
@@ -234,8 +234,8 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
             axes[1].plot(d, 100 * t.occupancy_antagonist, color=cols.get(name), label=name)
         if bands is not None:
             name = f"{band_for}, population 5-95 %"
-            band(axes[0], bands, "naltrexone_plasma_ng_per_ml", x_div=24.0, colour_=cols.get(band_for, "#888888"), name=name)
-            band(axes[1], bands, "occupancy_antagonist", 100.0, 24.0, cols.get(band_for, "#888888"), name)
+            band(axes[0], bands, "naltrexone_plasma_ng_per_ml", x_div=24.0, colour_=cols.get(band_for, GREYS["muted"]), name=name)
+            band(axes[1], bands, "occupancy_antagonist", 100.0, 24.0, cols.get(band_for, GREYS["muted"]), name)
             axes[1].legend(**outside())
         for lv in (1.0, 2.0):
             axes[0].axhline(lv, color=colour("threshold"), ls=":", lw=1.5)
@@ -256,7 +256,7 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
             axes[2].broken_barh([(day - 1, 1) for day in p.day[p.protected]], (i - 0.35, 0.7),
                                 color=cols.get(name), label=name)
             axes[2].broken_barh([(day - 1, 1) for day in p.day[~p.protected]], (i - 0.35, 0.7),
-                                color="#f4c7a1", hatch="//", edgecolor="#D55E00")
+                                color=RISK_FILL, hatch="//", edgecolor=colour("without"))
         axes[2].set_yticks(range(len(names)), names)
         axes[2].set_ylim(-0.6, len(names) - 0.4)
         axes[2].grid(False)
@@ -304,8 +304,8 @@ def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = Non
         axes[2].set_ylim(0, min(1.0, top))
         if bands is not None:
             x_div = 24.0 if table["time_h"].iloc[-1] > 96 else 1.0
-            band(axes[1], bands, "occupancy_antagonist", 100.0, x_div, "#333333", "naltrexone-held, population 5-95 %")
-            band(axes[2], bands, "reward", 1.0, x_div, "#333333", "with naltrexone, population 5-95 %")
+            band(axes[1], bands, "occupancy_antagonist", 100.0, x_div, GREYS["band"], "naltrexone-held, population 5-95 %")
+            band(axes[2], bands, "reward", 1.0, x_div, GREYS["band"], "with naltrexone, population 5-95 %")
             for ax in axes[1:]:
                 ax.legend(**outside())
         for ax in axes[:-1]:
@@ -396,10 +396,10 @@ def plasma_reference(oral: pd.DataFrame, xr: pd.DataFrame, present: bool) -> Fig
 def blockade_vs_time(df: pd.DataFrame, present: bool, ratio_limit: float) -> Figure:
     """Heroin 25 mg increment ratio vs time after 50/100/150 mg naltrexone, with the label's claims."""
     fig, ax = figure(present)
-    blues = {50.0: "#9ecae1", 100.0: "#2171b5", 150.0: "#08306b"}
+    blues = {50.0: BLUES[0], 100.0: BLUES[3], 150.0: BLUES[5]}
     with styled(present):
         for mg, d in df.groupby("naltrexone_mg"):
-            ax.plot(d.hours_after, d.ratio, "-o", color=blues.get(mg, "#0072B2"), label=f"{mg:g} mg")
+            ax.plot(d.hours_after, d.ratio, "-o", color=blues.get(mg, colour("naltrexone")), label=f"{mg:g} mg")
             claim = {50.0: 24, 100.0: 48, 150.0: 72}.get(mg)
             if claim:
                 ax.axvline(claim, color=blues.get(mg), ls=":", lw=1.5)

@@ -44,6 +44,16 @@ ROLE_COLOURS = {
     "without": PALETTE[3],
     "threshold": "#555555",
 }
+#: Greys for bands, outlines and reference marks.
+GREYS = {"band": "#333333", "outline": "#444444", "muted": "#888888", "faint": "#BBBBBB", "span": "#DDDDDD",
+         "mark": "#999999"}
+#: A sequential blue scale, light to dark, for ordered series (doses, levels).
+BLUES = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#041a3a")
+#: Naltrexone plans and regimens (blues, darker = longer acting) and the danger fill.
+PLAN_COLOURS = {"no naltrexone": PALETTE[3], "monthly injection kept": "#1B3A6B", "second injection missed": PALETTE[1],
+                "daily tablets": PALETTE[0], "oral daily": PALETTE[1], "monthly injection": PALETTE[0],
+                "implant": "#1B3A6B"}
+RISK_FILL = "#f4c7a1"
 ROLE_LABELS = {"agonist": "agonist (opioid)", "antagonist": "antagonist", "free": "free receptor"}
 PRESENTATION_RC = {
     "font.size": 18,
