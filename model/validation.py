@@ -148,11 +148,16 @@ def pet_min_1_to_8h() -> float:
     return 100 * float(y[m].min())
 
 
-def occupancy_half_time() -> float:
-    t, y = curve(_run(240, oral_ntx(50), step_h=0.5), "occupancy_antagonist")
+def halved_after_peak(t: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(time of the peak, first time after it when y is at most half the peak; inf if never), h."""
     peak = int(np.argmax(y))
     below = np.nonzero(y[peak:] <= y[peak] / 2)[0]
-    return float(t[peak + below[0]]) if below.size else float("inf")
+    return float(t[peak]), float(t[peak + below[0]]) if below.size else float("inf")
+
+
+def occupancy_half_time() -> float:
+    """Hours after a 50 mg tablet until antagonist occupancy has fallen to half its peak."""
+    return halved_after_peak(*curve(_run(240, oral_ntx(50), step_h=0.5), "occupancy_antagonist"))[1]
 
 
 def trough_daily_50() -> float:
@@ -439,10 +444,8 @@ def naloxone_in_occupancy(mg: float) -> Callable[[], float]:
 
 def naloxone_occupancy_half_time() -> float:
     """Hours from the peak occupancy after 2 mg IV naloxone until it has halved."""
-    t, y = curve(_run(12, _iv("naloxone", 2.0), step_h=0.05), "occupancy_antagonist")
-    peak = int(np.argmax(y))
-    below = np.nonzero(y[peak:] <= y[peak] / 2)[0]
-    return float(t[peak + below[0]] - t[peak]) if below.size else float("inf")
+    peak, half = halved_after_peak(*curve(_run(12, _iv("naloxone", 2.0), step_h=0.05), "occupancy_antagonist"))
+    return half - peak
 
 
 def opioid_free_days(drug: str) -> Callable[[], float]:

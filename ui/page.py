@@ -45,6 +45,8 @@ def nbytes(obj: Any) -> int:
     """Approximate memory held by a result: its arrays, tables and the mappings and dataclasses holding them."""
     if isinstance(obj, np.ndarray):
         return obj.nbytes
+    if isinstance(obj, (bytes, bytearray)):
+        return len(obj)
     if isinstance(obj, (pd.DataFrame, pd.Series)):
         return int(obj.memory_usage(index=True, deep=False).sum()) if isinstance(obj, pd.DataFrame) else obj.nbytes
     if isinstance(obj, Mapping):
@@ -239,10 +241,8 @@ def _feed(h: Any, obj: Any) -> None:
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
 
 
-#: Figure bytes shared by every session, keyed on (inputs, format, dpi, layout); at most this many bytes kept.
-CACHE_BYTES = 96 * 2**20
-_cache: OrderedDict[tuple[str, str, float | None, bool, str], bytes] = OrderedDict()
-_cache_lock = threading.Lock()
+#: Figure bytes shared by every session, keyed on (inputs, format, dpi, layout, provenance), by their size.
+FIGURES = ByteCache(96 * 2**20)
 
 
 def figure_bytes(spec: Fig, fmt: str, dpi: float | None = None, narrow: bool = False,
@@ -252,19 +252,13 @@ def figure_bytes(spec: Fig, fmt: str, dpi: float | None = None, narrow: bool = F
     With a ``scenario`` the file carries the provenance (version, scenario TOML, creation time).
     """
     stamp = hashlib.blake2b(f"{title}\n{scenario_to_toml(scenario)}".encode(), digest_size=8).hexdigest() if scenario else ""
-    key = (spec.digest, fmt, dpi, narrow, stamp)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    with theme.narrow_layout(narrow):
-        fig = theme.fit_narrow(spec.make()) if narrow else spec.make()
-    data = fig_bytes(fig, fmt, dpi, scenario, title)
-    with _cache_lock:
-        _cache[key] = data
-        while sum(map(len, _cache.values())) > CACHE_BYTES and len(_cache) > 1:
-            _cache.popitem(last=False)
-    return data
+
+    def make() -> bytes:
+        with theme.narrow_layout(narrow):
+            fig = theme.fit_narrow(spec.make()) if narrow else spec.make()
+        return fig_bytes(fig, fmt, dpi, scenario, title)
+
+    return FIGURES.get(f"{spec.digest} {fmt} {dpi} {narrow} {stamp}", make)
 
 
 def fig_bytes(fig: Figure, fmt: str, dpi: float | None = None, scenario: Scenario | None = None,
