@@ -67,7 +67,7 @@ PHONE_CSS = """<style>
 
 PRESENT.bind()
 NARROW.bind()
-present = bool(st.session_state["present"])
+present = bool(PRESENT.value)
 st.set_page_config(page_title="Naltrexone teaching simulator", page_icon=":material/medication:", layout="wide",
                    initial_sidebar_state="collapsed" if present else "auto")
 st.sidebar.html(PHONE_CSS + (PRESENT_CSS if present else ""))

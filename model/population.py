@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import core, response
 from .budget import check_budget
+from .challenge import days_protected
 from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter
 from .ligands import ANTAGONIST_ROLES
 from .scenario import DoseEvent, Scenario, ScenarioError
@@ -121,7 +122,7 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
                          ("naltrexone_plasma_ng_per_ml", plasma[:, out_idx]), ("respiratory_drive", drive[:, out_idx]),
                          ("craving", craving)):
             cols_out[key].append(arr)
-        protected = _days_protected(t, occ)
+        protected = days_protected(t, occ)
         if observe is not None:
             kept.append(plasma[:, out_idx[observe]])
         for i in range(size):
@@ -146,30 +147,6 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     core.check_finite(bands)
     return PopulationResult(s, bands, pd.DataFrame(people_rows), tuple(full), taken,
                             np.concatenate(kept) if observe is not None else None)
-
-
-@cache
-def protection_occupancy() -> float:
-    """Antagonist occupancy at which 25 mg IV heroin is just blocked (typical molecules, naltrexone alone)."""
-    from .drugs import molecules
-    from .lessons import HEROIN_CHALLENGE_MG, blocked_ratio, challenge_ratio_at_levels
-
-    levels = np.logspace(-3, 3, 241)  # nM, unbound brain naltrexone
-    ratio = challenge_ratio_at_levels("heroin", "iv", HEROIN_CHALLENGE_MG, levels)
-    kd = molecules()["naltrexone"]["kd_nm"]
-    occ = levels / kd / (1 + levels / kd)
-    return float(np.interp(blocked_ratio(), ratio[::-1], occ[::-1]))
-
-
-def _days_protected(t: np.ndarray, occ: np.ndarray) -> np.ndarray:
-    """Whole days on which each person's lowest antagonist occupancy stays >= :func:`protection_occupancy`."""
-    days = int(np.floor(t[-1] / 24.0 + 1e-9))
-    if days < 1:
-        return np.zeros(occ.shape[0], dtype=int)
-    starts = np.searchsorted(t, 24.0 * np.arange(days))
-    ends = np.searchsorted(t, 24.0 * np.arange(1, days + 1), side="right")
-    troughs = np.stack([occ[:, a:b].min(axis=1) for a, b in zip(starts, ends)], axis=1)
-    return (troughs >= protection_occupancy()).sum(axis=1)
 
 
 def _scheduled_and_taken(s: Scenario, n: int, rng: np.random.Generator) -> tuple[list[DoseEvent], np.ndarray]:

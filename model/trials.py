@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from . import core, engine, population
+from .challenge import days_protected, protection_occupancy
 from .scenario import Scenario, ScenarioError, loads_scenario, scenario_to_toml
 
 CHUNK = population.CHUNK
 MAX_PEOPLE = 10_000_000
 #: Per-person endpoints; ``blocked_on_day:D`` is 1 when the person's lowest antagonist occupancy on
-#: day D stays at or above the level that blocks 25 mg IV heroin (population.protection_occupancy).
+#: day D stays at or above the level that blocks 25 mg IV heroin (challenge.protection_occupancy).
 ENDPOINTS = ("days_protected", "blocked_on_day:D", "peak_reward", "lowest_breathing")
 
 
@@ -56,10 +57,10 @@ def people_chunk(task: tuple[str, int, int, int, int, str]) -> np.ndarray:
         return np.array([x.respiratory_drive.min() for x in r.responses])
     occ = r.bound[:, 0][:, :, r.ligands.is_antagonist].sum(axis=-1) / r.density[:, 0]
     if endpoint == "days_protected":
-        return population._days_protected(t, occ).astype(float)
+        return days_protected(t, occ).astype(float)
     day = int(endpoint.split(":", 1)[1])
     m = (t >= 24.0 * (day - 1)) & (t <= 24.0 * day)
-    return (occ[:, m].min(axis=1) >= population.protection_occupancy()).astype(float)
+    return (occ[:, m].min(axis=1) >= protection_occupancy()).astype(float)
 
 
 def tasks(arms: list[Scenario], people: int, endpoint: str, seed: int, chunk: int = CHUNK) -> list[tuple]:

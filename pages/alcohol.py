@@ -52,7 +52,7 @@ with page.more_settings(present):
 show_band = population.toggle(P)
 state.write_url(P)
 
-n, g, every, ntx = (st.session_state[P + k] for k in ("drinks", "grams", "every_h", "ntx_mg"))
+n, g, every, ntx = DRINKS.value, GRAMS.value, EVERY.value, NTX.value
 title = f"{n} drinks of {g:g} g every {every:g} h" + (f" on naltrexone {ntx} mg" if ntx else " without naltrexone")
 doses = []
 if ntx:
@@ -61,8 +61,8 @@ if n:
     doses.append({"drug": "alcohol", "route": "oral", "amount_g": float(g), "every_h": float(every), "count": int(n),
                   "start_h": 2.0})
 raw = {"title": title, "duration_h": float(max(12.0, 2 + every * n + 8)), "output_step_h": 0.05, "dose": doses,
-       "patient": {"weight_kg": float(st.session_state[P + "weight"]), "sex": st.session_state[P + "sex"]},
-       "parameters": {"ethanol": {SHARE: float(st.session_state[P + "share"])}}}
+       "patient": {"weight_kg": float(WEIGHT.value), "sex": SEX.value},
+       "parameters": {"ethanol": {SHARE: float(SHARE_C.value)}}}
 result = page.run(raw)
 bands = population.bands(raw) if show_band else None
 table = result.table

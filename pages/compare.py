@@ -42,7 +42,7 @@ FACTOR.widget(c1)
 LEVEL.widget(c2)
 state.write_url(P)
 
-factor, level = float(st.session_state[P + "factor"]), float(st.session_state[P + "ntx_level"])
+factor, level = float(FACTOR.value), float(LEVEL.value)
 table = comparison(factor)
 table["blocked_at_chosen_level"] = table.naltrexone_plasma_ng_per_ml_to_block <= level
 curves = {}

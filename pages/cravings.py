@@ -55,9 +55,9 @@ SHOWN.widget(d3)
 show_band = population.toggle(P)
 state.write_url(P)
 
-weeks, mg, every = (st.session_state[P + k] for k in ("weeks", "heroin_mg", "every_days"))
-adherence = st.session_state[P + "adherence"] / 100
-seed, shown = int(st.session_state[P + "seed"]), st.session_state[P + "shown"]
+weeks, mg, every = WEEKS.value, HEROIN.value, EVERY.value
+adherence = ADHERENCE.value / 100
+seed, shown = int(SEED.value), SHOWN.value
 
 
 def scenario(plan: str) -> dict:

@@ -36,7 +36,7 @@ GAP.widget(c2)
 show_band = population.toggle(P)
 state.write_url(P)
 
-ntx, gap = st.session_state[P + "ntx_mg"], st.session_state[P + "gap_h"]
+ntx, gap = NTX.value, GAP.value
 title = f"Heroin 25 mg IV {gap} h after naltrexone {ntx} mg" if ntx else "Heroin 25 mg IV without naltrexone"
 doses = [{"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [float(gap)]}]
 if ntx:

@@ -40,20 +40,22 @@ state.presets(P + "preset", {
 })
 c1, c2, c3, c4 = st.columns(4)
 AGONIST.widget(c1)
-agonist = st.session_state[P + "agonist"]
+agonist = AGONIST.value
 route, _, lo, hi = AGONISTS[agonist]
-st.session_state[P + "dose_mg"] = min(max(float(st.session_state[P + "dose_mg"]), lo), hi)
-replace(DOSE, lo=lo, hi=hi, step=lo).widget(c2, f"{agonist} dose (mg)", help=page.param_help(agonist, "kd_nm"))
+dose_control = replace(DOSE, lo=lo, hi=hi, step=lo)
+dose_control.set(DOSE.value)
+dose_control.widget(c2, f"{agonist} dose (mg)", help=page.param_help(agonist, "kd_nm"))
 NTX.widget(c3)
 GAP.widget(c4)
-gap = st.session_state[P + "gap_h"]
+gap = GAP.value
 duration = float(gap + 12)
-st.session_state[P + "t_h"] = min(float(st.session_state[P + "t_h"]), duration)
-replace(T_SHOW, hi=duration).widget()
+time_control = replace(T_SHOW, hi=duration)
+time_control.set(T_SHOW.value)
+time_control.widget()
 show_band = population.toggle(P)
 state.write_url(P)
 
-ntx, dose, t_show = st.session_state[P + "ntx_mg"], float(st.session_state[P + "dose_mg"]), st.session_state[P + "t_h"]
+ntx, dose, t_show = NTX.value, float(DOSE.value), T_SHOW.value
 title = f"{agonist} {dose:g} mg IV {gap} h after naltrexone {ntx} mg"
 doses = [{"drug": agonist, "route": route, "amount_mg": dose, "at_h": [float(gap)]}]
 if ntx:

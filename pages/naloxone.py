@@ -54,7 +54,8 @@ state.presets(P + "preset", {
 })
 c1, c2, c3 = st.columns(3)
 OPIOID.widget(c1, horizontal=True)
-(FENTANYL if st.session_state[P + "opioid"] == "fentanyl IV" else METHADONE).widget(c2)
+DOSE = FENTANYL if OPIOID.value == "fentanyl IV" else METHADONE
+DOSE.widget(c2)
 AT_MIN.widget(c3)
 d1, d2, d3 = st.columns(3)
 ROUTE.widget(d1, horizontal=True)
@@ -63,10 +64,10 @@ COMPARE.widget(d3)
 show_band = population.toggle(P)
 state.write_url(P)
 
-opioid = "fentanyl" if st.session_state[P + "opioid"] == "fentanyl IV" else "methadone"
-mg = float(st.session_state[P + f"{opioid}_mg"])
-route, nlx_mg = st.session_state[P + "route"], float(st.session_state[P + "naloxone_mg"])
-at_h = 0.25 + st.session_state[P + "at_min"] / 60.0
+opioid = "fentanyl" if DOSE is FENTANYL else "methadone"
+mg = float(DOSE.value)
+route, nlx_mg = ROUTE.value, float(NALOXONE.value)
+at_h = 0.25 + AT_MIN.value / 60.0
 duration = max(8.0 if opioid == "fentanyl" else 24.0, at_h + 6.0)
 what = f"{opioid} {mg:g} mg" + (" IV" if opioid == "fentanyl" else " by mouth")
 base = {"duration_h": duration, "output_step_h": 0.05}
@@ -76,7 +77,7 @@ rescue = page.run(raw_rescue).table
 alone = page.run({**base, "title": f"{what}, no naloxone", "dose": lessons.overdose_doses(opioid, mg, None, 0, at_h)}).table
 course = pd.DataFrame({"time_h": rescue.time_h, "drive_no_rescue": alone.respiratory_drive,
                        "drive_rescue": rescue.respiratory_drive})
-if st.session_state[P + "compare_ntx"]:
+if COMPARE.value:
     shift = 24.0 * 7
     on = page.run({"duration_h": shift + duration, "output_step_h": 0.05, "title": f"{what} a week after naltrexone XR",
                    "dose": lessons.overdose_doses(opioid, mg, None, 0, at_h, naltrexone_xr_days_before=7)}).table

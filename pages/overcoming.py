@@ -31,28 +31,25 @@ def dose_response(agonist: str, ntx_mg: float, hours: tuple[float, ...]) -> pd.D
 AGONIST = Control(P + "agonist", "heroin", "Opioid (IV)", "selectbox", options=list(AGONISTS))
 NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=25, hi=150, step=25,
               help=page.param_help("naltrexone", "kd_nm"))
-HOURS = Control(P + "hours", "24,72", kind="text")
+HOURS = Control(P + "hours", [24, 72], "Opioid given this many hours after the tablet", "multiselect",
+                options=TIMES)
 BIG = Control(P + "big_mg", 100, "dose that gets through the blockade (mg)", lo=25, hi=1000, step=25,
               help="The same dose is taken on day 1 and again on day 4 after one tablet, by a person who used daily "
                    "until recently (tolerant at the start; tolerance fades over about a week).")
 bind_all(AGONIST, NTX, HOURS, BIG)
 state.presets(P + "preset", {
-    "Heroin after 50 mg: day 1 vs day 3": {P + "agonist": "heroin", P + "ntx_mg": 50, P + "hours_pick": [24, 72]},
-    "Fentanyl after 50 mg: 6 h to 4 days": {P + "agonist": "fentanyl", P + "ntx_mg": 50, P + "hours_pick": [6, 48, 96]},
-    "Heroin after 150 mg": {P + "agonist": "heroin", P + "ntx_mg": 150, P + "hours_pick": [24, 72]},
+    "Heroin after 50 mg: day 1 vs day 3": {P + "agonist": "heroin", P + "ntx_mg": 50, P + "hours": [24, 72]},
+    "Fentanyl after 50 mg: 6 h to 4 days": {P + "agonist": "fentanyl", P + "ntx_mg": 50, P + "hours": [6, 48, 96]},
+    "Heroin after 150 mg": {P + "agonist": "heroin", P + "ntx_mg": 150, P + "hours": [24, 72]},
 })
 c1, c2, c3 = st.columns(3)
 AGONIST.widget(c1)
 NTX.widget(c2)
-if P + "hours_pick" not in st.session_state:
-    chosen = [int(h) for h in str(st.session_state[P + "hours"]).split(",") if h.strip().isdigit() and int(h) in TIMES]
-    st.session_state[P + "hours_pick"] = chosen or [24, 72]
-c3.multiselect("Opioid given this many hours after the tablet", TIMES, key=P + "hours_pick")
-hours = tuple(sorted(st.session_state[P + "hours_pick"] or [24]))
-st.session_state[P + "hours"] = ",".join(str(h) for h in hours)
+HOURS.widget(c3)
+hours = tuple(sorted(HOURS.value or [24]))
 state.write_url(P)
 
-agonist, ntx = st.session_state[P + "agonist"], st.session_state[P + "ntx_mg"]
+agonist, ntx = AGONIST.value, NTX.value
 dr = dose_response(agonist, float(ntx), tuple(float(h) for h in hours))
 title = f"{agonist} dose-response after naltrexone {ntx} mg"
 page.plot("dose_response", title, page.fig(plots.dose_response, dr, present, agonist), dr)

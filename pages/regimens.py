@@ -70,9 +70,9 @@ with st.expander("Implant settings"):
 show_band = population.toggle(P)
 state.write_url(P)
 
-days = st.session_state[P + "days"]
-tablets = max(st.session_state[P + "tablets"], 0.1) / 100
-injections = max(st.session_state[P + "injections"], 0.1) / 100
+days = DAYS.value
+tablets = max(TABLETS.value, 0.1) / 100
+injections = max(INJECTIONS.value, 0.1) / 100
 share = {"oral daily": tablets, "monthly injection": injections, "implant": 1.0}
 BAND_FOR = "monthly injection"  # daily tablets swing every day: their band would hide the curves
 
@@ -80,9 +80,9 @@ BAND_FOR = "monthly injection"  # daily tablets swing every day: their band woul
 def regimen(name: str, taken: float) -> dict:
     """The raw scenario of one regimen with this share of its doses taken."""
     return {"title": f"{name}, {days} days, {taken:.0%} of doses taken", "duration_h": 24.0 * days,
-            "output_step_h": 1.0, "options": {"seed": int(st.session_state[P + "seed"])},
-            "dose": lessons.regimen_doses(KINDS[name], days, taken, implant_mg=float(st.session_state[P + "implant_mg"]),
-                                          implant_months=float(st.session_state[P + "implant_months"]),
+            "output_step_h": 1.0, "options": {"seed": int(SEED.value)},
+            "dose": lessons.regimen_doses(KINDS[name], days, taken, implant_mg=float(IMPLANT_MG.value),
+                                          implant_months=float(IMPLANT_MONTHS.value),
                                           attendance=taken)}
 
 

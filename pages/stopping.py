@@ -59,8 +59,8 @@ WEEKS.widget(c2)
 USUAL_C.widget(c3)
 DAY.widget(c4)
 
-treatment, weeks, day = (st.session_state[P + k] for k in ("treatment", "weeks", "day"))
-drug, route, mg = USUAL[st.session_state[P + "usual"]]
+treatment, weeks, day = TREATMENT.value, WEEKS.value, DAY.value
+drug, route, mg = USUAL[USUAL_C.value]
 
 
 @st.cache_data(max_entries=32, show_spinner="Trying the usual dose on every day after stopping ...")
@@ -86,7 +86,7 @@ m2.metric(f"Lowest breathing on day {day}", f"{row.min_respiratory_drive:.2f}",
 days_risk = after.days_after_last_naltrexone[risk]
 m3.metric("Risk window starts", f"day {days_risk.iloc[0]:g}" if len(days_risk) else "none in view",
           help="First day on which the usual dose depresses breathing more than before treatment, or below 0.5.")
-usual = st.session_state[P + "usual"]
+usual = USUAL_C.value
 title = f"{usual} after {weeks} weeks of {treatment}"
 page.plot("stopping", title,
           page.fig(beyond_plots.stopping, after, before, risk, day, usual, present),
@@ -110,7 +110,7 @@ NTX.widget(d3)
 THRESHOLD.widget(d4)
 state.write_url(P)
 
-agonist, gap, ntx = st.session_state[P + "agonist"], st.session_state[P + "gap_h"], st.session_state[P + "ntx_mg"]
+agonist, gap, ntx = AGONIST.value, GAP.value, NTX.value
 use, last = lessons.chronic_use_doses(agonist)
 tablet = last + gap
 base = {"duration_h": tablet + 24.0, "output_step_h": 0.1, "patient": {"opioid_tolerant": True}}
@@ -143,7 +143,7 @@ def intervals(ntx_mg: float, threshold: float) -> pd.DataFrame:
     return t.rename(columns={"days_opioid_free": "days_receptors_free"}).assign(days_opioid_free=free)
 
 
-thr = st.session_state[P + "threshold_pct"]
+thr = THRESHOLD.value
 table = intervals(float(ntx), thr / 100)
 st.subheader("How long to wait before the first tablet")
 page.plot("intervals", f"Opioid-free interval before naltrexone {ntx} mg", page.fig(beyond_plots.intervals, table, present, thr),

@@ -59,7 +59,7 @@ GROUP.widget(c1)
 HEROIN.widget(c2)
 state.write_url(P)
 
-group = st.session_state[P + "group"]
+group = GROUP.value
 shown = checks if group == "all" else checks[checks.group == group]
 m1, m2 = st.columns(2)
 m1.metric("Checks passed", f"{int(shown['pass'].sum())} of {len(shown)}")
@@ -105,7 +105,7 @@ both = pd.concat([oral.table[["time_h", "naltrexone_plasma_ng_per_ml", "naltrexo
 page.plot("plasma", "Naltrexone plasma oral 50 mg and XR 380 mg",
           page.fig(plots.plasma_reference, oral.table, xr.table, present), both)
 
-heroin_mg = float(st.session_state[P + "heroin_mg"])
+heroin_mg = float(HEROIN.value)
 st.subheader(f"How long does a tablet block {heroin_mg:g} mg IV heroin?")
 bl = blockade(heroin_mg)
 page.plot("blockade", f"Heroin {heroin_mg:g} mg blockade vs time after naltrexone",

@@ -1,17 +1,15 @@
 """Researcher workbench: editable doses, parameter overrides, TOML upload/download, overlays, the model."""
 
-import base64
-import zlib
-
 import pandas as pd
 import streamlit as st
 
 from model import ScenarioError, parse_scenario
 from model.drugs import DRUG_SPECIES, molecules, response_parameters
-from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_dict, scenario_to_toml
+from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_toml
 from ui import controls, page, plots, population, research, state
 from ui.boot import via_app
 from ui.controls import Control
+from ui.editor import Editor
 
 via_app()
 
@@ -30,97 +28,22 @@ SPECIES = Control(P + "ptab_species", "all", "Show parameters of", "selectbox",
 SPECIES.bind()
 
 
-def encode(toml_text: str) -> str:
-    return base64.urlsafe_b64encode(zlib.compress(toml_text.encode("utf-8"), 9)).decode("ascii")
-
-
-def decode(code: str) -> dict:
-    # Decompress at most one byte past the file cap, so a crafted link cannot inflate to gigabytes.
-    data = zlib.decompressobj().decompress(base64.urlsafe_b64decode(code.encode("ascii")), MAX_FILE_BYTES + 1)
-    return scenario_to_dict(parse_scenario_bytes(data))
-
-
-def limit_people(raw: dict) -> dict:
-    """At most population.PEOPLE people here, whatever a file or link asks for (and say so)."""
-    n = raw.get("options", {}).get("population", 0)
-    if n > population.PEOPLE:
-        st.session_state[P + "people_note"] = (
-            f"The scenario asks for {n:,} people; the workbench simulates {population.PEOPLE} "
-            "(`python -m model run` simulates them all).")
-        raw = {**raw, "options": {**raw["options"], "population": population.PEOPLE}}
-    return raw
-
-
-def load(raw: dict, message: str) -> None:
-    """Make ``raw`` the current scenario and reset the editors to show it."""
-    st.session_state[P + "scenario"] = st.session_state[P + "live"] = limit_people(raw)
-    st.session_state[P + "version"] = st.session_state.get(P + "version", 0) + 1
-    st.session_state[P + "message"] = message
-
-
-def double_kd() -> None:
-    """Keep the current scenario as comparison B and load it again with naltrexone's Kd doubled."""
-    text = st.session_state.get(P + "last_good")
-    if text is None:
-        return
-    raw = scenario_to_dict(parse_scenario_bytes(text.encode("utf-8")))
-    params = {k: dict(v) for k, v in raw.get("parameters", {}).items()}
-    kd = params.get("naltrexone", {}).get("kd_nm", molecules()["naltrexone"]["kd_nm"])
-    params.setdefault("naltrexone", {})["kd_nm"] = 2.0 * kd
-    st.session_state[P + "compare"] = text
-    load({**raw, "title": f"{raw['title']}, naltrexone Kd x 2", "parameters": params},
-         f"Naltrexone's Kd doubled to {2 * kd:g} nM (A, solid); the scenario before is kept as B (dashed).")
-
-
-def load_bytes(data: bytes, name: str) -> None:
-    """Parse uploaded or pasted TOML; on error keep the current scenario and show the message."""
-    try:
-        s = parse_scenario_bytes(data)
-    except ScenarioError as err:
-        st.session_state[P + "upload_error"] = f"{name}: {err}"
-        return
-    st.session_state.pop(P + "upload_error", None)
-    load(scenario_to_dict(s), f"Loaded {name}: {s.title}")
-
-
-if P + "scenario" not in st.session_state:
-    raw0 = DEFAULT
-    try:
-        if "wb_s" in st.query_params:
-            raw0 = limit_people(decode(st.query_params["wb_s"]))
-        if "wb_b" in st.query_params:
-            st.session_state[P + "compare"] = scenario_to_toml(parse_scenario(limit_people(decode(st.query_params["wb_b"]))))
-    except Exception:
-        st.session_state[P + "upload_error"] = "The scenario in the link could not be read; the default is shown."
-    st.session_state[P + "scenario"] = raw0
-    st.session_state[P + "version"] = 0
-elif f"{P}title_{st.session_state[P + 'version']}" not in st.session_state and P + "live" in st.session_state:
-    # Back from another page: the editors start again from the last scenario edited here.
-    st.session_state[P + "scenario"] = st.session_state[P + "live"]
-    st.session_state[P + "version"] += 1
-version = st.session_state[P + "version"]
-current = st.session_state[P + "scenario"]
-
+editor = Editor(DEFAULT, population.PEOPLE)
 with st.expander("Load or save a scenario file (TOML)", expanded=not present):
     c1, c2 = st.columns(2)
-    up = c1.file_uploader(f"Upload a scenario (.toml, at most {MAX_FILE_BYTES // 1000} kB)", type=["toml"],
-                          key=P + "upload", help="The same format as the examples/ folder and `python -m model run`.")
-    if up is not None and st.session_state.get(P + "upload_id") != up.file_id:
-        st.session_state[P + "upload_id"] = up.file_id
-        load_bytes(up.getvalue()[: MAX_FILE_BYTES + 1], up.name)
-        version = st.session_state[P + "version"]
-        current = st.session_state[P + "scenario"]
+    editor.upload(c1.file_uploader(f"Upload a scenario (.toml, at most {MAX_FILE_BYTES // 1000} kB)", type=["toml"],
+                                   key=P + "upload",
+                                   help="The same format as the examples/ folder and `python -m model run`."))
     pasted = c2.text_area("...or paste TOML text", key=P + "paste", height=120)
     if c2.button("Load pasted TOML", key=P + "load_paste", disabled=not pasted):
-        load_bytes(pasted.encode("utf-8"), "pasted text")
-        version = st.session_state[P + "version"]
-        current = st.session_state[P + "scenario"]
-if st.session_state.get(P + "upload_error"):
-    st.error(page.plain(st.session_state[P + "upload_error"]) + " - the previous scenario is kept.")
-elif st.session_state.get(P + "message"):
-    st.success(page.plain(st.session_state[P + "message"]))
-if st.session_state.get(P + "people_note"):
-    st.info(st.session_state[P + "people_note"])
+        editor.load_bytes(pasted.encode("utf-8"), "pasted text")
+version, current = editor.version, editor.current
+if editor.error:
+    st.error(page.plain(editor.error) + " - the previous scenario is kept.")
+elif editor.message:
+    st.success(page.plain(editor.message))
+if editor.people_note:
+    st.info(editor.people_note)
 
 c1, c2 = st.columns([3, 1])
 title = c1.text_input("Title", current.get("title", "Untitled scenario"), key=f"{P}title_{version}")
@@ -188,8 +111,7 @@ except ScenarioError as err:
     scenario, good = parse_scenario(current), False
 toml_text = scenario_to_toml(scenario)
 if good:
-    st.session_state[P + "last_good"] = toml_text
-    st.session_state[P + "live"] = raw
+    editor.edited(raw, toml_text)
 try:
     result = page.run_scenario(scenario)
 except ScenarioError as err:  # over the cost budget
@@ -200,19 +122,14 @@ b1, b2, b3 = st.columns(3)
 b1.download_button("Download this scenario (TOML)", toml_text, f"{page.slug(scenario.title)}.toml",
                    "application/toml", key=P + "dl_toml", on_click="ignore", icon=":material/download:")
 if b2.button("Keep as comparison (B)", key=P + "keep", help="Freeze the current scenario as a dashed overlay."):
-    st.session_state[P + "compare"] = toml_text
-if b3.button("Clear comparison", key=P + "clear", disabled=P + "compare" not in st.session_state):
-    st.session_state.pop(P + "compare", None)
-
-link = {"wb_s": encode(toml_text)}
-if P + "compare" in st.session_state:
-    link["wb_b"] = encode(st.session_state[P + "compare"])
-if sum(map(len, link.values())) > 3000:  # too long for a link: share the TOML file instead
-    link = {}
+    editor.compare = toml_text
+if b3.button("Clear comparison", key=P + "clear", disabled=editor.compare is None):
+    editor.compare = None
+link = editor.link(toml_text)  # empty when too long for a link: share the TOML file instead
 
 other = None
-if P + "compare" in st.session_state:
-    other = page.run_scenario(parse_scenario_bytes(st.session_state[P + "compare"].encode("utf-8")))
+if editor.compare is not None:
+    other = page.run_scenario(parse_scenario_bytes(editor.compare.encode("utf-8")))
 name_b = other.scenario.title + " (B)" if other is not None else ""
 table = result.table
 both = table.assign(scenario="A") if other is None else pd.concat(
@@ -282,7 +199,7 @@ page.predict(P + "q1", "Double naltrexone's Kd (weaker binding): what happens to
              "A larger Kd means naltrexone needs twice the concentration to hold the same share of receptors, so "
              "every challenge gets through more (at 24 h about twice as much) and the 48 h dose is no longer blocked. Press the button "
              "below to run it: the doubled Kd becomes A, the scenario before it B.")
-st.button("Try it: double naltrexone's Kd", key=P + "try_kd", on_click=double_kd,
+st.button("Try it: double naltrexone's Kd", key=P + "try_kd", on_click=editor.double_kd,
           help="Keeps the current scenario as comparison B and loads it again with naltrexone's kd_nm doubled "
                "(a parameter override you can edit above).")
 page.why("The workbench runs exactly the same model as the teaching pages and the command line "

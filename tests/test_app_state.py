@@ -54,6 +54,14 @@ def test_exact_link_values_are_taken_silently():
     assert "alc_" not in warnings(at)
 
 
+def test_a_multiselect_link_keeps_the_allowed_picks_and_says_what_it_dropped():
+    at = open_page("pages/overcoming.py", over_hours="96,30,6")
+    assert at.multiselect(key="over_hours").value == [6, 96]
+    assert "over_hours" in warnings(at) and "6,96 is used" in warnings(at)
+    at.multiselect(key="over_hours").select(48).run()
+    assert at.query_params["over_hours"] == "6,96,48"
+
+
 def test_controls_keep_their_values_across_pages():
     at = open_page()
     at.slider(key="home_ntx_mg").set_value(100).run()

@@ -24,8 +24,9 @@ MODES = ("present", "narrow")  # app-wide controls written to every page's link
 class Control:
     """One control: widget kind, link key (= widget key), default and allowed values.
 
-    ``kind`` is "slider", "select_slider", "selectbox", "radio", "toggle", "number" or "text";
-    sliders and number inputs take ``lo``, ``hi`` and ``step``; the others take ``options``.
+    ``kind`` is "slider", "select_slider", "selectbox", "radio", "multiselect", "toggle", "number" or "text";
+    sliders and number inputs take ``lo``, ``hi`` and ``step``; the others take ``options``. A multiselect's
+    value is a list (its link lists the picks separated by commas).
     """
 
     key: str
@@ -43,6 +44,9 @@ class Control:
         """The nearest allowed value to ``value`` (of the default's type)."""
         if self.options is not None:
             opts = list(self.options)
+            if isinstance(self.default, list):
+                picks = [o for o in opts if o in list(value)]
+                return picks or list(self.default)
             for o in opts:
                 if o == value and type(o) is not bool:
                     return o
@@ -72,6 +76,8 @@ class Control:
         except (ValueError, OverflowError):
             return self.default, f"could not be read; the default {_fmt(self.default)} is used"
         snapped = self.snap(value)
+        if snapped != value and isinstance(self.default, list):
+            return snapped, f"lists values that are not offered; {_fmt(snapped)} is used"
         if snapped != value:
             return snapped, f"is not an allowed value; the nearest, {_fmt(snapped)}, is used"
         return snapped, None
@@ -109,6 +115,8 @@ class Control:
             return w.selectbox(text, list(self.options or []), **args)
         if self.kind == "radio":
             return w.radio(text, list(self.options or []), **args)
+        if self.kind == "multiselect":
+            return w.multiselect(text, list(self.options or []), **args)
         if self.kind == "toggle":
             return w.toggle(text, **args)
         if self.kind == "text":
@@ -120,6 +128,10 @@ class Control:
         """The control's current value."""
         return st.session_state[self.key]
 
+    def set(self, value: Any) -> None:
+        """Set the control's value (before its widget is drawn in this run), snapped to what it allows."""
+        st.session_state[self.key] = self.snap(value)
+
 
 MAX_TEXT = 200  # characters of a link value; longer ones are refused
 
@@ -127,6 +139,8 @@ MAX_TEXT = 200  # characters of a link value; longer ones are refused
 def _cast(text: str, default: Any, options: Sequence[Any] | None = None) -> Any:
     if len(text) > MAX_TEXT:
         raise ValueError("too long")
+    if isinstance(default, list):
+        return [_cast(t, default[0], options) for t in text.split(",") if t.strip()]
     if isinstance(default, bool):
         t = text.strip().lower()
         if t in ("1", "true", "yes", "on"):
@@ -145,6 +159,8 @@ def _cast(text: str, default: Any, options: Sequence[Any] | None = None) -> Any:
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(_fmt, value))
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):

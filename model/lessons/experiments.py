@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 
 from .. import receptor, response
+from ..challenge import agonist_brain_profile, blocked_ratio, challenge_ratio_at_levels  # noqa: F401
 from ..drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
 from ..ligands import LigandSet
 from ..scenario import parse_scenario
 from ..simulation import Result, simulate
 from .equilibrium import _hill, brain_nm_to_plasma_ng_per_ml
-from .metrics import blocked_ratio, dissociation_half_life_min
+from .metrics import dissociation_half_life_min
 from .regimens import (
     AGONIST_DOSES,
     CHRONIC_USE,
@@ -27,7 +28,6 @@ from .regimens import (
     _stopping_scenario,
     agonist_dose,
     chronic_use_doses,
-    overrides_of,
     treatment_doses,
 )
 
@@ -51,42 +51,6 @@ def dose_response(agonist: str = "heroin", route: str = "iv", doses_mg: Sequence
                          "increment_with": float(c.increment_with), "increment_without": float(c.increment_without),
                          "ratio": float(c.ratio)})
     return pd.DataFrame(rows)
-
-
-def agonist_brain_profile(agonist: str, route: str, mg: float, mols: Mapping[str, Molecule] | None = None,
-                          duration_h: float | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Unbound brain concentrations (nM) after one agonist dose: (t_h, ligand names, [time, ligand])."""
-    duration_h = duration_h or max(response.challenge_window_h(route), 1.0) + 0.5
-    s = _scenario("profile", duration_h, [agonist_dose(agonist, route, mg, 0.0)], 0.05, overrides_of(mols))
-    r = simulate(s)
-    names = [n for n in r.curves.ligands if n not in NALTREXONE_SPECIES]
-    conc = np.stack([r.curves.brain_nm[n] for n in names], axis=-1)
-    return r.curves.t_h, names, conc
-
-
-def challenge_ratio_at_levels(agonist: str, route: str, mg: float, naltrexone_nm: np.ndarray,
-                              naltrexol_nm: np.ndarray | None = None,
-                              mols: Mapping[str, Molecule] | None = None) -> np.ndarray:
-    """Increment ratio of one agonist dose given while the antagonists sit at constant brain levels.
-
-    Antagonist levels barely move during a 3 h challenge at a trough, so they are held constant
-    (vectorised over all levels at once); the receptors start in equilibrium with them.
-    """
-    mols = molecules() if mols is None else mols
-    ntx = np.atleast_1d(np.asarray(naltrexone_nm, dtype=float))
-    nol = np.zeros_like(ntx) if naltrexol_nm is None else np.atleast_1d(np.asarray(naltrexol_nm, dtype=float))
-    t, names, ag = agonist_brain_profile(agonist, route, mg, mols)
-    lig = LigandSet.of([*names, "naltrexone", "naltrexol"], mols)
-    n = ntx.size
-    conc = np.zeros((n + 1, t.size, len(lig.names)))
-    conc[:, :, : len(names)] = ag
-    conc[:n, :, -2] = ntx[:, None]
-    conc[:n, :, -1] = nol[:, None]
-    b0 = receptor.equilibrium_occupancy(conc[:, 0, :], lig.kd_nm)
-    bound, _ = receptor.bind(t, conc, lig.kd_nm, lig.kon_per_nm_per_h, 1.0, b0=b0)
-    rew = response.reward_from_stimulus(response.stimulus(bound, lig.tau), _hill())
-    inc = (rew - rew[:, :1]).max(axis=1)
-    return inc[:n] / max(inc[n], 1e-12)
 
 
 def naltrexone_needed(agonist: str, route: str | None = None, mg: float | None = None,

@@ -7,13 +7,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..drugs import Molecule, molecules, response_parameters
+from ..challenge import blocked_ratio  # noqa: F401  (re-exported)
+from ..drugs import Molecule, molecules
 from ..simulation import Result
-
-
-def blocked_ratio() -> float:
-    """Increment ratio at or below which a challenge counts as blocked (docs/model.md, section 4)."""
-    return response_parameters()["blocked_ratio"].value
 
 
 def dissociation_half_life_min(m: Molecule) -> float:

@@ -1,0 +1,68 @@
+"""The layers hold: pages -> ui -> model, no import cycle inside model/, pages keep no state of their own."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = sorted((ROOT / "model").rglob("*.py"))
+PAGES = sorted((ROOT / "pages").glob("*.py"))
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__") for p in MODEL}
+
+
+def imports(path: Path) -> set[str]:
+    """Every module ``path`` imports (relative imports resolved; ``from a import b`` gives a.b if that is a
+    module of the project, else a)."""
+    here = module_name(path).split(".")
+    package = here if path.name == "__init__.py" else here[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
+            found |= {f"{base}.{a.name}" if f"{base}.{a.name}" in MODULES else base for a in node.names}
+    return found
+
+
+@pytest.mark.parametrize("path", MODEL, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_the_model_never_imports_the_ui_or_a_plotting_library(path):
+    bad = {m for m in imports(path) if m.split(".")[0] in {"streamlit", "matplotlib", "ui", "pages", "altair"}}
+    assert not bad, bad
+
+
+def test_there_is_no_import_cycle_inside_the_model():
+    names = {module_name(p): p for p in MODEL}
+    graph = {m: {i for i in imports(p) if i in names and i != m} for m, p in names.items()}
+    done: set[str] = set()
+
+    def visit(m: str, trail: list[str]) -> None:
+        if m in trail:
+            raise AssertionError(" -> ".join([*trail[trail.index(m):], m]))
+        if m in done:
+            return
+        for n in sorted(graph[m]):
+            visit(n, [*trail, m])
+        done.add(m)
+
+    for m in sorted(graph):
+        visit(m, [])
+    assert "model.simulation" in graph and "model.population" in graph  # the graph was really built
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_pages_read_their_controls_through_the_controls_layer(path):
+    """A page's values come from its Controls (or a ui helper), never straight from session_state."""
+    text = path.read_text(encoding="utf-8")
+    assert "session_state" not in text
+    assert "Control(" in text or "controls" in text
