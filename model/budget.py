@@ -34,7 +34,8 @@ NS_PER_DRINK_POINT = 3.0
 OVERHEAD_S = 0.01
 BAND_COLUMNS = 5
 WORK_ARRAYS = 4  # arrays of points x width alive at once (measured)
-CHUNK, CHUNK_CELLS = 100, 2_000_000  # people per chunk, values per chunk array (model.population)
+#: People per chunk of a population, and at most this many values in each of a chunk's arrays (model.population).
+CHUNK, CHUNK_CELLS = 100, 4_000_000
 
 
 @dataclass(frozen=True)

@@ -69,9 +69,10 @@ def provenance(s: Scenario | None, created: str | None = None, title: str = "",
     return doc
 
 
-def figure_metadata(s: Scenario | None, fmt: str, created: str | None = None, title: str = "") -> dict[str, str]:
+def figure_metadata(s: Scenario | None, fmt: str, created: str | None = None, title: str = "",
+                    arms: list[Scenario] | None = None) -> dict[str, str]:
     """Provenance as matplotlib ``savefig(metadata=...)`` for png, svg or pdf (read back by :func:`scenario_of`)."""
-    p = provenance(s, created, title)
+    p = provenance(s, created, title, arms)
     text = json.dumps(p, indent=None)
     creator = f"{PROGRAM} {p['version']}"
     if fmt == "png":

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import core, response
-from .budget import check_budget
+from .budget import CHUNK, CHUNK_CELLS, check_budget
 from .challenge import days_protected
 from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter
 from .ligands import ANTAGONIST_ROLES
@@ -28,9 +28,6 @@ from .scenario import DoseEvent, Scenario, ScenarioError
 BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps.
 POPULATION_SUBSTEPS = 1
-CHUNK = 100
-#: People per chunk are also limited so that one chunk's arrays hold at most this many values each.
-CHUNK_CELLS = 2_000_000
 #: The per-person series that are summarised as bands.
 OUTPUTS = ("reward", "occupancy_antagonist", "naltrexone_plasma_ng_per_ml", "respiratory_drive", "craving")
 

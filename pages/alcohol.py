@@ -78,7 +78,8 @@ m4.metric("Reward removed by naltrexone", f"{100 * (1 - table.reward.max() / pea
 window = table
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
-page.plot("alcohol", title, page.fig(plots.alcohol, table, present, bands), window, result if bands is None else None)
+page.plot("alcohol", title, page.fig(plots.alcohol, table, present, bands), window, result if bands is None else None,
+          population.scenario(raw) if bands is not None else None)
 
 page.predict(P + "q1", "Does naltrexone lower blood alcohol?",
              ["Yes, it speeds up alcohol breakdown", "No, blood alcohol is the same; the reward is smaller",

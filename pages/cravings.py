@@ -91,12 +91,13 @@ if bands is not None:
     for q in ("p05", "p50", "p95"):
         long.loc[mine, f"population_craving_{q}"] = bands[f"craving_{q}"].to_numpy()
 title = f"Craving with heroin {mg} mg every {every:g} days for {weeks} weeks"
-page.plot("craving", title, page.fig(beyond_plots.craving, tables, episodes, shown, present, bands), long)
+arms = [r.scenario for r in results.values()] + ([population.scenario(scenario(shown))] if bands is not None else [])
+page.plot("craving", title, page.fig(beyond_plots.craving, tables, episodes, shown, present, bands), long, arms=arms)
 st.caption("Top: craving under each plan (the orange dashed line is the same person without naltrexone). "
            "Bottom: each use episode of the chosen plan; open blue circles were blocked, orange crosses were not.")
 st.subheader("Use episodes")
 state.store_plot_data("episodes", episodes)
-page.downloads("episodes", f"Use episodes, {shown}", None, episodes)
+page.downloads("episodes", f"Use episodes, {shown}", None, episodes, results[shown])
 if not present:
     st.dataframe(episodes.round(3), hide_index=True, height=220)
 

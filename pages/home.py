@@ -57,7 +57,8 @@ window = table  # the whole story: naltrexone takes the receptors first, then he
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
 page.plot("timecourse", title, page.fig(plots.timecourse, table, present, ("occupancy", "reward"), title=title,
-                                                        bands=bands), window, result if bands is None else None)
+                                                        bands=bands), window, result if bands is None else None,
+          population.scenario(raw) if bands is not None else None)
 
 page.predict(P + "q1", "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",
              ["Still fully blocked", "Partly blocked: heroin works again, somewhat weaker", "Heroin works better than before"],

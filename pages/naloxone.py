@@ -73,14 +73,16 @@ what = f"{opioid} {mg:g} mg" + (" IV" if opioid == "fentanyl" else " by mouth")
 base = {"duration_h": duration, "output_step_h": 0.05}
 raw_rescue = {**base, "title": f"{what}, naloxone {nlx_mg:g} mg {route} at {at_h - 0.25:.2g} h",
               "dose": lessons.overdose_doses(opioid, mg, route, nlx_mg, at_h)}
-rescue = page.run(raw_rescue).table
-alone = page.run({**base, "title": f"{what}, no naloxone", "dose": lessons.overdose_doses(opioid, mg, None, 0, at_h)}).table
+runs = [page.run(raw_rescue), page.run({**base, "title": f"{what}, no naloxone",
+                                        "dose": lessons.overdose_doses(opioid, mg, None, 0, at_h)})]
+rescue, alone = (r.table for r in runs)
 course = pd.DataFrame({"time_h": rescue.time_h, "drive_no_rescue": alone.respiratory_drive,
                        "drive_rescue": rescue.respiratory_drive})
 if COMPARE.value:
     shift = 24.0 * 7
-    on = page.run({"duration_h": shift + duration, "output_step_h": 0.05, "title": f"{what} a week after naltrexone XR",
-                   "dose": lessons.overdose_doses(opioid, mg, None, 0, at_h, naltrexone_xr_days_before=7)}).table
+    runs.append(page.run({"duration_h": shift + duration, "output_step_h": 0.05, "title": f"{what} a week after naltrexone XR",
+                          "dose": lessons.overdose_doses(opioid, mg, None, 0, at_h, naltrexone_xr_days_before=7)}))
+    on = runs[-1].table
     course["drive_on_naltrexone"] = np.interp(course.time_h, on.time_h - shift, on.respiratory_drive)
 for col in rescue.columns:
     if col.startswith("occupancy_") and col not in ("occupancy_agonist", "occupancy_antagonist"):
@@ -101,7 +103,8 @@ m4.metric("Time below 0.5", f"{s['hours_below_limit']:.1f} h")
 state.store_plot_data("rescue_summary", pd.DataFrame([s]))
 course = course.assign(time_h=course.time_h - 0.25)
 title = f"{what}; naloxone {nlx_mg:g} mg {route}"
-page.plot("rescue", title, page.fig(beyond_plots.rescue, course, at_h - 0.25, present, bands), course)
+arms = [r.scenario for r in runs] + ([population.scenario(raw_rescue)] if bands is not None else [])
+page.plot("rescue", title, page.fig(beyond_plots.rescue, course, at_h - 0.25, present, bands), course, arms=arms)
 st.caption("Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who holds the receptors in the rescue. "
            "Fentanyl stops breathing while holding only a few % of the receptors (receptor reserve), so a little "
            "naloxone goes a long way, until it is cleared.")

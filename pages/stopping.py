@@ -63,11 +63,16 @@ treatment, weeks, day = TREATMENT.value, WEEKS.value, DAY.value
 drug, route, mg = USUAL[USUAL_C.value]
 
 
+def gaps(treatment: str) -> list[int]:
+    """Days after the last naltrexone dose on which the usual dose is tried."""
+    return [*range(0, 15), *range(16, 57, 2)] if treatment == "daily tablets" else list(range(0, 57, 2))
+
+
 @st.cache_data(max_entries=32, show_spinner="Trying the usual dose on every day after stopping ...")
 def sweep(drug: str, route: str, mg: float, treatment: str, weeks: int) -> pd.DataFrame:
     """The usual dose on each day after the last naltrexone dose (cached)."""
-    gaps = [*range(0, 15), *range(16, 57, 2)] if treatment == "daily tablets" else range(0, 57, 2)
-    return lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, gaps, simulate_fn=page.run_scenario)
+    return lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, gaps(treatment),
+                                             simulate_fn=page.run_scenario)
 
 
 before = lessons.usual_dose_before_treatment(drug, route, mg, simulate_fn=page.run_scenario)
@@ -90,7 +95,10 @@ usual = USUAL_C.value
 title = f"{usual} after {weeks} weeks of {treatment}"
 page.plot("stopping", title,
           page.fig(beyond_plots.stopping, after, before, risk, day, usual, present),
-          after.assign(risk_window=risk))
+          after.assign(risk_window=risk, effect_before_treatment=before["effect"],
+                       min_respiratory_drive_before_treatment=before["min_drive"]),
+          arms=[lessons.usual_dose_before_scenario(drug, route, mg),
+                *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment))])
 st.info(f"**In people.** Deaths from overdose were {lessons.DEATHS_PER_100PY_AFTER:g} per 100 person-years in the "
         f"weeks after oral naltrexone ended, against {lessons.DEATHS_PER_100PY_DURING:g} during treatment "
         "(Gibson & Degenhardt 2007, Drug Alcohol Rev 26:405).", icon=":material/groups:")

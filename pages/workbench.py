@@ -137,7 +137,7 @@ both = table.assign(scenario="A") if other is None else pd.concat(
 st.caption(f"A (solid): {page.plain(scenario.title)}" + (f"  |  B (dashed): {page.plain(name_b)}" if other is not None else ""))
 page.plot("overlay", scenario.title, page.fig(plots.overlay, table, other.table if other is not None else None, present,
                                                            "A", "B"), both,
-          result if other is None else None)
+          result if other is None else None, arms=[scenario, other.scenario] if other is not None else ())
 st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
 state.store_plot_data("challenges", result.challenges)
 st.dataframe(result.challenges, hide_index=True, width="stretch")

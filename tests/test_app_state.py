@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest, app_test
@@ -145,3 +146,41 @@ def test_a_cursor_reads_every_series_at_output_step_resolution():
     assert set(shown.index) == set(table.select_dtypes("number").columns)
     assert shown["reward"] == pytest.approx(row.reward)
     assert shown["naltrexone_plasma_ng_per_ml"] == pytest.approx(row.naltrexone_plasma_ng_per_ml)
+
+
+def download(at: AppTest, managers, key: str) -> dict:
+    """The JSON a download button of the page gives (a descriptor or a table), parsed."""
+    import json
+
+    button = next(b for b in at.get("download_button") if key in b.proto.id)
+    return json.loads(fetch(managers[-1], button.proto))
+
+
+def test_a_band_exports_the_population_scenario_that_reproduces_it(managers):
+    from model import simulate
+    from model.export import scenario_of
+
+    at = open_page("pages/home.py", home_band="1")
+    shown = at.session_state["plot_data"]["timecourse"]
+    desc = download(at, managers, "dl_timecourse_datapackage_json")
+    s = scenario_of(desc)
+    assert s.options.population == 200
+    again = simulate(s).table
+    for col in ("reward_p50", "occupancy_antagonist_p95"):
+        assert again[col].to_numpy() == pytest.approx(shown[f"population_{col}"].to_numpy())
+    assert again.reward.to_numpy() == pytest.approx(shown.reward.to_numpy())
+
+
+def test_the_stopping_sweep_exports_its_baseline_and_every_scenario_behind_it(managers):
+    from model import simulate
+    from model.scenario import loads_scenario
+
+    at = open_page("pages/stopping.py")
+    shown = at.session_state["plot_data"]["stopping"]
+    doc = download(at, managers, "dl_stopping_json")
+    arms = [loads_scenario(t) for t in doc["arms_toml"]]
+    assert len(arms) == len(shown) + 1 and arms[0].title == "before treatment"
+    before = simulate(arms[0]).challenges.increment_with.iloc[0]
+    assert shown.effect_before_treatment.to_numpy() == pytest.approx(before)
+    k = int(np.argmax(shown.days_after_last_naltrexone.to_numpy() == 7))
+    assert simulate(arms[1 + k]).challenges.increment_with.iloc[0] == pytest.approx(shown.effect.iloc[k])

@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -246,55 +246,59 @@ FIGURES = ByteCache(96 * 2**20)
 
 
 def figure_bytes(spec: Fig, fmt: str, dpi: float | None = None, narrow: bool = False,
-                 scenario: Scenario | None = None, title: str = "") -> bytes:
+                 scenario: Scenario | None = None, title: str = "", arms: Sequence[Scenario] = ()) -> bytes:
     """The figure saved as png, svg or pdf (at ``dpi``, else the style's; phone layout if ``narrow``), cached.
 
-    With a ``scenario`` the file carries the provenance (version, scenario TOML, creation time).
+    With a ``scenario`` (or the ``arms`` of a sweep or comparison) the file carries the provenance
+    (version, scenario TOML, creation time).
     """
-    stamp = hashlib.blake2b(f"{title}\n{scenario_to_toml(scenario)}".encode(), digest_size=8).hexdigest() if scenario else ""
+    toml = "\n".join(scenario_to_toml(x) for x in ([scenario] if scenario else []) + list(arms))
+    stamp = hashlib.blake2b(f"{title}\n{toml}".encode(), digest_size=8).hexdigest() if toml else ""
 
     def make() -> bytes:
         with theme.narrow_layout(narrow):
             fig = theme.fit_narrow(spec.make()) if narrow else spec.make()
-        return fig_bytes(fig, fmt, dpi, scenario, title)
+        return fig_bytes(fig, fmt, dpi, scenario, title, arms)
 
     return FIGURES.get(f"{spec.digest} {fmt} {dpi} {narrow} {stamp}", make)
 
 
 def fig_bytes(fig: Figure, fmt: str, dpi: float | None = None, scenario: Scenario | None = None,
-              title: str = "") -> bytes:
+              title: str = "", arms: Sequence[Scenario] = ()) -> bytes:
     """The figure saved as png, svg or pdf, with version, scenario TOML and creation time in its metadata."""
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=dpi or "figure", metadata=figure_metadata(scenario, fmt, title=title))
+    fig.savefig(buf, format=fmt, dpi=dpi or "figure", metadata=figure_metadata(scenario, fmt, title=title, arms=list(arms)))
     return buf.getvalue()
 
 
-def table_json(table: pd.DataFrame, title: str, scenario: Scenario | None = None) -> str:
-    """A derived table as JSON with its title, provenance (scenario when there is one) and columns."""
-    doc = {**provenance(scenario, title=title),
+def table_json(table: pd.DataFrame, title: str, scenario: Scenario | None = None, arms: Sequence[Scenario] = ()) -> str:
+    """A derived table as JSON with its title, provenance (scenario or arms when there are) and columns."""
+    doc = {**provenance(scenario, title=title, arms=list(arms)),
            "columns": json.loads(table.to_json(orient="columns", double_precision=10))}
     return json.dumps(doc, indent=1)
 
 
 def downloads(key: str, title: str, spec: Fig | None, table: pd.DataFrame,
-              result: Result | None = None, scenario: Scenario | None = None) -> None:
+              result: Result | None = None, scenario: Scenario | None = None, arms: Sequence[Scenario] = ()) -> None:
     """CSV (+ its data-package descriptor), JSON, PNG, SVG and PDF of exactly what is shown, with provenance.
 
-    Bytes are built only when clicked.
+    The provenance is ``scenario`` (else the result's), or ``arms``: every scenario behind a sweep or a
+    comparison. Bytes are built only when clicked.
     """
     name = slug(title)
     scenario = scenario if scenario is not None else (result.scenario if result is not None else None)
+    arms = list(arms)
     csv = lambda: table_to_csv(table)  # noqa: E731
-    desc = lambda: datapackage(table, f"{name}_{key}.csv", scenario, title=title, strict=False)  # noqa: E731
+    desc = lambda: datapackage(table, f"{name}_{key}.csv", scenario, title=title, strict=False, arms=arms)  # noqa: E731
     js = (lambda: result_to_json(result)) if result is not None and table is result.table else (
-        lambda: table_json(table, title, scenario))
+        lambda: table_json(table, title, scenario, arms))
     box = st.popover("Download this plot" if spec else "Download this table", icon=":material/download:")
     box.caption(f"Exactly what is shown: the numbers (CSV, JSON) and the figure (PNG, SVG, PDF). File names start with {name}.")
+    figure = lambda fmt: lambda: figure_bytes(spec, fmt, scenario=scenario, title=title, arms=arms)  # noqa: E731
     items = [("CSV", csv, "csv", "text/csv"),
              ("CSV descriptor", desc, "datapackage.json", "application/json"), ("JSON", js, "json", "application/json"),
-             ("PNG", lambda: figure_bytes(spec, "png", scenario=scenario, title=title), "png", "image/png"),
-             ("SVG", lambda: figure_bytes(spec, "svg", scenario=scenario, title=title), "svg", "image/svg+xml"),
-             ("PDF", lambda: figure_bytes(spec, "pdf", scenario=scenario, title=title), "pdf", "application/pdf")][: 6 if spec else 3]
+             ("PNG", figure("png"), "png", "image/png"), ("SVG", figure("svg"), "svg", "image/svg+xml"),
+             ("PDF", figure("pdf"), "pdf", "application/pdf")][: 6 if spec else 3]
     for lab, data, ext, mime in items:
         box.download_button(lab, data=data, file_name=f"{name}_{key}.{ext}", mime=mime, key=f"dl_{key}_{ext}".replace(".", "_"),
                             on_click="ignore", icon=":material/download:", width="stretch",
@@ -303,7 +307,7 @@ def downloads(key: str, title: str, spec: Fig | None, table: pd.DataFrame,
 
 
 def plot(key: str, title: str, spec: Fig, table: pd.DataFrame, result: Result | None = None,
-         scenario: Scenario | None = None) -> None:
+         scenario: Scenario | None = None, arms: Sequence[Scenario] = ()) -> None:
     """Show a figure (redrawn only when its inputs change), keep its data in session_state, offer its downloads."""
     state.store_plot_data(key, table)
     st.session_state.setdefault("plot_specs", {})[key] = spec
@@ -311,7 +315,7 @@ def plot(key: str, title: str, spec: Fig, table: pd.DataFrame, result: Result | 
     st.image(figure_bytes(spec, "png", SCREEN_DPI, state.narrow()), width="stretch")
     with st.expander("Read the values off the curves", icon=":material/straighten:"):
         readout(key, table)
-    downloads(key, title, spec, table, result, scenario)
+    downloads(key, title, spec, table, result, scenario, arms)
 
 
 @st.fragment

@@ -11,7 +11,7 @@ import streamlit as st
 from model import parse_scenario
 from model.budget import affordable_people
 from model.population import simulate_population
-from model.scenario import scenario_to_toml
+from model.scenario import Scenario, scenario_to_toml
 
 from .controls import Control
 from .page import ByteCache
@@ -40,16 +40,24 @@ def toggle(prefix: str, container: Any = None) -> bool:
 BANDS = ByteCache(64_000_000)
 
 
-def bands(raw: Mapping[str, Any]) -> pd.DataFrame | None:
-    """Percentile bands of a raw scenario for :data:`PEOPLE` people (fewer when the budget asks; None below 10)."""
-    scen = dict(raw)
-    scen["options"] = {**dict(raw.get("options", {})), "population": PEOPLE}
+def scenario(raw: Mapping[str, Any]) -> Scenario:
+    """The population scenario behind a band: ``raw`` with :data:`PEOPLE` people, fewer when the budget asks.
+
+    Run on its own (``python -m model run``) it gives the single patient's columns and the band's.
+    """
+    scen = {**dict(raw), "options": {**dict(raw.get("options", {})), "population": PEOPLE}}
     s = parse_scenario(scen)
     people = affordable_people(s, PEOPLE)
+    return s if people == PEOPLE else parse_scenario({**scen, "options": {**scen["options"], "population": people}})
+
+
+def bands(raw: Mapping[str, Any]) -> pd.DataFrame | None:
+    """Percentile bands of a raw scenario (see :func:`scenario`); None below 10 people."""
+    s = scenario(raw)
+    people = s.options.population
     if people < PEOPLE:
         st.caption(f"The band here uses {people} people: {PEOPLE} would take longer than one run may.")
         if people < 10:
             return None
-        s = parse_scenario({**scen, "options": {**scen["options"], "population": people}})
     with st.spinner(f"Simulating {people} people ..."):
         return BANDS.get(scenario_to_toml(s), lambda: simulate_population(s).bands)

@@ -22,7 +22,9 @@ from .experiments import (
     opioid_free_days,
     opioid_free_interval,
     pet_occupancy_vs_dose,
+    usual_dose_after_scenarios,
     usual_dose_after_stopping,
+    usual_dose_before_scenario,
     usual_dose_before_treatment,
 )
 from .metrics import (
@@ -98,6 +100,8 @@ __all__ = [
     "schild",
     "treatment_doses",
     "use_episodes",
+    "usual_dose_after_scenarios",
     "usual_dose_after_stopping",
+    "usual_dose_before_scenario",
     "usual_dose_before_treatment",
 ]

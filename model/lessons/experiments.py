@@ -16,7 +16,7 @@ from .. import receptor, response
 from ..challenge import agonist_brain_profile, blocked_ratio, challenge_ratio_at_levels  # noqa: F401
 from ..drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
 from ..ligands import LigandSet
-from ..scenario import parse_scenario
+from ..scenario import Scenario, parse_scenario
 from ..simulation import Result, simulate
 from .equilibrium import _hill, brain_nm_to_plasma_ng_per_ml
 from .metrics import dissociation_half_life_min
@@ -181,14 +181,27 @@ def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
     return pd.DataFrame(rows)
 
 
+def usual_dose_before_scenario(drug: str, route: str, mg: float) -> Scenario:
+    """The usual dose in the tolerant user before treatment (the baseline of the stopping lesson)."""
+    window = response.challenge_window_h(route)
+    return parse_scenario({"title": "before treatment", "duration_h": window + 2.0, "output_step_h": 0.05,
+                           "dose": [agonist_dose(drug, route, mg, 1.0)], "patient": {"opioid_tolerant": True},
+                           "options": {"adaptation": True}})
+
+
 def usual_dose_before_treatment(drug: str, route: str, mg: float, simulate_fn: Any = simulate) -> dict[str, float]:
     """Peak effect and lowest respiratory drive of the usual dose in the tolerant user before treatment."""
-    window = response.challenge_window_h(route)
-    s = parse_scenario({"title": "before treatment", "duration_h": window + 2.0, "output_step_h": 0.05,
-                        "dose": [agonist_dose(drug, route, mg, 1.0)], "patient": {"opioid_tolerant": True},
-                        "options": {"adaptation": True}})
-    r = simulate_fn(s)
+    r = simulate_fn(usual_dose_before_scenario(drug, route, mg))
     return {"effect": float(r.challenges.increment_with.iloc[0]), "min_drive": float(r.table.respiratory_drive.min())}
+
+
+def usual_dose_after_scenarios(drug: str, route: str, mg: float, treatment: str = "daily tablets", weeks: float = 4.0,
+                               gaps_days: Sequence[float] = tuple(range(0, 29))) -> list[Scenario]:
+    """One scenario per gap: treatment, then the formerly usual dose ``gap`` days after its last dose."""
+    _, last = treatment_doses(treatment, weeks)
+    window = response.challenge_window_h(route)
+    at = [last + 24.0 * float(g) for g in gaps_days]
+    return [_stopping_scenario(treatment, weeks, agonist_dose(drug, route, mg, a), a + window + 1.0) for a in at]
 
 
 def usual_dose_after_stopping(drug: str, route: str, mg: float, treatment: str = "daily tablets", weeks: float = 4.0,
@@ -199,16 +212,13 @@ def usual_dose_after_stopping(drug: str, route: str, mg: float, treatment: str =
     The patient was a tolerant user who stopped using during treatment: tolerance fades (t1/2 ~7
     days) while naltrexone raises receptor density. One row per gap with the peak effect
     (reward increment), the lowest respiratory drive, and receptor density, tolerance and
-    antagonist occupancy when the dose is taken.
+    antagonist occupancy when the dose is taken (scenarios: :func:`usual_dose_after_scenarios`).
     """
-    _, last = treatment_doses(treatment, weeks)
-    window = response.challenge_window_h(route)
     rows = []
-    for g in gaps_days:
-        at = last + 24.0 * float(g)
-        r = simulate_fn(_stopping_scenario(treatment, weeks, agonist_dose(drug, route, mg, at), at + window + 1.0))
+    for g, s in zip(gaps_days, usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps_days)):
+        r = simulate_fn(s)
         tab, ch = r.table, r.challenges.iloc[0]
-        i = int(np.searchsorted(tab.time_h.to_numpy(), at - 1e-9))
+        i = int(np.searchsorted(tab.time_h.to_numpy(), ch.at_h - 1e-9))
         rows.append({"days_after_last_naltrexone": float(g), "effect": float(ch.increment_with),
                      "min_respiratory_drive": float(tab.respiratory_drive.iloc[i:].min()),
                      "receptor_density": float(tab.receptor_density.iloc[max(i - 1, 0)]),
