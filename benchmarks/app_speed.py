@@ -24,6 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.protocol_load import FIGURE
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
@@ -171,7 +173,7 @@ def cold_start(runs: int) -> None:
                 page.goto(url)
                 expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning",
                                                                        timeout=60_000)
-                page.get_by_test_id("stImage").locator("img").first.wait_for(timeout=60_000)
+                page.locator(FIGURE).first.wait_for(timeout=60_000)
                 page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
                 rendered.append(time.perf_counter() - t0)
                 page.close()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import random
 import statistics
 import time
@@ -46,6 +47,7 @@ class Stats:
 @dataclass
 class Run:
     images: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
     widgets: dict = field(default_factory=dict)  # key -> (kind, id, proto)
     query: str = ""
     page_hash: str = ""
@@ -77,6 +79,8 @@ async def read_run(ws) -> Run:
             t = el.WhichOneof("type")
             if t == "imgs":
                 run.images += [i.url for i in el.imgs.imgs]
+            elif t == "arrow_vega_lite_chart":  # a chart drawn in the browser: its data came in this message
+                run.charts.append(hashlib.blake2b(el.arrow_vega_lite_chart.spec.encode(), digest_size=8).hexdigest())
             elif t == "exception":
                 run.exception = el.exception.message
             elif t in ("slider", "selectbox"):
@@ -170,7 +174,7 @@ async def student(i: int, base: str, page: str, seconds: float, period: float, s
                 got = dict(urllib.parse.parse_qsl(new.query)).get(key)
                 if got is not None and not same(got, value):
                     stats.mixed += 1
-                if not new.images and not new.query:
+                if not new.images and not new.charts and not new.query:
                     stats.unanswered += 1
                 run, query, seen = new if new.widgets else run, new.query or query, seen | set(new.images)
                 await asyncio.sleep(max(0.0, rng.gauss(period, period / 4)))
@@ -179,6 +183,11 @@ async def student(i: int, base: str, page: str, seconds: float, period: float, s
 
 
 CHROMIUM = "/usr/bin/chromium"
+#: The first figure of a page: an image drawn on the server or a chart drawn in the browser.
+FIGURE = '[data-testid="stImage"] img, [data-testid="stVegaLiteChart"] .marks'
+#: What the first figure shows now: the image's address, or the chart's drawing (changes when it is redrawn).
+FINGERPRINT = f"""() => {{ const e = document.querySelector('{FIGURE}');
+  return !e ? '' : e.tagName === 'IMG' ? e.src : e.tagName === 'CANVAS' ? e.toDataURL() : e.outerHTML; }}"""
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -195,16 +204,16 @@ async def browser_student(i: int, base: str, seconds: float, period: float, out:
             await pg.goto(f"{base}/{page_name}")
             app = pg.get_by_test_id("stApp")
             await expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=120_000)
-            img = pg.get_by_test_id("stImage").locator("img").first
+            img = pg.locator(FIGURE).first
             await img.wait_for(timeout=120_000)
             slider = pg.get_by_role("slider").nth(nth)
             end = time.monotonic() + seconds
             while time.monotonic() < end:
-                old = await img.get_attribute("src")
+                old = await pg.evaluate(FINGERPRINT)
                 await slider.focus()
                 t0 = time.perf_counter()
                 await pg.keyboard.press("ArrowRight")
-                await expect(img).not_to_have_attribute("src", old, timeout=120_000)
+                await pg.wait_for_function(f"old => ({FINGERPRINT})() !== old", arg=old, timeout=120_000)
                 await pg.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
                 out.append(time.perf_counter() - t0)
                 await asyncio.sleep(period)

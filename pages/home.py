@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import page, plots, population, state
+from ui import page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 
@@ -56,9 +56,8 @@ m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 
 window = table  # the whole story: naltrexone takes the receptors first, then heroin arrives
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
-page.plot("timecourse", title, page.fig(plots.timecourse, table, present, ("occupancy", "reward"), title=title,
-                                                        bands=bands), window, result if bands is None else None,
-          population.scenario(raw) if bands is not None else None)
+page.timecourse("timecourse", title, table, present, ("occupancy", "reward"), window, result if bands is None else None,
+                population.scenario(raw) if bands is not None else None, titled=True, bands=bands)
 
 page.predict(P + "q1", "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",
              ["Still fully blocked", "Partly blocked: heroin works again, somewhat weaker", "Heroin works better than before"],

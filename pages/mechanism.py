@@ -69,9 +69,9 @@ st.subheader("Concentrations -> occupancy -> reward")
 window = table
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
-page.plot("chain", title, page.fig(plots.timecourse, table, present, ("plasma", "occupancy", "reward"),
-                                                   marker_h=t_show, bands=bands),
-          window, result if bands is None else None, population.scenario(raw) if bands is not None else None)
+page.timecourse("chain", title, table, present, ("plasma", "occupancy", "reward"), window,
+                result if bands is None else None, population.scenario(raw) if bands is not None else None,
+                marker_h=t_show, bands=bands)
 
 left, right = st.columns([3, 2])
 with left:

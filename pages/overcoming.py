@@ -79,7 +79,7 @@ with right:
     drive = [tab[tab.time_h.between(h, h + 12)].respiratory_drive.min() for h in (24.0, 96.0)]
     st.metric("Lowest breathing after the day-4 dose", f"{drive[1]:.2f}", delta=f"{drive[1] - drive[0]:+.2f} vs day 1",
               help="Respiratory drive, 1 = normal breathing, 0 = stops breathing.")
-    page.plot("danger", raw["title"], page.fig(plots.timecourse, tab, present, ("reward", "breathing")), tab, res)
+    page.timecourse("danger", raw["title"], tab, present, ("reward", "breathing"), result=res)
 
 page.predict(P + "q1", "One day after a 50 mg tablet, someone who used daily until recently takes 100 mg heroin to get "
              "through the blockade. They take 100 mg again three days later. What happens?",

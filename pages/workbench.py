@@ -144,8 +144,7 @@ st.dataframe(result.challenges, hide_index=True, width="stretch")
 if other is not None and not other.challenges.empty:
     st.markdown("**Agonist challenges of B** (the comparison)")
     st.dataframe(other.challenges, hide_index=True, width="stretch")
-page.plot("timecourse", scenario.title, page.fig(plots.timecourse, table, present, ("plasma", "occupancy", "reward")),
-          table, result)
+page.timecourse("timecourse", scenario.title, table, present, ("plasma", "occupancy", "reward"), result=result)
 research.panel(result)
 
 st.header("Parameters, with units and sources")

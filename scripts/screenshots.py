@@ -14,6 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.protocol_load import FIGURE
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "artifacts" / "screens"
 CHROMIUM = "/usr/bin/chromium"
@@ -63,7 +65,7 @@ def main() -> None:
                     page.goto(f"{url}/{'' if name == 'home' else name}?{query}")
                     expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning",
                                                                            timeout=120_000)
-                    page.get_by_test_id("stImage").first.wait_for(timeout=120_000)
+                    page.locator(FIGURE).first.wait_for(timeout=120_000)
                     page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
                     page.wait_for_timeout(500)
                     page.screenshot(path=str(OUT / f"{size}_{name}.png"))

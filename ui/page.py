@@ -26,7 +26,7 @@ from model.export import datapackage, figure_metadata, provenance, result_to_jso
 from model.scenario import parse_scenario_bytes, scenario_to_toml
 from model.simulation import Result
 
-from . import state, theme
+from . import charts, plots, state, theme
 
 NOTICE = "Teaching model - not for clinical decisions."
 SCREEN_DPI = 110  # ~1100 px wide figures: sharp at full page width, fast to redraw
@@ -307,15 +307,37 @@ def downloads(key: str, title: str, spec: Fig | None, table: pd.DataFrame,
 
 
 def plot(key: str, title: str, spec: Fig, table: pd.DataFrame, result: Result | None = None,
-         scenario: Scenario | None = None, arms: Sequence[Scenario] = ()) -> None:
-    """Show a figure (redrawn only when its inputs change), keep its data in session_state, offer its downloads."""
+         scenario: Scenario | None = None, arms: Sequence[Scenario] = (),
+         vega: Sequence[Mapping[str, Any]] = ()) -> None:
+    """Show a figure, keep its data in session_state, offer its downloads (the figure ``spec`` drawn by matplotlib).
+
+    With ``vega`` (Vega-Lite specs of the same panels) the screen shows those, drawn in the browser
+    (values on hover, text that keeps its size on a phone); otherwise the figure's PNG, redrawn only
+    when its inputs change.
+    """
     state.store_plot_data(key, table)
     st.session_state.setdefault("plot_specs", {})[key] = spec
-    # Screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time.
-    st.image(figure_bytes(spec, "png", SCREEN_DPI, state.narrow()), width="stretch")
+    for chart in vega:
+        st.vega_lite_chart(spec=dict(chart), width="stretch", theme=None)
+    if not vega:  # screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time
+        st.image(figure_bytes(spec, "png", SCREEN_DPI, state.narrow()), width="stretch")
     with st.expander("Read the values off the curves", icon=":material/straighten:"):
         readout(key, table)
     downloads(key, title, spec, table, result, scenario, arms)
+
+
+def timecourse(key: str, title: str, table: pd.DataFrame, present: bool, panels: Sequence[str],
+               window: pd.DataFrame | None = None, result: Result | None = None, scenario: Scenario | None = None,
+               titled: bool = False, **kw: Any) -> None:
+    """The time-course panels (:func:`ui.plots.timecourse`): in the browser on screen, matplotlib in the downloads.
+
+    ``window`` is the table offered for download and reading (default ``table``); ``titled`` puts the title
+    on the drawing; ``kw`` go to both drawings.
+    """
+    if titled:
+        kw["title"] = title
+    plot(key, title, fig(plots.timecourse, table, present, panels, **kw), table if window is None else window,
+         result, scenario, vega=charts.timecourse(table, present, panels, **kw))
 
 
 @st.fragment

@@ -14,6 +14,25 @@ pytestmark = [
 ]
 
 
+def naltrexone_held_at_pointer(page) -> tuple[str, float]:
+    """Point at the middle of the occupancy chart; its tooltip's time and naltrexone share (%) there."""
+    from playwright.sync_api import expect
+
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    expect(chart.locator(".marks").first).to_be_visible(timeout=30_000)
+    box = chart.bounding_box()
+    page.mouse.move(0, 0)
+    for dx in (0.45, 0.5):  # a move inside the chart fires the pointer events
+        page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * 0.4)
+    tip = page.locator("#vg-tooltip-element")
+    expect(tip).to_contain_text("naltrexone (%)", timeout=10_000)
+    text = tip.inner_text()
+    time = re.search(r"time \(h\)\s+([-\d.]+)", text)
+    share = re.search(r"^naltrexone \(%\)\s+([\d.]+)", text, re.M)
+    assert time and share, text
+    return time.group(1), float(share.group(1))
+
+
 def test_home_and_mechanism_pages_respond_to_the_keyboard(app_url, page, settled):
     from playwright.sync_api import expect
 
@@ -26,14 +45,15 @@ def test_home_and_mechanism_pages_respond_to_the_keyboard(app_url, page, settled
 
     slider = page.get_by_role("slider", name=re.compile("Naltrexone tablet"))
     expect(slider).to_have_value("50")
-    img = page.get_by_test_id("stImage").locator("img").first
-    old_src = img.get_attribute("src")
+    before = naltrexone_held_at_pointer(page)
     slider.focus()
     for _ in range(2):
         page.keyboard.press("ArrowRight")
     expect(slider).to_have_value("100")
     expect(page).to_have_url(re.compile("home_ntx_mg=100"))
-    expect(img).not_to_have_attribute("src", old_src, timeout=30_000)
+    settled(page)
+    after = naltrexone_held_at_pointer(page)
+    assert before[0] == after[0] and after[1] > before[1] + 1, (before, after)  # same time, more receptors held
     settled(page)
     (ROOT / "artifacts").mkdir(exist_ok=True)
     page.screenshot(path=str(ROOT / "artifacts" / "e2e_home.png"))

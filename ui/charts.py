@@ -1,0 +1,168 @@
+"""Screen charts drawn in the browser (Vega-Lite): the server ships a table, the browser draws it.
+
+A change of a control then costs no figure drawing on the server, text keeps its size on a phone,
+and pointing at a chart shows every series at that time with its unit. The same panels as
+:mod:`ui.plots` (whose matplotlib figures remain the downloads), in the same colours and styles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .plots import _species, binding_species
+from .theme import GREYS, colour, label, line_style
+
+#: matplotlib line styles as Vega-Lite stroke dashes.
+DASHES = {"-": [1, 0], "solid": [1, 0], "--": [6, 3], "dashed": [6, 3], ":": [2, 2], "dotted": [2, 2],
+          "-.": [6, 2, 2, 2], "dashdot": [6, 2, 2, 2]}
+PANEL_HEIGHT = {False: 170, True: 230}  # px per panel: desk, presentation
+MAX_POINTS = 1500  # rows sent per panel (a cursor on the table below reads every output step)
+
+
+def time_axis(table: pd.DataFrame) -> tuple[np.ndarray, str]:
+    """Time in hours for up to 4 days, in days beyond (as the exported figures)."""
+    t = table["time_h"].to_numpy()
+    return (t / 24.0, "time (days)") if t[-1] > 96 else (t, "time (h)")
+
+
+def _thin(n: int) -> np.ndarray:
+    """Row indices kept for the screen: all of them up to MAX_POINTS, else an even spread (ends kept)."""
+    return np.arange(n) if n <= MAX_POINTS else np.unique(np.linspace(0, n - 1, MAX_POINTS).round().astype(int))
+
+
+def _panel(data: pd.DataFrame, series: Sequence[tuple[str, str, str, str]], y_title: str, x_title: str,
+           present: bool, *, log: bool = False, stacked: bool = False, y_domain: Sequence[float] | None = None,
+           extra: Sequence[dict] = (), unit: str = "") -> dict[str, Any]:
+    """One panel: ``series`` are (column, legend label, colour, matplotlib line style) drawn against column x.
+
+    A pointer over the panel shows a rule at the nearest time and a tooltip with every series there.
+    """
+    names = [s[1] for s in series]
+    fold = {"fold": [s[0] for s in series], "as": ["column", "value"]}
+    lookup = {"calculate": " : ".join(f"datum.column === '{c}' ? '{n}'" for c, n, _, _ in series) + " : ''",
+              "as": "series"} if series else {"calculate": "''", "as": "series"}
+    colours = {"field": "series", "type": "nominal", "sort": names,
+               "scale": {"domain": names, "range": [s[2] for s in series]},
+               "legend": {"title": None, "orient": "bottom", "columns": 3 if not present else 2, "labelLimit": 260}}
+    y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": y_title,
+                         "scale": {"type": "log" if log else "linear", **({"domain": list(y_domain)} if y_domain else {})}}
+    x = {"field": "x", "type": "quantitative", "title": x_title,
+         "scale": {"domain": [float(data.x.iloc[0]), float(data.x.iloc[-1])], "nice": False}}
+    if stacked:
+        y["stack"] = "zero"
+        marks: dict[str, Any] = {"mark": {"type": "area", "opacity": 0.9},
+                                 "encoding": {"x": x, "y": y, "color": colours,
+                                              "order": {"field": "order", "type": "quantitative"}}}
+        order = {"calculate": " : ".join(f"datum.column === '{c}' ? {i}" for i, (c, *_) in enumerate(series)) + " : 99",
+                 "as": "order"}
+        marks["transform"] = [fold, lookup, order]
+    else:
+        marks = {"mark": {"type": "line", "strokeWidth": 2.5 if present else 2, "clip": True},
+                 "encoding": {"x": x, "y": y, "color": colours,
+                              "strokeDash": {"field": "series", "type": "nominal", "sort": names, "legend": None,
+                                             "scale": {"domain": names, "range": [DASHES.get(s[3], [1, 0]) for s in series]}}},
+                 "transform": [fold, lookup, *([{"filter": "datum.value > 0"}] if log else [])]}
+    tip = [{"field": "x", "type": "quantitative", "title": x_title, "format": ".4~g"}] + [
+        {"field": c, "type": "quantitative", "title": f"{n}{f' ({unit})' if unit else ''}", "format": ".4~g"}
+        for c, n, _, _ in series]
+    hover = {"mark": {"type": "rule", "color": GREYS["outline"]},
+             "params": [{"name": "at", "select": {"type": "point", "fields": ["x"], "nearest": True, "on": "pointerover",
+                                                  "clear": "pointerout"}}],
+             "encoding": {"x": {"field": "x", "type": "quantitative"},
+                          "opacity": {"condition": {"param": "at", "empty": False, "value": 0.6}, "value": 0},
+                          "tooltip": tip}}
+    return {"height": PANEL_HEIGHT[present], "width": "container", "data": {"values": data.to_dict("records")},
+            "layer": [marks, *extra, hover]}
+
+
+def _rule_y(value: float, text: str) -> dict[str, Any]:
+    """A dotted horizontal reference line with its label."""
+    return {"data": {"values": [{"y": value, "text": text}]},
+            "layer": [{"mark": {"type": "rule", "strokeDash": [2, 2], "color": colour("threshold")},
+                       "encoding": {"y": {"field": "y", "type": "quantitative"}}},
+                      {"mark": {"type": "text", "align": "right", "baseline": "bottom", "x": "width", "dy": -2,
+                                "color": colour("threshold")},
+                       "encoding": {"y": {"field": "y", "type": "quantitative"}, "text": {"field": "text"}}}]}
+
+
+def _rule_x(x: float) -> dict[str, Any]:
+    return {"data": {"values": [{"x": x}]}, "mark": {"type": "rule", "color": "black", "strokeWidth": 1.5},
+            "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+
+
+def _band(bands: pd.DataFrame | None, col: str, scale: float, x_div: float, name: str, keep: np.ndarray) -> list[dict]:
+    """5-95 % area and dotted median of a population column, as extra layers."""
+    if bands is None or f"{col}_p50" not in bands:
+        return []
+    d = pd.DataFrame({"x": bands.time_h.to_numpy() / x_div, **{q: scale * bands[f"{col}_{q}"].to_numpy()
+                                                             for q in ("p05", "p50", "p95")}}).iloc[keep]
+    values = d.round(5).to_dict("records")
+    x = {"field": "x", "type": "quantitative"}
+    return [{"data": {"values": values}, "mark": {"type": "area", "opacity": 0.18, "color": GREYS["band"]},
+             "encoding": {"x": x, "y": {"field": "p05", "type": "quantitative"}, "y2": {"field": "p95"}}},
+            {"data": {"values": values}, "mark": {"type": "line", "strokeDash": [2, 2], "color": GREYS["band"]},
+             "encoding": {"x": x, "y": {"field": "p50", "type": "quantitative"},
+                          "tooltip": [{"field": "p50", "title": f"{name}: median", "format": ".4~g"}]}}]
+
+
+def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occupancy", "reward"),
+               title: str = "", plasma_lines: Sequence[float] = (), marker_h: float | None = None,
+               bands: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.plots.timecourse` as Vega-Lite charts, one per panel, on the same time axis."""
+    t, x_title = time_axis(table)
+    x_div = 24.0 if x_title == "time (days)" else 1.0
+    keep = _thin(len(t))
+    rows: list[dict[str, Any]] = []
+    for p in panels:
+        data = pd.DataFrame({"x": t})
+        extra: list[dict] = []
+        if p == "plasma":
+            names = _species(table, "_plasma_ng_per_ml", binding_species())
+            series = [(n, label(n), colour(n), line_style(n)) for n in names]
+            for n in names:
+                data[n] = table[f"{n}_plasma_ng_per_ml"].to_numpy()
+            extra = [_rule_y(v, f"{v:g} ng/mL") for v in plasma_lines]
+            top = max([float(data[n].max()) for n in names] + [0.5])
+            spec = dict(y_title="plasma (ng/mL, log)", log=True, unit="ng/mL", y_domain=(0.01, 2 * top))
+        elif p == "occupancy":
+            cols = _species(table, "", [f"occupancy_{n}" for n in binding_species()])
+            series = [(c, label(c.removeprefix("occupancy_")), colour(c.removeprefix("occupancy_")), "-") for c in cols]
+            for c in cols:
+                data[c] = 100 * table[c].to_numpy()
+            extra = _band(bands, "occupancy_antagonist", 100.0, x_div, "naltrexone-held, population", keep)
+            spec = dict(y_title="receptors occupied (%)", stacked=True, y_domain=(0, 100), unit="%")
+        elif p == "reward":
+            series = [("reward_without_naltrexone", "without naltrexone", colour("without"), "--"),
+                      ("reward", "with naltrexone", colour("with"), "-")]
+            for c, *_ in series:
+                data[c] = table[c].to_numpy()
+            extra = _band(bands, "reward", 1.0, x_div, "with naltrexone, population", keep)
+            spec = dict(y_title="reward (0-1)", y_domain=(0, 1))
+        elif p == "breathing":
+            series = [("respiratory_drive", "breathing", colour("fentanyl"), "-")]
+            data["respiratory_drive"] = table["respiratory_drive"].to_numpy()
+            extra = [_rule_y(0.5, "breathing halved (0.5)")]
+            spec = dict(y_title="respiratory drive (1 = normal)", y_domain=(0, 1.05))
+        else:
+            raise ValueError(f"unknown panel {p!r}")
+        if marker_h is not None:
+            extra = [*extra, _rule_x(marker_h / x_div)]
+        data = data.iloc[keep].astype(float).round(6)
+        rows.append(_panel(data, series, spec.pop("y_title"), x_title, present, extra=extra, **spec))
+    return [_chart(r, present, title if i == 0 else "") for i, r in enumerate(rows)]
+
+
+def _chart(panel: dict[str, Any], present: bool, title: str = "") -> dict[str, Any]:
+    """A panel as a stand-alone chart that fits the width of its container (desk, projector or phone)."""
+    font = 18 if present else 13
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **panel,
+            **({"title": {"text": title, "anchor": "start", "fontSize": font + 2}} if title else {}),
+            "autosize": {"type": "fit-x", "contains": "padding"},
+            "config": {"axis": {"labelFontSize": font, "titleFontSize": font, "grid": True, "gridOpacity": 0.4},
+                       "axisY": {"minExtent": 4 * font},  # panels of one page line up
+                       "legend": {"labelFontSize": font, "symbolStrokeWidth": 3}, "view": {"stroke": None},
+                       "font": "sans-serif"}}
