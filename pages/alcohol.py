@@ -3,7 +3,7 @@
 import streamlit as st
 
 from model.drugs import molecules
-from ui import page, plots, population, state
+from ui import charts, page, plots, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 
@@ -79,7 +79,7 @@ window = table
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
 page.plot("alcohol", title, page.fig(plots.alcohol, table, present, bands), window, result if bands is None else None,
-          population.scenario(raw) if bands is not None else None)
+          population.scenario(raw) if bands is not None else None, vega=charts.alcohol(table, present, bands))
 
 page.predict(P + "q1", "Does naltrexone lower blood alcohol?",
              ["Yes, it speeds up alcohol breakdown", "No, blood alcohol is the same; the reward is smaller",

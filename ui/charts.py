@@ -47,7 +47,7 @@ def _panel(data: pd.DataFrame, series: Sequence[tuple[str, str, str, str]], y_ti
               "as": "series"} if series else {"calculate": "''", "as": "series"}
     colours = {"field": "series", "type": "nominal", "sort": names,
                "scale": {"domain": names, "range": [s[2] for s in series]},
-               "legend": {"title": None, "orient": "bottom", "columns": 3 if not present else 2, "labelLimit": 260}}
+               "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 160}}  # fits a phone
     y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": y_title,
                          "scale": {"type": "log" if log else "linear", **({"domain": list(y_domain)} if y_domain else {})}}
     x = {"field": "x", "type": "quantitative", "title": x_title,
@@ -111,8 +111,12 @@ def _band(bands: pd.DataFrame | None, col: str, scale: float, x_div: float, name
 
 def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occupancy", "reward"),
                title: str = "", plasma_lines: Sequence[float] = (), marker_h: float | None = None,
-               bands: pd.DataFrame | None = None) -> list[dict[str, Any]]:
-    """The panels of :func:`ui.plots.timecourse` as Vega-Lite charts, one per panel, on the same time axis."""
+               bands: pd.DataFrame | None = None, reward_zoom: bool = False) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.plots.timecourse` as Vega-Lite charts, one per panel, on the same time axis.
+
+    Panels: 'plasma', 'alcohol' (blood alcohol), 'occupancy', 'reward' (``reward_zoom``: the axis ends
+    a little above the highest reward, for small rewards) and 'breathing'.
+    """
     t, x_title = time_axis(table)
     x_div = 24.0 if x_title == "time (days)" else 1.0
     keep = _thin(len(t))
@@ -128,6 +132,12 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
             extra = [_rule_y(v, f"{v:g} ng/mL") for v in plasma_lines]
             top = max([float(data[n].max()) for n in names] + [0.5])
             spec = dict(y_title="plasma (ng/mL, log)", log=True, unit="ng/mL", y_domain=(0.01, 2 * top))
+        elif p == "alcohol":
+            series = [("ethanol_blood_mg_per_dl", "blood alcohol", colour("ethanol"), "-")]
+            bac = table.get("ethanol_blood_mg_per_dl", pd.Series(np.zeros(len(t))))
+            data["ethanol_blood_mg_per_dl"] = bac.to_numpy()
+            extra = [_rule_y(80.0, "80 mg/dL (UK driving limit)")]
+            spec = dict(y_title="blood alcohol (mg/dL)", y_domain=(0, max(100.0, float(bac.max()) * 1.15)), unit="mg/dL")
         elif p == "occupancy":
             cols = _species(table, "", [f"occupancy_{n}" for n in binding_species()])
             series = [(c, label(c.removeprefix("occupancy_")), colour(c.removeprefix("occupancy_")), "-") for c in cols]
@@ -141,7 +151,8 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
             for c, *_ in series:
                 data[c] = table[c].to_numpy()
             extra = _band(bands, "reward", 1.0, x_div, "with naltrexone, population", keep)
-            spec = dict(y_title="reward (0-1)", y_domain=(0, 1))
+            top = min(1.0, max(0.05, 1.3 * float(table.reward_without_naltrexone.max()))) if reward_zoom else 1.0
+            spec = dict(y_title="reward (0-1)", y_domain=(0, top))
         elif p == "breathing":
             series = [("respiratory_drive", "breathing", colour("fentanyl"), "-")]
             data["respiratory_drive"] = table["respiratory_drive"].to_numpy()
@@ -166,3 +177,8 @@ def _chart(panel: dict[str, Any], present: bool, title: str = "") -> dict[str, A
                        "axisY": {"minExtent": 4 * font},  # panels of one page line up
                        "legend": {"labelFontSize": font, "symbolStrokeWidth": 3}, "view": {"stroke": None},
                        "font": "sans-serif"}}
+
+
+def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.plots.alcohol`: blood alcohol -> receptor occupancy -> reward."""
+    return timecourse(table, present, ("alcohol", "occupancy", "reward"), bands=bands, reward_zoom=True)

@@ -1,4 +1,4 @@
-"""Dose tables of the lessons' regimens (scenario format, DESIGN of docs/model.md) and the teaching doses.
+"""Dose tables of the lessons' regimens (scenario format, docs/model.md) and the teaching doses.
 
 Every builder returns :class:`DoseTable` mappings ready for a scenario's ``dose`` list; the
 teaching doses and treatments come from ``data/teaching.toml`` (unit, tag and source each).

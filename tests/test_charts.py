@@ -1,0 +1,72 @@
+"""Browser charts: the same series, colours and values as the table; every series readable on hover."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from model import parse_scenario, simulate
+from ui import charts
+from ui.theme import colour, label
+
+
+@pytest.fixture(scope="module")
+def result():
+    return simulate(parse_scenario({"title": "t", "duration_h": 40.0, "output_step_h": 0.05, "dose": [
+        {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
+        {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0]}]}))
+
+
+def layers(spec: dict) -> list[dict]:
+    out = []
+    for layer in spec.get("layer", []):
+        out += layers(layer) if "layer" in layer else [layer]
+    return out
+
+
+def test_each_panel_is_a_chart_with_finite_data_and_a_tooltip_for_every_series(result):
+    specs = charts.timecourse(result.table, False, ("plasma", "occupancy", "reward", "breathing"), title="t",
+                              marker_h=24.5)
+    assert len(specs) == 4 and specs[0]["title"]["text"] == "t"
+    text = json.dumps(specs, allow_nan=False)  # no NaN or infinity reaches the browser
+    assert "NaN" not in text
+    for spec in specs:
+        rows = spec["data"]["values"]
+        assert rows and all(math.isfinite(v) for r in rows for v in r.values())
+        hover = layers(spec)[-1]
+        assert hover["params"][0]["select"]["nearest"] is True
+        shown = {t["field"] for t in hover["encoding"]["tooltip"]}
+        assert shown == set(rows[0])  # time and every series of the panel
+
+
+def test_series_keep_their_molecule_colours_labels_and_values(result):
+    plasma, occupancy, reward = charts.timecourse(result.table, False, ("plasma", "occupancy", "reward"))
+    scale = layers(occupancy)[0]["encoding"]["color"]["scale"]
+    assert dict(zip(scale["domain"], scale["range"]))[label("naltrexone")] == colour("naltrexone")
+    rows = occupancy["data"]["values"]
+    t = result.table.time_h.to_numpy()
+    k = int(np.argmin(np.abs(t - rows[100]["x"])))
+    assert rows[100]["occupancy_naltrexone"] == pytest.approx(100 * result.table.occupancy_naltrexone.iloc[k], rel=1e-5)
+    assert {r["x"] for r in reward["data"]["values"]} == {r["x"] for r in plasma["data"]["values"]}
+
+
+def test_long_runs_are_thinned_for_the_screen_but_keep_both_ends():
+    r = simulate(parse_scenario({"title": "t", "duration_h": 24.0 * 90, "output_step_h": 0.25, "dose": [
+        {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "every_h": 24.0, "count": 90}]}))
+    (spec,) = charts.timecourse(r.table, True, ("occupancy",))
+    xs = [row["x"] for row in spec["data"]["values"]]
+    assert len(xs) <= charts.MAX_POINTS < len(r.table)
+    assert xs[0] == 0.0 and xs[-1] == pytest.approx(90.0)  # days beyond 4 days, as the exported figure
+    assert spec["height"] == charts.PANEL_HEIGHT[True]
+
+
+def test_the_alcohol_chart_shows_blood_alcohol_with_the_driving_limit():
+    r = simulate(parse_scenario({"title": "t", "duration_h": 12.0, "output_step_h": 0.05, "dose": [
+        {"drug": "alcohol", "route": "oral", "amount_g": 14.0, "every_h": 1.0, "count": 4, "start_h": 1.0}]}))
+    bac, _, reward = charts.alcohol(r.table, False)
+    rows = bac["data"]["values"]
+    assert max(row["ethanol_blood_mg_per_dl"] for row in rows) == pytest.approx(r.table.ethanol_blood_mg_per_dl.max())
+    assert "80 mg/dL (UK driving limit)" in json.dumps(bac)
+    top = layers(reward)[0]["encoding"]["y"]["scale"]["domain"][1]
+    assert r.table.reward_without_naltrexone.max() < top <= 1.0
