@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numba import njit
 from scipy.integrate import solve_ivp
 from scipy.linalg import expm
 
@@ -225,41 +226,57 @@ def _propagate_expm(a: np.ndarray, t: np.ndarray, bolus_t: np.ndarray, bolus_x: 
 def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """x[rows] on grid t for P systems: a [P, n, n] (1/h), boluses bx [P, events, n] at ``times``.
 
-    Each system is solved in its eigenbasis; ill-conditioned ones (coinciding rate constants)
-    step with exact matrix exponentials instead. Result [P, T, r], never negative.
+    Each system is solved in its eigenbasis: z_e, the state just after dose time e, is carried from
+    dose to dose, and every grid point t reads x(t) = V exp(lam (t - t_e)) z_e from the last dose
+    before it. Offsets repeat on regular schedules, so each distinct one is exponentiated once, and
+    only the nonzero entries of V's rows are summed (chains are nearly triangular). Ill-conditioned
+    systems (coinciding rate constants) step with exact matrix exponentials instead. Result [P, T, r],
+    never negative.
     """
     lam, v = np.linalg.eig(a)
-    out = np.empty((a.shape[0], t.size, rows.size))
+    out = np.zeros((a.shape[0], t.size, rows.size))
     ok = np.linalg.cond(v) <= 1e8
     for p in np.nonzero(~ok)[0]:
-        out[p] = _propagate_expm(a[p], t, times, bx[p], rows)
+        out[p] = np.maximum(_propagate_expm(a[p], t, times, bx[p], rows), 0.0)
     idx = np.nonzero(ok)[0]
     if idx.size:
         lam, v = lam[idx], v[idx]
         if np.abs(lam.imag).max(initial=0.0) == 0.0 and np.abs(v.imag).max(initial=0.0) == 0.0:
             lam, v = lam.real, v.real  # compartmental chains: real spectra, real arithmetic is faster
-        vinv = np.linalg.inv(v)
-        wt = np.ascontiguousarray(np.swapaxes(v[:, rows, :], 1, 2))  # [P, n, r]
-        z = np.zeros(lam.shape, dtype=lam.dtype)
-        res = np.zeros((idx.size, t.size, rows.size))
-        t_prev = times[0]
-        decay: dict[bytes, np.ndarray] = {}
-        for i, te in enumerate(times):
-            z = z * np.exp(lam * (te - t_prev)) + (vinv @ bx[idx, i][:, :, None])[:, :, 0]
-            t_prev = te
-            lo = np.searchsorted(t, te, "left")
-            hi = np.searchsorted(t, times[i + 1], "left") if i + 1 < times.size else t.size
-            if hi > lo:
-                tau = np.round(t[lo:hi] - te, 9)
-                key = tau.tobytes()
-                e = decay.get(key)  # regular schedules repeat the same offsets after every dose
-                if e is None:
-                    e = np.exp(tau[None, :, None] * lam[:, None, :])
-                    if len(decay) < MAX_DECAY_CACHE:
-                        decay[key] = e
-                res[:, lo:hi] = ((e * z[:, None, :]) @ wt).real
-        out[idx] = res
-    return np.maximum(out, 0.0)
+        kick = np.einsum("pij,pej->pei", np.linalg.inv(v), bx[idx])  # [P, dose time, n]
+        steps = np.exp(lam[:, None, :] * np.diff(times, prepend=times[0])[None, :, None])
+        z = np.empty(kick.shape, dtype=kick.dtype)
+        acc = np.zeros(lam.shape, dtype=kick.dtype)
+        for i in range(times.size):
+            acc = acc * steps[:, i] + kick[:, i]
+            z[:, i] = acc
+        seg = np.searchsorted(times, t + 1e-12, "right") - 1
+        after = np.nonzero(seg >= 0)[0]
+        offsets, inverse = np.unique(np.round(t[after] - times[seg[after]], 9), return_inverse=True)
+        decay = np.exp(offsets[None, :, None] * lam[:, None, :])  # [P, distinct offset, n]
+        w = v[:, rows, :]  # [P, r, n]
+        r_idx, n_idx = np.nonzero((w != 0).any(axis=0))
+        _read_out(decay, inverse.astype(np.int64), z, seg[after].astype(np.int64), r_idx.astype(np.int64),
+                  n_idx.astype(np.int64), np.ascontiguousarray(w[:, r_idx, n_idx]), idx.astype(np.int64),
+                  int(after[0]) if after.size else t.size, rows.size, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _read_out(decay, inverse, z, seg, r_idx, n_idx, w, persons, first, n_rows, out):  # pragma: no cover - compiled
+    """out[persons[p], first + k, r] = max(0, sum over nonzero (r, j) of w[p, (r, j)] decay[p, inverse[k], j] z[p, seg[k], j])."""
+    d = np.empty(z.shape[2], dtype=z.dtype)
+    acc = np.empty(n_rows, dtype=z.dtype)
+    for p in range(persons.size):
+        for k in range(inverse.size):
+            u, e = inverse[k], seg[k]
+            for j in range(d.size):
+                d[j] = decay[p, u, j] * z[p, e, j]
+            acc[:] = 0.0
+            for q in range(r_idx.size):
+                acc[r_idx[q]] += w[p, q] * d[n_idx[q]]
+            for r in range(n_rows):
+                out[persons[p], first + k, r] = max(acc[r].real, 0.0)
 
 
 def build_system(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], weight_kg: float
