@@ -71,13 +71,12 @@ def gaps(treatment: str) -> list[int]:
 @st.cache_data(max_entries=32, show_spinner="Trying the usual dose on every day after stopping ...")
 def sweep(drug: str, route: str, mg: float, treatment: str, weeks: int) -> pd.DataFrame:
     """The usual dose on each day after the last naltrexone dose (cached)."""
-    return lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, gaps(treatment),
-                                             simulate_fn=page.run_scenario)
+    return lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, gaps(treatment))
 
 
 before = lessons.usual_dose_before_treatment(drug, route, mg, simulate_fn=page.run_scenario)
 after = sweep(drug, route, mg, treatment, weeks)
-chosen = lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, (day,), simulate_fn=page.run_scenario)
+chosen = lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, (day,))
 risk = lessons.risk_window(after, before).to_numpy()
 row = chosen.iloc[0]
 state.store_plot_data("stopping_day", chosen)

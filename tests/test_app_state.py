@@ -183,4 +183,5 @@ def test_the_stopping_sweep_exports_its_baseline_and_every_scenario_behind_it(ma
     before = simulate(arms[0]).challenges.increment_with.iloc[0]
     assert shown.effect_before_treatment.to_numpy() == pytest.approx(before)
     k = int(np.argmax(shown.days_after_last_naltrexone.to_numpy() == 7))
-    assert simulate(arms[1 + k]).challenges.increment_with.iloc[0] == pytest.approx(shown.effect.iloc[k])
+    # the sweep runs as one batch on a common time grid: the same numbers to solver precision
+    assert simulate(arms[1 + k]).challenges.increment_with.iloc[0] == pytest.approx(shown.effect.iloc[k], rel=1e-4)

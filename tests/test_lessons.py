@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from model import lessons, parse_scenario, simulate
 from model.drugs import molecules
@@ -118,6 +119,19 @@ def test_usual_dose_is_riskier_a_week_after_stopping_than_before_treatment():
     assert day1.effect < before["effect"] < day7.effect
     assert day7.min_respiratory_drive < before["min_drive"] < day1.min_respiratory_drive
     assert list(lessons.risk_window(after, before)) == [False, True]
+
+
+def test_the_batched_stopping_sweep_gives_what_each_scenario_gives_alone():
+    gaps = (0, 3, 10)
+    after = lessons.usual_dose_after_stopping("heroin", "iv", 20, "monthly injection", 8, gaps)
+    for (_, row), s in zip(after.iterrows(), lessons.usual_dose_after_scenarios("heroin", "iv", 20, "monthly injection", 8, gaps)):
+        r = simulate(s)
+        at = r.challenges.at_h.iloc[0]
+        c = r.curves
+        assert row.effect == pytest.approx(r.challenges.increment_with.iloc[0], rel=1e-3, abs=1e-5)
+        # the lowest breathing is read on the solver's grid, minutes after the injection (not hourly samples)
+        assert row.min_respiratory_drive == pytest.approx(c.responses.respiratory_drive[c.t_h >= at - 1e-9].min(), rel=1e-3)
+        assert row.min_respiratory_drive < r.table.respiratory_drive[r.table.time_h >= at].min() + 1e-12
 
 
 def test_naltrexone_displaces_methadone_more_with_a_bigger_dose_and_less_later():

@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import receptor, response
+from .. import core, receptor, response
+from ..budget import check_budget
 from ..challenge import agonist_brain_profile, blocked_ratio, challenge_ratio_at_levels  # noqa: F401
 from ..drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
-from ..ligands import LigandSet
-from ..scenario import Scenario, parse_scenario
+from ..ligands import ANTAGONIST_ROLES, LigandSet
+from ..scenario import Scenario, dose_events, parse_scenario
 from ..simulation import Result, simulate
 from .equilibrium import _hill, brain_nm_to_plasma_ng_per_ml
 from .metrics import dissociation_half_life_min
@@ -205,25 +206,43 @@ def usual_dose_after_scenarios(drug: str, route: str, mg: float, treatment: str 
 
 
 def usual_dose_after_stopping(drug: str, route: str, mg: float, treatment: str = "daily tablets", weeks: float = 4.0,
-                              gaps_days: Sequence[float] = tuple(range(0, 29)),
-                              simulate_fn: Any = simulate) -> pd.DataFrame:
+                              gaps_days: Sequence[float] = tuple(range(0, 29))) -> pd.DataFrame:
     """The formerly usual dose taken ``gap`` days after the last naltrexone dose (adaptation on).
 
     The patient was a tolerant user who stopped using during treatment: tolerance fades (t1/2 ~7
-    days) while naltrexone raises receptor density. One row per gap with the peak effect
-    (reward increment), the lowest respiratory drive, and receptor density, tolerance and
-    antagonist occupancy when the dose is taken (scenarios: :func:`usual_dose_after_scenarios`).
+    days) while naltrexone raises receptor density. One row per gap with the peak effect (reward
+    increment), the lowest respiratory drive after the dose (on the solver's grid, which resolves
+    the minutes after an injection), and receptor density, tolerance and antagonist occupancy
+    when the dose is taken. Each row is its own scenario (:func:`usual_dose_after_scenarios`); all
+    of them run as one batch through the simulation core: one "person" per gap, each taking the
+    treatment and only their own usual dose.
     """
+    gaps = [float(g) for g in gaps_days]
+    _, last = treatment_doses(treatment, weeks)
+    window = response.challenge_window_h(route)
+    at = [last + 24.0 * g for g in gaps]
+    s = _stopping_scenario(treatment, weeks, {"drug": drug, "route": route, "amount_mg": float(mg), "at_h": sorted(set(at))},
+                           max(at) + window + 1.0)
+    check_budget(s, len(gaps))
+    mols = core.scenario_molecules(s)
+    events = dose_events(s)
+    usual = {e.at_h: i for i, e in enumerate(events) if mols[e.species].role not in ANTAGONIST_ROLES}
+    taken = np.ones((len(gaps), len(events)), dtype=bool)
+    for k, a in enumerate(at):
+        taken[k, [i for h, i in usual.items() if h != a]] = False
+    p = core.plan(s, events, mols)
+    r = core.run(p, [mols] * len(gaps), taken, counterfactual=False)
+    t, antagonist = p.t_h, r.ligands.is_antagonist[0]
+    per_tolerance = response_parameters()["chronic_user_tolerance_stimulus"].value
     rows = []
-    for g, s in zip(gaps_days, usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps_days)):
-        r = simulate_fn(s)
-        tab, ch = r.table, r.challenges.iloc[0]
-        i = int(np.searchsorted(tab.time_h.to_numpy(), ch.at_h - 1e-9))
-        rows.append({"days_after_last_naltrexone": float(g), "effect": float(ch.increment_with),
-                     "min_respiratory_drive": float(tab.respiratory_drive.iloc[i:].min()),
-                     "receptor_density": float(tab.receptor_density.iloc[max(i - 1, 0)]),
-                     "opioid_tolerance": float(tab.opioid_tolerance.iloc[max(i - 1, 0)]),
-                     "occupancy_antagonist": float(tab.occupancy_antagonist.iloc[max(i - 1, 0)])})
+    for k, (g, a) in enumerate(zip(gaps, at)):
+        resp, before = r.responses[k], max(int(np.searchsorted(t, a - 1e-9)) - 1, 0)
+        inc, _ = response.increment_and_area(t, resp.reward[0], a, window)
+        density = float(r.density[k, 0, before])
+        rows.append({"days_after_last_naltrexone": g, "effect": float(inc),
+                     "min_respiratory_drive": float(resp.respiratory_drive[t >= a - 1e-9].min()),
+                     "receptor_density": density, "opioid_tolerance": float(resp.opioid_tolerance[before]) / per_tolerance,
+                     "occupancy_antagonist": float(r.bound[k, 0, before, antagonist].sum()) / density})
     return pd.DataFrame(rows)
 
 
