@@ -76,7 +76,8 @@ with right:
     st.metric("Same dose on day 4", f"{ch.increment_with.iloc[1]:.2f}",
               delta=f"{ch.increment_with.iloc[1] - ch.increment_with.iloc[0]:+.2f}", delta_color="inverse")
     tab = res.table
-    drive = [tab[tab.time_h.between(h, h + 12)].respiratory_drive.min() for h in (24.0, 96.0)]
+    t, breathing = res.curves.t_h, res.curves.responses.respiratory_drive  # the nadir, on the solver's grid
+    drive = [float(breathing[(t >= h) & (t <= h + 12)].min()) for h in (24.0, 96.0)]
     st.metric("Lowest breathing after the day-4 dose", f"{drive[1]:.2f}", delta=f"{drive[1] - drive[0]:+.2f} vs day 1",
               help="Respiratory drive, 1 = normal breathing, 0 = stops breathing.")
     page.timecourse("danger", raw["title"], tab, present, ("reward", "breathing"), result=res)

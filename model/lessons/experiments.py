@@ -193,7 +193,8 @@ def usual_dose_before_scenario(drug: str, route: str, mg: float) -> Scenario:
 def usual_dose_before_treatment(drug: str, route: str, mg: float, simulate_fn: Any = simulate) -> dict[str, float]:
     """Peak effect and lowest respiratory drive of the usual dose in the tolerant user before treatment."""
     r = simulate_fn(usual_dose_before_scenario(drug, route, mg))
-    return {"effect": float(r.challenges.increment_with.iloc[0]), "min_drive": float(r.table.respiratory_drive.min())}
+    return {"effect": float(r.challenges.increment_with.iloc[0]),
+            "min_drive": float(r.curves.responses.respiratory_drive.min())}  # the nadir, on the solver's grid
 
 
 def usual_dose_after_scenarios(drug: str, route: str, mg: float, treatment: str = "daily tablets", weeks: float = 4.0,
