@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
-from ui import beyond_plots, page, population, state
+from ui import beyond_plots, charts, page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 
@@ -104,7 +104,8 @@ state.store_plot_data("rescue_summary", pd.DataFrame([s]))
 course = course.assign(time_h=course.time_h - 0.25)
 title = f"{what}; naloxone {nlx_mg:g} mg {route}"
 arms = [r.scenario for r in runs] + ([population.scenario(raw_rescue)] if bands is not None else [])
-page.plot("rescue", title, page.fig(beyond_plots.rescue, course, at_h - 0.25, present, bands), course, arms=arms)
+page.plot("rescue", title, page.fig(beyond_plots.rescue, course, at_h - 0.25, present, bands), course, arms=arms,
+          vega=charts.rescue(course, at_h - 0.25, present, bands))
 st.caption("Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who holds the receptors in the rescue. "
            "Fentanyl stops breathing while holding only a few % of the receptors (receptor reserve), so a little "
            "naloxone goes a long way, until it is cleared.")

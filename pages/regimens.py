@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons, parse_scenario
-from ui import page, plots, population, state
+from ui import charts, page, plots, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 
@@ -113,13 +113,15 @@ if bands is not None:  # the band travels with the plot's data (and its CSV), on
 arms = [parse_scenario(regimen(name, share[name])) for name in KINDS]  # the scenario of each regimen
 if bands is not None:
     arms.append(population.scenario(regimen(BAND_FOR, share[BAND_FOR])))
-page.plot("regimens", title, page.fig(plots.regimens, tables, protected, present, bands, BAND_FOR), long, arms=arms)
+page.plot("regimens", title, page.fig(plots.regimens, tables, protected, present, bands, BAND_FOR), long, arms=arms,
+          vega=charts.regimens(tables, protected, present, bands, BAND_FOR))
 if bands is not None:
     st.caption(f"Shaded band (top two panels), for the monthly injection only (daily tablets swing too much from day "
                f"to day for a readable band): 5-95 % of {population.PEOPLE} people, each with their own drug handling "
                "and their own missed injections; the dotted line is their median.")
 st.subheader("Days protected")
-page.plot("protection", title, page.fig(plots.protection_bars, summary, present), summary, arms=arms)
+page.plot("protection", title, page.fig(plots.protection_bars, summary, present), summary, arms=arms,
+          vega=charts.protection_bars(summary, present))
 st.caption("A day counts as protected when 25 mg IV heroin, taken at that day's lowest naltrexone level, "
            "would be blocked (its effect at most 25 % of the effect without naltrexone). The table adds the days "
            "the same regimen would protect if every dose were taken.")

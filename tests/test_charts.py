@@ -70,3 +70,27 @@ def test_the_alcohol_chart_shows_blood_alcohol_with_the_driving_limit():
     assert "80 mg/dL (UK driving limit)" in json.dumps(bac)
     top = layers(reward)[0]["encoding"]["y"]["scale"]["domain"][1]
     assert r.table.reward_without_naltrexone.max() < top <= 1.0
+
+
+def test_the_rescue_and_regimen_charts_carry_every_series_with_a_tooltip():
+    from model import lessons
+
+    course = simulate(parse_scenario({"title": "t", "duration_h": 8.0, "output_step_h": 0.05,
+                                      "dose": lessons.overdose_doses("fentanyl", 0.25, "iv", 0.4, 0.5)})).table
+    course = course.assign(drive_rescue=course.respiratory_drive, drive_no_rescue=course.respiratory_drive)
+    drive, occupancy = charts.rescue(course, 0.25, False)
+    assert {"drive_rescue", "drive_no_rescue"} <= set(drive["data"]["values"][0])
+    assert "occupancy_naloxone" in occupancy["data"]["values"][0]
+    days = 30
+    tables, protected = {}, {}
+    for name, kind in (("oral daily", "oral"), ("monthly injection", "im_xr")):
+        r = simulate(parse_scenario({"title": name, "duration_h": 24.0 * days, "output_step_h": 1.0,
+                                     "dose": lessons.regimen_doses(kind, days)}))
+        tables[name], protected[name] = r.table, lessons.days_protected(r)
+    plasma, occ, bars = charts.regimens(tables, protected, False)
+    for spec in (plasma, occ):
+        hover = layers(spec)[-1]
+        assert {t["title"] for t in hover["encoding"]["tooltip"]} >= {"oral daily (ng/mL)", "monthly injection (ng/mL)"} or \
+            {t["title"] for t in hover["encoding"]["tooltip"]} >= {"oral daily (%)", "monthly injection (%)"}
+    assert len(bars["data"]["values"]) == sum(len(p) for p in protected.values())
+    json.dumps([plasma, occ, bars], allow_nan=False)

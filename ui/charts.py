@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from .plots import _species, binding_species
-from .theme import GREYS, colour, label, line_style
+from .theme import GREYS, PLAN_COLOURS, RISK_FILL, colour, label, line_style
 
 #: matplotlib line styles as Vega-Lite stroke dashes.
 DASHES = {"-": [1, 0], "solid": [1, 0], "--": [6, 3], "dashed": [6, 3], ":": [2, 2], "dotted": [2, 2],
           "-.": [6, 2, 2, 2], "dashdot": [6, 2, 2, 2]}
 PANEL_HEIGHT = {False: 170, True: 230}  # px per panel: desk, presentation
-MAX_POINTS = 1500  # rows sent per panel (a cursor on the table below reads every output step)
+MAX_POINTS = 2500  # rows sent per panel (a cursor on the table below reads every output step)
 
 
 def time_axis(table: pd.DataFrame) -> tuple[np.ndarray, str]:
@@ -182,3 +182,87 @@ def _chart(panel: dict[str, Any], present: bool, title: str = "") -> dict[str, A
 def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """The panels of :func:`ui.plots.alcohol`: blood alcohol -> receptor occupancy -> reward."""
     return timecourse(table, present, ("alcohol", "occupancy", "reward"), bands=bands, reward_zoom=True)
+
+
+def _occupancy_series(table: pd.DataFrame, data: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """Every molecule holding receptors in ``table`` (percent columns added to ``data``), antagonists first."""
+    cols = _species(table, "", [f"occupancy_{n}" for n in binding_species()])
+    for c in cols:
+        data[c] = 100 * table[c].to_numpy()
+    return [(c, label(c.removeprefix("occupancy_")), colour(c.removeprefix("occupancy_")), "-") for c in cols]
+
+
+def rescue(course: pd.DataFrame, rescue_h: float, present: bool, bands: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.beyond_plots.rescue`: breathing with and without naloxone, and who holds the receptors."""
+    x_title = "time after the overdose starts (h)"
+    keep = _thin(len(course))
+    data = pd.DataFrame({"x": course.time_h.to_numpy()})
+    series = [("drive_no_rescue", "no naloxone", colour("threshold"), "--"), ("drive_rescue", "naloxone", colour("naloxone"), "-")]
+    if "drive_on_naltrexone" in course:
+        series.append(("drive_on_naltrexone", "on monthly naltrexone (injected a week before)", colour("naltrexol"), "-."))
+    for c, *_ in series:
+        data[c] = course[c].to_numpy()
+    extra = [*_band(bands, "respiratory_drive", 1.0, 1.0, "population", keep),
+             _rule_y(0.5, "breathing halved (0.5)"), _rule_x(rescue_h)]
+    drive = _panel(data.iloc[keep].round(6), series, "breathing (1 = normal)", x_title, present, y_domain=(0, 1.05),
+                   extra=extra)
+    occ = pd.DataFrame({"x": course.time_h.to_numpy()})
+    occ_series = _occupancy_series(course, occ)
+    occupancy = _panel(occ.iloc[keep].round(6), occ_series, "receptors occupied (%)", x_title, present, stacked=True,
+                       y_domain=(0, 100), unit="%", extra=[_rule_x(rescue_h)])
+    return [_chart(drive, present), _chart(occupancy, present)]
+
+
+def regimens(tables: dict[str, pd.DataFrame], protected: dict[str, pd.DataFrame], present: bool,
+             bands: pd.DataFrame | None = None, band_for: str = "") -> list[dict[str, Any]]:
+    """The panels of :func:`ui.plots.regimens`: plasma naltrexone, receptors blocked, protected days."""
+    names = list(tables)
+    first = tables[names[0]]
+    keep = _thin(len(first))
+    x = first.time_h.to_numpy() / 24.0
+    plasma, occ = pd.DataFrame({"x": x}), pd.DataFrame({"x": x})
+    series = []
+    for i, name in enumerate(names):  # the regimens share one time grid (same duration and output step)
+        plasma[f"r{i}"] = tables[name].naltrexone_plasma_ng_per_ml.to_numpy()
+        occ[f"r{i}"] = 100 * tables[name].occupancy_antagonist.to_numpy()
+        series.append((f"r{i}", name, PLAN_COLOURS.get(name, GREYS["muted"]), "-"))
+    band_name = f"{band_for}, population"
+    top = _panel(plasma.iloc[keep].round(6), series, "naltrexone (ng/mL, log)", "time (days)", present, log=True,
+                 y_domain=(0.1, 100), unit="ng/mL",
+                 extra=[*_band(bands, "naltrexone_plasma_ng_per_ml", 1.0, 24.0, band_name, keep),
+                        _rule_y(1.0, "1 ng/mL"), _rule_y(2.0, "2 ng/mL")])
+    middle = _panel(occ.iloc[keep].round(6), series, "receptors blocked (%)", "time (days)", present, y_domain=(0, 100),
+                    unit="%", extra=[*_band(bands, "occupancy_antagonist", 100.0, 24.0, band_name, keep), _rule_y(90.0, "90 %")])
+    days = [{"regimen": name, "day": int(d), "start": int(d) - 1, "state": "protected" if ok else "not protected"}
+            for name, p in protected.items() for d, ok in zip(p.day, p.protected)]
+    bars = {"height": 40 * len(names) + 20, "width": "container", "data": {"values": days},
+            "title": {"text": "Protected days and unprotected days", "fontSize": 18 if present else 13, "anchor": "start"},
+            "mark": {"type": "rect", "stroke": "white", "strokeWidth": 0.3},
+            "encoding": {"x": {"field": "start", "type": "quantitative", "title": "time (days)",
+                               "scale": {"domain": [0, float(x[-1])], "nice": False}},
+                         "x2": {"field": "day"},
+                         "y": {"field": "regimen", "type": "nominal", "sort": names, "title": None},
+                         "color": {"field": "state", "type": "nominal", "title": None,
+                                   "scale": {"domain": ["protected", "not protected"],
+                                             "range": [colour("naltrexone"), RISK_FILL]},
+                                   "legend": {"orient": "bottom"}},
+                         "tooltip": [{"field": "regimen"}, {"field": "day", "title": "day"}, {"field": "state"}]}}
+    return [_chart(top, present), _chart(middle, present), _chart(bars, present)]
+
+
+def protection_bars(summary: pd.DataFrame, present: bool) -> list[dict[str, Any]]:
+    """The bars of :func:`ui.plots.protection_bars`: days protected beside days with >= 90 % occupancy."""
+    kinds = {"days_protected": "blocks 25 mg IV heroin", "days_occupancy_ge_90": "occupancy >= 90 %"}
+    rows = [{"regimen": r.regimen, "measure": kinds[k], "days": int(getattr(r, k))} for r in summary.itertuples() for k in kinds]
+    colour_of = {"field": "measure", "type": "nominal", "title": None, "sort": list(kinds.values()),
+                 "scale": {"domain": list(kinds.values()), "range": [colour("naltrexone"), colour("naltrexol")]},
+                 "legend": {"orient": "bottom"}}
+    y = {"field": "regimen", "type": "nominal", "sort": list(summary.regimen), "title": None}
+    x = {"field": "days", "type": "quantitative", "title": "days",
+         "scale": {"domain": [0, max(1.0, float(summary.days.max())) * 1.1], "nice": False}}
+    bars = {"height": 60 * len(summary) + 20, "width": "container", "data": {"values": rows},
+            "encoding": {"y": y, "yOffset": {"field": "measure", "sort": list(kinds.values())}, "x": x,
+                         "color": colour_of, "tooltip": [{"field": "regimen"}, {"field": "measure"}, {"field": "days"}]},
+            "layer": [{"mark": "bar"}, {"mark": {"type": "text", "align": "left", "dx": 4},
+                                        "encoding": {"text": {"field": "days"}, "color": {"value": "black"}}}]}
+    return [_chart(bars, present)]
