@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
-from ui import beyond_plots, page, population, state
+from ui import beyond_plots, charts, page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 
@@ -92,7 +92,8 @@ if bands is not None:
         long.loc[mine, f"population_craving_{q}"] = bands[f"craving_{q}"].to_numpy()
 title = f"Craving with heroin {mg} mg every {every:g} days for {weeks} weeks"
 arms = [r.scenario for r in results.values()] + ([population.scenario(scenario(shown))] if bands is not None else [])
-page.plot("craving", title, page.fig(beyond_plots.craving, tables, episodes, shown, present, bands), long, arms=arms)
+page.plot("craving", title, page.fig(beyond_plots.craving, tables, episodes, shown, present, bands), long, arms=arms,
+          vega=charts.craving(tables, episodes, shown, present, bands))
 st.caption("Top: craving under each plan (the orange dashed line is the same person without naltrexone). "
            "Bottom: each use episode of the chosen plan; open blue circles were blocked, orange crosses were not.")
 st.subheader("Use episodes")

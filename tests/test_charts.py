@@ -94,3 +94,17 @@ def test_the_rescue_and_regimen_charts_carry_every_series_with_a_tooltip():
             {t["title"] for t in hover["encoding"]["tooltip"]} >= {"oral daily (%)", "monthly injection (%)"}
     assert len(bars["data"]["values"]) == sum(len(p) for p in protected.values())
     json.dumps([plasma, occ, bars], allow_nan=False)
+
+
+def test_the_craving_chart_has_one_point_per_episode_and_kind():
+    import pandas as pd
+
+    t = pd.DataFrame({"time_h": np.arange(0, 24 * 14 + 1, 2.0)})
+    tables = {"no naltrexone": t.assign(craving=0.5), "daily tablets": t.assign(craving=np.linspace(0.5, 0.1, len(t)))}
+    episodes = pd.DataFrame({"day": [1.0, 3.0], "reward_with": [0.05, 0.4], "reward_without": [0.5, 0.5],
+                             "blocked": [True, False]})
+    lines, dots = charts.craving(tables, episodes, "daily tablets", False)
+    kinds = [p["kind"] for p in dots["data"]["values"]]
+    assert kinds.count("reward without naltrexone") == 2 and kinds.count("blocked episode") == 1
+    assert kinds.count("not blocked (felt the high)") == 1
+    assert layers(lines)[0]["encoding"]["y"]["scale"]["domain"] == [0, 0.6]

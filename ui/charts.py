@@ -266,3 +266,41 @@ def protection_bars(summary: pd.DataFrame, present: bool) -> list[dict[str, Any]
             "layer": [{"mark": "bar"}, {"mark": {"type": "text", "align": "left", "dx": 4},
                                         "encoding": {"text": {"field": "days"}, "color": {"value": "black"}}}]}
     return [_chart(bars, present)]
+
+
+def craving(tables: dict[str, pd.DataFrame], episodes: pd.DataFrame, shown: str, present: bool,
+            bands: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.beyond_plots.craving`: craving per plan over weeks, and each use episode of one plan."""
+    from .beyond_plots import PLAN_STYLES
+
+    names = list(tables)
+    first = tables[names[0]]
+    keep = _thin(len(first))
+    data = pd.DataFrame({"x": first.time_h.to_numpy() / (24 * 7)})
+    series = []
+    for i, name in enumerate(names):  # the plans share one time grid
+        data[f"p{i}"] = tables[name].craving.to_numpy()
+        series.append((f"p{i}", name, PLAN_COLOURS.get(name, GREYS["muted"]), PLAN_STYLES.get(name, "-")))
+    top = max(0.6, float(max(t.craving.max() for t in tables.values())) * 1.1)
+    lines = _panel(data.iloc[keep].round(6), series, "craving (expected reward, 0-1)", "time (weeks)", present,
+                   y_domain=(0, top), extra=_band(bands, "craving", 1.0, 24 * 7, f"{shown}, population", keep))
+    lines["title"] = {"text": "Craving: the reward the person has learnt to expect (illustrative)", "anchor": "start"}
+    kinds = ["reward without naltrexone", "blocked episode", "not blocked (felt the high)"]
+    points = [{"week": float(e.day) / 7, "day": float(e.day), "reward": float(v), "kind": k}
+              for e in episodes.itertuples()
+              for v, k in ((e.reward_without, kinds[0]), (e.reward_with, kinds[1] if e.blocked else kinds[2]))]
+    dots = {"height": PANEL_HEIGHT[present], "width": "container", "data": {"values": points},
+            "title": {"text": f"Each use episode with {shown}", "anchor": "start"},
+            "mark": {"type": "point", "filled": False, "strokeWidth": 2, "size": 110 if present else 70},
+            "encoding": {"x": {"field": "week", "type": "quantitative", "title": "time (weeks)",
+                               "scale": {"domain": [0, float(data.x.iloc[-1])], "nice": False}},
+                         "y": {"field": "reward", "type": "quantitative", "title": "reward of each episode (0-1)",
+                               "scale": {"domain": [0, 1]}},
+                         "color": {"field": "kind", "type": "nominal", "title": None, "sort": kinds,
+                                   "scale": {"domain": kinds, "range": [colour("without"), colour("with"), colour("without")]},
+                                   "legend": {"orient": "bottom", "columns": 2, "labelLimit": 200}},
+                         "shape": {"field": "kind", "type": "nominal", "sort": kinds, "legend": None,
+                                   "scale": {"domain": kinds, "range": ["stroke", "circle", "cross"]}},
+                         "tooltip": [{"field": "day", "title": "day"}, {"field": "kind", "title": "episode"},
+                                     {"field": "reward", "format": ".3f"}]}}
+    return [_chart(lines, present), _chart(dots, present)]
