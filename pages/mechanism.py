@@ -7,7 +7,7 @@ import streamlit as st
 
 from model import lessons
 from model.drugs import molecules
-from ui import page, pictures, plots, population, state
+from ui import charts, page, pictures, plots, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 from ui.theme import label
@@ -94,7 +94,7 @@ kd = molecules()["naltrexone"]["kd_nm"]
 levels = (0.0, kd, 10 * kd, 100 * kd)
 eq = lessons.equilibrium_curves(agonist, levels)
 page.plot("equilibrium", f"{agonist} equilibrium with naltrexone",
-          page.fig(plots.equilibrium, eq, present, agonist), eq, None)
+          page.fig(plots.equilibrium, eq, present, agonist), eq, None, vega=charts.equilibrium(eq, present, agonist))
 st.caption(f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each level moves the reward curve to the "
            "right by the dose ratio 1 + level/Kd (2, 11 and 101 times), so at high levels each tenfold step is "
            "about tenfold: that is competition.")

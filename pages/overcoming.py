@@ -5,7 +5,7 @@ import streamlit as st
 
 from model import lessons
 from model.drugs import molecules
-from ui import page, plots, state
+from ui import charts, page, plots, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 
@@ -52,13 +52,15 @@ state.write_url(P)
 agonist, ntx = AGONIST.value, NTX.value
 dr = dose_response(agonist, float(ntx), tuple(float(h) for h in hours))
 title = f"{agonist} dose-response after naltrexone {ntx} mg"
-page.plot("dose_response", title, page.fig(plots.dose_response, dr, present, agonist), dr)
+page.plot("dose_response", title, page.fig(plots.dose_response, dr, present, agonist), dr,
+          vega=charts.dose_response(dr, present, agonist))
 
 left = right = st.container()
 with left:
     st.subheader("Schild plot")
     sch, slope, pa2 = lessons.schild(agonist)
-    page.plot("schild", f"Schild plot {agonist} vs naltrexone", page.fig(plots.schild, sch, slope, pa2, present), sch)
+    page.plot("schild", f"Schild plot {agonist} vs naltrexone", page.fig(plots.schild, sch, slope, pa2, present), sch,
+              vega=charts.schild(sch, slope, pa2, present))
     st.caption(f"Slope {slope:.2f} (1 = simple competition). pA2 {pa2:.2f} = -log10 of naltrexone's Kd in mol/L "
                f"({molecules()['naltrexone']['kd_nm']:g} nM).")
 with right:

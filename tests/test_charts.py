@@ -108,3 +108,21 @@ def test_the_craving_chart_has_one_point_per_episode_and_kind():
     assert kinds.count("reward without naltrexone") == 2 and kinds.count("blocked episode") == 1
     assert kinds.count("not blocked (felt the high)") == 1
     assert layers(lines)[0]["encoding"]["y"]["scale"]["domain"] == [0, 0.6]
+
+
+def test_dose_response_equilibrium_and_schild_charts_match_their_tables():
+    from model import lessons
+
+    dr = lessons.dose_response("heroin", "iv", (10, 100), 50.0, (24.0, 72.0))
+    (spec,) = charts.dose_response(dr, False)
+    rows = spec["data"]["values"]
+    assert [r["x"] for r in rows] == [10.0, 100.0]
+    assert rows[1]["h0"] == pytest.approx(dr[(dr.hours_after_naltrexone == 24) & (dr.dose_mg == 100)].increment_with.iloc[0])
+    assert layers(spec)[0]["encoding"]["x"]["scale"]["type"] == "log"
+    eq = lessons.equilibrium_curves("heroin", (0.0, 2.2))
+    occ, rew = charts.equilibrium(eq, True)
+    assert max(r["l0"] for r in occ["data"]["values"]) <= 100.0
+    sch, slope, pa2 = lessons.schild("heroin")
+    (plot,) = charts.schild(sch, slope, pa2, False)
+    json.dumps(plot, allow_nan=False)  # the gaps between model points and fitted line are nulls, not NaN
+    assert sum(r["model"] is not None for r in plot["data"]["values"]) == len(sch)

@@ -36,7 +36,7 @@ def _thin(n: int) -> np.ndarray:
 
 def _panel(data: pd.DataFrame, series: Sequence[tuple[str, str, str, str]], y_title: str, x_title: str,
            present: bool, *, log: bool = False, stacked: bool = False, y_domain: Sequence[float] | None = None,
-           extra: Sequence[dict] = (), unit: str = "") -> dict[str, Any]:
+           extra: Sequence[dict] = (), unit: str = "", log_x: bool = False, points: bool = False) -> dict[str, Any]:
     """One panel: ``series`` are (column, legend label, colour, matplotlib line style) drawn against column x.
 
     A pointer over the panel shows a rule at the nearest time and a tooltip with every series there.
@@ -51,7 +51,8 @@ def _panel(data: pd.DataFrame, series: Sequence[tuple[str, str, str, str]], y_ti
     y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": y_title,
                          "scale": {"type": "log" if log else "linear", **({"domain": list(y_domain)} if y_domain else {})}}
     x = {"field": "x", "type": "quantitative", "title": x_title,
-         "scale": {"domain": [float(data.x.iloc[0]), float(data.x.iloc[-1])], "nice": False}}
+         "scale": {"type": "log" if log_x else "linear", "domain": [float(data.x.iloc[0]), float(data.x.iloc[-1])],
+                   "nice": False}}
     if stacked:
         y["stack"] = "zero"
         marks: dict[str, Any] = {"mark": {"type": "area", "opacity": 0.9},
@@ -61,7 +62,7 @@ def _panel(data: pd.DataFrame, series: Sequence[tuple[str, str, str, str]], y_ti
                  "as": "order"}
         marks["transform"] = [fold, lookup, order]
     else:
-        marks = {"mark": {"type": "line", "strokeWidth": 2.5 if present else 2, "clip": True},
+        marks = {"mark": {"type": "line", "strokeWidth": 2.5 if present else 2, "clip": True, "point": points},
                  "encoding": {"x": x, "y": y, "color": colours,
                               "strokeDash": {"field": "series", "type": "nominal", "sort": names, "legend": None,
                                              "scale": {"domain": names, "range": [DASHES.get(s[3], [1, 0]) for s in series]}}},
@@ -304,3 +305,67 @@ def craving(tables: dict[str, pd.DataFrame], episodes: pd.DataFrame, shown: str,
                          "tooltip": [{"field": "day", "title": "day"}, {"field": "kind", "title": "episode"},
                                      {"field": "reward", "format": ".3f"}]}}
     return [_chart(lines, present), _chart(dots, present)]
+
+
+def dose_response(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> list[dict[str, Any]]:
+    """The curves of :func:`ui.plots.dose_response`: peak reward rise vs agonist dose, per time after naltrexone."""
+    from .theme import BLUES
+
+    hours = sorted(df.hours_after_naltrexone.unique())
+    base = df[df.hours_after_naltrexone == hours[0]].sort_values("dose_mg")
+    data = pd.DataFrame({"x": base.dose_mg.to_numpy(), "without": base.increment_without.to_numpy()})
+    series = [("without", "no naltrexone", colour("without"), "--")]
+    blues = [BLUES[5], BLUES[3], BLUES[1], BLUES[0]]
+    for i, h in enumerate(hours):
+        d = df[df.hours_after_naltrexone == h].sort_values("dose_mg")
+        data[f"h{i}"] = d.increment_with.to_numpy()
+        series.append((f"h{i}", f"{h:g} h after naltrexone", blues[min(i, 3)], "-"))
+    panel = _panel(data.round(6), series, "peak reward increase (0-1)", f"{label(agonist)} dose (mg, log)", present,
+                   y_domain=(0, 1), log_x=True, points=True)
+    return [_chart(panel, present)]
+
+
+def equilibrium(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> list[dict[str, Any]]:
+    """The panels of :func:`ui.plots.equilibrium`: occupancy and reward vs agonist level, per naltrexone level."""
+    from .theme import BLUES
+
+    levels = sorted(df.naltrexone_nm.unique())
+    shades = [colour("without"), BLUES[0], *BLUES[2:]]
+    first = df[df.naltrexone_nm == levels[0]]
+    occ, rew = pd.DataFrame({"x": first.agonist_nm.to_numpy()}), pd.DataFrame({"x": first.agonist_nm.to_numpy()})
+    series = []
+    for i, lv in enumerate(levels):  # every level shares the agonist grid
+        d = df[df.naltrexone_nm == lv]
+        occ[f"l{i}"] = 100 * d.occupancy_agonist.to_numpy()
+        rew[f"l{i}"] = d.reward.to_numpy()
+        series.append((f"l{i}", "no naltrexone" if lv == 0 else f"naltrexone {lv:g} nM", shades[min(i, 5)], "-"))
+    x_title = f"{label(agonist)} at the receptor (nM, log)"
+    a = _panel(occ.round(6), series, f"receptors holding {label(agonist)} (%)", x_title, present, y_domain=(0, 100),
+               unit="%", log_x=True)
+    b = _panel(rew.round(6), series, "reward at equilibrium (0-1)", x_title, present, y_domain=(0, 1), log_x=True)
+    return [_chart(a, present, "Occupancy"), _chart(b, present, "Reward")]
+
+
+def schild(df: pd.DataFrame, slope: float, pa2: float, present: bool) -> list[dict[str, Any]]:
+    """The Schild plot of :func:`ui.plots.schild`: log10(dose ratio - 1) vs log10 naltrexone, with its fitted line."""
+    x, y = df.log10_naltrexone_nm.to_numpy(), df.log10_dose_ratio_minus_1.to_numpy()
+    b = np.polyfit(x, y, 1)
+    xx = np.linspace(x.min() - 0.3, x.max() + 0.3, 20)
+    data = pd.DataFrame({"x": np.concatenate([x, xx]), "model": np.concatenate([y, np.full(xx.size, np.nan)]),
+                         "fit": np.concatenate([np.full(x.size, np.nan), np.polyval(b, xx)])}).sort_values("x")
+    enc_x = {"field": "x", "type": "quantitative", "title": "log10 naltrexone at the receptor (nM)"}
+    values = [{k: (None if isinstance(v, float) and not np.isfinite(v) else round(float(v), 6)) for k, v in r.items()}
+              for r in data.to_dict("records")]
+    fit_label = f"fit: slope {slope:.2f}, pA2 {pa2:.2f}"
+    spec = {"height": PANEL_HEIGHT[present] + 60, "width": "container", "data": {"values": values},
+            "title": {"text": "Schild plot: competitive antagonism gives slope 1", "anchor": "start"},
+            "layer": [{"mark": {"type": "line", "strokeDash": [6, 3], "color": colour("threshold")},
+                       "transform": [{"filter": "isValid(datum.fit)"}],
+                       "encoding": {"x": enc_x, "y": {"field": "fit", "type": "quantitative", "title": "log10 (dose ratio - 1)"},
+                                    "tooltip": [{"field": "x", "format": ".3f"}, {"field": "fit", "title": fit_label, "format": ".3f"}]}},
+                      {"mark": {"type": "point", "filled": True, "size": 120, "color": colour("naltrexone")},
+                       "transform": [{"filter": "isValid(datum.model)"}],
+                       "encoding": {"x": enc_x, "y": {"field": "model", "type": "quantitative"},
+                                    "tooltip": [{"field": "x", "title": "log10 naltrexone (nM)", "format": ".3f"},
+                                                {"field": "model", "title": "log10 (dose ratio - 1)", "format": ".3f"}]}}]}
+    return [_chart(spec, present)]
