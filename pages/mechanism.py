@@ -82,7 +82,8 @@ with left:
     grid_table = pd.DataFrame({"time_h": [t_show], **{f"occupancy_{k}": [v] for k, v in occ.items()},
                                **{f"receptors_{k}_of_100": [int((labels == k).sum())]
                                   for k in ("free", "naltrexone", "naltrexol", "agonist")}})
-    page.plot("receptors", title, page.fig(plots.receptor_picture, labels, present), grid_table, None)
+    page.plot("receptors", title, page.fig(plots.receptor_picture, labels, present), grid_table, None,
+              vega=charts.receptor_picture(labels, present))
 with right:
     st.subheader("Who holds the receptors")
     for k in ("naltrexone", "naltrexol", "agonist"):

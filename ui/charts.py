@@ -369,3 +369,22 @@ def schild(df: pd.DataFrame, slope: float, pa2: float, present: bool) -> list[di
                                     "tooltip": [{"field": "x", "title": "log10 naltrexone (nM)", "format": ".3f"},
                                                 {"field": "model", "title": "log10 (dose ratio - 1)", "format": ".3f"}]}}]}
     return [_chart(spec, present)]
+
+
+def receptor_picture(labels: np.ndarray, present: bool) -> list[dict[str, Any]]:
+    """The grid of :func:`ui.plots.receptor_picture`: one dot per receptor, coloured by what holds it."""
+    n = int(np.sqrt(labels.size))
+    kinds = ["free", "naltrexone", "naltrexol", "agonist"]
+    counts = {k: int((labels == k).sum()) for k in kinds}
+    names = [f"{label(k)}: {counts[k]}" for k in kinds]
+    rows = [{"col": i % n, "row": i // n, "holder": names[kinds.index(str(lab))]} for i, lab in enumerate(labels)]
+    axis = {"type": "quantitative", "axis": None, "scale": {"domain": [-0.7, n - 0.3]}}
+    spec = {"height": 300 if not present else 380, "width": "container", "data": {"values": rows},
+            "mark": {"type": "circle", "size": 260 if not present else 380, "opacity": 1, "stroke": GREYS["outline"],
+                     "strokeWidth": 0.8},
+            "encoding": {"x": {"field": "col", **axis}, "y": {"field": "row", **axis, "sort": "descending"},
+                         "color": {"field": "holder", "type": "nominal", "sort": names,
+                                   "scale": {"domain": names, "range": [colour(k) for k in kinds]},
+                                   "legend": {"title": "100 receptors", "orient": "bottom", "columns": 2}},
+                         "tooltip": [{"field": "holder", "title": "held by"}]}}
+    return [_chart(spec, present)]
