@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
-from ui import beyond_plots, page, state
+from ui import beyond_plots, charts, page, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 
@@ -97,7 +97,8 @@ page.plot("stopping", title,
           after.assign(risk_window=risk, effect_before_treatment=before["effect"],
                        min_respiratory_drive_before_treatment=before["min_drive"]),
           arms=[lessons.usual_dose_before_scenario(drug, route, mg),
-                *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment))])
+                *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment))],
+          vega=charts.stopping(after, before, risk, day, usual, present))
 st.info(f"**In people.** Deaths from overdose were {lessons.DEATHS_PER_100PY_AFTER:g} per 100 person-years in the "
         f"weeks after oral naltrexone ended, against {lessons.DEATHS_PER_100PY_DURING:g} during treatment "
         "(Gibson & Degenhardt 2007, Drug Alcohol Rev 26:405).", icon=":material/groups:")
@@ -139,7 +140,8 @@ e2.metric("Receptors taken from the opioid", f"{100 * displaced:.1f} %",
 e3.metric("Opioid effect lost (0-1)", f"{lost:.2f}", help="A sudden loss of effect in a dependent person is "
           "precipitated withdrawal: sweating, vomiting, pain, agitation.")
 wtitle = f"Naltrexone {ntx} mg {gap} h after the last {agonist} dose"
-page.plot("withdrawal", wtitle, page.fig(beyond_plots.displacement, course, agonist, tablet, present), course)
+page.plot("withdrawal", wtitle, page.fig(beyond_plots.displacement, course, agonist, tablet, present), course,
+          vega=charts.displacement(course, agonist, tablet, present))
 
 
 @st.cache_data(max_entries=16, show_spinner="Finding the opioid-free interval for each opioid ...")
@@ -154,7 +156,7 @@ thr = THRESHOLD.value
 table = intervals(float(ntx), thr / 100)
 st.subheader("How long to wait before the first tablet")
 page.plot("intervals", f"Opioid-free interval before naltrexone {ntx} mg", page.fig(beyond_plots.intervals, table, present, thr),
-          table)
+          table, vega=charts.intervals(table, present, thr))
 st.caption("Bars: days from the last dose of a week of regular use until physical dependence has faded, so the "
            "tablet no longer precipitates withdrawal. Dots: days until the tablet would take at most "
            f"{thr:g} % of the receptors from the opioid; short-acting opioids leave the receptors within hours, "

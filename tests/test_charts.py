@@ -28,7 +28,7 @@ def layers(spec: dict) -> list[dict]:
 def test_each_panel_is_a_chart_with_finite_data_and_a_tooltip_for_every_series(result):
     specs = charts.timecourse(result.table, False, ("plasma", "occupancy", "reward", "breathing"), title="t",
                               marker_h=24.5)
-    assert len(specs) == 4 and specs[0]["title"]["text"] == "t"
+    assert len(specs) == 4 and specs[0]["title"]["text"] == ["t"] and "title" not in specs[1]
     text = json.dumps(specs, allow_nan=False)  # no NaN or infinity reaches the browser
     assert "NaN" not in text
     for spec in specs:
@@ -126,3 +126,23 @@ def test_dose_response_equilibrium_and_schild_charts_match_their_tables():
     (plot,) = charts.schild(sch, slope, pa2, False)
     json.dumps(plot, allow_nan=False)  # the gaps between model points and fitted line are nulls, not NaN
     assert sum(r["model"] is not None for r in plot["data"]["values"]) == len(sch)
+
+
+def test_the_stopping_charts_shade_exactly_the_risk_days():
+    from model import lessons
+
+    after = lessons.usual_dose_after_stopping("heroin", "iv", 20, "daily tablets", 4, (0, 1, 2, 3, 5, 7, 9))
+    before = lessons.usual_dose_before_treatment("heroin", "iv", 20)
+    risk = lessons.risk_window(after, before).to_numpy()
+    effect, drive, why = charts.stopping(after, before, risk, 7, "heroin 20 mg IV", False)
+    spans = layers(effect)[1]["data"]["values"]
+    assert len(spans) == int(risk.sum()) > 0
+    first = after.days_after_last_naltrexone[risk].iloc[0]
+    assert spans[0]["x0"] < first < spans[0]["x1"]
+    assert [r["drive"] for r in drive["data"]["values"]] == pytest.approx(list(after.min_respiratory_drive), abs=1e-6)
+    table = lessons.opioid_free_interval(50, 0.02, ("heroin", "methadone"))  # as the page builds it
+    table = table.rename(columns={"days_opioid_free": "days_receptors_free"}).assign(days_opioid_free=[7.2, float("nan")])
+    (bars,) = charts.intervals(table, False, 2.0)
+    assert [r["drug"] for r in bars["data"]["values"]] == [label("heroin"), label("methadone")]
+    assert [r["text"] for r in bars["data"]["values"]] == ["7.2 days", "> 40 days"]
+    json.dumps(bars, allow_nan=False)

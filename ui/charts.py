@@ -7,6 +7,7 @@ and pointing at a chart shows every series at that time with its unit. The same 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,7 +48,9 @@ def _panel(data: pd.DataFrame, series: Sequence[tuple[str, str, str, str]], y_ti
               "as": "series"} if series else {"calculate": "''", "as": "series"}
     colours = {"field": "series", "type": "nominal", "sort": names,
                "scale": {"domain": names, "range": [s[2] for s in series]},
-               "legend": {"title": None, "orient": "bottom", "columns": 2, "labelLimit": 160}}  # fits a phone
+               # two columns of short labels, or one of long ones: fits a phone
+               "legend": {"title": None, "orient": "bottom", "columns": 2 if max(map(len, names), default=0) <= 24 else 1,
+                          "labelLimit": 360}}
     y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": y_title,
                          "scale": {"type": "log" if log else "linear", **({"domain": list(y_domain)} if y_domain else {})}}
     x = {"field": "x", "type": "quantitative", "title": x_title,
@@ -169,10 +172,14 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
 
 
 def _chart(panel: dict[str, Any], present: bool, title: str = "") -> dict[str, Any]:
-    """A panel as a stand-alone chart that fits the width of its container (desk, projector or phone)."""
+    """A panel as a stand-alone chart that fits the width of its container (desk, projector or phone).
+
+    Titles are wrapped into lines short enough for a phone.
+    """
     font = 18 if present else 13
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **panel,
-            **({"title": {"text": title, "anchor": "start", "fontSize": font + 2}} if title else {}),
+    text = title or panel.get("title", {}).get("text", "")
+    head = {"title": {"text": textwrap.wrap(text, 38) or [""], "anchor": "start", "fontSize": font + 1}} if text else {}
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", **panel, **head,
             "autosize": {"type": "fit-x", "contains": "padding"},
             "config": {"axis": {"labelFontSize": font, "titleFontSize": font, "grid": True, "gridOpacity": 0.4},
                        "axisY": {"minExtent": 4 * font},  # panels of one page line up
@@ -387,4 +394,94 @@ def receptor_picture(labels: np.ndarray, present: bool) -> list[dict[str, Any]]:
                                    "scale": {"domain": names, "range": [colour(k) for k in kinds]},
                                    "legend": {"title": "100 receptors", "orient": "bottom", "columns": 2}},
                          "tooltip": [{"field": "holder", "title": "held by"}]}}
+    return [_chart(spec, present)]
+
+
+def _spans(x0: Sequence[float], x1: Sequence[float], fill: str, opacity: float = 0.12) -> dict[str, Any]:
+    """Shaded vertical spans [x0, x1] across a panel's whole height."""
+    return {"data": {"values": [{"x0": float(a), "x1": float(b)} for a, b in zip(x0, x1)]},
+            "mark": {"type": "rect", "color": fill, "opacity": opacity},
+            "encoding": {"x": {"field": "x0", "type": "quantitative"}, "x2": {"field": "x1"}}}
+
+
+def stopping(after: pd.DataFrame, before: dict[str, float], risk: np.ndarray, day: float, dose_label: str,
+             present: bool) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.beyond_plots.stopping`: effect, lowest breathing and why, per day after stopping."""
+    d = after.days_after_last_naltrexone.to_numpy()
+    step = float(np.diff(d).min()) if d.size > 1 else 1.0
+    data = pd.DataFrame({"x": d, "effect": after.effect.to_numpy(), "effect_before": before["effect"],
+                         "drive": after.min_respiratory_drive.to_numpy(), "drive_before": before["min_drive"],
+                         "density": after.receptor_density.to_numpy(), "tolerance": after.opioid_tolerance.to_numpy(),
+                         "held": after.occupancy_antagonist.to_numpy()}).round(6)
+    mids = (d[1:] + d[:-1]) / 2  # each day's span reaches halfway to its neighbours (the sweep's steps vary)
+    lo, hi = np.concatenate([[d[0] - step / 2], mids]), np.concatenate([mids, [d[-1] + step / 2]])
+    marks = [_spans(lo[risk], hi[risk], colour("without")), _rule_x(day)]
+    x_title = "days after the last naltrexone dose"
+    effect = _panel(data, [("effect", f"{dose_label} after stopping", colour("agonist"), "-"),
+                           ("effect_before", "same dose before treatment", colour("threshold"), "--")],
+                    "peak effect (reward rise, 0-1)", x_title, present, y_domain=(0, 1), extra=marks, points=True)
+    effect["title"] = {"text": "Shaded: overdose-risk window (breathing lower than before treatment, or below 0.5)",
+                       "anchor": "start"}
+    drive = _panel(data, [("drive", "after stopping", colour("fentanyl"), "-"),
+                          ("drive_before", "before treatment", colour("threshold"), "--")],
+                   "lowest breathing (1 = normal)", x_title, present, y_domain=(0, 1.05),
+                   extra=[*marks, _rule_y(0.5, "breathing halved (0.5)")], points=True)
+    why = _panel(data, [("density", "receptor density (1 = before)", colour("naltrexone"), "-"),
+                        ("tolerance", "opioid tolerance (1 = chronic user)", colour("methadone"), "--"),
+                        ("held", "receptors held by naltrexone", colour("naltrexol"), "-.")],
+                 "why (fractions)", x_title, present, y_domain=(0, max(2.0, float(data.density.max()) * 1.05)),
+                 extra=marks)
+    return [_chart(effect, present), _chart(drive, present), _chart(why, present)]
+
+
+def displacement(course: pd.DataFrame, drug: str, tablet_h: float, present: bool) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.beyond_plots.displacement`: who holds the receptors, and the opioid effect lost."""
+    keep = _thin(len(course))
+    x = (course.time_h - tablet_h).to_numpy()
+    occ = pd.DataFrame({"x": x, "without": 100 * course.occupancy_agonist_without.to_numpy(),
+                        "with": 100 * course.occupancy_agonist_with.to_numpy(),
+                        "antagonist": 100 * course.occupancy_antagonist_with.to_numpy()}).iloc[keep].round(6)
+    effect = pd.DataFrame({"x": x, "without": course.reward_without.to_numpy(),
+                           "with": course.reward_with.to_numpy()}).iloc[keep].round(6)
+    x_title = "hours from the naltrexone tablet"
+    a = _panel(occ, [("without", f"{label(drug)}, no tablet", colour(drug), "--"),
+                     ("with", f"{label(drug)}, after the tablet", colour(drug), "-"),
+                     ("antagonist", "naltrexone family", colour("naltrexone"), "-")],
+               "receptors held (%)", x_title, present, y_domain=(0, 100), unit="%", extra=[_rule_x(0.0)])
+    b = _panel(effect, [("without", "no tablet", colour("without"), "--"), ("with", "after the tablet", colour("with"), "-")],
+               "opioid effect (0-1)", x_title, present, y_domain=(0, 1), extra=[_rule_x(0.0)])
+    return [_chart(a, present), _chart(b, present)]
+
+
+def intervals(table: pd.DataFrame, present: bool, threshold_pct: float) -> list[dict[str, Any]]:
+    """The bars of :func:`ui.beyond_plots.intervals`: opioid-free days before a tablet, per agonist."""
+    rows = [{"drug": label(r.drug), "use": r.chronic_use, "days": float(np.nan_to_num(r.days_opioid_free, nan=40.0)),
+             "text": "> 40 days" if not np.isfinite(r.days_opioid_free) else f"{r.days_opioid_free:.1f} days",
+             "free": None if not np.isfinite(r.days_receptors_free) else float(r.days_receptors_free)}
+            for r in table.itertuples()]
+    order = [r["drug"] for r in rows]
+    top = float(np.nanmax(np.concatenate([table.days_opioid_free, table.days_receptors_free, [14.0]])))
+    x = {"type": "quantitative", "scale": {"domain": [0, top * 1.3 + 0.5], "nice": False}}
+    y = {"field": "drug", "type": "nominal", "sort": order, "title": None}
+    spec = {"height": 34 * len(rows) + 20, "width": "container", "data": {"values": rows},
+            "title": {"text": "Wait until physical dependence has faded", "anchor": "start"},
+            "layer": [
+                {"data": {"values": [{"a": 7, "b": 10}]}, "mark": {"type": "rect", "color": GREYS["span"]},
+                 "encoding": {"x": {"field": "a", **x}, "x2": {"field": "b"}}},
+                {"data": {"values": [{"a": 14}]}, "mark": {"type": "rule", "strokeDash": [2, 2], "color": GREYS["mark"]},
+                 "encoding": {"x": {"field": "a", **x}}},
+                {"data": {"values": [{"a": 8.5, "t": "labels: 7-10 d"}, {"a": 14, "t": "labels: 14 d"}]},
+                 "mark": {"type": "text", "baseline": "bottom", "dy": -2, "y": 0, "color": GREYS["outline"]},
+                 "encoding": {"x": {"field": "a", **x}, "text": {"field": "t"}}},
+                {"mark": "bar", "encoding": {
+                    "x": {"field": "days", **x, "title": "days without opioids before the tablet (model)"}, "y": y,
+                    "color": {"field": "drug", "type": "nominal", "legend": None,
+                              "scale": {"domain": order, "range": [colour(d) for d in table.drug]}},
+                    "tooltip": [{"field": "drug"}, {"field": "use", "title": "usual use"}, {"field": "text", "title": "opioid-free"},
+                                {"field": "free", "title": f"displaces at most {threshold_pct:g} % of receptors after (days)",
+                                 "format": ".1f"}]}},
+                {"mark": {"type": "text", "align": "left", "dx": 4},
+                 "encoding": {"x": {"field": "days", **x}, "y": y, "text": {"field": "text"}}},
+                {"mark": {"type": "point", "filled": True, "color": "black"}, "transform": [{"filter": "isValid(datum.free)"}],
+                 "encoding": {"x": {"field": "free", **x}, "y": y}}]}
     return [_chart(spec, present)]
