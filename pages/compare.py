@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
-from ui import page, plots, state
+from ui import charts, page, plots, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 
@@ -59,7 +59,8 @@ st.markdown(f"At **{factor:g} x** the typical dose, **{need.idxmax()}** needs th
             f"({need.max():.2g} ng/mL) and **{need.idxmin()}** the least ({need.min():.2g} ng/mL). A steady "
             f"**{level:g} ng/mL** blocks **{len(table) - len(open_)} of {len(table)}**"
             + (f"; not blocked: {', '.join(open_)} (hatched bars)." if open_ else ": every one."))
-page.plot("compare", title, page.fig(plots.compare, table, curves, present, level), table)
+page.plot("compare", title, page.fig(plots.compare, table, curves, present, level), table,
+          vega=charts.compare(table, curves, present, level))
 
 show = table.rename(columns={
     "dose_mg": "dose (mg)", "kd_nm": "Kd (nM)", "tau": "efficacy tau", "dissociation_half_life_min":

@@ -146,3 +146,16 @@ def test_the_stopping_charts_shade_exactly_the_risk_days():
     assert [r["drug"] for r in bars["data"]["values"]] == [label("heroin"), label("methadone")]
     assert [r["text"] for r in bars["data"]["values"]] == ["7.2 days", "> 40 days"]
     json.dumps(bars, allow_nan=False)
+
+
+def test_the_compare_chart_fades_what_the_chosen_level_does_not_block():
+    import pandas as pd
+
+    t = pd.DataFrame({"time_h": np.arange(0, 12.05, 0.05)})
+    curves = {"heroin": t.assign(reward_without_naltrexone=0.5), "methadone": t.assign(reward_without_naltrexone=0.8)}
+    table = pd.DataFrame({"drug": ["heroin", "methadone"], "dose_mg": [25.0, 60.0], "route": ["iv", "oral"],
+                          "naltrexone_plasma_ng_per_ml_to_block": [0.8, float("nan")]})
+    reward, bars = charts.compare(table, curves, False, level=2.0)
+    rows = bars["data"]["values"]
+    assert [r["blocked"] for r in rows] == [True, False] and rows[1]["text"] == "not blocked"
+    json.dumps(bars, allow_nan=False)

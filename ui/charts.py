@@ -485,3 +485,40 @@ def intervals(table: pd.DataFrame, present: bool, threshold_pct: float) -> list[
                 {"mark": {"type": "point", "filled": True, "color": "black"}, "transform": [{"filter": "isValid(datum.free)"}],
                  "encoding": {"x": {"field": "free", **x}, "y": y}}]}
     return [_chart(spec, present)]
+
+
+def compare(table: pd.DataFrame, curves: dict[str, pd.DataFrame], present: bool, level: float | None = None) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.plots.compare`: each agonist's reward alone, and the naltrexone level each needs."""
+    drugs = list(curves)
+    data = pd.DataFrame({"x": curves[drugs[0]].time_h.to_numpy()})
+    for i, d in enumerate(drugs):  # one time grid: every run is 12 h at the same output step
+        data[f"d{i}"] = curves[d].reward_without_naltrexone.to_numpy()
+    reward = _panel(data.round(6), [(f"d{i}", label(d), colour(d), line_style(d)) for i, d in enumerate(drugs)],
+                    "reward without naltrexone (0-1)", "time after the dose (h)", present, y_domain=(0, 1))
+    reward["title"] = {"text": "Full vs partial agonists"}
+    vals = table.naltrexone_plasma_ng_per_ml_to_block.to_numpy(dtype=float)
+    rows = [{"agonist": f"{d} {m:g} mg {r}", "drug": d, "need": float(v) if np.isfinite(v) else None,
+             "text": f"{v:.2g}" if np.isfinite(v) else "not blocked",
+             "blocked": bool(np.isfinite(v) and (level is None or v <= level))}
+            for d, m, r, v in zip(table.drug, table.dose_mg, table.route, vals)]
+    finite = vals[np.isfinite(vals)]
+    lo = float(min(finite.min(initial=1.0), level or 1.0)) / 3
+    hi = float(max(finite.max(initial=1.0), level or 1.0)) * 6
+    x = {"type": "quantitative", "scale": {"type": "log", "domain": [lo, hi], "nice": False}}
+    y = {"field": "agonist", "type": "nominal", "sort": [r["agonist"] for r in rows], "title": None}
+    bars = {"height": 32 * len(rows) + 20, "width": "container", "data": {"values": rows},
+            "title": {"text": "Naltrexone needed to block (faint: not blocked at the chosen level)"},
+            "layer": [
+                {"mark": "bar", "transform": [{"filter": "isValid(datum.need)"}],
+                 "encoding": {"x": {"field": "need", **x, "title": "naltrexone needed (ng/mL plasma, log)"}, "x2": {"datum": lo},
+                              "y": y, "color": {"field": "drug", "type": "nominal", "legend": None,
+                                                "scale": {"domain": list(table.drug), "range": [colour(d) for d in table.drug]}},
+                              "opacity": {"condition": {"test": "datum.blocked", "value": 1.0}, "value": 0.35},
+                              "tooltip": [{"field": "agonist"}, {"field": "text", "title": "naltrexone needed (ng/mL)"},
+                                          {"field": "blocked", "title": "blocked at the chosen level"}]}},
+                {"mark": {"type": "text", "align": "left", "dx": 4},
+                 "transform": [{"calculate": f"isValid(datum.need) ? datum.need : {lo}", "as": "at"}],
+                 "encoding": {"x": {"field": "at", **x}, "y": y, "text": {"field": "text"}}},
+                *([{"data": {"values": [{"level": level}]}, "mark": {"type": "rule", "strokeDash": [6, 3], "strokeWidth": 2},
+                    "encoding": {"x": {"field": "level", **x}}}] if level is not None else [])]}
+    return [_chart(reward, present), _chart(bars, present)]
