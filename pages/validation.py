@@ -5,7 +5,7 @@ import streamlit as st
 
 from model import lessons
 from model.validation import CHECKS, PREDICTIONS
-from ui import page, plots, state
+from ui import charts, page, plots, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 
@@ -109,7 +109,8 @@ heroin_mg = float(HEROIN.value)
 st.subheader(f"How long does a tablet block {heroin_mg:g} mg IV heroin?")
 bl = blockade(heroin_mg)
 page.plot("blockade", f"Heroin {heroin_mg:g} mg blockade vs time after naltrexone",
-          page.fig(plots.blockade_vs_time, bl, present, lessons.blocked_ratio()), bl)
+          page.fig(plots.blockade_vs_time, bl, present, lessons.blocked_ratio()), bl,
+          vega=charts.blockade_vs_time(bl, present, lessons.blocked_ratio()))
 
 page.predict(P + "q1", "The label says 50 mg blocks 25 mg heroin for 24 h. What would you expect for 100 mg heroin?",
              ["The same 24 h", "A shorter blockade", "A longer blockade"], 1,

@@ -522,3 +522,27 @@ def compare(table: pd.DataFrame, curves: dict[str, pd.DataFrame], present: bool,
                 *([{"data": {"values": [{"level": level}]}, "mark": {"type": "rule", "strokeDash": [6, 3], "strokeWidth": 2},
                     "encoding": {"x": {"field": "level", **x}}}] if level is not None else [])]}
     return [_chart(reward, present), _chart(bars, present)]
+
+
+def blockade_vs_time(df: pd.DataFrame, present: bool, ratio_limit: float) -> list[dict[str, Any]]:
+    """The curves of :func:`ui.plots.blockade_vs_time`: heroin's effect ratio vs hours after 50/100/150 mg."""
+    from .theme import BLUES
+
+    blues = {50.0: BLUES[0], 100.0: BLUES[3], 150.0: BLUES[5]}
+    doses = sorted(df.naltrexone_mg.unique())
+    first = df[df.naltrexone_mg == doses[0]].sort_values("hours_after")
+    data = pd.DataFrame({"x": first.hours_after.to_numpy()})
+    series = []
+    for i, mg in enumerate(doses):  # every dose is challenged at the same hours
+        data[f"m{i}"] = df[df.naltrexone_mg == mg].sort_values("hours_after").ratio.to_numpy()
+        series.append((f"m{i}", f"naltrexone {mg:g} mg", blues.get(float(mg), colour("naltrexone")), "-"))
+    claims = [{"x": float(h), "c": blues.get(mg, colour("naltrexone"))} for mg, h in ((50.0, 24), (100.0, 48), (150.0, 72))
+              if mg in doses]
+    extra = [_rule_y(ratio_limit, f"blocked below {ratio_limit:g}"),
+             {"data": {"values": claims}, "mark": {"type": "rule", "strokeDash": [2, 2]},
+              "encoding": {"x": {"field": "x", "type": "quantitative"}, "color": {"field": "c", "type": "nominal",
+                                                                                  "scale": None, "legend": None}}}]
+    panel = _panel(data.round(6), series, "heroin effect with / without", "hours after the naltrexone tablet", present,
+                   y_domain=(0, 1), extra=extra, points=True)
+    panel["title"] = {"text": "Label: 50/100/150 mg block 25 mg heroin for 24/48/72 h (dotted)"}
+    return [_chart(panel, present)]
