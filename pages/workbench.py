@@ -6,7 +6,7 @@ import streamlit as st
 from model import ScenarioError, parse_scenario
 from model.drugs import DRUG_SPECIES, molecules, response_parameters
 from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_toml
-from ui import controls, page, plots, population, research, state
+from ui import charts, controls, page, plots, population, research, state
 from ui.boot import via_app
 from ui.controls import Control
 from ui.editor import Editor
@@ -137,7 +137,8 @@ both = table.assign(scenario="A") if other is None else pd.concat(
 st.caption(f"A (solid): {page.plain(scenario.title)}" + (f"  |  B (dashed): {page.plain(name_b)}" if other is not None else ""))
 page.plot("overlay", scenario.title, page.fig(plots.overlay, table, other.table if other is not None else None, present,
                                                            "A", "B"), both,
-          result if other is None else None, arms=[scenario, other.scenario] if other is not None else ())
+          result if other is None else None, arms=[scenario, other.scenario] if other is not None else (),
+          vega=charts.overlay(table, other.table if other is not None else None, present, "A", "B"))
 st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
 state.store_plot_data("challenges", result.challenges)
 st.dataframe(result.challenges, hide_index=True, width="stretch")

@@ -159,3 +159,12 @@ def test_the_compare_chart_fades_what_the_chosen_level_does_not_block():
     rows = bars["data"]["values"]
     assert [r["blocked"] for r in rows] == [True, False] and rows[1]["text"] == "not blocked"
     json.dumps(bars, allow_nan=False)
+
+
+def test_the_overlay_reads_both_scenarios_on_their_common_times_with_a_gap_after_the_shorter(result):
+    short = result.table[result.table.time_h <= 30.0]
+    top, bottom = charts.overlay(result.table, short, False, "A", "B")
+    rows = bottom["data"]["values"]
+    last = rows[-1]
+    assert last["r1"] is None and last["r0"] == pytest.approx(result.table.reward.iloc[-1], abs=1e-6)
+    json.dumps([top, bottom], allow_nan=False)

@@ -79,7 +79,8 @@ def _panel(data: pd.DataFrame, series: Sequence[tuple[str, str, str, str]], y_ti
              "encoding": {"x": {"field": "x", "type": "quantitative"},
                           "opacity": {"condition": {"param": "at", "empty": False, "value": 0.6}, "value": 0},
                           "tooltip": tip}}
-    return {"height": PANEL_HEIGHT[present], "width": "container", "data": {"values": data.to_dict("records")},
+    values = [{k: (v if v == v else None) for k, v in row.items()} for row in data.to_dict("records")]  # NaN: a gap
+    return {"height": PANEL_HEIGHT[present], "width": "container", "data": {"values": values},
             "layer": [marks, *extra, hover]}
 
 
@@ -546,3 +547,33 @@ def blockade_vs_time(df: pd.DataFrame, present: bool, ratio_limit: float) -> lis
                    y_domain=(0, 1), extra=extra, points=True)
     panel["title"] = {"text": "Label: 50/100/150 mg block 25 mg heroin for 24/48/72 h (dotted)"}
     return [_chart(panel, present)]
+
+
+def _on(t: np.ndarray, table: pd.DataFrame, col: str) -> np.ndarray:
+    """``table[col]`` read at times ``t`` (linear between output times; NaN after the table ends)."""
+    own = table.time_h.to_numpy()
+    return np.where(t <= own[-1] + 1e-9, np.interp(t, own, table[col].to_numpy()), np.nan)
+
+
+def overlay(a: pd.DataFrame, b: pd.DataFrame | None, present: bool, name_a: str, name_b: str) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.plots.overlay`: receptors and reward of scenario A (solid) and B (dashed).
+
+    Both are read on the union of their output times (each exact at its own times, linear between;
+    a gap where a scenario has ended).
+    """
+    tables = [(t, n, d) for t, n, d in ((a, name_a, "-"), (b, name_b, "--")) if t is not None]
+    t = np.unique(np.concatenate([x.time_h.to_numpy() for x, _, _ in tables]))
+    days = t[-1] > 96
+    occ, rew = pd.DataFrame({"x": t / 24 if days else t}), pd.DataFrame({"x": t / 24 if days else t})
+    occ_series, rew_series = [], []
+    for i, (tab, name, dash) in enumerate(tables):
+        occ[f"ant{i}"], occ[f"ago{i}"] = 100 * _on(t, tab, "occupancy_antagonist"), 100 * _on(t, tab, "occupancy_agonist")
+        rew[f"r{i}"] = _on(t, tab, "reward")
+        occ_series += [(f"ant{i}", f"antagonist: {name}", colour("antagonist"), dash),
+                       (f"ago{i}", f"agonist: {name}", colour("agonist"), dash)]
+        rew_series.append((f"r{i}", name, "#000000", dash))
+    keep = _thin(len(t))
+    x_title = "time (days)" if days else "time (h)"
+    top = _panel(occ.iloc[keep].round(6), occ_series, "receptors (%)", x_title, present, y_domain=(0, 100), unit="%")
+    bottom = _panel(rew.iloc[keep].round(6), rew_series, "reward (0-1)", x_title, present, y_domain=(0, 1))
+    return [_chart(top, present), _chart(bottom, present)]
