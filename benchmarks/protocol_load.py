@@ -79,14 +79,16 @@ async def read_run(ws) -> Run:
             t = el.WhichOneof("type")
             if t == "imgs":
                 run.images += [i.url for i in el.imgs.imgs]
-            elif t == "arrow_vega_lite_chart":  # a chart drawn in the browser: its data came in this message
-                run.charts.append(hashlib.blake2b(el.arrow_vega_lite_chart.spec.encode(), digest_size=8).hexdigest())
+            elif t == "vega_lite_chart":  # a chart drawn in the browser: its data came in this message
+                run.charts.append(hashlib.blake2b(el.vega_lite_chart.spec.encode(), digest_size=8).hexdigest())
             elif t == "exception":
                 run.exception = el.exception.message
             elif t in ("slider", "selectbox"):
                 w = getattr(el, t)
                 key = w.id.rsplit("-", 1)[-1]
                 run.widgets[key] = (t, w.id, w)
+        elif kind == "ref_hash":  # an element the browser already holds (the server sends only its hash)
+            run.charts.append(msg.ref_hash)
         elif kind == "script_finished":
             return run
 

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 N="${1:-${N:-2}}"
 PORT="${PORT:-8501}"
 LISTEN="${LISTEN:-0.0.0.0}"
+for v in N PORT; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "serve_class.sh: $v must be a positive whole number, not '${!v}'" >&2; exit 2; }
+done
 BASE="${BASE:-$((PORT + 100))}"
 PY="${PY:-.venv/bin/python}"
 PREFIX="$(mktemp -d /tmp/naltrexone-proxy.XXXXXX)"
