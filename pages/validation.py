@@ -43,7 +43,7 @@ def pet_curve() -> pd.DataFrame:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def blockade(heroin_mg: float) -> pd.DataFrame:
-    return lessons.blockade_ratio_vs_time(simulate_fn=page.run_scenario, heroin_mg=heroin_mg)
+    return lessons.blockade_ratio_vs_time(heroin_mg=heroin_mg)
 
 
 checks = evaluate_checks()

@@ -121,6 +121,15 @@ def test_usual_dose_is_riskier_a_week_after_stopping_than_before_treatment():
     assert list(lessons.risk_window(after, before)) == [False, True]
 
 
+def test_the_batched_blockade_sweep_gives_what_each_scenario_gives_alone():
+    b = lessons.blockade_ratio_vs_time((50, 100), (24, 72), heroin_mg=25)
+    for row in b.itertuples():
+        alone = simulate(parse_scenario({"title": "t", "duration_h": row.hours_after + 6, "output_step_h": 0.25, "dose": [
+            {"drug": "naltrexone", "route": "oral", "amount_mg": row.naltrexone_mg, "at_h": [0.0]},
+            {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [row.hours_after]}]}))
+        assert row.ratio == pytest.approx(alone.challenges.ratio.iloc[0], rel=1e-3)
+
+
 def test_the_batched_stopping_sweep_gives_what_each_scenario_gives_alone():
     gaps = (0, 3, 10)
     after = lessons.usual_dose_after_stopping("heroin", "iv", 20, "monthly injection", 8, gaps)

@@ -6,7 +6,7 @@ pass a cached simulate) and returns a table the pages draw.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -16,8 +16,8 @@ from .. import core, receptor, response
 from ..budget import check_budget
 from ..challenge import agonist_brain_profile, blocked_ratio, challenge_ratio_at_levels  # noqa: F401
 from ..drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
-from ..ligands import ANTAGONIST_ROLES, LigandSet
-from ..scenario import Scenario, dose_events, parse_scenario
+from ..ligands import LigandSet
+from ..scenario import DoseEvent, Scenario, dose_events, parse_scenario
 from ..simulation import Result, simulate
 from .equilibrium import _hill, brain_nm_to_plasma_ng_per_ml
 from .metrics import dissociation_half_life_min
@@ -168,17 +168,45 @@ def pet_occupancy_vs_dose(doses_mg: Sequence[float] = (1, 2, 5, 10, 15, 25, 50, 
     return pd.DataFrame(rows)
 
 
+def _each_taking(s: Scenario, takes: Callable[[Sequence[DoseEvent]], np.ndarray],
+                 counterfactual: bool = False) -> tuple[np.ndarray, core.Run]:
+    """Run ``s`` once for each row of ``takes(events)`` [run, event] (bool: which doses that run takes).
+
+    A family of scenarios that differ only in which of their doses are taken runs as one batch through
+    the simulation core (its people axis), on one time grid. Returns the grid (h) and the run.
+    """
+    mols = core.scenario_molecules(s)
+    events = dose_events(s)
+    taken = takes(events)
+    check_budget(s, len(taken))
+    p = core.plan(s, events, mols)
+    return p.t_h, core.run(p, [mols] * len(taken), taken, counterfactual=counterfactual)
+
+
 def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
                            hours: Sequence[float] = (12, 24, 36, 48, 60, 72, 84, 96, 108, 120, 144),
-                           simulate_fn: Any = simulate, heroin_mg: float = HEROIN_CHALLENGE_MG) -> pd.DataFrame:
-    """Increment ratio of an IV heroin dose (25 mg) given at several times after single oral naltrexone doses."""
+                           heroin_mg: float = HEROIN_CHALLENGE_MG) -> pd.DataFrame:
+    """Increment ratio of an IV heroin dose (25 mg) given at several times after single oral naltrexone doses.
+
+    Every (tablet, hour) pair is its own scenario (the tablet, then heroin at that hour); all of them
+    run as one batch, each taking one tablet and one heroin dose, with their no-naltrexone counterfactuals.
+    """
+    mgs, hs = [float(m) for m in naltrexone_mg], [float(h) for h in hours]
+    window = response.challenge_window_h("iv")
+    s = _scenario("blockade vs time", max(hs) + 6.0,
+                  [*(agonist_dose("naltrexone", "oral", m, 0.0) for m in sorted(set(mgs))),
+                   {**agonist_dose("heroin", "iv", heroin_mg, 0.0), "at_h": sorted(set(hs))}], 0.25)
+    pairs = [(m, h) for m in mgs for h in hs]
+
+    def takes(events: Sequence[DoseEvent]) -> np.ndarray:
+        return np.array([[(e.species == "naltrexone" and e.amount == m) or (e.species == "heroin" and e.at_h == h)
+                          for e in events] for m, h in pairs])
+
+    t, r = _each_taking(s, takes, counterfactual=True)
     rows = []
-    for mg in naltrexone_mg:
-        for h in hours:
-            s = _scenario(f"heroin {h:g} h after {mg:g} mg", h + 6,
-                          [agonist_dose("naltrexone", "oral", mg, 0.0), agonist_dose("heroin", "iv", heroin_mg, h)], 0.25)
-            rows.append({"naltrexone_mg": float(mg), "hours_after": float(h),
-                         "ratio": float(simulate_fn(s).challenges.ratio.iloc[0])})
+    for k, (m, h) in enumerate(pairs):
+        (with_, without), _ = response.increment_and_area(t, r.responses[k].reward, h, window)
+        rows.append({"naltrexone_mg": m, "hours_after": h, "ratio": float(with_ / without) if without > 1e-9 else np.nan})
     return pd.DataFrame(rows)
 
 
@@ -224,16 +252,12 @@ def usual_dose_after_stopping(drug: str, route: str, mg: float, treatment: str =
     at = [last + 24.0 * g for g in gaps]
     s = _stopping_scenario(treatment, weeks, {"drug": drug, "route": route, "amount_mg": float(mg), "at_h": sorted(set(at))},
                            max(at) + window + 1.0)
-    check_budget(s, len(gaps))
-    mols = core.scenario_molecules(s)
-    events = dose_events(s)
-    usual = {e.at_h: i for i, e in enumerate(events) if mols[e.species].role not in ANTAGONIST_ROLES}
-    taken = np.ones((len(gaps), len(events)), dtype=bool)
-    for k, a in enumerate(at):
-        taken[k, [i for h, i in usual.items() if h != a]] = False
-    p = core.plan(s, events, mols)
-    r = core.run(p, [mols] * len(gaps), taken, counterfactual=False)
-    t, antagonist = p.t_h, r.ligands.is_antagonist[0]
+
+    def takes(events: Sequence[DoseEvent]) -> np.ndarray:  # the treatment, and only this gap's usual dose
+        return np.array([[e.species in NALTREXONE_SPECIES or e.at_h == a for e in events] for a in at])
+
+    t, r = _each_taking(s, takes)
+    antagonist = r.ligands.is_antagonist[0]
     per_tolerance = response_parameters()["chronic_user_tolerance_stimulus"].value
     rows = []
     for k, (g, a) in enumerate(zip(gaps, at)):
