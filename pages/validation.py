@@ -92,7 +92,8 @@ pet_targets = pd.DataFrame([{"dose_mg": mg, "low": checks.set_index("id").loc[i,
                              "high": checks.set_index("id").loc[i, "tolerance_high"]}
                             for i, mg in (("pet_2mg", 2), ("pet_5mg", 5), ("pet_15mg", 15))
                             if i in set(checks.id)])
-page.plot("pet", "PET occupancy vs naltrexone dose", page.fig(plots.pet, pet, pet_targets, present), pet)
+page.plot("pet", "PET occupancy vs naltrexone dose", page.fig(plots.pet, pet, pet_targets, present), pet,
+          vega=charts.pet(pet, pet_targets, present))
 
 st.subheader("Plasma naltrexone after 50 mg by mouth and after the 380 mg injection")
 oral = page.run({"title": "naltrexone 50 mg oral", "duration_h": 48.0, "output_step_h": 0.1,
@@ -103,7 +104,8 @@ both = pd.concat([oral.table[["time_h", "naltrexone_plasma_ng_per_ml", "naltrexo
                   xr.table[["time_h", "naltrexone_plasma_ng_per_ml", "naltrexol_plasma_ng_per_ml"]].assign(regimen="XR 380 mg")],
                  ignore_index=True)
 page.plot("plasma", "Naltrexone plasma oral 50 mg and XR 380 mg",
-          page.fig(plots.plasma_reference, oral.table, xr.table, present), both)
+          page.fig(plots.plasma_reference, oral.table, xr.table, present), both,
+          vega=charts.plasma_reference(oral.table, xr.table, present))
 
 heroin_mg = float(HEROIN.value)
 st.subheader(f"How long does a tablet block {heroin_mg:g} mg IV heroin?")

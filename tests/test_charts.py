@@ -168,3 +168,19 @@ def test_the_overlay_reads_both_scenarios_on_their_common_times_with_a_gap_after
     last = rows[-1]
     assert last["r1"] is None and last["r0"] == pytest.approx(result.table.reward.iloc[-1], abs=1e-6)
     json.dumps([top, bottom], allow_nan=False)
+
+
+def test_the_validation_charts_show_the_human_ranges_beside_the_model():
+    import pandas as pd
+
+    pet = pd.DataFrame({"dose_mg": [1.0, 2.0, 5.0, 15.0, 50.0], "occupancy_percent": [17.0, 29.0, 50.5, 75.4, 91.0]})
+    targets = pd.DataFrame({"dose_mg": [2.0, 15.0], "low": [12.0, 46.0], "high": [42.0, 76.0]})
+    (spec,) = charts.pet(pet, targets, False)
+    ranges = layers(spec)[1]["data"]["values"] if "data" in layers(spec)[1] else spec["layer"][1]["data"]["values"]
+    assert ranges == [{"x": 2.0, "low": 12.0, "high": 42.0}, {"x": 15.0, "low": 46.0, "high": 76.0}]
+    t = pd.DataFrame({"time_h": np.arange(0, 48.1, 0.1)})
+    oral = t.assign(naltrexone_plasma_ng_per_ml=10 * np.exp(-t.time_h / 4), naltrexol_plasma_ng_per_ml=50 * np.exp(-t.time_h / 13))
+    xr = pd.DataFrame({"time_h": np.arange(0, 24 * 42 + 1, 1.0)}).assign(naltrexone_plasma_ng_per_ml=1.5)
+    a, b = charts.plasma_reference(oral, xr, False)
+    assert b["data"]["values"][-1]["x"] == pytest.approx(42.0)
+    json.dumps([spec, a, b], allow_nan=False)

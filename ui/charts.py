@@ -577,3 +577,46 @@ def overlay(a: pd.DataFrame, b: pd.DataFrame | None, present: bool, name_a: str,
     top = _panel(occ.iloc[keep].round(6), occ_series, "receptors (%)", x_title, present, y_domain=(0, 100), unit="%")
     bottom = _panel(rew.iloc[keep].round(6), rew_series, "reward (0-1)", x_title, present, y_domain=(0, 1))
     return [_chart(top, present), _chart(bottom, present)]
+
+
+def pet(df: pd.DataFrame, targets: pd.DataFrame, present: bool) -> list[dict[str, Any]]:
+    """The plot of :func:`ui.plots.pet`: occupancy 3 h after oral naltrexone vs dose, with the human PET ranges."""
+    data = pd.DataFrame({"x": df.dose_mg.to_numpy(), "model": df.occupancy_percent.to_numpy()})
+    ranges = [{"x": float(r.dose_mg), "low": float(r.low), "high": float(r.high)} for r in targets.itertuples()]
+    x = {"field": "x", "type": "quantitative"}
+    extra = [{"data": {"values": ranges}, "layer": [
+        {"mark": {"type": "rule", "strokeWidth": 2, "color": "black"},
+         "encoding": {"x": x, "y": {"field": "low", "type": "quantitative"}, "y2": {"field": "high"},
+                      "tooltip": [{"field": "x", "title": "dose (mg)"}, {"field": "low", "title": "human PET, low (%)"},
+                                  {"field": "high", "title": "human PET, high (%)"}]}},
+        {"mark": {"type": "tick", "thickness": 2, "color": "black", "orient": "horizontal"},
+         "encoding": {"x": x, "y": {"field": "low", "type": "quantitative"}}},
+        {"mark": {"type": "tick", "thickness": 2, "color": "black", "orient": "horizontal"},
+         "encoding": {"x": x, "y": {"field": "high", "type": "quantitative"}}}]}]
+    panel = _panel(data.round(6), [("model", "model", colour("naltrexone"), "-")], "receptors blocked at 3 h (%)",
+                   "oral naltrexone dose (mg, log)", present, y_domain=(0, 100), unit="%", log_x=True, points=True,
+                   extra=extra)
+    panel["title"] = {"text": "PET receptor occupancy vs dose (black bars: human ranges, Rabiner 2011)"}
+    return [_chart(panel, present)]
+
+
+def plasma_reference(oral: pd.DataFrame, xr: pd.DataFrame, present: bool) -> list[dict[str, Any]]:
+    """The panels of :func:`ui.plots.plasma_reference`: plasma after a 50 mg tablet (h) and after XR 380 mg (days)."""
+    keep = _thin(len(oral))
+    a = pd.DataFrame({"x": oral.time_h.to_numpy(), "ntx": oral.naltrexone_plasma_ng_per_ml.to_numpy(),
+                      "nol": oral.naltrexol_plasma_ng_per_ml.to_numpy()}).iloc[keep].round(6)
+    band = lambda lo, hi, fill: {"data": {"values": [{"lo": lo, "hi": hi}]},  # noqa: E731
+                                 "mark": {"type": "rect", "color": fill, "opacity": 0.15},
+                                 "encoding": {"y": {"field": "lo", "type": "quantitative"}, "y2": {"field": "hi"}}}
+    oral_panel = _panel(a, [("ntx", label("naltrexone"), colour("naltrexone"), "-"),
+                            ("nol", label("naltrexol"), colour("naltrexol"), "-")],
+                        "plasma (ng/mL, log)", "time after 50 mg tablet (h)", present, log=True, y_domain=(0.05, 300),
+                        unit="ng/mL", extra=[band(6.5, 26.0, colour("naltrexone"))])
+    oral_panel["title"] = {"text": "Oral 50 mg (shaded: human Cmax range)"}
+    keep = _thin(len(xr))
+    b = pd.DataFrame({"x": xr.time_h.to_numpy() / 24, "ntx": xr.naltrexone_plasma_ng_per_ml.to_numpy()}).iloc[keep].round(6)
+    xr_panel = _panel(b, [("ntx", label("naltrexone"), colour("naltrexone"), "-")], "plasma (ng/mL)",
+                      "time after injection (days)", present, unit="ng/mL",
+                      extra=[band(1.0, 2.0, colour("threshold")), _rule_x(28.0)])
+    xr_panel["title"] = {"text": "XR injection 380 mg (shaded: 1-2 ng/mL; day 28 marked)"}
+    return [_chart(oral_panel, present), _chart(xr_panel, present)]
