@@ -79,8 +79,8 @@ def _panel(data: pd.DataFrame, series: Sequence[tuple[str, str, str, str]], y_ti
              "encoding": {"x": {"field": "x", "type": "quantitative"},
                           "opacity": {"condition": {"param": "at", "empty": False, "value": 0.6}, "value": 0},
                           "tooltip": tip}}
-    values = [{k: (v if v == v else None) for k, v in row.items()} for row in data.to_dict("records")]  # NaN: a gap
-    return {"height": PANEL_HEIGHT[present], "width": "container", "data": {"values": values},
+    # The table itself: Streamlit sends a chart's top-level data as Arrow (NaN arrives as null: a gap in a line).
+    return {"height": PANEL_HEIGHT[present], "width": "container", "data": {"values": data.reset_index(drop=True)},
             "layer": [marks, *extra, hover]}
 
 
