@@ -67,7 +67,13 @@ result = page.run(raw)
 bands = population.bands(raw) if show_band else None
 table = result.table
 
-m1, m2, m3, m4 = st.columns(4)
+numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
+window = table
+if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
+    window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
+page.plot("alcohol", title, page.fig(plots.alcohol, table, present, bands), window, result if bands is None else None,
+          population.scenario(raw) if bands is not None else None, vega=charts.alcohol(table, present, bands))
+m1, m2, m3, m4 = (st.container() if present else numbers).columns(4)
 bac = table.get("ethanol_blood_mg_per_dl")
 m1.metric("Peak blood alcohol (mg/dL)", f"{(bac.max() if bac is not None else 0):.0f}")
 m2.metric("Peak reward without naltrexone", f"{table.reward_without_naltrexone.max():.3f}")
@@ -75,11 +81,6 @@ m3.metric("Peak reward with naltrexone", f"{table.reward.max():.3f}")
 peak_without = float(table.reward_without_naltrexone.max())
 m4.metric("Reward removed by naltrexone", f"{100 * (1 - table.reward.max() / peak_without):.0f} %" if peak_without > 0 else "-",
           help="1 - peak with / peak without naltrexone: at most the opioid share of the reward.")
-window = table
-if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
-    window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
-page.plot("alcohol", title, page.fig(plots.alcohol, table, present, bands), window, result if bands is None else None,
-          population.scenario(raw) if bands is not None else None, vega=charts.alcohol(table, present, bands))
 
 page.predict(P + "q1", "Does naltrexone lower blood alcohol?",
              ["Yes, it speeds up alcohol breakdown", "No, blood alcohol is the same; the reward is smaller",

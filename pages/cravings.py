@@ -74,16 +74,7 @@ tables = {plan: r.table for plan, r in results.items()}
 episodes = lessons.episode_table(results[shown])
 bands = population.bands(scenario(shown)) if show_band else None
 
-st.markdown(f"**Craving at week {weeks}** (expected reward, 0-1; it starts at 0.5)")
-SHORT = {"no naltrexone": "no naltrexone", "monthly injection kept": "injection kept",
-         "second injection missed": "2nd injection missed", "daily tablets": f"tablets, {adherence:.0%} taken"}
-m = st.columns(5)
-for col, plan in zip(m, PLANS):
-    col.metric(SHORT[plan], f"{tables[plan].craving.iloc[-1]:.2f}",
-               help="Expected reward learnt from the use episodes (0-1, illustrative); 0.5 at the start.")
-m[4].metric("Episodes not blocked", f"{int((~episodes.blocked).sum())} of {len(episodes)}",
-            help=f"With {shown}. Blocked = the high was at most 25 % of the high without naltrexone.")
-
+numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
 long = pd.concat([t[["time_h", "craving", "craving_without_naltrexone"]].assign(plan=p) for p, t in tables.items()],
                  ignore_index=True)
 if bands is not None:
@@ -94,6 +85,18 @@ title = f"Craving with heroin {mg} mg every {every:g} days for {weeks} weeks"
 arms = [r.scenario for r in results.values()] + ([population.scenario(scenario(shown))] if bands is not None else [])
 page.plot("craving", title, page.fig(beyond_plots.craving, tables, episodes, shown, present, bands), long, arms=arms,
           vega=charts.craving(tables, episodes, shown, present, bands))
+if present:
+    numbers = st.container()
+numbers.markdown(f"**Craving at week {weeks}** (expected reward, 0-1; it starts at 0.5)")
+SHORT = {"no naltrexone": "no naltrexone", "monthly injection kept": "injection kept",
+         "second injection missed": "2nd injection missed", "daily tablets": f"tablets, {adherence:.0%} taken"}
+m = numbers.columns(5)
+for col, plan in zip(m, PLANS):
+    col.metric(SHORT[plan], f"{tables[plan].craving.iloc[-1]:.2f}",
+               help="Expected reward learnt from the use episodes (0-1, illustrative); 0.5 at the start.")
+m[4].metric("Episodes not blocked", f"{int((~episodes.blocked).sum())} of {len(episodes)}",
+            help=f"With {shown}. Blocked = the high was at most 25 % of the high without naltrexone.")
+
 st.caption("Top: craving under each plan (the orange dashed line is the same person without naltrexone). "
            "Bottom: each use episode of the chosen plan; open blue circles were blocked, orange crosses were not.")
 st.subheader("Use episodes")

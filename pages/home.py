@@ -47,17 +47,18 @@ bands = population.bands(raw) if show_band else None
 table = result.table
 ch = result.challenges.iloc[0]
 
-m1, m2, m3 = st.columns(3)
-m1.metric("Heroin effect without naltrexone", f"{ch.increment_without:.2f}", help="Peak rise in reward, 0-1 scale.")
-m2.metric("With naltrexone", f"{ch.increment_with:.2f}",
-          delta=f"{ch.increment_with - ch.increment_without:+.2f}", delta_color="inverse")
-m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 % of the effect without naltrexone.")
-
+numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
 window = table  # the whole story: naltrexone takes the receptors first, then heroin arrives
 if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
     window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
 page.timecourse("timecourse", title, table, present, ("occupancy", "reward"), window, result if bands is None else None,
                 population.scenario(raw) if bands is not None else None, titled=True, bands=bands)
+
+m1, m2, m3 = (st.container() if present else numbers).columns(3)
+m1.metric("Heroin effect without naltrexone", f"{ch.increment_without:.2f}", help="Peak rise in reward, 0-1 scale.")
+m2.metric("With naltrexone", f"{ch.increment_with:.2f}",
+          delta=f"{ch.increment_with - ch.increment_without:+.2f}", delta_color="inverse")
+m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 % of the effect without naltrexone.")
 
 page.predict(P + "q1", "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",
              ["Still fully blocked", "Partly blocked: heroin works again, somewhat weaker", "Heroin works better than before"],
