@@ -47,7 +47,8 @@ GLOSSARY = {
 PRESENT = Control("present", False, "Presentation mode", "toggle",
                   help="Larger text, lines and plots, the sidebar closed, fixed axes: for a projector.")
 NARROW = Control("narrow", False, "Phone layout", "toggle",
-                 help="Figures drawn for a narrow screen: one panel above the other, legends inside the plots.")
+                 help="Downloaded figures drawn for a narrow screen: one panel above the other, legends inside the "
+                      "plots (the plots on the page fit any screen by themselves).")
 #: Presentation mode: larger interface text (Streamlit sizes in rem), less empty space above the page.
 PRESENT_CSS = """<style>
 html { font-size: 21px; }

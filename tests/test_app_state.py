@@ -185,3 +185,16 @@ def test_the_stopping_sweep_exports_its_baseline_and_every_scenario_behind_it(ma
     k = int(np.argmax(shown.days_after_last_naltrexone.to_numpy() == 7))
     # the sweep runs as one batch on a common time grid: the same numbers to solver precision
     assert simulate(arms[1 + k]).challenges.increment_with.iloc[0] == pytest.approx(shown.effect.iloc[k], rel=1e-4)
+
+
+def test_the_phone_layout_shapes_the_downloaded_figure(managers):
+    import struct
+
+    def png_size(at: AppTest) -> tuple[int, int]:
+        button = next(b for b in at.get("download_button") if "dl_timecourse_png" in b.proto.id)
+        data = fetch(managers[-1], button.proto)
+        return struct.unpack(">II", data[16:24])
+
+    wide_w, wide_h = png_size(open_page("pages/home.py"))
+    narrow_w, narrow_h = png_size(open_page("pages/home.py", narrow="1"))
+    assert narrow_h / narrow_w > wide_h / wide_w  # taller for a phone

@@ -294,7 +294,8 @@ def downloads(key: str, title: str, spec: Fig | None, table: pd.DataFrame,
         lambda: table_json(table, title, scenario, arms))
     box = st.popover("Download this plot" if spec else "Download this table", icon=":material/download:")
     box.caption(f"Exactly what is shown: the numbers (CSV, JSON) and the figure (PNG, SVG, PDF). File names start with {name}.")
-    figure = lambda fmt: lambda: figure_bytes(spec, fmt, scenario=scenario, title=title, arms=arms)  # noqa: E731
+    narrow = state.narrow()  # the phone layout shapes the downloaded figures (the charts on the page fit any screen)
+    figure = lambda fmt: lambda: figure_bytes(spec, fmt, narrow=narrow, scenario=scenario, title=title, arms=arms)  # noqa: E731
     items = [("CSV", csv, "csv", "text/csv"),
              ("CSV descriptor", desc, "datapackage.json", "application/json"), ("JSON", js, "json", "application/json"),
              ("PNG", figure("png"), "png", "image/png"), ("SVG", figure("svg"), "svg", "image/svg+xml"),
