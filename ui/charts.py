@@ -14,20 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .plots import _species, binding_species
-from .theme import GREYS, PLAN_COLOURS, RISK_FILL, colour, label, line_style
+from .beyond_plots import PLAN_STYLES
+from .plots import _species, binding_species, time_axis
+from .theme import BLUES, GREYS, PLAN_COLOURS, RISK_FILL, colour, label, line_style
 
 #: matplotlib line styles as Vega-Lite stroke dashes.
 DASHES = {"-": [1, 0], "solid": [1, 0], "--": [6, 3], "dashed": [6, 3], ":": [2, 2], "dotted": [2, 2],
           "-.": [6, 2, 2, 2], "dashdot": [6, 2, 2, 2]}
 PANEL_HEIGHT = {False: 170, True: 230}  # px per panel: desk, presentation
 MAX_POINTS = 2500  # rows sent per panel (a cursor on the table below reads every output step)
-
-
-def time_axis(table: pd.DataFrame) -> tuple[np.ndarray, str]:
-    """Time in hours for up to 4 days, in days beyond (as the exported figures)."""
-    t = table["time_h"].to_numpy()
-    return (t / 24.0, "time (days)") if t[-1] > 96 else (t, "time (h)")
 
 
 def _thin(n: int) -> np.ndarray:
@@ -144,10 +139,7 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
             extra = [_rule_y(80.0, "80 mg/dL (UK driving limit)")]
             spec = dict(y_title="blood alcohol (mg/dL)", y_domain=(0, max(100.0, float(bac.max()) * 1.15)), unit="mg/dL")
         elif p == "occupancy":
-            cols = _species(table, "", [f"occupancy_{n}" for n in binding_species()])
-            series = [(c, label(c.removeprefix("occupancy_")), colour(c.removeprefix("occupancy_")), "-") for c in cols]
-            for c in cols:
-                data[c] = 100 * table[c].to_numpy()
+            series = _occupancy_series(table, data)
             extra = _band(bands, "occupancy_antagonist", 100.0, x_div, "naltrexone-held, population", keep)
             spec = dict(y_title="receptors occupied (%)", stacked=True, y_domain=(0, 100), unit="%")
         elif p == "reward":
@@ -280,8 +272,6 @@ def protection_bars(summary: pd.DataFrame, present: bool) -> list[dict[str, Any]
 def craving(tables: dict[str, pd.DataFrame], episodes: pd.DataFrame, shown: str, present: bool,
             bands: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """The panels of :func:`ui.beyond_plots.craving`: craving per plan over weeks, and each use episode of one plan."""
-    from .beyond_plots import PLAN_STYLES
-
     names = list(tables)
     first = tables[names[0]]
     keep = _thin(len(first))
@@ -317,8 +307,6 @@ def craving(tables: dict[str, pd.DataFrame], episodes: pd.DataFrame, shown: str,
 
 def dose_response(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> list[dict[str, Any]]:
     """The curves of :func:`ui.plots.dose_response`: peak reward rise vs agonist dose, per time after naltrexone."""
-    from .theme import BLUES
-
     hours = sorted(df.hours_after_naltrexone.unique())
     base = df[df.hours_after_naltrexone == hours[0]].sort_values("dose_mg")
     data = pd.DataFrame({"x": base.dose_mg.to_numpy(), "without": base.increment_without.to_numpy()})
@@ -335,8 +323,6 @@ def dose_response(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> l
 
 def equilibrium(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> list[dict[str, Any]]:
     """The panels of :func:`ui.plots.equilibrium`: occupancy and reward vs agonist level, per naltrexone level."""
-    from .theme import BLUES
-
     levels = sorted(df.naltrexone_nm.unique())
     shades = [colour("without"), BLUES[0], *BLUES[2:]]
     first = df[df.naltrexone_nm == levels[0]]
@@ -527,8 +513,6 @@ def compare(table: pd.DataFrame, curves: dict[str, pd.DataFrame], present: bool,
 
 def blockade_vs_time(df: pd.DataFrame, present: bool, ratio_limit: float) -> list[dict[str, Any]]:
     """The curves of :func:`ui.plots.blockade_vs_time`: heroin's effect ratio vs hours after 50/100/150 mg."""
-    from .theme import BLUES
-
     blues = {50.0: BLUES[0], 100.0: BLUES[3], 150.0: BLUES[5]}
     doses = sorted(df.naltrexone_mg.unique())
     first = df[df.naltrexone_mg == doses[0]].sort_values("hours_after")
