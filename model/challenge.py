@@ -13,6 +13,7 @@ from functools import cache
 import numpy as np
 
 from . import core, receptor, response
+from .cohort import Cohort
 from .drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
 from .ligands import LigandSet
 from .scenario import dose_events, parse_scenario
@@ -33,7 +34,7 @@ def agonist_brain_profile(agonist: str, route: str, mg: float, mols: Mapping[str
                         "dose": [{"drug": agonist, "route": route, "amount_mg": float(mg), "at_h": [0.0]}]})
     events = dose_events(s)
     p = core.plan(s, events, mols)
-    r = core.run(p, [mols], np.ones((1, len(events)), dtype=bool), counterfactual=False)
+    r = core.run(p, Cohort.alike(mols), np.ones((1, len(events)), dtype=bool), counterfactual=False)
     names = [n for n in p.ligands if n not in NALTREXONE_SPECIES]
     return p.t_h, names, np.stack([r.brain_nm[n][0] for n in names], axis=-1)
 

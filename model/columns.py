@@ -56,7 +56,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("doses_taken", "1", "Doses this person took (missed doses drawn with the seed).", "people"),
     Column("peak_reward", "1", "Highest reward over the run, 0..1.", "people"),
     Column("min_respiratory_drive", "1", "Lowest respiratory drive over the run (1 = normal).", "people"),
-    Column("mean_occupancy_antagonist", "1", "Mean antagonist occupancy over the run.", "people"),
+    Column("mean_occupancy_antagonist", "1", "Antagonist occupancy averaged over the time of the run.", "people"),
     Column("days_protected", "d", "Whole days on which the lowest antagonist occupancy stayed at or above the level at which "
            "25 mg IV heroin is blocked (model.challenge.protection_occupancy).", "people"),
     Column("<species>.<parameter>", "", "This person's drawn value of a parameter of the molecule (unit as in `python -m model drugs`).",

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import pk, receptor, response
+from .cohort import Cohort
 from .drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
 from .ligands import LigandSet
 from .scenario import DoseEvent, Scenario, ScenarioError
@@ -98,30 +99,32 @@ class Run:
     ligands: LigandSet                          # per-person constants [P, ligand]
     bound: np.ndarray                           # [P, R, time, ligand] per baseline receptor pool
     density: np.ndarray                         # [P, R, time]
-    responses: tuple[response.Responses, ...]   # one per person
+    response: response.Responses                # [P, ...]
 
 
-def run(p: Plan, people: Sequence[Mapping[str, Molecule]], taken: np.ndarray, counterfactual: bool,
-        max_substeps: int = receptor.MAX_SUBSTEPS) -> Run:
-    """Simulate everyone in ``people`` (their molecules) given ``taken`` [person, event] (bool)."""
+def run(p: Plan, people: Cohort, taken: np.ndarray, counterfactual: bool,
+        max_substeps: int = receptor.MAX_SUBSTEPS, everything: bool = True) -> Run:
+    """Simulate everyone in ``people`` given ``taken`` [person, event] (bool).
+
+    ``everything`` False leaves out the responses that are neither reward nor breathing.
+    """
     s, t = p.scenario, p.t_h
     n = len(people)
     w = s.patient.weight_kg
-    mats = np.stack([pk.build_system(m, p.wiring, w)[0].matrix() for m in people])  # same wiring, own rates
+    view = people.view()
+    mats = np.broadcast_to(pk.build_system(view, p.wiring, w)[0].matrix(), (n,) + (len(p.system.names),) * 2)
     bolus = np.zeros((n, p.dose_times.size, len(p.system.names)))
     np.add.at(bolus, (slice(None), p.event_time_index),
               np.asarray(taken, dtype=float)[:, p.linear, None] * p.dose_vectors[None])
     read = [p.system.names.index(f"{x}.central") for x in p.species]
     brain_rows = [p.system.brain_states(x) for x in p.ligands if x != "endorphin"]
     rows = np.array(read + [i for r in brain_rows for i in r], dtype=int)
-    x = (pk.propagate(mats, t, p.dose_times, bolus, rows) if p.dose_times.size
-         else np.zeros((n, t.size, rows.size)))
-    plasma = {sp: x[:, :, j] * 1000.0 / np.array([[m[sp]["v_central_l_per_kg"] * w] for m in people])
+    columns = list(range(len(read))) + [len(read) + k for k, r in enumerate(brain_rows) for _ in r]
+    x = (pk.propagate(mats, t, p.dose_times, bolus, rows, columns) if p.dose_times.size
+         else np.zeros((n, len(read) + len(brain_rows), t.size)))
+    plasma = {sp: x[:, j] * 1000.0 / np.broadcast_to(view[sp]["v_central_l_per_kg"] * w, (n,))[:, None]
               for j, sp in enumerate(p.species)}
-    brain, col = {}, len(read)
-    for name, r in zip(p.ligands, brain_rows):
-        brain[name] = x[:, :, col:col + len(r)].sum(axis=-1)
-        col += len(r)
+    brain = {name: x[:, len(read) + k] for k, name in enumerate(lg for lg in p.ligands if lg != "endorphin")}
     if "endorphin" in p.ligands:
         brain["endorphin"] = np.broadcast_to(p.endorphin_nm, (n, t.size))
     lig = LigandSet.of(p.ligands, people)
@@ -138,9 +141,8 @@ def run(p: Plan, people: Sequence[Mapping[str, Molecule]], taken: np.ndarray, co
     else:
         bound, density = np.zeros(conc.shape), np.ones(conc.shape[:-1])
     endo = p.endorphin_nm if "endorphin" in p.ligands else None
-    responses = tuple(response.respond(t, bound[i], density[i], lig.person(i), rp, s.patient.opioid_tolerant, endo,
-                                       people[i]) for i in range(n))
-    return Run(plasma, brain, lig, bound, density, responses)
+    return Run(plasma, brain, lig, bound, density,
+               response.respond(t, bound, density, lig, rp, s.patient.opioid_tolerant, endo, people, everything))
 
 
 def check_finite(table: pd.DataFrame) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .cohort import Cohort
 from .drugs import Molecule
 
 ANTAGONIST_ROLES = ("antagonist",)
@@ -29,17 +30,18 @@ class LigandSet:
     is_antagonist: np.ndarray    # [ligand] bool
 
     @classmethod
-    def of(cls, names: Sequence[str], mols: Mapping[str, Molecule] | Sequence[Mapping[str, Molecule]]) -> LigandSet:
-        """Constants of ``names`` from one molecule mapping, or stacked over a sequence of people."""
-        people = [mols] if isinstance(mols, Mapping) else list(mols)
+    def of(cls, names: Sequence[str], mols: Mapping[str, Molecule] | Cohort) -> LigandSet:
+        """Constants of ``names`` from one molecule mapping, or stacked [P, ligand] over a cohort's people."""
+        view = mols.view() if isinstance(mols, Cohort) else mols
 
         def col(key: str) -> np.ndarray:
-            arr = np.array([[m[n].get(key) for n in names] for m in people], dtype=float).reshape(len(people), len(names))
-            return arr[0] if isinstance(mols, Mapping) else arr
+            if not isinstance(mols, Cohort):
+                return np.array([view[n].get(key) for n in names], dtype=float)
+            cols = [np.broadcast_to(np.asarray(view[n].get(key), dtype=float), (mols.size,)) for n in names]
+            return np.stack(cols, axis=-1) if cols else np.zeros((mols.size, 0))
 
-        first = people[0]
         return cls(tuple(names), col("kd_nm"), col("kon_per_nm_per_h"), col("tau"), col("tau_respiratory"),
-                   np.array([first[n].role in ANTAGONIST_ROLES for n in names], dtype=bool))
+                   np.array([view[n].role in ANTAGONIST_ROLES for n in names], dtype=bool))
 
     def person(self, i: int) -> LigandSet:
         """The constants of person ``i`` of a stacked set."""

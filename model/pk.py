@@ -25,7 +25,6 @@ proportion to blood alcohol (Norberg A et al. 2000 Br J Clin Pharmacol 49:399; M
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -83,7 +82,7 @@ class LinearPK:
             self.names.append(name)
         return self.names.index(name)
 
-    def flow(self, src: int, dst: int | None, rate: float) -> None:
+    def flow(self, src: int, dst: int | None, rate: float | np.ndarray) -> None:
         """Move amount from src at ``rate`` (1/h); dst None means elimination."""
         self.rows.append((src, src, -rate))
         if dst is not None:
@@ -99,20 +98,20 @@ class LinearPK:
         self.flow(c, None, m["cl_l_per_h"] / v1)
         for prod in metabolites(m):
             f = m.get(f"fraction_metabolised_to_{prod}")
-            if f > 0:
+            if _present(f):
                 pc = self.state(f"{prod}.central")
                 ratio = self.mols[prod]["molar_mass_g_per_mol"] / m["molar_mass_g_per_mol"]
                 self.rows.append((pc, c, f * m["cl_l_per_h"] / v1 * ratio))
         for comp, q, v in (("peripheral", "q_peripheral_l_per_h", "v_peripheral_l_per_kg"),
                            ("deep", "q_deep_l_per_h", "v_deep_l_per_kg")):
-            if m.get(q) > 0 and v in m.parameters:
+            if _present(m.get(q)) and v in m.parameters:
                 p = self.state(f"{s}.{comp}")
                 self.flow(c, p, m[q] / v1)
                 self.flow(p, c, m[q] / self.volume_l(s, v))
         if m.binds:
             for site, k, kp in (("effect", m["ke0_per_h"], m["kp_uu"]),
                                 ("retention", m.get("retention_efflux_per_h"), m.get("retention_kp_uu"))):
-                if k > 0 and kp > 0:
+                if _present(k) and _present(kp):
                     e = self.state(f"{s}.{site}")
                     self.rows.append((e, c, k * kp * m["fraction_unbound"] * MG_PER_L_TO_NM / (v1 * m["molar_mass_g_per_mol"])))
                     self.rows.append((e, e, -k))
@@ -122,23 +121,31 @@ class LinearPK:
         return [self.names.index(f"{s}.{site}") for site in BRAIN_SITES if f"{s}.{site}" in self.names]
 
     def matrix(self) -> np.ndarray:
-        a = np.zeros((len(self.names), len(self.names)))
+        """The rate matrix (1/h): [n, n], or [P, n, n] when rates hold one value per person."""
+        batch = np.broadcast_shapes(*(np.shape(r) for *_, r in self.rows))
+        a = np.zeros(batch + (len(self.names), len(self.names)))
         for i, j, r in self.rows:
-            a[i, j] += r
+            a[..., i, j] += r
         return a
 
 
-def stage_rates(stages: int, k: float) -> np.ndarray:
+def _present(x: float | np.ndarray) -> bool:
+    """Whether a rate or share is positive (for anyone, when it holds one value per person)."""
+    return bool(np.any(np.asarray(x) > 0))
+
+
+def stage_rates(stages: int, k: float | np.ndarray) -> np.ndarray:
     """Rate constants (1/h) of a ``stages``-depot chain with mean transit time stages / k.
 
     The rates are spread by +/-CHAIN_SPREAD/2 around k (rescaled so the mean time is unchanged):
     equal rates make the system defective, which forces slow matrix-exponential steps, while
     distinct ones keep the exact eigenvector solution; the release curve barely changes.
+    Rates are on the first axis (then people, when ``k`` holds one value per person).
     """
     if stages == 1:
         return np.array([k])
     m = 1.0 + CHAIN_SPREAD * (np.arange(stages) / (stages - 1) - 0.5)
-    return k * m * np.sum(1.0 / m) / stages
+    return np.multiply.outer(m, k) * np.sum(1.0 / m) / stages
 
 
 def _depot_chain(pk: LinearPK, label: str, stages: int, k: float, target: int, fraction: float) -> list[tuple[int, float]]:
@@ -169,7 +176,7 @@ def dose_inputs(pk: LinearPK, ev: DoseEvent) -> list[tuple[int, float]]:
             pk.rows.append((central, gut, ka * m[f"{r}_bioavailability"]))
             for prod in metabolites(m):
                 fp = m.get(f"{r}_first_pass_to_{prod}")
-                if fp > 0:
+                if _present(fp):
                     ratio = pk.mols[prod]["molar_mass_g_per_mol"] / m["molar_mass_g_per_mol"]
                     pk.rows.append((pk.state(f"{prod}.central"), gut, ka * fp * ratio))
             pk.wired.add(label)
@@ -183,11 +190,11 @@ def dose_inputs(pk: LinearPK, ev: DoseEvent) -> list[tuple[int, float]]:
             _depot_chain(pk, label + ".diffusion", XR_DIFFUSION_STAGES, m["xr_diffusion_k_per_h"], central, 0)
             _depot_chain(pk, label + ".erosion", XR_EROSION_STAGES, m["xr_erosion_k_per_h"], central, 0)
             pk.wired.add(label)
-        fe = max(0.0, 1.0 - fb - fd)
+        fe = np.maximum(0.0, 1.0 - fb - fd)
         return [(pk.state(f"{label}.burst.0"), f * fb), (pk.state(f"{label}.diffusion.0"), f * fd),
                 (pk.state(f"{label}.erosion.0"), f * fe)]
     if kind == "implant":
-        k = -math.log(1 - m["implant_release_fraction_in_period"]) / (ev.release_months * HOURS_PER_MONTH)
+        k = -np.log(1 - m["implant_release_fraction_in_period"]) / (ev.release_months * HOURS_PER_MONTH)
         label = f"{ev.species}.implant_{ev.release_months:g}"
         if label + ".0" not in pk.names:
             _depot_chain(pk, label, 1, k, central, 0)
@@ -223,21 +230,28 @@ def _propagate_expm(a: np.ndarray, t: np.ndarray, bolus_t: np.ndarray, bolus_x: 
     return out
 
 
-def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """x[rows] on grid t for P systems: a [P, n, n] (1/h), boluses bx [P, events, n] at ``times``.
+def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, rows: np.ndarray,
+              columns: np.ndarray | None = None) -> np.ndarray:
+    """Sums of x[rows] on grid t for P systems: a [P, n, n] (1/h), boluses bx [P, events, n] at ``times``.
 
-    Each system is solved in its eigenbasis: z_e, the state just after dose time e, is carried from
+    Row ``rows[i]`` is added into output column ``columns[i]`` (default: one column per row). Each
+    system is solved in its eigenbasis: z_e, the state just after dose time e, is carried from
     dose to dose, and every grid point t reads x(t) = V exp(lam (t - t_e)) z_e from the last dose
     before it. Offsets repeat on regular schedules, so each distinct one is exponentiated once, and
     only the nonzero entries of V's rows are summed (chains are nearly triangular). Ill-conditioned
-    systems (coinciding rate constants) step with exact matrix exponentials instead. Result [P, T, r],
-    never negative.
+    systems (coinciding rate constants) step with exact matrix exponentials instead. Result
+    [P, column, T], never negative.
     """
+    columns = np.arange(rows.size) if columns is None else np.asarray(columns, dtype=np.int64)
+    n_cols = int(columns.max(initial=-1)) + 1
     lam, v = np.linalg.eig(a)
-    out = np.zeros((a.shape[0], t.size, rows.size))
+    out = np.zeros((a.shape[0], n_cols, t.size))
     ok = np.linalg.cond(v) <= 1e8
     for p in np.nonzero(~ok)[0]:
-        out[p] = np.maximum(_propagate_expm(a[p], t, times, bx[p], rows), 0.0)
+        x = _propagate_expm(a[p], t, times, bx[p], rows)
+        for i, c in enumerate(columns):
+            out[p, c] += x[:, i]
+        out[p] = np.maximum(out[p], 0.0)
     idx = np.nonzero(ok)[0]
     if idx.size:
         lam, v = lam[idx], v[idx]
@@ -256,27 +270,27 @@ def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, r
         decay = np.exp(offsets[None, :, None] * lam[:, None, :])  # [P, distinct offset, n]
         w = v[:, rows, :]  # [P, r, n]
         r_idx, n_idx = np.nonzero((w != 0).any(axis=0))
-        _read_out(decay, inverse.astype(np.int64), z, seg[after].astype(np.int64), r_idx.astype(np.int64),
+        _read_out(decay, inverse.astype(np.int64), z, seg[after].astype(np.int64), columns[r_idx],
                   n_idx.astype(np.int64), np.ascontiguousarray(w[:, r_idx, n_idx]), idx.astype(np.int64),
-                  int(after[0]) if after.size else t.size, rows.size, out)
+                  int(after[0]) if after.size else t.size, n_cols, out)
     return out
 
 
 @njit(cache=True, nogil=True)
-def _read_out(decay, inverse, z, seg, r_idx, n_idx, w, persons, first, n_rows, out):  # pragma: no cover - compiled
-    """out[persons[p], first + k, r] = max(0, sum over nonzero (r, j) of w[p, (r, j)] decay[p, inverse[k], j] z[p, seg[k], j])."""
+def _read_out(decay, inverse, z, seg, c_idx, n_idx, w, persons, first, n_cols, out):  # pragma: no cover - compiled
+    """out[persons[p], c, first + k] = max(0, sum over nonzero (c, j) of w[p, (c, j)] decay[p, inverse[k], j] z[p, seg[k], j])."""
     d = np.empty(z.shape[2], dtype=z.dtype)
-    acc = np.empty(n_rows, dtype=z.dtype)
+    acc = np.empty(n_cols, dtype=z.dtype)
     for p in range(persons.size):
         for k in range(inverse.size):
             u, e = inverse[k], seg[k]
             for j in range(d.size):
                 d[j] = decay[p, u, j] * z[p, e, j]
             acc[:] = 0.0
-            for q in range(r_idx.size):
-                acc[r_idx[q]] += w[p, q] * d[n_idx[q]]
-            for r in range(n_rows):
-                out[persons[p], first + k, r] = max(acc[r].real, 0.0)
+            for q in range(c_idx.size):
+                acc[c_idx[q]] += w[p, q] * d[n_idx[q]]
+            for c in range(n_cols):
+                out[persons[p], c, first + k] = max(acc[c].real, 0.0)
 
 
 def build_system(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], weight_kg: float
@@ -304,14 +318,14 @@ def solve_linear_pk(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], p
         i = np.searchsorted(times, e.at_h)
         for state, frac in inp:
             bx[i, state] += frac * e.amount
-    read = [(s, "plasma", pk.names.index(f"{s}.central")) for s in species]
-    read += [(s, "brain", i) for s in species for i in pk.brain_states(s)]
-    x = propagate(a[None], t, times, bx[None], np.array([r for *_, r in read]))[0]
-    for col, (s, kind, _) in enumerate(read):
-        if kind == "plasma":
-            plasma[s] = x[:, col] * 1000.0 / pk.volume_l(s)
-        else:
-            brain[s] = brain.get(s, 0.0) + x[:, col]
+    read = [pk.names.index(f"{s}.central") for s in species]
+    brain_rows = [pk.brain_states(s) for s in species]
+    columns = list(range(len(species))) + [len(species) + k for k, r in enumerate(brain_rows) for _ in r]
+    x = propagate(a[None], t, times, bx[None], np.array(read + [i for r in brain_rows for i in r]), columns)[0]
+    for j, s in enumerate(species):
+        plasma[s] = x[j] * 1000.0 / pk.volume_l(s)
+        if brain_rows[j]:
+            brain[s] = x[len(species) + j]
     return PKSolution(t, plasma, brain)
 
 

@@ -10,8 +10,8 @@ Counterfactuals are not simulated here.
 
 from __future__ import annotations
 
-import math
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,9 +21,10 @@ import pandas as pd
 from . import core, response
 from .budget import CHUNK, CHUNK_CELLS, check_budget
 from .challenge import days_protected
+from .cohort import Cohort
 from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter
 from .ligands import ANTAGONIST_ROLES
-from .scenario import DoseEvent, Scenario, ScenarioError
+from .scenario import DoseEvent, Scenario, ScenarioError, parse_scenario, scenario_to_dict
 
 BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps.
@@ -46,24 +47,23 @@ def _omega(name: str) -> float:
     return om[name].value if name in om else 0.0
 
 
-def person_molecules(base: dict[str, Molecule], rng: np.random.Generator,
-                     species: set[str] | None = None) -> dict[str, Molecule]:
-    """One person's molecules: each varied parameter times exp(eta), clipped to its bounds.
+def draw_cohort(base: Mapping[str, Molecule], rngs: np.random.Generator | Sequence[np.random.Generator], size: int,
+                species: set[str] | None = None) -> Cohort:
+    """``size`` people: each varied parameter times exp(eta), eta ~ N(0, omega^2), clipped to its bounds.
 
-    Only the molecules in ``species`` (default: all) are varied; the others are shared unchanged.
+    Only the molecules in ``species`` (default: all) are varied. With one generator the people draw
+    in turn from it; with one generator per person (``rngs``), each person draws from their own.
     """
-    out = {}
-    for sid, m in base.items():
-        if species is not None and sid not in species:
-            out[sid] = m
-            continue
-        over = {}
-        for name, p in m.parameters.items():
-            w = _omega(name)
-            if w > 0:
-                over[name] = min(max(p.value * math.exp(rng.normal(0.0, w)), p.min), p.max)
-        out[sid] = m.with_overrides(over)
-    return out
+    varied = tuple((sp, k) for sp, m in base.items() if species is None or sp in species
+                   for k in m.parameters if _omega(k) > 0)
+    omega = np.array([_omega(k) for _, k in varied])
+    if isinstance(rngs, np.random.Generator):
+        eta = rngs.standard_normal((size, len(varied))) * omega
+    else:
+        eta = np.stack([g.standard_normal(len(varied)) for g in rngs]).reshape(size, len(varied)) * omega
+    p = [base[sp].parameters[k] for sp, k in varied]
+    values = np.clip(np.array([x.value for x in p]) * np.exp(eta), [x.min for x in p], [x.max for x in p])
+    return Cohort(base, size, varied, values)
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,29 @@ class PopulationResult:
     events: tuple[DoseEvent, ...] = ()  # every scheduled dose, sorted by time
     taken: np.ndarray | None = None     # [person, scheduled dose] bool
     observed: np.ndarray | None = None  # [person, observation] plasma naltrexone (ng/mL) at the asked output rows
+
+    def person_scenario(self, i: int) -> Scenario:
+        """Person ``i`` alone: their drawn parameters as overrides and the doses they took at explicit times.
+
+        ``simulate`` of it gives that person's curves (on a finer binding step than a population's).
+        """
+        raw = scenario_to_dict(self.scenario)
+        params = {sp: dict(v) for sp, v in raw.get("parameters", {}).items()}
+        row = self.people.iloc[i]
+        for col in self.people.columns:
+            if "." in col:
+                sp, name = col.split(".", 1)
+                params.setdefault(sp, {})[name] = float(row[col])
+        mols = core.scenario_molecules(self.scenario)
+        doses = []
+        for e, took in zip(self.events, self.taken[i]):
+            if took:
+                drug = mols[e.species].drug
+                dose = {"drug": drug, "route": e.route, "amount_g" if drug == "alcohol" else "amount_mg": e.amount,
+                        "at_h": [e.at_h]}
+                doses.append({**dose, "release_months": e.release_months} if e.route == "implant" else dose)
+        return parse_scenario({**raw, "title": f"{self.scenario.title}: person {i}", "dose": doses, "parameters": params,
+                               "options": {**raw["options"], "population": 0}})
 
 
 
@@ -101,15 +124,14 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
     people_rows, cols_out, kept = [], {k: [] for k in OUTPUTS}, []
     used = {e.species for e in full} | set(p.species) | set(p.ligands)
-    varied = [(sp, k) for sp in sorted(used) for k in base[sp].parameters if _omega(k) > 0]
     chunk = max(1, min(CHUNK, CHUNK_CELLS // (t.size * (len(p.system.names) + len(p.ligands)))))
     for start in range(0, n, chunk):
         size = min(chunk, n - start)
-        mols_p = [person_molecules(base, rng, used) for _ in range(size)]
-        r = core.run(p, mols_p, taken[start:start + size], counterfactual=False, max_substeps=POPULATION_SUBSTEPS)
+        cohort = draw_cohort(base, rng, size, used)
+        r = core.run(p, cohort, taken[start:start + size], counterfactual=False, max_substeps=POPULATION_SUBSTEPS,
+                     everything=False)
         occ = r.bound[:, 0][:, :, r.ligands.is_antagonist].sum(axis=-1) / r.density[:, 0]
-        reward = np.stack([x.reward[0] for x in r.responses])
-        drive = np.stack([x.respiratory_drive for x in r.responses])
+        reward, drive = r.response.reward[:, 0], r.response.respiratory_drive
         plasma = r.plasma_ng_per_ml.get("naltrexone", np.zeros((size, t.size)))
         inc = np.stack([response.increment_and_area(t, reward, t0, w)[0] for t0, w in zip(ep_t, ep_w)], axis=-1) \
             if agonist else np.zeros((size, 0))
@@ -119,31 +141,38 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
                          ("naltrexone_plasma_ng_per_ml", plasma[:, out_idx]), ("respiratory_drive", drive[:, out_idx]),
                          ("craving", craving)):
             cols_out[key].append(arr)
-        protected = days_protected(t, occ)
         if observe is not None:
             kept.append(plasma[:, out_idx[observe]])
-        for i in range(size):
-            people_rows.append({
-                "person": start + i,
-                "doses_scheduled": len(full),
-                "doses_taken": int(taken[start + i].sum()),
-                "peak_reward": float(reward[i].max()),
-                "min_respiratory_drive": float(drive[i].min()),
-                "mean_occupancy_antagonist": float(occ[i].mean()),
-                "days_protected": int(protected[i]),
-                **{f"{sp}.{k}": mols_p[i][sp][k] for sp, k in varied},
-            })
+        people_rows.append(pd.DataFrame({
+            "person": np.arange(start, start + size),
+            "doses_scheduled": len(full),
+            "doses_taken": taken[start:start + size].sum(axis=1),
+            "peak_reward": reward.max(axis=1),
+            "min_respiratory_drive": drive.min(axis=1),
+            "mean_occupancy_antagonist": np.trapezoid(occ, t, axis=1) / (t[-1] - t[0]),
+            "days_protected": days_protected(t, occ).astype(int),
+            **{f"{sp}.{k}": cohort.values[:, j] for j, (sp, k) in enumerate(cohort.varied)},
+        }))
     bands = {"time_h": t[out_idx]}
     for key, parts in cols_out.items():
         if key == "craving" and not agonist:
             continue
-        q = np.quantile(np.concatenate(parts), BAND_QUANTILES, axis=0)
-        for name, row in zip(("p05", "p50", "p95"), q):
+        for name, row in zip(("p05", "p50", "p95"), _quantiles(np.concatenate(parts), BAND_QUANTILES)):
             bands[f"{key}_{name}"] = row
     bands = pd.DataFrame(bands)
     core.check_finite(bands)
-    return PopulationResult(s, bands, pd.DataFrame(people_rows), tuple(full), taken,
+    return PopulationResult(s, bands, pd.concat(people_rows, ignore_index=True), tuple(full), taken,
                             np.concatenate(kept) if observe is not None else None)
+
+
+def _quantiles(x: np.ndarray, q: Sequence[float]) -> np.ndarray:
+    """Quantiles [q, time] across people of x [person, time], as ``np.quantile`` (linear), sorting each time once."""
+    s = np.sort(x.T, axis=1)
+    pos = np.asarray(q) * (s.shape[1] - 1)
+    lo = np.floor(pos).astype(int)
+    frac = pos - lo
+    a, b = s[:, lo], s[:, np.minimum(lo + 1, s.shape[1] - 1)]
+    return np.where(frac >= 0.5, b - (b - a) * (1 - frac), a + (b - a) * frac).T
 
 
 def _scheduled_and_taken(s: Scenario, n: int, rng: np.random.Generator) -> tuple[list[DoseEvent], np.ndarray]:

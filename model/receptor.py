@@ -40,24 +40,36 @@ MAX_SUBSTEPS = 32  # ... up to this many per grid step
 
 
 @njit(cache=True, nogil=True)  # long binding loops must not stall the web server
-def _march(h, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_substeps):  # pragma: no cover - compiled
-    """The step loop (see the module docstring): lagged concentrations, density, then F and B."""
+def _march(h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_substeps):  # pragma: no cover - compiled
+    """The step loop (see the module docstring): lagged concentrations, density, then F and B.
+
+    ``h_index`` maps each step to its length in ``h_unique``: the decay factors of undivided
+    steps are computed once per distinct length.
+    """
     n_batch, n_time, n_lig = conc.shape
+    a_tab = np.empty((h_unique.size, n_lig))
+    q_tab = np.empty((h_unique.size, n_lig))
     gain_up, gain_down, turnover = adapt[0], adapt[1], adapt[2]
     a = np.empty(n_lig)
     c = np.empty(n_lig)
     g = np.empty(n_lig)
     q = np.empty(n_lig)
     for p in range(n_batch):
+        for u in range(h_unique.size):
+            for i in range(n_lig):
+                a_tab[u, i] = np.exp(-min(koff[p, i] * h_unique[u], 600.0))
+                q_tab[u, i] = kon[p, i] * (1.0 - a_tab[u, i]) / koff[p, i]
         b = b0[p].copy()
         r = r0
         out[p, 0] = b
         density[p, 0] = r
         for k in range(n_time - 1):
-            lam = 0.0
-            for i in range(n_lig):
-                lam = max(lam, koff[p, i] + kon[p, i] * max(conc[p, k, i], conc[p, k + 1, i]))
-            m = min(max(int(np.ceil(lam * h[k] / SUBSTEP_LAMBDA_H)), 1), max_substeps)
+            m = 1
+            if max_substeps > 1:
+                lam = 0.0
+                for i in range(n_lig):
+                    lam = max(lam, koff[p, i] + kon[p, i] * max(conc[p, k, i], conc[p, k + 1, i]))
+                m = min(max(int(np.ceil(lam * h[k] / SUBSTEP_LAMBDA_H)), 1), max_substeps)
             hk = h[k] / m
             for i in range(n_lig):  # per-step constants (same for every substep)
                 ko = koff[p, i]
@@ -67,8 +79,12 @@ def _march(h, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_s
                 x2 = x * x
                 g[i] = (0.5 - x / 12.0 * (1.0 - x2 / 60.0 * (1.0 - x2 / 42.0)) if x < 1.0
                         else 1.0 / x if x > 40.0 else 1.0 / x - 1.0 / np.expm1(x))
-                a[i] = np.exp(-min(ko * hk, 600.0))
-                q[i] = kon[p, i] * (1.0 - a[i]) / ko
+                if m == 1:
+                    a[i] = a_tab[h_index[k], i]
+                    q[i] = q_tab[h_index[k], i]
+                else:
+                    a[i] = np.exp(-min(ko * hk, 600.0))
+                    q[i] = kon[p, i] * (1.0 - a[i]) / ko
             for j in range(m):
                 w0, w1 = j / m, (j + 1) / m
                 s = 1.0
@@ -136,7 +152,9 @@ def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per
     c = flat(conc, conc.shape[-2:])
     out = np.empty(c.shape)
     density = np.empty(c.shape[:2])
-    _march(np.ascontiguousarray(np.diff(t_h), dtype=float), c, koff, kon, float(r_total),
+    h = np.ascontiguousarray(np.diff(t_h), dtype=float)
+    h_unique, h_index = np.unique(h, return_inverse=True)
+    _march(h, h_index.astype(np.int64), h_unique, c, koff, kon, float(r_total),
            np.array(adaptation or (0.0, 0.0, 0.0), dtype=float), mask,
            flat(0.0 if b0 is None else b0, (n_lig,)), out, density, int(max_substeps))
     return out.reshape(conc.shape), density.reshape(conc.shape[:-1])

@@ -8,13 +8,14 @@ Black JW, Leff P 1983 Proc R Soc Lond B 220:141-162, doi:10.1098/rspb.1983.0093.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from numba import njit
 
 from . import pk
+from .cohort import Cohort
 from .drugs import Molecule
 from .ligands import LigandSet
 
@@ -90,29 +91,37 @@ def fentanyl_stimulus(c_ng_per_ml: float, fentanyl: Molecule) -> float:
 
 @njit(cache=True, nogil=True)
 def _saturating_state(h, s, x0, gain, loss):  # pragma: no cover - compiled
-    """dX/dt = gain S (1 - X) - loss X, exact for S constant over each step."""
-    out = np.empty(s.size)
-    x = x0
-    out[0] = x
-    for k in range(h.size):
-        rate = gain * s[k + 1] + loss
-        target = gain * s[k + 1] / rate
-        x = target + (x - target) * np.exp(-rate * h[k])
-        out[k + 1] = x
+    """dX/dt = gain S (1 - X) - loss X per row of S [P, time], exact for S constant over each step."""
+    out = np.empty(s.shape)
+    for p in range(s.shape[0]):
+        x = x0
+        out[p, 0] = x
+        for k in range(h.size):
+            rate = gain * s[p, k + 1] + loss
+            target = gain * s[p, k + 1] / rate
+            x = target + (x - target) * np.exp(-rate * h[k])
+            out[p, k + 1] = x
     return out
 
 
 @njit(cache=True, nogil=True)
 def _follow(h, s, x0, k_up, k_down):  # pragma: no cover - compiled
-    """dX/dt = k (S - X), k = k_up while S > X and k_down otherwise; exact for S constant over each step."""
-    out = np.empty(s.size)
-    x = x0
-    out[0] = x
-    for k in range(h.size):
-        rate = k_up if s[k + 1] > x else k_down
-        x = s[k + 1] + (x - s[k + 1]) * np.exp(-rate * h[k])
-        out[k + 1] = x
+    """dX/dt = k (S - X) per row of S [P, time], k = k_up while S > X and k_down otherwise; exact for S constant over each step."""
+    out = np.empty(s.shape)
+    decay_up, decay_down = np.exp(-k_up * h), np.exp(-k_down * h)
+    for p in range(s.shape[0]):
+        x = x0
+        out[p, 0] = x
+        for k in range(h.size):
+            x = s[p, k + 1] + (x - s[p, k + 1]) * (decay_up[k] if s[p, k + 1] > x else decay_down[k])
+            out[p, k + 1] = x
     return out
+
+
+def _rows(s: np.ndarray) -> np.ndarray:
+    """A series [..., time] as contiguous rows [rows, time] for the compiled state followers."""
+    s = np.asarray(s, dtype=float)
+    return np.ascontiguousarray(s.reshape(-1, s.shape[-1]))
 
 
 def opioid_tolerance(t_h: np.ndarray, s_respiratory: np.ndarray, chronic_user: bool, params: Mapping[str, float]) -> np.ndarray:
@@ -123,8 +132,8 @@ def opioid_tolerance(t_h: np.ndarray, s_respiratory: np.ndarray, chronic_user: b
     oral morphine a day (``chronic_user_tolerance_stimulus``); a naive person at 0.
     """
     x0 = params["chronic_user_tolerance_stimulus"] if chronic_user else 0.0
-    return _follow(np.diff(t_h), np.ascontiguousarray(s_respiratory, dtype=float), float(x0),
-                   params["tolerance_onset_per_h"], params["tolerance_loss_per_h"])
+    return _follow(np.diff(t_h), _rows(s_respiratory), float(x0), params["tolerance_onset_per_h"],
+                   params["tolerance_loss_per_h"]).reshape(np.shape(s_respiratory))
 
 
 def physical_dependence(t_h: np.ndarray, s_agonist: np.ndarray, initial: float, params: Mapping[str, float]) -> np.ndarray:
@@ -132,8 +141,8 @@ def physical_dependence(t_h: np.ndarray, s_agonist: np.ndarray, initial: float, 
 
     k_loss is set by how long spontaneous withdrawal lasts once the agonist has left (docs/model.md).
     """
-    return _saturating_state(np.diff(t_h), np.ascontiguousarray(s_agonist, dtype=float), float(initial),
-                             params["dependence_gain_per_h"], params["dependence_loss_per_h"])
+    return _saturating_state(np.diff(t_h), _rows(s_agonist), float(initial), params["dependence_gain_per_h"],
+                             params["dependence_loss_per_h"]).reshape(np.shape(s_agonist))
 
 
 def precipitated_withdrawal(dependence: np.ndarray, s_agonist: np.ndarray, occupancy_antagonist: np.ndarray,
@@ -163,11 +172,10 @@ def respiratory_drive(s: np.ndarray, tolerance: np.ndarray, fentanyl: Molecule, 
     1.82 ng/mL (Algera 2021).
     """
     # An agonist-free fentanyl (efficacy overridden to 0) leaves no anchor: keep S50 tiny but finite.
-    naive = max(fentanyl_stimulus(params["resp_fentanyl_c50_naive_ng_per_ml"], fentanyl), 1e-12)
+    naive = np.maximum(fentanyl_stimulus(params["resp_fentanyl_c50_naive_ng_per_ml"], fentanyl), 1e-12)
     s50 = naive * (1.0 + params["resp_tolerance_per_stimulus"] * tolerance)
-    g = params["resp_hill"]
-    sg = np.power(np.maximum(s, 0.0), g)
-    return 1.0 - params["resp_imax"] * sg / (sg + s50**g)
+    x = np.power(np.maximum(s, 0.0) / s50, params["resp_hill"])
+    return 1.0 - params["resp_imax"] * x / (1.0 + x)
 
 
 def nonopioid_alcohol_stimulus(endorphin_nm: np.ndarray, endorphin: Molecule, opioid_share: float) -> np.ndarray:
@@ -199,40 +207,47 @@ def craving_curve(t_h: np.ndarray, episodes_h: np.ndarray, rewards: np.ndarray, 
 
 @dataclass(frozen=True)
 class Responses:
-    """Everything downstream of binding for one person; [2, time] arrays are with / without naltrexone."""
+    """Everything downstream of binding for P people; [P, 2, time] arrays are with / without naltrexone."""
 
-    reward: np.ndarray            # [2, time] whole reward signal (non-opioid part of alcohol included)
-    reward_opioid: np.ndarray     # [2, time] the part that runs through mu receptors
-    stimulus_agonist: np.ndarray  # [2, time] exogenous agonist reward stimulus
-    respiratory_drive: np.ndarray  # [time]
-    opioid_tolerance: np.ndarray   # [time] habitual respiratory stimulus (stimulus units)
-    physical_dependence: np.ndarray  # [time]
-    precipitated_withdrawal: np.ndarray  # [time]
+    reward: np.ndarray            # [P, 2, time] whole reward signal (non-opioid part of alcohol included)
+    respiratory_drive: np.ndarray  # [P, time]
+    opioid_tolerance: np.ndarray   # [P, time] habitual respiratory stimulus (stimulus units)
+    # Left out (None) when only reward and breathing are asked for, as in populations:
+    reward_opioid: np.ndarray | None = None     # [P, 2, time] the part that runs through mu receptors
+    stimulus_agonist: np.ndarray | None = None  # [P, 2, time] exogenous agonist reward stimulus
+    physical_dependence: np.ndarray | None = None  # [P, time]
+    precipitated_withdrawal: np.ndarray | None = None  # [P, time]
+
+    def person(self, i: int) -> Responses:
+        """Person ``i``'s responses (the leading axis dropped)."""
+        return Responses(*(None if x is None else x[i] for x in vars(self).values()))
 
 
 def respond(t_h: np.ndarray, bound: np.ndarray, density: np.ndarray, lig: LigandSet, params: Mapping[str, float],
-            chronic_user: bool, endorphin_nm: np.ndarray | None, mols: Mapping[str, Molecule]) -> Responses:
-    """Reward, breathing, tolerance, dependence and precipitated withdrawal from bound receptors [2, time, ligand].
+            chronic_user: bool, endorphin_nm: np.ndarray | None, people: Cohort, everything: bool = True) -> Responses:
+    """Reward, breathing, tolerance, dependence and precipitated withdrawal of P people.
 
-    The second run (without naltrexone) may be left out ([1, time, ligand]), as in populations.
+    ``bound`` [P, runs, time, ligand] (runs: with naltrexone, and without it when asked), ``density``
+    [P, runs, time], ``lig`` stacked per person [P, ligand], ``endorphin_nm`` [time] or None. With
+    ``everything`` False only reward, breathing and tolerance are computed.
     """
-    s_opioid = stimulus(bound, lig.tau)
+    exogenous = np.array([n != "endorphin" for n in lig.names], dtype=float)
+    taus = np.stack([lig.tau, lig.tau_respiratory, lig.tau * exogenous], axis=-1)  # [P, ligand, 3]
+    s_opioid, s_resp, s_agonist = np.moveaxis(np.matmul(bound, taus[:, None]), -1, 0)  # each [P, runs, time]
+    s_resp = s_resp[:, 0]
     s_total = s_opioid
     if endorphin_nm is not None and "endorphin" in lig.names:
+        mols = people.view(trailing=2)
         share = mols["ethanol"]["opioid_share_of_reward"]
         s_total = s_opioid + nonopioid_alcohol_stimulus(endorphin_nm, mols["endorphin"], share)
-    exogenous = np.array([n != "endorphin" for n in lig.names], dtype=float)
-    s_agonist = stimulus(bound, lig.tau * exogenous)
-    s_resp = stimulus(bound[0], lig.tau_respiratory)
     tolerance = opioid_tolerance(t_h, s_resp, chronic_user, params)
-    dependence = physical_dependence(t_h, s_agonist[0], 1.0 if chronic_user else 0.0, params)
-    occ_antagonist = bound[0][:, lig.is_antagonist].sum(axis=-1) / density[0]
-    return Responses(
-        reward=reward_from_stimulus(s_total, params["hill_n"]),
-        reward_opioid=reward_from_stimulus(s_opioid, params["hill_n"]),
-        stimulus_agonist=s_agonist,
-        respiratory_drive=respiratory_drive(s_resp, tolerance, mols["fentanyl"], params),
-        opioid_tolerance=tolerance,
-        physical_dependence=dependence,
-        precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[0], occ_antagonist, params),
-    )
+    out = Responses(reward=reward_from_stimulus(s_total, params["hill_n"]),
+                    respiratory_drive=respiratory_drive(s_resp, tolerance, people.view(trailing=1)["fentanyl"], params),
+                    opioid_tolerance=tolerance)
+    if not everything:
+        return out
+    dependence = physical_dependence(t_h, s_agonist[:, 0], 1.0 if chronic_user else 0.0, params)
+    occ_antagonist = bound[:, 0][..., lig.is_antagonist].sum(axis=-1) / density[:, 0]
+    return replace(out, reward_opioid=reward_from_stimulus(s_opioid, params["hill_n"]), stimulus_agonist=s_agonist,
+                   physical_dependence=dependence,
+                   precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[:, 0], occ_antagonist, params))

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import core, response
 from .budget import check_budget
+from .cohort import Cohort
 from .core import check_finite, scenario_molecules
 from .drugs import NALTREXONE_SPECIES, Molecule, response_parameters
 from .ligands import ANTAGONIST_ROLES
@@ -56,8 +57,8 @@ def simulate(s: Scenario) -> Result:
     mols = scenario_molecules(s)
     events = dose_events(s)
     p = core.plan(s, events, mols)
-    r = core.run(p, [mols], np.ones((1, len(events)), dtype=bool), counterfactual=True)
-    t, resp = p.t_h, r.responses[0]
+    r = core.run(p, Cohort.alike(mols), np.ones((1, len(events)), dtype=bool), counterfactual=True)
+    t, resp = p.t_h, r.response.person(0)
     agonist_events = [e for e in events if mols[e.species].role not in ANTAGONIST_ROLES]
     rp = core.response_values()
     challenges = response.challenges_table(

@@ -47,14 +47,15 @@ def people_chunk(task: tuple[str, int, int, int, int, str]) -> np.ndarray:
     drawn = [population._scheduled_and_taken(s, 1, g) for g in rngs]
     events = drawn[0][0]
     taken = np.concatenate([t for _, t in drawn], axis=0)
-    mols = [population.person_molecules(base, g) for g in rngs]
+    people = population.draw_cohort(base, rngs, len(rngs))
     p = core.plan(s, events, base)
-    r = core.run(p, mols, taken, counterfactual=False, max_substeps=population.POPULATION_SUBSTEPS)
+    r = core.run(p, people, taken, counterfactual=False, max_substeps=population.POPULATION_SUBSTEPS,
+                 everything=False)
     t = p.t_h
     if endpoint == "peak_reward":
-        return np.array([x.reward[0].max() for x in r.responses])
+        return r.response.reward[:, 0].max(axis=1)
     if endpoint == "lowest_breathing":
-        return np.array([x.respiratory_drive.min() for x in r.responses])
+        return r.response.respiratory_drive.min(axis=1)
     occ = r.bound[:, 0][:, :, r.ligands.is_antagonist].sum(axis=-1) / r.density[:, 0]
     if endpoint == "days_protected":
         return days_protected(t, occ).astype(float)

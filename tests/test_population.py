@@ -1,7 +1,8 @@
 import numpy as np
+import pytest
 
 from model import parse_scenario, simulate
-from model.population import simulate_population
+from model.population import _quantiles, simulate_population
 
 
 def scenario(population=60, seed=4, p=0.5, days=14):
@@ -44,3 +45,26 @@ def test_population_option_adds_band_columns_to_the_table():
     assert r.population is not None and len(r.population.people) == 20
     median_occ = r.table.occupancy_antagonist_p50.iloc[-24:].mean()
     assert abs(median_occ - r.table.occupancy_antagonist.iloc[-24:].mean()) < 0.15
+
+
+def test_each_person_matches_a_single_run_of_their_own_scenario():
+    """The population core gives each person what ``simulate`` gives them alone (within the coarser binding step)."""
+    pop = simulate_population(scenario(population=12, p=0.6, days=6), observe=np.arange(0, 145, 6))
+    assert pop.people.doses_taken.nunique() > 1  # people differ in what they took
+    for i in range(len(pop.people)):
+        alone = simulate(pop.person_scenario(i))
+        row = pop.people.iloc[i]
+        assert alone.scenario.parameters["naltrexone"]["cl_l_per_h"] == row["naltrexone.cl_l_per_h"]
+        assert len(alone.scenario.doses) == row.doses_taken
+        assert np.allclose(pop.observed[i], alone.table.naltrexone_plasma_ng_per_ml.to_numpy()[::6], rtol=1e-6, atol=1e-9)
+        assert row.peak_reward == pytest.approx(alone.curves.reward[0].max(), abs=0.02)
+        assert row.min_respiratory_drive == pytest.approx(alone.curves.responses.respiratory_drive.min(), abs=0.02)
+        c = alone.curves
+        antagonist = [alone.molecules[x].role == "antagonist" for x in c.ligands]
+        occ = c.bound[0][:, antagonist].sum(axis=-1) / c.receptor_density[0]
+        assert row.mean_occupancy_antagonist == pytest.approx(np.trapezoid(occ, c.t_h) / c.t_h[-1], abs=0.01)
+
+
+def test_band_quantiles_are_numpys():
+    x = np.random.default_rng(3).normal(size=(37, 5))
+    assert np.allclose(_quantiles(x, (0.05, 0.5, 0.95)), np.quantile(x, (0.05, 0.5, 0.95), axis=0), rtol=0, atol=1e-15)

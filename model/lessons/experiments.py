@@ -15,6 +15,7 @@ import pandas as pd
 from .. import core, receptor, response
 from ..budget import check_budget
 from ..challenge import agonist_brain_profile, blocked_ratio, challenge_ratio_at_levels  # noqa: F401
+from ..cohort import Cohort
 from ..drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
 from ..ligands import LigandSet
 from ..scenario import DoseEvent, Scenario, dose_events, parse_scenario
@@ -180,7 +181,7 @@ def _each_taking(s: Scenario, takes: Callable[[Sequence[DoseEvent]], np.ndarray]
     taken = takes(events)
     check_budget(s, len(taken))
     p = core.plan(s, events, mols)
-    return p.t_h, core.run(p, [mols] * len(taken), taken, counterfactual=counterfactual)
+    return p.t_h, core.run(p, Cohort.alike(mols, len(taken)), taken, counterfactual=counterfactual)
 
 
 def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
@@ -205,7 +206,7 @@ def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
     t, r = _each_taking(s, takes, counterfactual=True)
     rows = []
     for k, (m, h) in enumerate(pairs):
-        (with_, without), _ = response.increment_and_area(t, r.responses[k].reward, h, window)
+        (with_, without), _ = response.increment_and_area(t, r.response.reward[k], h, window)
         rows.append({"naltrexone_mg": m, "hours_after": h, "ratio": float(with_ / without) if without > 1e-9 else np.nan})
     return pd.DataFrame(rows)
 
@@ -257,11 +258,11 @@ def usual_dose_after_stopping(drug: str, route: str, mg: float, treatment: str =
         return np.array([[e.species in NALTREXONE_SPECIES or e.at_h == a for e in events] for a in at])
 
     t, r = _each_taking(s, takes)
-    antagonist = r.ligands.is_antagonist[0]
+    antagonist = r.ligands.is_antagonist
     per_tolerance = response_parameters()["chronic_user_tolerance_stimulus"].value
     rows = []
     for k, (g, a) in enumerate(zip(gaps, at)):
-        resp, before = r.responses[k], max(int(np.searchsorted(t, a - 1e-9)) - 1, 0)
+        resp, before = r.response.person(k), max(int(np.searchsorted(t, a - 1e-9)) - 1, 0)
         inc, _ = response.increment_and_area(t, resp.reward[0], a, window)
         density = float(r.density[k, 0, before])
         rows.append({"days_after_last_naltrexone": g, "effect": float(inc),
