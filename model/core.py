@@ -38,14 +38,18 @@ def response_values() -> dict[str, float]:
     return {k: p.value for k, p in response_parameters().items()}
 
 
-def time_grid(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule]) -> tuple[np.ndarray, np.ndarray]:
-    """Internal grid (output times, dose times and refinement after each dose) and output indices."""
+def time_grid(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule],
+              refine_stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Internal grid (output times, dose times and refinement after each dose) and output indices.
+
+    ``refine_stride`` 2 keeps every other refinement point (populations; see model.population).
+    """
     out_t = np.arange(0.0, s.duration_h, s.step_h)
     out_t = np.round(np.append(out_t[out_t < s.duration_h - 1e-9], s.duration_h), 9)  # ends at duration_h
     parts = [out_t]
     for e in events:
         kind = mols[e.species].routes[e.route].kind
-        parts.append(e.at_h + np.concatenate(([0.0], REFINE[kind])))
+        parts.append(e.at_h + np.concatenate(([0.0], REFINE[kind][::1 if kind == "iv" else refine_stride])))
     t = np.unique(np.round(np.concatenate(parts), 9))
     t = t[t <= out_t[-1]]
     return t, np.searchsorted(t, out_t)
@@ -71,10 +75,10 @@ class Plan:
     endorphin_nm: np.ndarray
 
 
-def plan(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule]) -> Plan:
+def plan(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule], refine_stride: int = 1) -> Plan:
     """The shared structure of a run of ``events`` (sorted by time) with molecules ``mols``."""
     events = tuple(events)
-    t, out_idx = time_grid(s, events, mols)
+    t, out_idx = time_grid(s, events, mols, refine_stride)
     linear = np.array([i for i, e in enumerate(events) if mols[e.species].routes[e.route].kind != "alcohol"], dtype=int)
     lin_events = [events[i] for i in linear]
     system, species, inputs = pk.build_system(mols, lin_events, s.patient.weight_kg)

@@ -63,6 +63,19 @@ def increment_and_area(t_h: np.ndarray, reward: np.ndarray, at_h: float, window_
     return rise.max(axis=-1), np.trapezoid(rise, t_h[i0:i1], axis=-1)
 
 
+def increments(t_h: np.ndarray, reward: np.ndarray, at_h: np.ndarray, window_h: np.ndarray) -> np.ndarray:
+    """The increments of :func:`increment_and_area` for many doses at once: reward [..., time] -> [..., dose]."""
+    i0 = np.searchsorted(t_h, np.asarray(at_h, dtype=float) - 1e-9)
+    i1 = np.searchsorted(t_h, np.asarray(at_h, dtype=float) + np.asarray(window_h, dtype=float) + 1e-9)
+    reward = np.asarray(reward, dtype=float)
+    if not i0.size:
+        return np.zeros(reward.shape[:-1] + (0,))
+    padded = np.concatenate([reward, reward[..., -1:]], axis=-1)  # so that a window may end at the last point
+    ends = np.minimum(np.maximum(i1, i0 + 1), reward.shape[-1])
+    peaks = np.maximum.reduceat(padded, np.stack([i0, ends], axis=-1).ravel(), axis=-1)[..., ::2]
+    return np.where(i1 - i0 >= 2, peaks - reward[..., np.minimum(i0, reward.shape[-1] - 1)], 0.0)
+
+
 def challenges_table(t_h: np.ndarray, reward_with: np.ndarray, reward_without: np.ndarray,
                      challenges: list[tuple[str, str, float, float, str]], blocked_ratio: float) -> pd.DataFrame:
     """One row per agonist dose: increments and areas with and without naltrexone, ratio, blocked."""
@@ -232,9 +245,9 @@ def respond(t_h: np.ndarray, bound: np.ndarray, density: np.ndarray, lig: Ligand
     ``everything`` False only reward, breathing and tolerance are computed.
     """
     exogenous = np.array([n != "endorphin" for n in lig.names], dtype=float)
-    taus = np.stack([lig.tau, lig.tau_respiratory, lig.tau * exogenous], axis=-1)  # [P, ligand, 3]
-    s_opioid, s_resp, s_agonist = np.moveaxis(np.matmul(bound, taus[:, None]), -1, 0)  # each [P, runs, time]
-    s_resp = s_resp[:, 0]
+    taus = np.stack([lig.tau, lig.tau_respiratory, lig.tau * exogenous], axis=1)  # [P, 3, ligand]
+    s = np.matmul(taus[:, None], np.swapaxes(bound, -1, -2))  # [P, runs, 3, time]: time stays contiguous
+    s_opioid, s_resp, s_agonist = s[:, :, 0], s[:, 0, 1], s[:, :, 2]
     s_total = s_opioid
     if endorphin_nm is not None and "endorphin" in lig.names:
         mols = people.view(trailing=2)

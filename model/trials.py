@@ -48,7 +48,7 @@ def people_chunk(task: tuple[str, int, int, int, int, str]) -> np.ndarray:
     events = drawn[0][0]
     taken = np.concatenate([t for _, t in drawn], axis=0)
     people = population.draw_cohort(base, rngs, len(rngs))
-    p = core.plan(s, events, base)
+    p = core.plan(s, events, base, population.POPULATION_REFINE_STRIDE)
     r = core.run(p, people, taken, counterfactual=False, max_substeps=population.POPULATION_SUBSTEPS,
                  everything=False)
     t = p.t_h

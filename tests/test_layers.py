@@ -5,7 +5,7 @@ import pytest
 
 from model import parse_scenario, simulate, validation
 from model.drugs import molecules, response_parameters
-from model.response import fentanyl_stimulus, respiratory_drive
+from model.response import fentanyl_stimulus, increment_and_area, increments, respiratory_drive
 from model.validation import heroin, oral_ntx
 
 RP = {k: p.value for k, p in response_parameters().items()}
@@ -97,3 +97,12 @@ def test_missed_tablets_let_heroin_through_where_the_injection_does_not(seed):
                     **TOLERANT)
     assert injection.challenges.blocked.all()
     assert tablets.challenges.ratio.max() > 2 * injection.challenges.ratio.max()
+
+
+def test_increments_of_many_doses_match_one_at_a_time():
+    t = np.concatenate([np.linspace(0, 10, 41), [10.5, 30.0]])
+    reward = np.random.default_rng(2).random((3, t.size))
+    at, window = np.array([0.0, 2.0, 9.9, 10.5, 30.0, 40.0]), np.array([3.0, 12.0, 3.0, 3.0, 3.0, 3.0])
+    one = np.stack([increment_and_area(t, reward, a, w)[0] for a, w in zip(at, window)], axis=-1)
+    assert np.array_equal(increments(t, reward, at, window), one)
+    assert increments(t, reward, at[:0], window[:0]).shape == (3, 0)
