@@ -26,7 +26,7 @@ present = page.lesson(
 SPECIES = Control(P + "ptab_species", "all", "Show parameters of", "selectbox",
                   options=["all", *sorted({*molecules(), "response"})])
 SPECIES.bind()
-
+figure = page.plot_first(present)  # on a projector the plot and its numbers come first, the editors below them
 
 editor = Editor(DEFAULT, population.PEOPLE)
 with st.expander("Load or save a scenario file (TOML)", expanded=not present):
@@ -134,17 +134,18 @@ name_b = other.scenario.title + " (B)" if other is not None else ""
 table = result.table
 both = table.assign(scenario="A") if other is None else pd.concat(
     [table.assign(scenario="A"), other.table.assign(scenario="B")], ignore_index=True)
-st.caption(f"A (solid): {page.plain(scenario.title)}" + (f"  |  B (dashed): {page.plain(name_b)}" if other is not None else ""))
-page.plot("overlay", scenario.title, page.fig(plots.overlay, table, other.table if other is not None else None, present,
-                                                           "A", "B"), both,
-          result if other is None else None, arms=[scenario, other.scenario] if other is not None else (),
-          vega=charts.overlay(table, other.table if other is not None else None, present, "A", "B"))
-st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
-state.store_plot_data("challenges", result.challenges)
-st.dataframe(result.challenges, hide_index=True, width="stretch")
-if other is not None and not other.challenges.empty:
-    st.markdown("**Agonist challenges of B** (the comparison)")
-    st.dataframe(other.challenges, hide_index=True, width="stretch")
+table_b = other.table if other is not None else None
+with figure:  # the plot and its numbers
+    st.caption(f"A (solid): {page.plain(scenario.title)}" + (f"  |  B (dashed): {page.plain(name_b)}" if other is not None else ""))
+    page.plot("overlay", scenario.title, page.fig(plots.overlay, table, table_b, present, "A", "B"), both,
+              result if other is None else None, arms=[scenario, other.scenario] if other is not None else (),
+              vega=charts.overlay(table, table_b, present, "A", "B"))
+    st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
+    state.store_plot_data("challenges", result.challenges)
+    st.dataframe(result.challenges, hide_index=True, width="stretch")
+    if other is not None and not other.challenges.empty:
+        st.markdown("**Agonist challenges of B** (the comparison)")
+        st.dataframe(other.challenges, hide_index=True, width="stretch")
 page.timecourse("timecourse", scenario.title, table, present, ("plasma", "occupancy", "reward"), result=result)
 research.panel(result)
 

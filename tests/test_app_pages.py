@@ -183,3 +183,18 @@ def test_workbench_link_reopens_the_same_scenario():
     again.query_params["wb_s"] = code
     again.switch_page("pages/workbench.py").run()
     assert data(again, "timecourse").equals(data(at, "timecourse"))
+
+
+def first(at: AppTest, wanted) -> int:
+    """Position in the page (top to bottom) of the first element that ``wanted`` accepts."""
+    return next(i for i, node in enumerate(at.main) if wanted(node))
+
+
+def test_workbench_on_a_projector_shows_the_plot_before_the_editors():
+    at = open_page("pages/workbench.py", present="1")
+    chart = lambda node: node.type in ("vega_lite_chart", "imgs")  # noqa: E731
+    doses = lambda node: node.type == "dataframe" and (node.key or "").startswith("wb_doses_")  # noqa: E731
+    assert first(at, chart) < first(at, doses)
+    at.toggle(key="present").set_value(False).run()  # on a desktop the editors stay above the plot
+    assert not at.exception
+    assert first(at, doses) < first(at, chart)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -359,6 +360,16 @@ def readout(key: str, table: pd.DataFrame) -> None:
     row = numeric.iloc[int(np.abs(x - at).argmin())]
     st.dataframe(pd.DataFrame({"series (unit in the name)": row.index, "value": row.to_numpy()}), hide_index=True,
                  width="stretch", column_config={"value": st.column_config.NumberColumn(format="%.4g")})
+
+
+def plot_first(present: bool) -> Any:
+    """Where a page's plot goes when the controls feeding it come first in the script.
+
+    In presentation mode a container made now, so the plot shows above those controls, in view on a
+    1280x720 projector (containers render in the order they are made, whenever they are filled);
+    otherwise nothing: the plot stays where it is made.
+    """
+    return st.container() if present else contextlib.nullcontext()
 
 
 def more_settings(present: bool) -> Any:
