@@ -2,8 +2,9 @@
 
 The solver's work grows with *cells*: runs x internal time points x width (binding ligands plus
 linear PK states). A single patient counts as :data:`SINGLE_RUN_WEIGHT` runs (with and without
-naltrexone, up to 32 binding substeps each); each person of a population as one. Internal points are
-the output times plus the refinement after every dose. Two paths cost more per point: PK systems
+naltrexone, up to 32 binding substeps each); a person of a population costs less per cell (one
+binding step per grid step, reward and breathing only) on a coarser grid. Internal points are the
+output times plus the refinement after every dose. Two paths cost more per point: PK systems
 with coinciding rate constants (depot chains) are stepped with matrix exponentials, and every drink
 is integrated on its own. Memory grows with the output (rows x people) and the working arrays.
 A study of many runs (a lesson page, a table of scenarios) is many budgeted runs.
@@ -26,7 +27,9 @@ SINGLE_RUN_WEIGHT = 6
 NS_PER_CELL = 30.0
 NS_PER_STEPWISE_POINT = 4_000.0
 NS_PER_EXPM = 5_000_000.0  # one matrix exponential per distinct step (about 16 + 2 per dose)
-NS_PER_PERSON = 500_000.0
+NS_PER_PERSON_CELL = 8.0
+NS_PER_PERSON = 30_000.0
+NS_PER_PERSON_ROW = 100.0  # a person's band outputs, sorted per output time
 NS_PER_CHUNK_DOSE = 60_000.0
 NS_PER_DRINK = 400_000.0
 NS_PER_DRINKING_HOUR = 450_000.0  # alcohol is integrated drink by drink, over each gap (up to a day)
@@ -44,6 +47,7 @@ class Cost:
 
     people: int
     points: int
+    population_points: int  # a population's coarser grid
     rows: int
     width: int
     stepwise: bool
@@ -53,19 +57,20 @@ class Cost:
 
     @property
     def seconds(self) -> float:
-        runs = SINGLE_RUN_WEIGHT + self.people
-        ns = NS_PER_CELL * runs * self.points * self.width
+        ns = NS_PER_CELL * SINGLE_RUN_WEIGHT * self.points * self.width
+        ns += self.people * (NS_PER_PERSON_CELL * self.population_points * self.width + NS_PER_PERSON
+                             + NS_PER_PERSON_ROW * self.rows)
         steps = min(self.points, 16 + 2 * self.doses)
         ns += self.stepwise * (1 + self.people) * (NS_PER_STEPWISE_POINT * self.points + NS_PER_EXPM * steps)
         alcohol = self.drinks * (NS_PER_DRINK + NS_PER_DRINK_POINT * self.points) + self.drinking_h * NS_PER_DRINKING_HOUR
         ns += self.chunks * self.doses * NS_PER_CHUNK_DOSE  # the population's PK steps from dose to dose by chunk
-        ns += self.people * NS_PER_PERSON + alcohol * (2 if self.people else 1)  # a population solves it again
+        ns += alcohol * (2 if self.people else 1)  # a population solves it again
         return OVERHEAD_S + ns / 1e9
 
     @property
     def chunks(self) -> int:
         """How many groups of people a population is simulated in (model.population)."""
-        size = max(1, min(CHUNK, CHUNK_CELLS // (self.points * self.width)))
+        size = max(1, min(CHUNK, CHUNK_CELLS // (self.population_points * self.width)))
         return -(-self.people // size)
 
     @property
@@ -83,17 +88,18 @@ class Cost:
 
 def run_cost(s: Scenario, people: int | None = None) -> Cost:
     """Predict the cost of simulating ``s`` (with ``people`` people; default ``options.population``)."""
-    from .core import REFINE
+    from .core import COARSE_STRIDE, refinement
     from .pk import build_system
 
     mols = molecules()
     people = s.options.population if people is None else people
     rows = int(s.duration_h / s.step_h) + 2
-    points, doses, drinks, kinds = rows, 0, [], {}
+    points, population_points, doses, drinks, kinds = rows, rows, 0, [], {}
     for d in s.doses:
         kind = kinds[d.species, d.route, d.release_months] = mols[d.species].routes[d.route].kind
         doses += len(d.at_h) or d.count
-        points += (len(d.at_h) or d.count) * (1 + len(REFINE[kind]))
+        points += (len(d.at_h) or d.count) * (1 + len(refinement(kind)))
+        population_points += (len(d.at_h) or d.count) * (1 + len(refinement(kind, COARSE_STRIDE)))
         if kind == "alcohol":
             drinks.append(d.times_h())
     drink_t = np.sort(np.concatenate([*drinks, [s.duration_h]]))
@@ -105,7 +111,7 @@ def run_cost(s: Scenario, people: int | None = None) -> Cost:
     if routes:
         _, vectors = np.linalg.eig(system.matrix())
         stepwise = bool(np.linalg.cond(vectors) > 1e8)  # as model.pk.propagate decides
-    return Cost(int(people), points, rows, max(1, ligands + len(system.names)), stepwise, doses, drink_t.size - 1, drinking_h)
+    return Cost(int(people), points, population_points, rows, max(1, ligands + len(system.names)), stepwise, doses, drink_t.size - 1, drinking_h)
 
 
 def affordable_people(s: Scenario, wanted: int) -> int:

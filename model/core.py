@@ -8,7 +8,7 @@ the scheduled doses each person took. Equations: docs/model.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,18 +38,29 @@ def response_values() -> dict[str, float]:
     return {k: p.value for k, p in response_parameters().items()}
 
 
+COARSE_STRIDE = 2  # the refinement of runs that summarise many people (model.population)
+
+
+def refinement(kind: str, stride: int = 1) -> np.ndarray:
+    """Grid offsets (h) after a dose of route ``kind``.
+
+    ``stride`` 2 keeps every other one, except after intravenous doses, whose peaks last minutes.
+    """
+    return REFINE[kind][::1 if kind == "iv" else stride]
+
+
 def time_grid(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule],
               refine_stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Internal grid (output times, dose times and refinement after each dose) and output indices.
 
-    ``refine_stride`` 2 keeps every other refinement point (populations; see model.population).
+    ``refine_stride``: see :func:`refinement`.
     """
     out_t = np.arange(0.0, s.duration_h, s.step_h)
     out_t = np.round(np.append(out_t[out_t < s.duration_h - 1e-9], s.duration_h), 9)  # ends at duration_h
     parts = [out_t]
     for e in events:
         kind = mols[e.species].routes[e.route].kind
-        parts.append(e.at_h + np.concatenate(([0.0], REFINE[kind][::1 if kind == "iv" else refine_stride])))
+        parts.append(e.at_h + np.concatenate(([0.0], refinement(kind, refine_stride))))
     t = np.unique(np.round(np.concatenate(parts), 9))
     t = t[t <= out_t[-1]]
     return t, np.searchsorted(t, out_t)
@@ -107,10 +118,12 @@ class Run:
 
 
 def run(p: Plan, people: Cohort, taken: np.ndarray, counterfactual: bool,
-        max_substeps: int = receptor.MAX_SUBSTEPS, everything: bool = True) -> Run:
+        max_substeps: int = receptor.MAX_SUBSTEPS, everything: bool = True,
+        plasma_of: Collection[str] | None = None) -> Run:
     """Simulate everyone in ``people`` given ``taken`` [person, event] (bool).
 
-    ``everything`` False leaves out the responses that are neither reward nor breathing.
+    ``everything`` False leaves out the responses that are neither reward nor breathing;
+    ``plasma_of`` names the species whose plasma levels are kept (default: all).
     """
     s, t = p.scenario, p.t_h
     n = len(people)
@@ -120,14 +133,15 @@ def run(p: Plan, people: Cohort, taken: np.ndarray, counterfactual: bool,
     bolus = np.zeros((n, p.dose_times.size, len(p.system.names)))
     np.add.at(bolus, (slice(None), p.event_time_index),
               np.asarray(taken, dtype=float)[:, p.linear, None] * p.dose_vectors[None])
-    read = [p.system.names.index(f"{x}.central") for x in p.species]
+    kept = [x for x in p.species if plasma_of is None or x in plasma_of]
+    read = [p.system.names.index(f"{x}.central") for x in kept]
     brain_rows = [p.system.brain_states(x) for x in p.ligands if x != "endorphin"]
     rows = np.array(read + [i for r in brain_rows for i in r], dtype=int)
     columns = list(range(len(read))) + [len(read) + k for k, r in enumerate(brain_rows) for _ in r]
     x = (pk.propagate(mats, t, p.dose_times, bolus, rows, columns) if p.dose_times.size
          else np.zeros((n, len(read) + len(brain_rows), t.size)))
     plasma = {sp: x[:, j] * 1000.0 / np.broadcast_to(view[sp]["v_central_l_per_kg"] * w, (n,))[:, None]
-              for j, sp in enumerate(p.species)}
+              for j, sp in enumerate(kept)}
     brain = {name: x[:, len(read) + k] for k, name in enumerate(lg for lg in p.ligands if lg != "endorphin")}
     if "endorphin" in p.ligands:
         brain["endorphin"] = np.broadcast_to(p.endorphin_nm, (n, t.size))

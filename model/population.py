@@ -28,11 +28,11 @@ from .scenario import DoseEvent, Scenario, ScenarioError, parse_scenario, scenar
 
 BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps: one
-#: binding step per grid step, and every other refinement point after a dose. Against single runs
-#: of the same people this moves peak reward and lowest breathing by < 0.01 and mean occupancy by
-#: < 0.001 (tests/test_population.py); it halves the time of a population.
+#: binding step per grid step, and every other refinement point after a dose (core.COARSE_STRIDE).
+#: Against single runs of the same people this moves peak reward and lowest breathing by < 0.01
+#: and mean occupancy by < 0.001 (tests/test_population.py); it halves the time of a population.
 POPULATION_SUBSTEPS = 1
-POPULATION_REFINE_STRIDE = 2
+POPULATION_REFINE_STRIDE = core.COARSE_STRIDE
 #: The per-person series that are summarised as bands.
 OUTPUTS = ("reward", "occupancy_antagonist", "naltrexone_plasma_ng_per_ml", "respiratory_drive", "craving")
 
@@ -134,7 +134,7 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
         size = min(chunk, n - start)
         cohort = draw_cohort(base, rng, size, used)
         r = core.run(p, cohort, taken[start:start + size], counterfactual=False, max_substeps=POPULATION_SUBSTEPS,
-                     everything=False)
+                     everything=False, plasma_of=("naltrexone",))
         occ = r.bound[:, 0][:, :, r.ligands.is_antagonist].sum(axis=-1) / r.density[:, 0]
         reward, drive = r.response.reward[:, 0], r.response.respiratory_drive
         plasma = r.plasma_ng_per_ml.get("naltrexone", np.zeros((size, t.size)))

@@ -50,7 +50,7 @@ def people_chunk(task: tuple[str, int, int, int, int, str]) -> np.ndarray:
     people = population.draw_cohort(base, rngs, len(rngs))
     p = core.plan(s, events, base, population.POPULATION_REFINE_STRIDE)
     r = core.run(p, people, taken, counterfactual=False, max_substeps=population.POPULATION_SUBSTEPS,
-                 everything=False)
+                 everything=False, plasma_of=())
     t = p.t_h
     if endpoint == "peak_reward":
         return r.response.reward[:, 0].max(axis=1)
