@@ -35,6 +35,7 @@ def main() -> None:
                  {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": args.days - 1, "start_h": 20}],
         "patient": {"opioid_tolerant": True}, "options": {"population": args.people, "seed": 1}})
     simulate_population(s, 10)  # warm-up: imports and compiled kernels
+    simulate(replace(s, duration_h=48.0, options=replace(s.options, population=0)))
     per_run = affordable_people(s, args.people)  # a study of many people is many budgeted runs
     runs = [replace(s, options=replace(s.options, seed=s.options.seed + i)) for i in range(-(-args.people // per_run))]
     times = []

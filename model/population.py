@@ -126,7 +126,8 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     ep_t = np.array([full[i].at_h for i in agonist])
     ep_w = np.array([response.challenge_window_h(full[i].route) for i in agonist])
     v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
-    people_rows, cols_out, kept = [], {k: [] for k in OUTPUTS}, []
+    people_rows, kept = [], []
+    series = {k: np.empty((out_idx.size, n)) for k in OUTPUTS if k != "craving" or agonist}  # [time, person]
     # Everyone shares the alcohol kinetics (the plan's): only the linear species and the binders vary.
     used = set(p.species) | set(p.ligands)
     chunk = max(1, min(CHUNK, CHUNK_CELLS // (t.size * (len(p.system.names) + len(p.ligands)))))
@@ -135,7 +136,7 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
         cohort = draw_cohort(base, rng, size, used)
         r = core.run(p, cohort, taken[start:start + size], counterfactual=False, max_substeps=POPULATION_SUBSTEPS,
                      everything=False, plasma_of=("naltrexone",))
-        occ = r.bound[:, 0][:, :, r.ligands.is_antagonist].sum(axis=-1) / r.density[:, 0]
+        occ = sum(r.bound[:, 0, :, i] for i in np.flatnonzero(r.ligands.is_antagonist)) / r.density[:, 0]
         reward, drive = r.response.reward[:, 0], r.response.respiratory_drive
         plasma = r.plasma_ng_per_ml.get("naltrexone", np.zeros((size, t.size)))
         inc = response.increments(t, reward, ep_t, ep_w)
@@ -144,7 +145,8 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
         for key, arr in (("reward", reward[:, out_idx]), ("occupancy_antagonist", occ[:, out_idx]),
                          ("naltrexone_plasma_ng_per_ml", plasma[:, out_idx]), ("respiratory_drive", drive[:, out_idx]),
                          ("craving", craving)):
-            cols_out[key].append(arr)
+            if key in series:
+                series[key][:, start:start + size] = arr.T
         if observe is not None:
             kept.append(plasma[:, out_idx[observe]])
         people_rows.append(pd.DataFrame({
@@ -158,10 +160,8 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
             **{f"{sp}.{k}": cohort.values[:, j] for j, (sp, k) in enumerate(cohort.varied)},
         }))
     bands = {"time_h": t[out_idx]}
-    for key, parts in cols_out.items():
-        if key == "craving" and not agonist:
-            continue
-        for name, row in zip(("p05", "p50", "p95"), _quantiles(np.concatenate(parts), BAND_QUANTILES)):
+    for key, x in series.items():
+        for name, row in zip(("p05", "p50", "p95"), _quantiles(x, BAND_QUANTILES)):
             bands[f"{key}_{name}"] = row
     bands = pd.DataFrame(bands)
     core.check_finite(bands)
@@ -170,13 +170,20 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
 
 
 def _quantiles(x: np.ndarray, q: Sequence[float]) -> np.ndarray:
-    """Quantiles [q, time] across people of x [person, time], as ``np.quantile`` (linear), sorting each time once."""
-    s = np.sort(x.T, axis=1)
+    """Quantiles [q, time] across people of x [time, person], as ``np.quantile`` (linear); sorts x in place.
+
+    Each time is sorted once; a time whose values repeat the previous time's (craving between use
+    episodes, anything before the first dose) reuses its quantiles.
+    """
+    new = np.ones(x.shape[0], dtype=bool)
+    new[1:] = np.any(x[1:] != x[:-1], axis=1)
+    s = x if new.all() else x[new]
+    s.sort(axis=1)
     pos = np.asarray(q) * (s.shape[1] - 1)
     lo = np.floor(pos).astype(int)
     frac = pos - lo
     a, b = s[:, lo], s[:, np.minimum(lo + 1, s.shape[1] - 1)]
-    return np.where(frac >= 0.5, b - (b - a) * (1 - frac), a + (b - a) * frac).T
+    return np.where(frac >= 0.5, b - (b - a) * (1 - frac), a + (b - a) * frac)[np.cumsum(new) - 1].T
 
 
 def _scheduled_and_taken(s: Scenario, n: int, rng: np.random.Generator) -> tuple[list[DoseEvent], np.ndarray]:

@@ -74,11 +74,12 @@ def _march(h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, 
             for i in range(n_lig):  # per-step constants (same for every substep)
                 ko = koff[p, i]
                 x = (ko + kon[p, i] * conc[p, k + 1, i]) * hk
-                # g by its series below 1 (no cancellation; error < 1e-6), 1/x where e^-x is negligible;
-                # exponents are capped so that exp never takes its slow underflow path.
+                # g by its series below 1 (no cancellation; error < 1e-6), 1/x where e^-x is negligible,
+                # exactly between (e^x - 1 loses nothing for x >= 1); exponents are capped so that exp
+                # never takes its slow underflow path.
                 x2 = x * x
                 g[i] = (0.5 - x / 12.0 * (1.0 - x2 / 60.0 * (1.0 - x2 / 42.0)) if x < 1.0
-                        else 1.0 / x if x > 40.0 else 1.0 / x - 1.0 / np.expm1(x))
+                        else 1.0 / x if x > 40.0 else 1.0 / x - 1.0 / (np.exp(x) - 1.0))
                 if m == 1:
                     a[i] = a_tab[h_index[k], i]
                     q[i] = q_tab[h_index[k], i]

@@ -187,8 +187,13 @@ def respiratory_drive(s: np.ndarray, tolerance: np.ndarray, fentanyl: Molecule, 
     # An agonist-free fentanyl (efficacy overridden to 0) leaves no anchor: keep S50 tiny but finite.
     naive = np.maximum(fentanyl_stimulus(params["resp_fentanyl_c50_naive_ng_per_ml"], fentanyl), 1e-12)
     s50 = naive * (1.0 + params["resp_tolerance_per_stimulus"] * tolerance)
-    x = np.power(np.maximum(s, 0.0) / s50, params["resp_hill"])
-    return 1.0 - params["resp_imax"] * x / (1.0 + x)
+    x = np.maximum(s, 0.0)
+    x /= s50
+    np.power(x, params["resp_hill"], out=x)
+    x /= 1.0 + x
+    x *= -params["resp_imax"]
+    x += 1.0
+    return x
 
 
 def nonopioid_alcohol_stimulus(endorphin_nm: np.ndarray, endorphin: Molecule, opioid_share: float) -> np.ndarray:

@@ -96,5 +96,7 @@ def test_each_person_matches_a_single_run_of_their_own_scenario(name):
 
 
 def test_band_quantiles_are_numpys():
-    x = np.random.default_rng(3).normal(size=(37, 5))
-    assert np.allclose(_quantiles(x, (0.05, 0.5, 0.95)), np.quantile(x, (0.05, 0.5, 0.95), axis=0), rtol=0, atol=1e-15)
+    x = np.random.default_rng(3).normal(size=(37, 6))
+    x[:, 2] = x[:, 1]  # a time that repeats the one before
+    want = np.quantile(x, (0.05, 0.5, 0.95), axis=0)
+    assert np.allclose(_quantiles(x.T.copy(), (0.05, 0.5, 0.95)), want, rtol=0, atol=1e-15)
