@@ -25,6 +25,7 @@ class Cohort:
     size: int = 1
     varied: tuple[tuple[str, str], ...] = ()
     values: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
+    _views: dict[int, dict[str, Molecule]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.values.shape != (self.size, len(self.varied)):
@@ -44,6 +45,8 @@ class Cohort:
         The trailing axes let the values broadcast against per-person series; every other parameter
         keeps its single value.
         """
+        if trailing in self._views:
+            return self._views[trailing]
         by_species: dict[str, dict[str, np.ndarray]] = {}
         for j, (sp, name) in enumerate(self.varied):
             by_species.setdefault(sp, {})[name] = self.values[:, j].reshape((self.size,) + (1,) * trailing)
@@ -54,6 +57,7 @@ class Cohort:
             for name, v in over.items():
                 params[name] = replace(params[name], value=v)  # an array: one value per person
             out[sp] = replace(m, parameters=MappingProxyType(params))
+        self._views[trailing] = out
         return out
 
     def person(self, i: int) -> dict[str, Molecule]:

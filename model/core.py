@@ -130,27 +130,31 @@ def run(p: Plan, people: Cohort, taken: np.ndarray, counterfactual: bool,
     w = s.patient.weight_kg
     view = people.view()
     mats = np.broadcast_to(pk.build_system(view, p.wiring, w)[0].matrix(), (n,) + (len(p.system.names),) * 2)
-    bolus = np.zeros((n, p.dose_times.size, len(p.system.names)))
-    np.add.at(bolus, (slice(None), p.event_time_index),
-              np.asarray(taken, dtype=float)[:, p.linear, None] * p.dose_vectors[None])
+    taken_amounts = np.asarray(taken, dtype=float)[:, p.linear, None] * p.dose_vectors[None]  # [P, dose, state]
+    bolus = np.add.reduceat(taken_amounts, np.flatnonzero(np.diff(p.event_time_index, prepend=-1)), axis=1) \
+        if p.dose_times.size else np.zeros((n, 0, len(p.system.names)))  # summed per dose time
+    binders = [x for x in p.ligands if x != "endorphin"]  # endorphin, when released, is the last ligand
     kept = [x for x in p.species if plasma_of is None or x in plasma_of]
-    read = [p.system.names.index(f"{x}.central") for x in kept]
-    brain_rows = [p.system.brain_states(x) for x in p.ligands if x != "endorphin"]
-    rows = np.array(read + [i for r in brain_rows for i in r], dtype=int)
-    columns = list(range(len(read))) + [len(read) + k for k, r in enumerate(brain_rows) for _ in r]
-    x = (pk.propagate(mats, t, p.dose_times, bolus, rows, columns) if p.dose_times.size
-         else np.zeros((n, len(read) + len(brain_rows), t.size)))
-    plasma = {sp: x[:, j] * 1000.0 / np.broadcast_to(view[sp]["v_central_l_per_kg"] * w, (n,))[:, None]
+    brain_rows = [p.system.brain_states(x) for x in binders]
+    rows = np.array([i for r in brain_rows for i in r] + [p.system.names.index(f"{x}.central") for x in kept], dtype=int)
+    columns = [k for k, r in enumerate(brain_rows) for _ in r] + list(range(len(binders), len(binders) + len(kept)))
+    width = len(binders) + len(kept)
+    x = (pk.propagate(mats, t, p.dose_times, bolus, rows, columns, width) if p.dose_times.size
+         else np.zeros((n, t.size, width)))  # [P, time, binder brain levels then plasma amounts]
+    brain = {name: x[:, :, k] for k, name in enumerate(binders)}
+    plasma = {sp: x[:, :, len(binders) + j] * 1000.0 / np.broadcast_to(view[sp]["v_central_l_per_kg"] * w, (n,))[:, None]
               for j, sp in enumerate(kept)}
-    brain = {name: x[:, len(read) + k] for k, name in enumerate(lg for lg in p.ligands if lg != "endorphin")}
     if "endorphin" in p.ligands:
         brain["endorphin"] = np.broadcast_to(p.endorphin_nm, (n, t.size))
     lig = LigandSet.of(p.ligands, people)
-    conc = np.zeros((n, 2 if counterfactual else 1, t.size, len(p.ligands)))
-    for j, name in enumerate(p.ligands):
-        conc[:, 0, :, j] = brain[name]
-        if counterfactual and name not in NALTREXONE_SPECIES:
-            conc[:, 1, :, j] = brain[name]
+    if counterfactual or "endorphin" in p.ligands:
+        conc = np.zeros((n, 2 if counterfactual else 1, t.size, len(p.ligands)))
+        for j, name in enumerate(p.ligands):
+            conc[:, 0, :, j] = brain[name]
+            if counterfactual and name not in NALTREXONE_SPECIES:
+                conc[:, 1, :, j] = brain[name]
+    else:
+        conc = x[:, None, :, :len(binders)]  # the brain levels as they are, without a copy
     rp = response_values()
     if p.ligands:
         adapt = (rp["upregulation_gain"], rp["downregulation_gain"], rp["receptor_turnover_per_h"]) if s.options.adaptation else None

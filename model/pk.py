@@ -231,26 +231,27 @@ def _propagate_expm(a: np.ndarray, t: np.ndarray, bolus_t: np.ndarray, bolus_x: 
 
 
 def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, rows: np.ndarray,
-              columns: np.ndarray | None = None) -> np.ndarray:
+              columns: Sequence[int] | None = None, width: int | None = None) -> np.ndarray:
     """Sums of x[rows] on grid t for P systems: a [P, n, n] (1/h), boluses bx [P, events, n] at ``times``.
 
-    Row ``rows[i]`` is added into output column ``columns[i]`` (default: one column per row). Each
+    Row ``rows[i]`` is added into output column ``columns[i]`` (default: one column per row) of
+    ``width`` columns (default: as many as named). Each
     system is solved in its eigenbasis: z_e, the state just after dose time e, is carried from
     dose to dose, and every grid point t reads x(t) = V exp(lam (t - t_e)) z_e from the last dose
     before it. Offsets repeat on regular schedules, so each distinct one is exponentiated once, and
     only the nonzero entries of V's rows are summed (chains are nearly triangular). Ill-conditioned
     systems (coinciding rate constants) step with exact matrix exponentials instead. Result
-    [P, column, T], never negative.
+    [P, T, column], never negative.
     """
     columns = np.arange(rows.size) if columns is None else np.asarray(columns, dtype=np.int64)
-    n_cols = int(columns.max(initial=-1)) + 1
+    n_cols = int(columns.max(initial=-1)) + 1 if width is None else width
     lam, v = np.linalg.eig(a)
-    out = np.zeros((a.shape[0], n_cols, t.size))
+    out = np.zeros((a.shape[0], t.size, n_cols))
     ok = np.linalg.cond(v) <= 1e8
     for p in np.nonzero(~ok)[0]:
         x = _propagate_expm(a[p], t, times, bx[p], rows)
         for i, c in enumerate(columns):
-            out[p, c] += x[:, i]
+            out[p, :, c] += x[:, i]
         out[p] = np.maximum(out[p], 0.0)
     idx = np.nonzero(ok)[0]
     if idx.size:
@@ -278,7 +279,7 @@ def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, r
 
 @njit(cache=True, nogil=True)
 def _read_out(decay, inverse, z, seg, c_idx, n_idx, w, persons, first, n_cols, out):  # pragma: no cover - compiled
-    """out[persons[p], c, first + k] = max(0, sum over nonzero (c, j) of w[p, (c, j)] decay[p, inverse[k], j] z[p, seg[k], j])."""
+    """out[persons[p], first + k, c] = max(0, sum over nonzero (c, j) of w[p, (c, j)] decay[p, inverse[k], j] z[p, seg[k], j])."""
     d = np.empty(z.shape[2], dtype=z.dtype)
     acc = np.empty(n_cols, dtype=z.dtype)
     for p in range(persons.size):
@@ -290,7 +291,7 @@ def _read_out(decay, inverse, z, seg, c_idx, n_idx, w, persons, first, n_cols, o
             for q in range(c_idx.size):
                 acc[c_idx[q]] += w[p, q] * d[n_idx[q]]
             for c in range(n_cols):
-                out[persons[p], c, first + k] = max(acc[c].real, 0.0)
+                out[persons[p], first + k, c] = max(acc[c].real, 0.0)
 
 
 def build_system(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], weight_kg: float
@@ -323,9 +324,9 @@ def solve_linear_pk(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], p
     columns = list(range(len(species))) + [len(species) + k for k, r in enumerate(brain_rows) for _ in r]
     x = propagate(a[None], t, times, bx[None], np.array(read + [i for r in brain_rows for i in r]), columns)[0]
     for j, s in enumerate(species):
-        plasma[s] = x[j] * 1000.0 / pk.volume_l(s)
+        plasma[s] = x[:, j] * 1000.0 / pk.volume_l(s)
         if brain_rows[j]:
-            brain[s] = x[len(species) + j]
+            brain[s] = x[:, len(species) + j]
     return PKSolution(t, plasma, brain)
 
 

@@ -126,7 +126,8 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     ep_t = np.array([full[i].at_h for i in agonist])
     ep_w = np.array([response.challenge_window_h(full[i].route) for i in agonist])
     v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
-    people_rows, kept = [], []
+    people_cols: dict[str, list[np.ndarray]] = {}
+    kept = []
     series = {k: np.empty((out_idx.size, n)) for k in OUTPUTS if k != "craving" or agonist}  # [time, person]
     # Everyone shares the alcohol kinetics (the plan's): only the linear species and the binders vary.
     used = set(p.species) | set(p.ligands)
@@ -149,23 +150,25 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
                 series[key][:, start:start + size] = arr.T
         if observe is not None:
             kept.append(plasma[:, out_idx[observe]])
-        people_rows.append(pd.DataFrame({
+        for key, col in {
             "person": np.arange(start, start + size),
-            "doses_scheduled": len(full),
+            "doses_scheduled": np.full(size, len(full)),
             "doses_taken": taken[start:start + size].sum(axis=1),
             "peak_reward": reward.max(axis=1),
             "min_respiratory_drive": drive.min(axis=1),
             "mean_occupancy_antagonist": np.trapezoid(occ, t, axis=1) / (t[-1] - t[0]),
             "days_protected": days_protected(t, occ).astype(int),
             **{f"{sp}.{k}": cohort.values[:, j] for j, (sp, k) in enumerate(cohort.varied)},
-        }))
+        }.items():
+            people_cols.setdefault(key, []).append(col)
     bands = {"time_h": t[out_idx]}
     for key, x in series.items():
         for name, row in zip(("p05", "p50", "p95"), _quantiles(x, BAND_QUANTILES)):
             bands[f"{key}_{name}"] = row
     bands = pd.DataFrame(bands)
     core.check_finite(bands)
-    return PopulationResult(s, bands, pd.concat(people_rows, ignore_index=True), tuple(full), taken,
+    people = pd.DataFrame({key: np.concatenate(parts) for key, parts in people_cols.items()})
+    return PopulationResult(s, bands, people, tuple(full), taken,
                             np.concatenate(kept) if observe is not None else None)
 
 

@@ -150,7 +150,7 @@ def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per
     kon = flat(kon_per_nm_per_h, (n_lig,))
     koff = flat(kd_nm, (n_lig,)) * kon
     mask = np.zeros(n_lig, dtype=np.bool_) if is_antagonist is None else np.asarray(is_antagonist, dtype=np.bool_)
-    c = flat(conc, conc.shape[-2:])
+    c = conc.reshape((-1,) + conc.shape[-2:])  # a view when it can be: the compiled loop reads any strides
     out = np.empty(c.shape)
     density = np.empty(c.shape[:2])
     h = np.ascontiguousarray(np.diff(t_h), dtype=float)
