@@ -39,14 +39,17 @@ def response_values() -> dict[str, float]:
 
 
 COARSE_STRIDE = 2  # the refinement of runs that summarise many people (model.population)
+DENSE_IV_H = 1.0   # ... which keep every point this long after an intravenous dose
 
 
 def refinement(kind: str, stride: int = 1) -> np.ndarray:
     """Grid offsets (h) after a dose of route ``kind``.
 
-    ``stride`` 2 keeps every other one, except after intravenous doses, whose peaks last minutes.
+    ``stride`` 2 keeps every other one, except in the first hour after an intravenous dose, whose
+    peak effects come within minutes.
     """
-    return REFINE[kind][::1 if kind == "iv" else stride]
+    r = REFINE[kind]
+    return r[(np.arange(r.size) % stride == 0) | (r <= (DENSE_IV_H if kind == "iv" else 0.0))]
 
 
 def time_grid(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule],

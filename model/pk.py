@@ -241,18 +241,18 @@ def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, r
     before it. Offsets repeat on regular schedules, so each distinct one is exponentiated once, and
     only the nonzero entries of V's rows are summed (chains are nearly triangular). Ill-conditioned
     systems (coinciding rate constants) step with exact matrix exponentials instead. Result
-    [P, T, column], never negative.
+    [P, T, column] (a view of a time-major array), never negative.
     """
     columns = np.arange(rows.size) if columns is None else np.asarray(columns, dtype=np.int64)
     n_cols = int(columns.max(initial=-1)) + 1 if width is None else width
     lam, v = np.linalg.eig(a)
-    out = np.zeros((a.shape[0], t.size, n_cols))
+    out = np.zeros((t.size, a.shape[0], n_cols))  # time-major: each time's values are written together
     ok = np.linalg.cond(v) <= 1e8
     for p in np.nonzero(~ok)[0]:
         x = _propagate_expm(a[p], t, times, bx[p], rows)
         for i, c in enumerate(columns):
-            out[p, :, c] += x[:, i]
-        out[p] = np.maximum(out[p], 0.0)
+            out[:, p, c] += x[:, i]
+        out[:, p] = np.maximum(out[:, p], 0.0)
     idx = np.nonzero(ok)[0]
     if idx.size:
         lam, v = lam[idx], v[idx]
@@ -271,27 +271,37 @@ def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, r
         decay = np.exp(offsets[None, :, None] * lam[:, None, :])  # [P, distinct offset, n]
         w = v[:, rows, :]  # [P, r, n]
         r_idx, n_idx = np.nonzero((w != 0).any(axis=0))
-        _read_out(decay, inverse.astype(np.int64), z, seg[after].astype(np.int64), columns[r_idx],
-                  n_idx.astype(np.int64), np.ascontiguousarray(w[:, r_idx, n_idx]), idx.astype(np.int64),
+        people_last = (1, 2, 0)  # so that the compiled read-out runs each time's arithmetic over everyone at once
+        _read_out(np.ascontiguousarray(decay.transpose(people_last)), inverse.astype(np.int64),
+                  np.ascontiguousarray(z.transpose(people_last)), seg[after].astype(np.int64), columns[r_idx],
+                  n_idx.astype(np.int64), np.ascontiguousarray(w[:, r_idx, n_idx].T), idx.astype(np.int64),
                   int(after[0]) if after.size else t.size, n_cols, out)
-    return out
+    return out.transpose(1, 0, 2)
 
 
 @njit(cache=True, nogil=True)
 def _read_out(decay, inverse, z, seg, c_idx, n_idx, w, persons, first, n_cols, out):  # pragma: no cover - compiled
-    """out[persons[p], first + k, c] = max(0, sum over nonzero (c, j) of w[p, (c, j)] decay[p, inverse[k], j] z[p, seg[k], j])."""
-    d = np.empty(z.shape[2], dtype=z.dtype)
-    acc = np.empty(n_cols, dtype=z.dtype)
-    for p in range(persons.size):
-        for k in range(inverse.size):
-            u, e = inverse[k], seg[k]
-            for j in range(d.size):
-                d[j] = decay[p, u, j] * z[p, e, j]
-            acc[:] = 0.0
-            for q in range(c_idx.size):
-                acc[c_idx[q]] += w[p, q] * d[n_idx[q]]
+    """out[first + k, persons[p], c] = max(0, sum over nonzero (c, j) of w[(c, j), p] decay[inverse[k], j, p] z[seg[k], j, p]).
+
+    People are the last axis of decay [offset, state, P], z [dose time, state, P] and w [entry, P].
+    """
+    n_p = persons.size
+    d = np.empty((z.shape[1], n_p), dtype=z.dtype)
+    acc = np.empty((n_cols, n_p), dtype=z.dtype)
+    for k in range(inverse.size):
+        u, e = inverse[k], seg[k]
+        for j in range(z.shape[1]):
+            for p in range(n_p):
+                d[j, p] = decay[u, j, p] * z[e, j, p]
+        acc[:, :] = 0.0
+        for q in range(c_idx.size):
+            c, j = c_idx[q], n_idx[q]
+            for p in range(n_p):
+                acc[c, p] += w[q, p] * d[j, p]
+        row = out[first + k]
+        for p in range(n_p):
             for c in range(n_cols):
-                out[persons[p], first + k, c] = max(acc[c].real, 0.0)
+                row[persons[p], c] = max(acc[c, p].real, 0.0)
 
 
 def build_system(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], weight_kg: float

@@ -43,37 +43,39 @@ MAX_SUBSTEPS = 32  # ... up to this many per grid step
 def _march(h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_substeps):  # pragma: no cover - compiled
     """The step loop (see the module docstring): lagged concentrations, density, then F and B.
 
-    ``h_index`` maps each step to its length in ``h_unique``: the decay factors of undivided
-    steps are computed once per distinct length.
+    Time is the outer axis (conc, out [time, batch, ligand]; density [time, batch]) so that every
+    array is read and written in order. ``h_index`` maps each step to its length in ``h_unique``:
+    the decay factors of undivided steps are computed once per distinct length.
     """
-    n_batch, n_time, n_lig = conc.shape
-    a_tab = np.empty((h_unique.size, n_lig))
-    q_tab = np.empty((h_unique.size, n_lig))
+    n_time, n_batch, n_lig = conc.shape
+    a_tab = np.empty((n_batch, h_unique.size, n_lig))
+    q_tab = np.empty((n_batch, h_unique.size, n_lig))
+    for p in range(n_batch):
+        for u in range(h_unique.size):
+            for i in range(n_lig):
+                a_tab[p, u, i] = np.exp(-min(koff[p, i] * h_unique[u], 600.0))
+                q_tab[p, u, i] = kon[p, i] * (1.0 - a_tab[p, u, i]) / koff[p, i]
     gain_up, gain_down, turnover = adapt[0], adapt[1], adapt[2]
     a = np.empty(n_lig)
     c = np.empty(n_lig)
     g = np.empty(n_lig)
     q = np.empty(n_lig)
-    for p in range(n_batch):
-        for u in range(h_unique.size):
-            for i in range(n_lig):
-                a_tab[u, i] = np.exp(-min(koff[p, i] * h_unique[u], 600.0))
-                q_tab[u, i] = kon[p, i] * (1.0 - a_tab[u, i]) / koff[p, i]
-        b = b0[p].copy()
-        r = r0
-        out[p, 0] = b
-        density[p, 0] = r
-        for k in range(n_time - 1):
+    b = b0.copy()
+    r = np.full(n_batch, r0)
+    out[0] = b
+    density[0] = r
+    for k in range(n_time - 1):
+        for p in range(n_batch):
             m = 1
             if max_substeps > 1:
                 lam = 0.0
                 for i in range(n_lig):
-                    lam = max(lam, koff[p, i] + kon[p, i] * max(conc[p, k, i], conc[p, k + 1, i]))
+                    lam = max(lam, koff[p, i] + kon[p, i] * max(conc[k, p, i], conc[k + 1, p, i]))
                 m = min(max(int(np.ceil(lam * h[k] / SUBSTEP_LAMBDA_H)), 1), max_substeps)
             hk = h[k] / m
             for i in range(n_lig):  # per-step constants (same for every substep)
                 ko = koff[p, i]
-                x = (ko + kon[p, i] * conc[p, k + 1, i]) * hk
+                x = (ko + kon[p, i] * conc[k + 1, p, i]) * hk
                 # g by its series below 1 (no cancellation; error < 1e-6), 1/x where e^-x is negligible,
                 # exactly between (e^x - 1 loses nothing for x >= 1); exponents are capped so that exp
                 # never takes its slow underflow path.
@@ -81,16 +83,17 @@ def _march(h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, 
                 g[i] = (0.5 - x / 12.0 * (1.0 - x2 / 60.0 * (1.0 - x2 / 42.0)) if x < 1.0
                         else 1.0 / x if x > 40.0 else 1.0 / x - 1.0 / (np.exp(x) - 1.0))
                 if m == 1:
-                    a[i] = a_tab[h_index[k], i]
-                    q[i] = q_tab[h_index[k], i]
+                    a[i] = a_tab[p, h_index[k], i]
+                    q[i] = q_tab[p, h_index[k], i]
                 else:
                     a[i] = np.exp(-min(ko * hk, 600.0))
                     q[i] = kon[p, i] * (1.0 - a[i]) / ko
+            rp = r[p]
             for j in range(m):
                 w0, w1 = j / m, (j + 1) / m
                 s = 1.0
                 for i in range(n_lig):
-                    ca, cb = conc[p, k, i], conc[p, k + 1, i]
+                    ca, cb = conc[k, p, i], conc[k + 1, p, i]
                     c0 = ca + (cb - ca) * w0
                     c1 = ca + (cb - ca) * w1
                     c[i] = (c1 - (c1 - c0) * g[i]) * q[i]
@@ -100,27 +103,28 @@ def _march(h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, 
                     occ_agonist = 0.0
                     for i in range(n_lig):
                         if is_antagonist[i]:
-                            occ_antagonist += b[i] / r
+                            occ_antagonist += b[p, i] / rp
                         else:
-                            occ_agonist += b[i] / r
+                            occ_agonist += b[p, i] / rp
                     target = (1.0 + gain_up * occ_antagonist) / (1.0 + gain_down * occ_agonist)
                     rate = turnover * (1.0 + gain_down * occ_agonist)
-                    r = target + (r - target) * np.exp(-rate * hk)
+                    rp = target + (rp - target) * np.exp(-rate * hk)
                 atot = 0.0
                 for i in range(n_lig):
-                    b[i] *= a[i]
-                    atot += b[i]
-                free = max((r - atot) / s, 0.0)
+                    b[p, i] *= a[i]
+                    atot += b[p, i]
+                free = max((rp - atot) / s, 0.0)
                 total = 0.0
                 for i in range(n_lig):
-                    b[i] += c[i] * free
-                    total += b[i]
-                if total > r:  # only when density falls faster than a slow ligand can leave
+                    b[p, i] += c[i] * free
+                    total += b[p, i]
+                if total > rp:  # only when density falls faster than a slow ligand can leave
                     for i in range(n_lig):
-                        b[i] *= r / total
+                        b[p, i] *= rp / total
+            r[p] = rp
             for i in range(n_lig):
-                out[p, k + 1, i] = b[i]
-            density[p, k + 1] = r
+                out[k + 1, p, i] = b[p, i]
+            density[k + 1, p] = rp
 
 
 def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per_h: np.ndarray,
@@ -151,11 +155,11 @@ def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per
     koff = flat(kd_nm, (n_lig,)) * kon
     mask = np.zeros(n_lig, dtype=np.bool_) if is_antagonist is None else np.asarray(is_antagonist, dtype=np.bool_)
     c = conc.reshape((-1,) + conc.shape[-2:])  # a view when it can be: the compiled loop reads any strides
-    out = np.empty(c.shape)
-    density = np.empty(c.shape[:2])
+    out = np.empty((c.shape[1], c.shape[0], n_lig))  # time-major, as the loop walks
+    density = np.empty(c.shape[1::-1])
     h = np.ascontiguousarray(np.diff(t_h), dtype=float)
     h_unique, h_index = np.unique(h, return_inverse=True)
-    _march(h, h_index.astype(np.int64), h_unique, c, koff, kon, float(r_total),
+    _march(h, h_index.astype(np.int64), h_unique, c.transpose(1, 0, 2), koff, kon, float(r_total),
            np.array(adaptation or (0.0, 0.0, 0.0), dtype=float), mask,
            flat(0.0 if b0 is None else b0, (n_lig,)), out, density, int(max_substeps))
-    return out.reshape(conc.shape), density.reshape(conc.shape[:-1])
+    return out.transpose(1, 0, 2).reshape(conc.shape), density.T.reshape(conc.shape[:-1])
