@@ -25,7 +25,7 @@ present = page.lesson(
 @st.cache_data(max_entries=64, show_spinner=False)
 def dose_response(agonist: str, ntx_mg: float, hours: tuple[float, ...]) -> pd.DataFrame:
     route, doses = AGONISTS[agonist]
-    return lessons.dose_response(agonist, route, doses, ntx_mg, hours, simulate_fn=page.run_scenario)
+    return lessons.dose_response(agonist, route, doses, ntx_mg, hours)
 
 
 AGONIST = Control(P + "agonist", "heroin", "Opioid (IV)", "selectbox", options=list(AGONISTS))

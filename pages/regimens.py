@@ -80,7 +80,7 @@ BAND_FOR = "monthly injection"  # daily tablets swing every day: their band woul
 def regimen(name: str, taken: float) -> dict:
     """The raw scenario of one regimen with this share of its doses taken."""
     return {"title": f"{name}, {days} days, {taken:.0%} of doses taken", "duration_h": 24.0 * days,
-            "output_step_h": 1.0, "options": {"seed": int(SEED.value)},
+            "output_step_h": 1.0, "options": {"seed": int(SEED.value) if taken < 1 else 1},  # no dose left to chance
             "dose": lessons.regimen_doses(KINDS[name], days, taken, implant_mg=float(IMPLANT_MG.value),
                                           implant_months=float(IMPLANT_MONTHS.value),
                                           attendance=taken)}

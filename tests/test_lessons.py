@@ -130,6 +130,17 @@ def test_the_batched_blockade_sweep_gives_what_each_scenario_gives_alone():
         assert row.ratio == pytest.approx(alone.challenges.ratio.iloc[0], rel=1e-3)
 
 
+def test_the_batched_dose_response_gives_what_each_scenario_gives_alone():
+    d = lessons.dose_response("fentanyl", "iv", (0.05, 1.0), 50, (6, 72))
+    for row in d.itertuples():
+        alone = simulate(parse_scenario({"title": "t", "duration_h": row.hours_after_naltrexone + 3.5, "dose": [
+            {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0.0]},
+            {"drug": "fentanyl", "route": "iv", "amount_mg": row.dose_mg, "at_h": [row.hours_after_naltrexone]}]}))
+        c = alone.challenges.iloc[0]
+        assert row.increment_with == pytest.approx(c.increment_with, rel=1e-3, abs=1e-6)
+        assert row.increment_without == pytest.approx(c.increment_without, rel=1e-3, abs=1e-6)
+
+
 def test_the_batched_stopping_sweep_gives_what_each_scenario_gives_alone():
     gaps = (0, 3, 10)
     after = lessons.usual_dose_after_stopping("heroin", "iv", 20, "monthly injection", 8, gaps)

@@ -22,7 +22,7 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from model import Scenario, ScenarioError, lessons, parse_scenario, simulate
-from model.drugs import molecules
+from model.drugs import Molecule, molecules
 from model.export import datapackage, figure_metadata, provenance, result_to_json, table_to_csv
 from model.scenario import parse_scenario_bytes, scenario_to_toml
 from model.simulation import Result
@@ -52,8 +52,10 @@ def nbytes(obj: Any) -> int:
         return int(obj.memory_usage(index=True, deep=False).sum()) if isinstance(obj, pd.DataFrame) else obj.nbytes
     if isinstance(obj, Mapping):
         return sum(nbytes(v) for v in obj.values())
+    if isinstance(obj, (Scenario, Molecule)):  # small, and molecules are mostly the shared registry's
+        return 0
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return sum(nbytes(getattr(obj, f.name)) for f in dataclasses.fields(obj)) if not isinstance(obj, Scenario) else 0
+        return sum(nbytes(getattr(obj, f.name)) for f in dataclasses.fields(obj))
     return 0
 
 

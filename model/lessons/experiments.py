@@ -35,23 +35,31 @@ from .regimens import (
 
 
 def dose_response(agonist: str = "heroin", route: str = "iv", doses_mg: Sequence[float] = (5, 10, 25, 50, 100, 250, 500),
-                  naltrexone_mg: float = 50.0, hours_after: Sequence[float] = (24.0, 48.0, 72.0),
-                  simulate_fn: Any = simulate) -> pd.DataFrame:
+                  naltrexone_mg: float = 50.0, hours_after: Sequence[float] = (24.0, 48.0, 72.0)) -> pd.DataFrame:
     """Peak reward increment of single agonist doses given at several times after oral naltrexone.
 
     One row per (hours_after, dose) with ``increment_with`` and ``increment_without`` (0..1) and
-    ``ratio``; ``simulate_fn`` lets the app pass a cached simulate.
+    ``ratio``. Every pair is its own scenario (the tablet, then that dose at that hour); all of them
+    run as one batch, each taking the tablet and its own agonist dose, with their no-naltrexone
+    counterfactuals.
     """
-    rows = []
+    hs, mgs = [float(h) for h in hours_after], [float(m) for m in doses_mg]
     window = response.challenge_window_h(route)
-    for h in hours_after:
-        for mg in doses_mg:
-            s = _scenario(f"{agonist} {mg:g} mg {h:g} h after naltrexone {naltrexone_mg:g} mg", h + window + 0.5,
-                          [agonist_dose("naltrexone", "oral", naltrexone_mg, 0.0), agonist_dose(agonist, route, mg, h)])
-            c = simulate_fn(s).challenges.iloc[0]
-            rows.append({"hours_after_naltrexone": float(h), "dose_mg": float(mg),
-                         "increment_with": float(c.increment_with), "increment_without": float(c.increment_without),
-                         "ratio": float(c.ratio)})
+    s = _scenario(f"{agonist} dose-response after naltrexone {naltrexone_mg:g} mg", max(hs) + window + 0.5,
+                  [agonist_dose("naltrexone", "oral", naltrexone_mg, 0.0),
+                   *({**agonist_dose(agonist, route, mg, 0.0), "at_h": sorted(set(hs))} for mg in sorted(set(mgs)))])
+    pairs = [(h, mg) for h in hs for mg in mgs]
+
+    def takes(events: Sequence[DoseEvent]) -> np.ndarray:  # the tablet, and only this pair's agonist dose
+        return np.array([[e.species in NALTREXONE_SPECIES or (e.at_h == h and e.amount == mg) for e in events]
+                         for h, mg in pairs])
+
+    t, r = _each_taking(s, takes, counterfactual=True)
+    rows = []
+    for k, (h, mg) in enumerate(pairs):
+        (with_, without), _ = response.increment_and_area(t, r.response.reward[k], h, window)
+        rows.append({"hours_after_naltrexone": h, "dose_mg": mg, "increment_with": float(with_),
+                     "increment_without": float(without), "ratio": float(with_ / without) if without > 1e-9 else np.nan})
     return pd.DataFrame(rows)
 
 
