@@ -7,9 +7,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN python -m venv .venv && .venv/bin/pip install --no-cache-dir -r requirements.txt
 COPY . .
-# Compile numba's binding step now, so the first student does not wait for it.
-RUN .venv/bin/python -m model run examples/heroin_after_naltrexone.toml --out /tmp/warm.csv \
-    && .venv/bin/python -m model run examples/alcohol_evening.toml --out /tmp/warm.csv && rm /tmp/warm.csv
+# Compile numba's kernels now (single runs and populations), so the first student does not wait for them.
+RUN .venv/bin/python -m scripts.warm_cache
 ENV N=2 PORT=8501 LISTEN=0.0.0.0 STREAMLIT_BROWSER_GATHER_USAGE_STATS=false MPLBACKEND=Agg
 EXPOSE 8501
 CMD ["deploy/serve_class.sh"]

@@ -15,6 +15,7 @@ BASE="${BASE:-$((PORT + 100))}"
 PY="${PY:-.venv/bin/python}"
 PREFIX="$(mktemp -d /tmp/naltrexone-proxy.XXXXXX)"
 mkdir -p "$PREFIX"/{body,proxy,fastcgi,uwsgi,scgi}
+"$PY" -m scripts.warm_cache  # compiled kernels on disk before the first student arrives
 pids=()
 cleanup() {
   [ -f "$PREFIX/nginx.pid" ] && kill "$(cat "$PREFIX/nginx.pid")" 2>/dev/null || true

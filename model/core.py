@@ -2,8 +2,8 @@
 
 A single run is one person, with the counterfactual run without naltrexone; a population is
 many people, each with their own molecules and their own taken doses (:mod:`model.population`).
-The core knows nothing of populations: it is handed the molecules of each person and which of
-the scheduled doses each person took. Equations: docs/model.md.
+The core knows nothing of populations: it is handed a cohort (the molecules of each person,
+:mod:`model.cohort`) and which of the scheduled doses each person took. Equations: docs/model.md.
 """
 
 from __future__ import annotations

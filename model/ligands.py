@@ -42,8 +42,3 @@ class LigandSet:
 
         return cls(tuple(names), col("kd_nm"), col("kon_per_nm_per_h"), col("tau"), col("tau_respiratory"),
                    np.array([view[n].role in ANTAGONIST_ROLES for n in names], dtype=bool))
-
-    def person(self, i: int) -> LigandSet:
-        """The constants of person ``i`` of a stacked set."""
-        return LigandSet(self.names, self.kd_nm[i], self.kon_per_nm_per_h[i], self.tau[i], self.tau_respiratory[i],
-                         self.is_antagonist)

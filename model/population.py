@@ -3,8 +3,8 @@
 Each person gets log-normal multipliers on clearance, volume, absorption, brain equilibration,
 brain penetration and affinity (sizes in ``data/variability.toml``) and their own draw of which
 doses with ``taken_probability < 1`` they take. Everyone shares one time grid and one PK
-structure (:func:`model.core.plan`); :func:`model.core.run` solves the exact PK of a chunk of
-people at once in their eigenbases and runs their binding loop in one compiled call.
+structure (:func:`model.core.plan`); each chunk of people is one cohort (:func:`draw_cohort`)
+whose exact PK, binding and responses :func:`model.core.run` computes in whole-array steps.
 Counterfactuals are not simulated here.
 """
 

@@ -36,3 +36,10 @@ def test_tornado_script_draws_from_a_sensitivity_table(tmp_path):
                        capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert p.returncode == 0, p.stderr
     assert "scenario_toml" in (tmp_path / "t.svg").read_text()
+
+
+def test_warm_cache_runs_every_example_alone_and_as_a_population(capsys):
+    from scripts import warm_cache
+
+    warm_cache.main()
+    assert "compiled kernels are cached" in capsys.readouterr().out

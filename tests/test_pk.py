@@ -1,9 +1,11 @@
 import numpy as np
 import pytest
 
-from model import pk
+from model import core, parse_scenario, pk
 from model.drugs import molecules
-from model.scenario import DoseEvent, Patient
+from model.pk import build_system
+from model.population import draw_cohort
+from model.scenario import DoseEvent, Patient, dose_events
 
 T = np.linspace(0, 72, 2881)
 
@@ -57,3 +59,20 @@ def test_naltrexone_routes_deliver_drug_and_stay_non_negative(route):
     sol = solve([DoseEvent("naltrexone", route, 0.0, 380.0, 1.0)])
     c = sol.plasma_ng_per_ml["naltrexone"]
     assert c.max() > 0.1 and np.all(c >= 0)
+
+
+def test_a_cohorts_rate_matrices_are_each_persons_own():
+    """The per-person arrays of a cohort give every person the matrix their own molecules give."""
+    s = parse_scenario({"title": "c", "duration_h": 48, "dose": [
+        {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0]},
+        {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [1]},
+        {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [2]}]})
+    base = core.scenario_molecules(s)
+    events = dose_events(s)
+    cohort = draw_cohort(base, np.random.default_rng(5), 4)
+    together = build_system(cohort.view(), events, 70.0)[0].matrix()
+    assert together.shape[0] == 4
+    for i in range(4):
+        alone = build_system(cohort.person(i), events, 70.0)[0].matrix()
+        assert np.allclose(together[i], alone, rtol=1e-14, atol=0)
+    assert not np.allclose(together[0], together[1])
