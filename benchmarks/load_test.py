@@ -24,7 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.protocol_load import FIGURE, FINGERPRINT
+from benchmarks.protocol_load import FIGURE, FINGERPRINT, POLL_MS
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -94,7 +94,7 @@ async def session(browser, url: str, i: int, moves: int, latencies: list[float],
         await slider.focus()
         t0 = time.perf_counter()
         await page.keyboard.press("ArrowRight")
-        await page.wait_for_function(f"old => ({FINGERPRINT})() !== old", arg=old, timeout=120_000)
+        await page.wait_for_function(f"old => ({FINGERPRINT})() !== old", arg=old, timeout=120_000, polling=POLL_MS)
         await expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=120_000)
         latencies.append(time.perf_counter() - t0)
         want = str(start + k + 1)

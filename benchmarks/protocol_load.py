@@ -188,8 +188,17 @@ CHROMIUM = "/usr/bin/chromium"
 #: The first figure of a page: an image drawn on the server or a chart drawn in the browser.
 FIGURE = '[data-testid="stImage"] img, [data-testid="stVegaLiteChart"] .marks'
 #: What the first figure shows now: the image's address, or the chart's drawing (changes when it is redrawn).
+#: A canvas is read back as raw pixels and every ~100th one is hashed: encoding it as a PNG on every poll
+#: (toDataURL) costs the browser tens of ms and would be timed as if it were the app's.
 FINGERPRINT = f"""() => {{ const e = document.querySelector('{FIGURE}');
-  return !e ? '' : e.tagName === 'IMG' ? e.src : e.tagName === 'CANVAS' ? e.toDataURL() : e.outerHTML; }}"""
+  if (!e) return '';
+  if (e.tagName === 'IMG') return e.src;
+  if (e.tagName !== 'CANVAS') return e.outerHTML;
+  const d = e.getContext('2d').getImageData(0, 0, e.width, e.height).data;
+  let h = 0;
+  for (let i = 0; i < d.length; i += 401) h = (Math.imul(h, 31) + d[i]) | 0;
+  return e.width + 'x' + e.height + ':' + h; }}"""
+POLL_MS = 50  # how often a browser session looks for the new figure (a lighter load than every frame)
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -215,7 +224,8 @@ async def browser_student(i: int, base: str, seconds: float, period: float, out:
                 await slider.focus()
                 t0 = time.perf_counter()
                 await pg.keyboard.press("ArrowRight")
-                await pg.wait_for_function(f"old => ({FINGERPRINT})() !== old", arg=old, timeout=120_000)
+                await pg.wait_for_function(f"old => ({FINGERPRINT})() !== old", arg=old, timeout=120_000,
+                                           polling=POLL_MS)
                 await pg.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
                 out.append(time.perf_counter() - t0)
                 await asyncio.sleep(period)
