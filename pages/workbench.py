@@ -29,7 +29,7 @@ SPECIES.bind()
 figure = page.plot_first(present)  # on a projector the plot and its numbers come first, the editors below them
 
 editor = Editor(DEFAULT, population.PEOPLE)
-with st.expander("Load or save a scenario file (TOML)", expanded=not present):
+with st.expander("Load or save a scenario file (TOML)", expanded=not (present or state.narrow())):  # closed on a phone
     c1, c2 = st.columns(2)
     editor.upload(c1.file_uploader(f"Upload a scenario (.toml, at most {MAX_FILE_BYTES // 1000} kB)", type=["toml"],
                                    key=P + "upload",
