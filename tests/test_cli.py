@@ -73,3 +73,13 @@ def test_simulated_table_has_the_design_columns():
                 "reward_without_naltrexone", "blockade_fraction"):
         assert col in r.table
     assert list(r.challenges.columns[:4]) == ["drug", "route", "at_h", "amount"]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`python -m model drugs | head -1`: the closed pipe ends the program quietly."""
+    p = subprocess.Popen([sys.executable, "-m", "model", "drugs"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # the reader is gone before the first line
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    assert p.wait(timeout=60) == 1
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
