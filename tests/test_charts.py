@@ -199,3 +199,13 @@ def test_the_validation_charts_show_the_human_ranges_beside_the_model():
     a, b = charts.plasma_reference(oral, xr, False)
     assert records(b)[-1]["x"] == pytest.approx(42.0)
     plain([spec, a, b])
+
+
+def test_thinning_keeps_a_peak_lasting_minutes_in_a_run_of_weeks():
+    r = simulate(parse_scenario({"title": "t", "duration_h": 24.0 * 40, "output_step_h": 0.05, "dose": [
+        {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0 * 20 + 0.3]}]}))
+    occupancy, reward = charts.timecourse(r.table, False, ("occupancy", "reward"))
+    rows = records(reward)
+    assert len(rows) <= charts.MAX_POINTS < len(r.table)
+    assert max(row["reward"] for row in rows) == pytest.approx(r.table.reward.max(), rel=1e-5)
+    assert [row["x"] for row in records(occupancy)] == [row["x"] for row in rows]  # one time axis

@@ -22,12 +22,41 @@ from .theme import BLUES, GREYS, PLAN_COLOURS, RISK_FILL, colour, label, line_st
 DASHES = {"-": [1, 0], "solid": [1, 0], "--": [6, 3], "dashed": [6, 3], ":": [2, 2], "dotted": [2, 2],
           "-.": [6, 2, 2, 2], "dashdot": [6, 2, 2, 2]}
 PANEL_HEIGHT = {False: 170, True: 230}  # px per panel: desk, presentation
-MAX_POINTS = 2500  # rows sent per panel (a cursor on the table below reads every output step)
+MAX_POINTS = 400  # rows sent per panel at most: a panel is ~1000 px wide (the cursor below reads every output step)
 
 
-def _thin(n: int) -> np.ndarray:
-    """Row indices kept for the screen: all of them up to MAX_POINTS, else an even spread (ends kept)."""
-    return np.arange(n) if n <= MAX_POINTS else np.unique(np.linspace(0, n - 1, MAX_POINTS).round().astype(int))
+def _thin(n: int, *series: np.ndarray) -> np.ndarray:
+    """Row indices kept for the screen (at most MAX_POINTS).
+
+    All of them up to MAX_POINTS, else evenly spread rows (ends kept) plus, between each two of them,
+    the rows where each of ``series`` is highest and lowest, so that a peak lasting minutes in a run
+    of weeks is still drawn. The browser draws and interprets every row, so fewer rows answer a
+    control sooner.
+    """
+    if n <= MAX_POINTS:
+        return np.arange(n)
+    buckets = MAX_POINTS // 2
+    while True:
+        size = -(-n // buckets)
+        base = np.arange(buckets) * size
+        keep = [np.arange(0, n, size), np.array([n - 1])]
+        for y in series:
+            v = np.full(buckets * size, np.nan)
+            v[:n] = np.asarray(y, dtype=float)
+            v = v.reshape(buckets, size)
+            missing = np.isnan(v)
+            keep += [base + np.argmax(np.where(missing, -np.inf, v), axis=1),
+                     base + np.argmin(np.where(missing, np.inf, v), axis=1)]
+        rows = np.unique(np.concatenate(keep))
+        rows = rows[rows < n]
+        if rows.size <= MAX_POINTS or buckets <= 8:
+            return rows
+        buckets //= 2
+
+
+def _keep(*frames: pd.DataFrame) -> np.ndarray:
+    """:func:`_thin` for panels whose data frames (same rows) hold x and the plotted columns."""
+    return _thin(len(frames[0]), *(f[c].to_numpy() for f in frames for c in f.columns if c != "x"))
 
 
 def _panel(data: pd.DataFrame, series: Sequence[tuple[str, str, str, str]], y_title: str, x_title: str,
@@ -119,8 +148,7 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
     """
     t, x_title = time_axis(table)
     x_div = 24.0 if x_title == "time (days)" else 1.0
-    keep = _thin(len(t))
-    rows: list[dict[str, Any]] = []
+    built = []
     for p in panels:
         data = pd.DataFrame({"x": t})
         extra: list[dict] = []
@@ -140,14 +168,12 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
             spec = dict(y_title="blood alcohol (mg/dL)", y_domain=(0, max(100.0, float(bac.max()) * 1.15)), unit="mg/dL")
         elif p == "occupancy":
             series = _occupancy_series(table, data)
-            extra = _band(bands, "occupancy_antagonist", 100.0, x_div, "naltrexone-held, population", keep)
             spec = dict(y_title="receptors occupied (%)", stacked=True, y_domain=(0, 100), unit="%")
         elif p == "reward":
             series = [("reward_without_naltrexone", "without naltrexone", colour("without"), "--"),
                       ("reward", "with naltrexone", colour("with"), "-")]
             for c, *_ in series:
                 data[c] = table[c].to_numpy()
-            extra = _band(bands, "reward", 1.0, x_div, "with naltrexone, population", keep)
             top = min(1.0, max(0.05, 1.3 * float(table.reward_without_naltrexone.max()))) if reward_zoom else 1.0
             spec = dict(y_title="reward (0-1)", y_domain=(0, top))
         elif p == "breathing":
@@ -157,10 +183,18 @@ def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occ
             spec = dict(y_title="respiratory drive (1 = normal)", y_domain=(0, 1.05))
         else:
             raise ValueError(f"unknown panel {p!r}")
+        built.append((p, data, series, extra, spec))
+    keep = _keep(*(b[1] for b in built))  # the same rows in every panel: one time axis
+    rows: list[dict[str, Any]] = []
+    for p, data, series, extra, spec in built:
+        if p in ("occupancy", "reward"):
+            col, scale, name = (("occupancy_antagonist", 100.0, "naltrexone-held, population") if p == "occupancy"
+                                else ("reward", 1.0, "with naltrexone, population"))
+            extra = _band(bands, col, scale, x_div, name, keep)
         if marker_h is not None:
             extra = [*extra, _rule_x(marker_h / x_div)]
-        data = data.iloc[keep].astype(float).round(6)
-        rows.append(_panel(data, series, spec.pop("y_title"), x_title, present, extra=extra, **spec))
+        rows.append(_panel(data.iloc[keep].astype(float).round(6), series, spec.pop("y_title"), x_title, present,
+                           extra=extra, **spec))
     return [_chart(r, present, title if i == 0 else "") for i, r in enumerate(rows)]
 
 
@@ -196,19 +230,19 @@ def _occupancy_series(table: pd.DataFrame, data: pd.DataFrame) -> list[tuple[str
 def rescue(course: pd.DataFrame, rescue_h: float, present: bool, bands: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """The panels of :func:`ui.beyond_plots.rescue`: breathing with and without naloxone, and who holds the receptors."""
     x_title = "time after the overdose starts (h)"
-    keep = _thin(len(course))
     data = pd.DataFrame({"x": course.time_h.to_numpy()})
     series = [("drive_no_rescue", "no naloxone", colour("threshold"), "--"), ("drive_rescue", "naloxone", colour("naloxone"), "-")]
     if "drive_on_naltrexone" in course:
         series.append(("drive_on_naltrexone", "on monthly naltrexone (injected a week before)", colour("naltrexol"), "-."))
     for c, *_ in series:
         data[c] = course[c].to_numpy()
+    occ = pd.DataFrame({"x": course.time_h.to_numpy()})
+    occ_series = _occupancy_series(course, occ)
+    keep = _keep(data, occ)
     extra = [*_band(bands, "respiratory_drive", 1.0, 1.0, "population", keep),
              _rule_y(0.5, "breathing halved (0.5)"), _rule_x(rescue_h)]
     drive = _panel(data.iloc[keep].round(6), series, "breathing (1 = normal)", x_title, present, y_domain=(0, 1.05),
                    extra=extra)
-    occ = pd.DataFrame({"x": course.time_h.to_numpy()})
-    occ_series = _occupancy_series(course, occ)
     occupancy = _panel(occ.iloc[keep].round(6), occ_series, "receptors occupied (%)", x_title, present, stacked=True,
                        y_domain=(0, 100), unit="%", extra=[_rule_x(rescue_h)])
     return [_chart(drive, present), _chart(occupancy, present)]
@@ -219,7 +253,6 @@ def regimens(tables: dict[str, pd.DataFrame], protected: dict[str, pd.DataFrame]
     """The panels of :func:`ui.plots.regimens`: plasma naltrexone, receptors blocked, protected days."""
     names = list(tables)
     first = tables[names[0]]
-    keep = _thin(len(first))
     x = first.time_h.to_numpy() / 24.0
     plasma, occ = pd.DataFrame({"x": x}), pd.DataFrame({"x": x})
     series = []
@@ -227,6 +260,7 @@ def regimens(tables: dict[str, pd.DataFrame], protected: dict[str, pd.DataFrame]
         plasma[f"r{i}"] = tables[name].naltrexone_plasma_ng_per_ml.to_numpy()
         occ[f"r{i}"] = 100 * tables[name].occupancy_antagonist.to_numpy()
         series.append((f"r{i}", name, PLAN_COLOURS.get(name, GREYS["muted"]), "-"))
+    keep = _keep(plasma, occ)
     band_name = f"{band_for}, population"
     top = _panel(plasma.iloc[keep].round(6), series, "naltrexone (ng/mL, log)", "time (days)", present, log=True,
                  y_domain=(0.1, 100), unit="ng/mL",
@@ -274,12 +308,12 @@ def craving(tables: dict[str, pd.DataFrame], episodes: pd.DataFrame, shown: str,
     """The panels of :func:`ui.beyond_plots.craving`: craving per plan over weeks, and each use episode of one plan."""
     names = list(tables)
     first = tables[names[0]]
-    keep = _thin(len(first))
     data = pd.DataFrame({"x": first.time_h.to_numpy() / (24 * 7)})
     series = []
     for i, name in enumerate(names):  # the plans share one time grid
         data[f"p{i}"] = tables[name].craving.to_numpy()
         series.append((f"p{i}", name, PLAN_COLOURS.get(name, GREYS["muted"]), PLAN_STYLES.get(name, "-")))
+    keep = _keep(data)
     top = max(0.6, float(max(t.craving.max() for t in tables.values())) * 1.1)
     lines = _panel(data.iloc[keep].round(6), series, "craving (expected reward, 0-1)", "time (weeks)", present,
                    y_domain=(0, top), extra=_band(bands, "craving", 1.0, 24 * 7, f"{shown}, population", keep))
@@ -423,13 +457,13 @@ def stopping(after: pd.DataFrame, before: dict[str, float], risk: np.ndarray, da
 
 def displacement(course: pd.DataFrame, drug: str, tablet_h: float, present: bool) -> list[dict[str, Any]]:
     """The panels of :func:`ui.beyond_plots.displacement`: who holds the receptors, and the opioid effect lost."""
-    keep = _thin(len(course))
     x = (course.time_h - tablet_h).to_numpy()
     occ = pd.DataFrame({"x": x, "without": 100 * course.occupancy_agonist_without.to_numpy(),
                         "with": 100 * course.occupancy_agonist_with.to_numpy(),
-                        "antagonist": 100 * course.occupancy_antagonist_with.to_numpy()}).iloc[keep].round(6)
-    effect = pd.DataFrame({"x": x, "without": course.reward_without.to_numpy(),
-                           "with": course.reward_with.to_numpy()}).iloc[keep].round(6)
+                        "antagonist": 100 * course.occupancy_antagonist_with.to_numpy()})
+    effect = pd.DataFrame({"x": x, "without": course.reward_without.to_numpy(), "with": course.reward_with.to_numpy()})
+    keep = _keep(occ, effect)
+    occ, effect = occ.iloc[keep].round(6), effect.iloc[keep].round(6)
     x_title = "hours from the naltrexone tablet"
     a = _panel(occ, [("without", f"{label(drug)}, no tablet", colour(drug), "--"),
                      ("with", f"{label(drug)}, after the tablet", colour(drug), "-"),
@@ -556,7 +590,7 @@ def overlay(a: pd.DataFrame, b: pd.DataFrame | None, present: bool, name_a: str,
         occ_series += [(f"ant{i}", f"antagonist: {name}", colour("antagonist"), dash),
                        (f"ago{i}", f"agonist: {name}", colour("agonist"), dash)]
         rew_series.append((f"r{i}", name, "#000000", dash))
-    keep = _thin(len(t))
+    keep = _keep(occ, rew)
     x_title = "time (days)" if days else "time (h)"
     top = _panel(occ.iloc[keep].round(6), occ_series, "receptors (%)", x_title, present, y_domain=(0, 100), unit="%")
     bottom = _panel(rew.iloc[keep].round(6), rew_series, "reward (0-1)", x_title, present, y_domain=(0, 1))
@@ -586,9 +620,9 @@ def pet(df: pd.DataFrame, targets: pd.DataFrame, present: bool) -> list[dict[str
 
 def plasma_reference(oral: pd.DataFrame, xr: pd.DataFrame, present: bool) -> list[dict[str, Any]]:
     """The panels of :func:`ui.plots.plasma_reference`: plasma after a 50 mg tablet (h) and after XR 380 mg (days)."""
-    keep = _thin(len(oral))
     a = pd.DataFrame({"x": oral.time_h.to_numpy(), "ntx": oral.naltrexone_plasma_ng_per_ml.to_numpy(),
-                      "nol": oral.naltrexol_plasma_ng_per_ml.to_numpy()}).iloc[keep].round(6)
+                      "nol": oral.naltrexol_plasma_ng_per_ml.to_numpy()})
+    a = a.iloc[_keep(a)].round(6)
     band = lambda lo, hi, fill: {"data": {"values": [{"lo": lo, "hi": hi}]},  # noqa: E731
                                  "mark": {"type": "rect", "color": fill, "opacity": 0.15},
                                  "encoding": {"y": {"field": "lo", "type": "quantitative"}, "y2": {"field": "hi"}}}
@@ -597,8 +631,8 @@ def plasma_reference(oral: pd.DataFrame, xr: pd.DataFrame, present: bool) -> lis
                         "plasma (ng/mL, log)", "time after 50 mg tablet (h)", present, log=True, y_domain=(0.05, 300),
                         unit="ng/mL", extra=[band(6.5, 26.0, colour("naltrexone"))])
     oral_panel["title"] = {"text": "Oral 50 mg (shaded: human Cmax range)"}
-    keep = _thin(len(xr))
-    b = pd.DataFrame({"x": xr.time_h.to_numpy() / 24, "ntx": xr.naltrexone_plasma_ng_per_ml.to_numpy()}).iloc[keep].round(6)
+    b = pd.DataFrame({"x": xr.time_h.to_numpy() / 24, "ntx": xr.naltrexone_plasma_ng_per_ml.to_numpy()})
+    b = b.iloc[_keep(b)].round(6)
     xr_panel = _panel(b, [("ntx", label("naltrexone"), colour("naltrexone"), "-")], "plasma (ng/mL)",
                       "time after injection (days)", present, unit="ng/mL",
                       extra=[band(1.0, 2.0, colour("threshold")), _rule_x(28.0)])
