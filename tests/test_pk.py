@@ -76,3 +76,26 @@ def test_a_cohorts_rate_matrices_are_each_persons_own():
         alone = build_system(cohort.person(i), events, 70.0)[0].matrix()
         assert np.allclose(together[i], alone, rtol=1e-14, atol=0)
     assert not np.allclose(together[0], together[1])
+
+
+def test_people_whose_rates_coincide_and_people_whose_rates_differ_share_one_call():
+    """A chunk mixing a defective system (exact exponential steps) with ordinary ones gives each its own curve."""
+    m = molecules()["morphine"]
+    k = m["cl_l_per_h"] / (m["v_central_l_per_kg"] * 70)
+    same = dict(molecules(), morphine=m.with_overrides({"oral_ka_per_h": k, "ke0_per_h": k}))
+    events = [DoseEvent("morphine", "oral", 0.0, 30.0), DoseEvent("morphine", "oral", 12.0, 30.0)]
+    systems = [build_system(mols, events, 70.0) for mols in (molecules(), same, molecules())]
+    a = np.stack([s[0].matrix() for s in systems])
+    times = np.array([0.0, 12.0])
+    bx = np.zeros((3, 2, a.shape[1]))
+    for p, (_, _, inputs) in enumerate(systems):
+        for j, inp in enumerate(inputs):
+            for state, frac in inp:
+                bx[p, j, state] += frac * 30.0
+    rows = np.array([systems[0][0].names.index("morphine.central")])
+    together = pk.propagate(a, T, times, bx, rows)
+    for p in range(3):
+        alone = pk.propagate(a[p:p + 1], T, times, bx[p:p + 1], rows)
+        np.testing.assert_allclose(together[p], alone[0], rtol=1e-12, atol=1e-15)
+    assert not np.allclose(together[0], together[1])
+    np.testing.assert_allclose(together[0], together[2], rtol=1e-12)
