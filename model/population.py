@@ -51,6 +51,14 @@ def _omega(name: str) -> float:
     return om[name].value if name in om else 0.0
 
 
+def varied_species(p: core.Plan) -> set[str]:
+    """The molecules whose parameters differ between people: the linear species and the binders.
+
+    Everyone shares the alcohol kinetics (the plan's, solved once).
+    """
+    return set(p.species) | set(p.ligands)
+
+
 def draw_cohort(base: Mapping[str, Molecule], rngs: np.random.Generator | Sequence[np.random.Generator], size: int,
                 species: set[str] | None = None) -> Cohort:
     """``size`` people: each varied parameter times exp(eta), eta ~ N(0, omega^2), clipped to its bounds.
@@ -129,8 +137,7 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     people_cols: dict[str, list[np.ndarray]] = {}
     kept = []
     series = {k: np.empty((out_idx.size, n)) for k in OUTPUTS if k != "craving" or agonist}  # [time, person]
-    # Everyone shares the alcohol kinetics (the plan's): only the linear species and the binders vary.
-    used = set(p.species) | set(p.ligands)
+    used = varied_species(p)
     chunk = max(1, min(CHUNK, CHUNK_CELLS // (t.size * (len(p.system.names) + len(p.ligands)))))
     for start in range(0, n, chunk):
         size = min(chunk, n - start)

@@ -47,8 +47,8 @@ def people_chunk(task: tuple[str, int, int, int, int, str]) -> np.ndarray:
     drawn = [population._scheduled_and_taken(s, 1, g) for g in rngs]
     events = drawn[0][0]
     taken = np.concatenate([t for _, t in drawn], axis=0)
-    people = population.draw_cohort(base, rngs, len(rngs))
     p = core.plan(s, events, base, population.POPULATION_REFINE_STRIDE)
+    people = population.draw_cohort(base, rngs, len(rngs), population.varied_species(p))
     r = core.run(p, people, taken, counterfactual=False, max_substeps=population.POPULATION_SUBSTEPS,
                  everything=False, plasma_of=())
     t = p.t_h
