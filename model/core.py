@@ -119,6 +119,12 @@ class Run:
     density: np.ndarray                         # [P, R, time]
     response: response.Responses                # [P, ...]
 
+    def occupancy_antagonist(self) -> np.ndarray:
+        """Share of the receptors held by the antagonists in the run with naltrexone [P, time]."""
+        held = sum((self.bound[:, 0, :, i] for i in np.flatnonzero(self.ligands.is_antagonist)),
+                   np.zeros_like(self.density[:, 0]))
+        return held / self.density[:, 0]
+
 
 def run(p: Plan, people: Cohort, taken: np.ndarray, counterfactual: bool,
         max_substeps: int = receptor.MAX_SUBSTEPS, everything: bool = True,
@@ -138,9 +144,7 @@ def run(p: Plan, people: Cohort, taken: np.ndarray, counterfactual: bool,
         if p.dose_times.size else np.zeros((n, 0, len(p.system.names)))  # summed per dose time
     binders = [x for x in p.ligands if x != "endorphin"]  # endorphin, when released, is the last ligand
     kept = [x for x in p.species if plasma_of is None or x in plasma_of]
-    brain_rows = [p.system.brain_states(x) for x in binders]
-    rows = np.array([i for r in brain_rows for i in r] + [p.system.names.index(f"{x}.central") for x in kept], dtype=int)
-    columns = [k for k, r in enumerate(brain_rows) for _ in r] + list(range(len(binders), len(binders) + len(kept)))
+    rows, columns = pk.read_rows(p.system, binders, kept)
     width = len(binders) + len(kept)
     x = (pk.propagate(mats, t, p.dose_times, bolus, rows, columns, width) if p.dose_times.size
          else np.zeros((n, t.size, width)))  # [P, time, binder brain levels then plasma amounts]

@@ -36,8 +36,7 @@ from scipy.linalg import expm
 from .drugs import Molecule
 from .scenario import DoseEvent, Patient
 
-MG_PER_L_TO_NM = 1e6
-MAX_DECAY_CACHE = 32  # distinct inter-dose offset patterns whose decay factors are kept  # (mg/L) / (g/mol) * 1e6 = nM
+MG_PER_L_TO_NM = 1e6  # (mg/L) / (g/mol) * 1e6 = nM
 HOURS_PER_MONTH = 730.5
 XR_EROSION_STAGES = 4
 XR_DIFFUSION_STAGES = 2
@@ -235,8 +234,8 @@ def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, r
     """Sums of x[rows] on grid t for P systems: a [P, n, n] (1/h), boluses bx [P, events, n] at ``times``.
 
     Row ``rows[i]`` is added into output column ``columns[i]`` (default: one column per row) of
-    ``width`` columns (default: as many as named). Each
-    system is solved in its eigenbasis: z_e, the state just after dose time e, is carried from
+    ``width`` columns (default: as many as named; see :func:`read_rows`). Each system is solved in
+    its eigenbasis: z_e, the state just after dose time e, is carried from
     dose to dose, and every grid point t reads x(t) = V exp(lam (t - t_e)) z_e from the last dose
     before it. Offsets repeat on regular schedules, so each distinct one is exponentiated once, and
     only the nonzero entries of V's rows are summed (chains are nearly triangular). Ill-conditioned
@@ -304,6 +303,18 @@ def _read_out(decay, inverse, z, seg, c_idx, n_idx, w, persons, first, n_cols, o
                 row[persons[p], c] = max(acc[c, p].real, 0.0)
 
 
+def read_rows(system: LinearPK, brain_of: Sequence[str], plasma_of: Sequence[str]) -> tuple[np.ndarray, list[int]]:
+    """Rows and output columns for :func:`propagate`.
+
+    The brain states of each of ``brain_of`` are summed into one column (the unbound level the
+    receptors see, nM), then come the central amounts of ``plasma_of`` (mg), one column each.
+    """
+    brain_rows = [system.brain_states(x) for x in brain_of]
+    rows = [i for r in brain_rows for i in r] + [system.names.index(f"{x}.central") for x in plasma_of]
+    columns = [k for k, r in enumerate(brain_rows) for _ in r] + list(range(len(brain_of), len(brain_of) + len(plasma_of)))
+    return np.array(rows, dtype=int), columns
+
+
 def build_system(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], weight_kg: float
                  ) -> tuple[LinearPK, list[str], list[list[tuple[int, float]]]]:
     """The linear system for these doses: its species (with metabolites) and each dose's boluses."""
@@ -329,14 +340,11 @@ def solve_linear_pk(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], p
         i = np.searchsorted(times, e.at_h)
         for state, frac in inp:
             bx[i, state] += frac * e.amount
-    read = [pk.names.index(f"{s}.central") for s in species]
-    brain_rows = [pk.brain_states(s) for s in species]
-    columns = list(range(len(species))) + [len(species) + k for k, r in enumerate(brain_rows) for _ in r]
-    x = propagate(a[None], t, times, bx[None], np.array(read + [i for r in brain_rows for i in r]), columns)[0]
-    for j, s in enumerate(species):
-        plasma[s] = x[:, j] * 1000.0 / pk.volume_l(s)
-        if brain_rows[j]:
-            brain[s] = x[:, len(species) + j]
+    binders = [s for s in species if pk.brain_states(s)]
+    rows, columns = read_rows(pk, binders, species)
+    x = propagate(a[None], t, times, bx[None], rows, columns, len(binders) + len(species))[0]
+    brain = {s: x[:, k] for k, s in enumerate(binders)}
+    plasma = {s: x[:, len(binders) + j] * 1000.0 / pk.volume_l(s) for j, s in enumerate(species)}
     return PKSolution(t, plasma, brain)
 
 

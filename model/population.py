@@ -51,6 +51,17 @@ def _omega(name: str) -> float:
     return om[name].value if name in om else 0.0
 
 
+def plan_people(s: Scenario, events: Sequence[DoseEvent], base: Mapping[str, Molecule]) -> core.Plan:
+    """The shared structure of a population run, on the population's coarser grid."""
+    return core.plan(s, events, base, POPULATION_REFINE_STRIDE)
+
+
+def run_people(p: core.Plan, people: Cohort, taken: np.ndarray, plasma_of: Sequence[str] = ()) -> core.Run:
+    """A chunk of people through the core at the population's step: reward and breathing only, no counterfactual."""
+    return core.run(p, people, taken, counterfactual=False, max_substeps=POPULATION_SUBSTEPS, everything=False,
+                    plasma_of=plasma_of)
+
+
 def varied_species(p: core.Plan) -> set[str]:
     """The molecules whose parameters differ between people: the linear species and the binders.
 
@@ -127,7 +138,7 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     rng = np.random.default_rng(s.options.seed)
     base = core.scenario_molecules(s)
     full, taken = _scheduled_and_taken(s, n, rng)
-    p = core.plan(s, full, base, POPULATION_REFINE_STRIDE)
+    p = plan_people(s, full, base)
     t, out_idx = p.t_h, p.out_idx
     rp = core.response_values()
     agonist = [i for i, e in enumerate(full) if base[e.species].role not in ANTAGONIST_ROLES]
@@ -142,9 +153,8 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     for start in range(0, n, chunk):
         size = min(chunk, n - start)
         cohort = draw_cohort(base, rng, size, used)
-        r = core.run(p, cohort, taken[start:start + size], counterfactual=False, max_substeps=POPULATION_SUBSTEPS,
-                     everything=False, plasma_of=("naltrexone",))
-        occ = sum(r.bound[:, 0, :, i] for i in np.flatnonzero(r.ligands.is_antagonist)) / r.density[:, 0]
+        r = run_people(p, cohort, taken[start:start + size], plasma_of=("naltrexone",))
+        occ = r.occupancy_antagonist()
         reward, drive = r.response.reward[:, 0], r.response.respiratory_drive
         plasma = r.plasma_ng_per_ml.get("naltrexone", np.zeros((size, t.size)))
         inc = response.increments(t, reward, ep_t, ep_w)

@@ -76,6 +76,11 @@ def increments(t_h: np.ndarray, reward: np.ndarray, at_h: np.ndarray, window_h: 
     return np.where(i1 - i0 >= 2, peaks - reward[..., np.minimum(i0, reward.shape[-1] - 1)], 0.0)
 
 
+def increment_ratio(with_: float, without: float) -> float:
+    """Increment with naltrexone over increment without it; NaN when there is no increment without it."""
+    return float(with_ / without) if without > 1e-9 else np.nan
+
+
 def challenges_table(t_h: np.ndarray, reward_with: np.ndarray, reward_without: np.ndarray,
                      challenges: list[tuple[str, str, float, float, str]], blocked_ratio: float) -> pd.DataFrame:
     """One row per agonist dose: increments and areas with and without naltrexone, ratio, blocked."""
@@ -84,7 +89,7 @@ def challenges_table(t_h: np.ndarray, reward_with: np.ndarray, reward_without: n
         w = challenge_window_h(route)
         inc_w, area_w = map(float, increment_and_area(t_h, reward_with, at_h, w))
         inc_wo, area_wo = map(float, increment_and_area(t_h, reward_without, at_h, w))
-        ratio = inc_w / inc_wo if inc_wo > 1e-9 else np.nan
+        ratio = increment_ratio(inc_w, inc_wo)
         rows.append({
             "drug": drug, "route": route, "at_h": at_h, "amount": amount, "amount_unit": unit,
             "increment_with": inc_w, "increment_without": inc_wo, "ratio": ratio,

@@ -47,16 +47,14 @@ def people_chunk(task: tuple[str, int, int, int, int, str]) -> np.ndarray:
     drawn = [population._scheduled_and_taken(s, 1, g) for g in rngs]
     events = drawn[0][0]
     taken = np.concatenate([t for _, t in drawn], axis=0)
-    p = core.plan(s, events, base, population.POPULATION_REFINE_STRIDE)
-    people = population.draw_cohort(base, rngs, len(rngs), population.varied_species(p))
-    r = core.run(p, people, taken, counterfactual=False, max_substeps=population.POPULATION_SUBSTEPS,
-                 everything=False, plasma_of=())
+    p = population.plan_people(s, events, base)
+    r = population.run_people(p, population.draw_cohort(base, rngs, len(rngs), population.varied_species(p)), taken)
     t = p.t_h
     if endpoint == "peak_reward":
         return r.response.reward[:, 0].max(axis=1)
     if endpoint == "lowest_breathing":
         return r.response.respiratory_drive.min(axis=1)
-    occ = r.bound[:, 0][:, :, r.ligands.is_antagonist].sum(axis=-1) / r.density[:, 0]
+    occ = r.occupancy_antagonist()
     if endpoint == "days_protected":
         return days_protected(t, occ).astype(float)
     day = int(endpoint.split(":", 1)[1])

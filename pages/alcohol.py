@@ -68,9 +68,7 @@ bands = population.bands(raw) if show_band else None
 table = result.table
 
 numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
-window = table
-if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
-    window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
+window = population.with_band(table, bands)
 page.plot("alcohol", title, page.fig(plots.alcohol, table, present, bands), window, result if bands is None else None,
           population.scenario(raw) if bands is not None else None, vega=charts.alcohol(table, present, bands))
 m1, m2, m3, m4 = (st.container() if present else numbers).columns(4)

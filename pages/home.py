@@ -48,9 +48,7 @@ table = result.table
 ch = result.challenges.iloc[0]
 
 numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
-window = table  # the whole story: naltrexone takes the receptors first, then heroin arrives
-if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
-    window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
+window = population.with_band(table, bands)  # the whole story: naltrexone takes the receptors first, then heroin arrives
 page.timecourse("timecourse", title, table, present, ("occupancy", "reward"), window, result if bands is None else None,
                 population.scenario(raw) if bands is not None else None, titled=True, bands=bands)
 

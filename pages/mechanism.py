@@ -66,9 +66,7 @@ bands = population.bands(raw) if show_band else None
 table = result.table
 
 st.subheader("Concentrations -> occupancy -> reward")
-window = table
-if bands is not None:  # the band travels with the plot's data (and its CSV), one column per percentile
-    window = table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})
+window = population.with_band(table, bands)
 page.timecourse("chain", title, table, present, ("plasma", "occupancy", "reward"), window,
                 result if bands is None else None, population.scenario(raw) if bands is not None else None,
                 marker_h=t_show, bands=bands)

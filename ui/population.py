@@ -61,3 +61,13 @@ def bands(raw: Mapping[str, Any]) -> pd.DataFrame | None:
             return None
     with st.spinner(f"Simulating {people} people ..."):
         return BANDS.get(scenario_to_toml(s), lambda: simulate_population(s).bands)
+
+
+def with_band(table: pd.DataFrame, bands: pd.DataFrame | None) -> pd.DataFrame:
+    """``table`` with the band's percentiles beside it (``population_<column>_<p05|p50|p95>``).
+
+    So the band travels with the plot's data and its CSV.
+    """
+    if bands is None:
+        return table
+    return table.assign(**{f"population_{c}": bands[c].to_numpy() for c in bands if c != "time_h"})

@@ -59,7 +59,7 @@ def dose_response(agonist: str = "heroin", route: str = "iv", doses_mg: Sequence
     for k, (h, mg) in enumerate(pairs):
         (with_, without), _ = response.increment_and_area(t, r.response.reward[k], h, window)
         rows.append({"hours_after_naltrexone": h, "dose_mg": mg, "increment_with": float(with_),
-                     "increment_without": float(without), "ratio": float(with_ / without) if without > 1e-9 else np.nan})
+                     "increment_without": float(without), "ratio": response.increment_ratio(with_, without)})
     return pd.DataFrame(rows)
 
 
@@ -215,7 +215,7 @@ def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
     rows = []
     for k, (m, h) in enumerate(pairs):
         (with_, without), _ = response.increment_and_area(t, r.response.reward[k], h, window)
-        rows.append({"naltrexone_mg": m, "hours_after": h, "ratio": float(with_ / without) if without > 1e-9 else np.nan})
+        rows.append({"naltrexone_mg": m, "hours_after": h, "ratio": response.increment_ratio(with_, without)})
     return pd.DataFrame(rows)
 
 
