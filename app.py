@@ -44,11 +44,21 @@ GLOSSARY = {
     "Re-narcotisation": "Breathing falls again when naloxone wears off before a long-acting opioid does.",
 }
 
-PRESENT = Control("present", False, "Presentation mode", "toggle",
-                  help="Larger text, lines and plots, the sidebar closed, fixed axes: for a projector.")
-NARROW = Control("narrow", False, "Phone layout", "toggle",
-                 help="Downloaded figures drawn for a narrow screen: one panel above the other, legends inside the "
-                      "plots (the plots on the page fit any screen by themselves).")
+PRESENT = Control(
+    "present",
+    False,
+    "Presentation mode",
+    "toggle",
+    help="Larger text, lines and plots, the sidebar closed, fixed axes: for a projector.",
+)
+NARROW = Control(
+    "narrow",
+    False,
+    "Phone layout",
+    "toggle",
+    help="Downloaded figures drawn for a narrow screen: one panel above the other, legends inside the "
+    "plots (the plots on the page fit any screen by themselves).",
+)
 #: Presentation mode: larger interface text (Streamlit sizes in rem), less empty space above the page.
 PRESENT_CSS = """<style>
 html { font-size: 21px; }
@@ -69,8 +79,12 @@ PHONE_CSS = """<style>
 PRESENT.bind()
 NARROW.bind()
 present = bool(PRESENT.value)
-st.set_page_config(page_title="Naltrexone teaching simulator", page_icon=":material/medication:", layout="wide",
-                   initial_sidebar_state="collapsed" if present else "auto")
+st.set_page_config(
+    page_title="Naltrexone teaching simulator",
+    page_icon=":material/medication:",
+    layout="wide",
+    initial_sidebar_state="collapsed" if present else "auto",
+)
 st.sidebar.html(PHONE_CSS + (PRESENT_CSS if present else ""))
 
 pages = [st.Page(f, title=t, icon=i, url_path=u, default=(u == "home")) for f, t, i, u in PAGES]

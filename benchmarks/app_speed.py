@@ -29,8 +29,16 @@ from benchmarks.protocol_load import FIGURE
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pages() -> list[tuple[str, str]]:
@@ -63,8 +71,12 @@ def controls(at) -> list[tuple[str, str]]:
     out = []
     for kind in KINDS:
         for w in getattr(at, kind):
-            if (w.key and not w.key.endswith(SKIP) and not w.key.startswith("read_")
-                    and not isinstance(getattr(w, "value", None), tuple)):
+            if (
+                w.key
+                and not w.key.endswith(SKIP)
+                and not w.key.startswith("read_")
+                and not isinstance(getattr(w, "value", None), tuple)
+            ):
                 out.append((kind, w.key))
     return out
 
@@ -91,6 +103,8 @@ def values(at, kind: str, key: str, n: int) -> list:
 
 def change(at, kind: str, key: str, value) -> None:
     getattr(at, kind)(key=key).set_value(value).run()
+
+
 def p95(xs: list[float]) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
@@ -141,11 +155,21 @@ def bench_reruns(n: int, only: str | None = None, band_on: bool = False) -> list
             if getattr(at, kind)(key=key).value != start:
                 change(at, kind, key, start)  # back to the starting state, untimed
             (slow if heavy(name, key) or band_on else quick).extend(times)
-            print(f"    {kind:13s} {key:22s} median {statistics.median(times) * 1000:6.0f} ms   "
-                  f"max {max(times) * 1000:6.0f} ms{'   (goal 1 s)' if heavy(name, key) or band_on else ''}", flush=True)
+            print(
+                f"    {kind:13s} {key:22s} median {statistics.median(times) * 1000:6.0f} ms   "
+                f"max {max(times) * 1000:6.0f} ms{'   (goal 1 s)' if heavy(name, key) or band_on else ''}",
+                flush=True,
+            )
         every = quick + slow
-        rows.append((name, len(every), statistics.median(every), p95(quick) if quick else float("nan"),
-                     max(slow) if slow else float("nan")))
+        rows.append(
+            (
+                name,
+                len(every),
+                statistics.median(every),
+                p95(quick) if quick else float("nan"),
+                max(slow) if slow else float("nan"),
+            )
+        )
     return rows
 
 
@@ -183,9 +207,23 @@ def cold_start(runs: int) -> None:
             url = f"http://127.0.0.1:{port}"
             t0 = time.perf_counter()
             server = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-                 "127.0.0.1", "--server.port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL)
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    "app.py",
+                    "--server.headless",
+                    "true",
+                    "--server.address",
+                    "127.0.0.1",
+                    "--server.port",
+                    str(port),
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             try:
                 while True:
                     try:
@@ -198,8 +236,9 @@ def cold_start(runs: int) -> None:
                 health.append(time.perf_counter() - t0)
                 page = browser.new_page(viewport={"width": 1280, "height": 2000})
                 page.goto(url)
-                expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning",
-                                                                       timeout=60_000)
+                expect(page.get_by_test_id("stApp")).to_have_attribute(
+                    "data-test-script-state", "notRunning", timeout=60_000
+                )
                 page.locator(FIGURE).first.wait_for(timeout=60_000)
                 page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
                 rendered.append(time.perf_counter() - t0)
@@ -207,11 +246,14 @@ def cold_start(runs: int) -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=10)
-            print(f"  run {len(health)}: health {health[-1]:.2f} s, first page rendered {rendered[-1]:.2f} s",
-                  flush=True)
+            print(
+                f"  run {len(health)}: health {health[-1]:.2f} s, first page rendered {rendered[-1]:.2f} s", flush=True
+            )
         browser.close()
-    print(f"cold start: health OK median {statistics.median(health):.2f} s (max {max(health):.2f}); "
-          f"first page rendered median {statistics.median(rendered):.2f} s (max {max(rendered):.2f}); goal <= 5 s")
+    print(
+        f"cold start: health OK median {statistics.median(health):.2f} s (max {max(health):.2f}); "
+        f"first page rendered median {statistics.median(rendered):.2f} s (max {max(rendered):.2f}); goal <= 5 s"
+    )
 
 
 def main() -> None:
@@ -228,12 +270,18 @@ def main() -> None:
     rows = bench_reruns(args.reruns, args.page)
     print(f"the same with each page's population band switched on, every control {args.reruns} times:")
     banded = {name: slowest for name, _n, _med, _p95, slowest in bench_reruns(args.reruns, args.page, band_on=True)}
-    print("summary: p95 of the changes whose goal is 150 ms; the slowest change whose goal is 1 s "
-          "(switching a band, anything on Stopping); the slowest change with the band on")
+    print(
+        "summary: p95 of the changes whose goal is 150 ms; the slowest change whose goal is 1 s "
+        "(switching a band, anything on Stopping); the slowest change with the band on"
+    )
     for name, n, med, quick, slow in rows:
-        late = [x for x in (quick,) if x == x and x > 0.15] + [x for x in (slow, banded.get(name, 0.0)) if x == x and x > 1.0]
-        print(f"  {name:12s} p95 {_ms(quick)}   1-s changes max {_ms(slow)}   band on max {_ms(banded.get(name))}"
-              f"   median {med * 1000:4.0f} ms ({n} changes){'   GOAL MISSED' if late else ''}")
+        late = [x for x in (quick,) if x == x and x > 0.15] + [
+            x for x in (slow, banded.get(name, 0.0)) if x == x and x > 1.0
+        ]
+        print(
+            f"  {name:12s} p95 {_ms(quick)}   1-s changes max {_ms(slow)}   band on max {_ms(banded.get(name))}"
+            f"   median {med * 1000:4.0f} ms ({n} changes){'   GOAL MISSED' if late else ''}"
+        )
     if args.cold:
         print(f"cold start, {args.cold} runs (server launch -> /_stcore/health, -> first page rendered in Chromium):")
         cold_start(args.cold)

@@ -48,23 +48,50 @@ def pop(people: int, duration: float, doses: list[dict], step: float | None = No
 
 
 FAMILIES: dict[str, tuple[Callable[[int], dict], int, int]] = {  # knob -> scenario, knob range
-    "people, 4 days": (lambda n: pop(n, 96, [dose("naltrexone", "oral", 50, 24, 1), dose("heroin", "iv", 25, 24, 3, 24)]),
-                       1, MAX_POPULATION),
-    "people, monthly injection, 2 years": (lambda n: pop(n, MAX_DURATION_H, [dose("naltrexone", "im_xr", 380, 720, 24)]),
-                                           1, MAX_POPULATION),
-    "people, daily tablets and heroin": (lambda d: pop(50, 24 * d, [dose("naltrexone", "oral", 50, 24, d, 0, 0.8),
-                                                                     dose("heroin", "iv", 25, 24, d - 1, 20)], 1.0),
-                                         2, 730),
-    "people, fentanyl, fine output": (lambda n: pop(n, 720, [dose("fentanyl", "iv", 0.1, 24, 30, 1)], 0.25),
-                                      1, MAX_POPULATION),
-    "one patient, 5,000 doses, 100,000 rows": (lambda c: pop(0, MAX_DURATION_H, [
-        dose("heroin", "iv", 25, 3.5, c // 2), dose("naltrexone", "oral", 50, 3.5, c - c // 2, 1)], 0.1752),
-        2, MAX_DOSE_EVENTS),
-    "one patient, drinks": (lambda c: pop(0, MAX_DURATION_H, [dose("alcohol", "oral", 14, 3.5, c),
-                                                             dose("naltrexone", "oral", 50, 24, 700)], 0.1752),
-                            1, MAX_DOSE_EVENTS - 700),
-    "people, drinks": (lambda n: pop(n, 240, [dose("alcohol", "oral", 14, 2, 100), dose("naltrexone", "oral", 50, 24, 10)]),
-                       1, MAX_POPULATION),
+    "people, 4 days": (
+        lambda n: pop(n, 96, [dose("naltrexone", "oral", 50, 24, 1), dose("heroin", "iv", 25, 24, 3, 24)]),
+        1,
+        MAX_POPULATION,
+    ),
+    "people, monthly injection, 2 years": (
+        lambda n: pop(n, MAX_DURATION_H, [dose("naltrexone", "im_xr", 380, 720, 24)]),
+        1,
+        MAX_POPULATION,
+    ),
+    "people, daily tablets and heroin": (
+        lambda d: pop(
+            50, 24 * d, [dose("naltrexone", "oral", 50, 24, d, 0, 0.8), dose("heroin", "iv", 25, 24, d - 1, 20)], 1.0
+        ),
+        2,
+        730,
+    ),
+    "people, fentanyl, fine output": (
+        lambda n: pop(n, 720, [dose("fentanyl", "iv", 0.1, 24, 30, 1)], 0.25),
+        1,
+        MAX_POPULATION,
+    ),
+    "one patient, 5,000 doses, 100,000 rows": (
+        lambda c: pop(
+            0,
+            MAX_DURATION_H,
+            [dose("heroin", "iv", 25, 3.5, c // 2), dose("naltrexone", "oral", 50, 3.5, c - c // 2, 1)],
+            0.1752,
+        ),
+        2,
+        MAX_DOSE_EVENTS,
+    ),
+    "one patient, drinks": (
+        lambda c: pop(
+            0, MAX_DURATION_H, [dose("alcohol", "oral", 14, 3.5, c), dose("naltrexone", "oral", 50, 24, 700)], 0.1752
+        ),
+        1,
+        MAX_DOSE_EVENTS - 700,
+    ),
+    "people, drinks": (
+        lambda n: pop(n, 240, [dose("alcohol", "oral", 14, 2, 100), dose("naltrexone", "oral", 50, 24, 10)]),
+        1,
+        MAX_POPULATION,
+    ),
 }
 
 
@@ -87,8 +114,9 @@ def edge(make: Callable[[int], dict], lo: int, hi: int) -> int | None:
 
 
 def measure(toml_text: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD], input=toml_text, capture_output=True, text=True,
-                         cwd=ROOT, timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD], input=toml_text, capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
     if out.returncode:
         raise RuntimeError(out.stderr.strip().splitlines()[-1])
     return json.loads(out.stdout)
@@ -96,7 +124,9 @@ def measure(toml_text: str) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sample", type=int, default=0, help="also compare predicted and measured time on N random scenarios")
+    ap.add_argument(
+        "--sample", type=int, default=0, help="also compare predicted and measured time on N random scenarios"
+    )
     args = ap.parse_args()
     print(f"budget per run: predicted <= {MAX_SECONDS:g} s and <= {MAX_MEGABYTES:g} MB")
     worst_s = worst_mb = 0.0
@@ -115,8 +145,15 @@ def main() -> None:
         from model import simulate
         from tests.test_budget import sampled_scenarios
 
-        simulate(parse_scenario({"duration_h": 4, "options": {"population": 2},  # warm-up in this process
-                                 "dose": [{"drug": "naltrexone", "route": "im_xr", "amount_mg": 1, "at_h": [1]}]}))
+        simulate(
+            parse_scenario(
+                {
+                    "duration_h": 4,
+                    "options": {"population": 2},  # warm-up in this process
+                    "dose": [{"drug": "naltrexone", "route": "im_xr", "amount_mg": 1, "at_h": [1]}],
+                }
+            )
+        )
         ratios = []
         for raw in sampled_scenarios(args.sample):
             s = parse_scenario(raw)
@@ -124,8 +161,11 @@ def main() -> None:
             simulate(s)
             ratios.append((time.perf_counter() - t0) / run_cost(s).seconds)
             print(f"  {run_cost(s)}: measured {time.perf_counter() - t0:.2f} s (ratio {ratios[-1]:.2f})")
-        print(f"measured / predicted time over {len(ratios)} sampled scenarios (in this process, warm): "
-              f"{min(ratios):.2f} .. {max(ratios):.2f}")
+        print(
+            f"measured / predicted time over {len(ratios)} sampled scenarios (in this process, warm): "
+            f"{min(ratios):.2f} .. {max(ratios):.2f}"
+        )
+
 
 if __name__ == "__main__":
     main()

@@ -21,17 +21,24 @@ from pathlib import Path
 from tests.test_hostile_inputs import ACCEPTED, CORPUS, GENERATED
 
 ROOT = Path(__file__).resolve().parents[1]
-CHILD = ("import resource, runpy, sys; sys.argv = ['model', *sys.argv[1:]]\n"
-         "try:\n    runpy.run_module('model', run_name='__main__')\n"
-         "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stdout)")
+CHILD = (
+    "import resource, runpy, sys; sys.argv = ['model', *sys.argv[1:]]\n"
+    "try:\n    runpy.run_module('model', run_name='__main__')\n"
+    "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stdout)"
+)
 LIMIT_S = 60
 
 
 def run(path: Path, out: Path) -> tuple[str, float, int]:
     t0 = time.perf_counter()
     try:
-        p = subprocess.run([sys.executable, "-c", CHILD, "run", str(path), "--out", str(out)], cwd=ROOT,
-                           capture_output=True, text=True, timeout=LIMIT_S)
+        p = subprocess.run(
+            [sys.executable, "-c", CHILD, "run", str(path), "--out", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=LIMIT_S,
+        )
     except subprocess.TimeoutExpired:
         return "hang", LIMIT_S, 0
     dt = time.perf_counter() - t0
@@ -55,10 +62,14 @@ def main() -> None:
     counts = Counter(r[1] for r in results)
     slow = max(results, key=lambda r: r[2])
     big = max(results, key=lambda r: r[3])
-    print(f"hostile corpus through the command line: {len(results)} cases; clean refusals {counts['refused']}, "
-          f"valid runs {counts['valid']}, crashes {counts['crash']}, hangs {counts['hang']}")
-    print(f"slowest case {slow[0].name} {slow[2]:.2f} s (process start included); largest peak RSS {big[0].name} "
-          f"{big[3]} MB (interpreter and libraries included)")
+    print(
+        f"hostile corpus through the command line: {len(results)} cases; clean refusals {counts['refused']}, "
+        f"valid runs {counts['valid']}, crashes {counts['crash']}, hangs {counts['hang']}"
+    )
+    print(
+        f"slowest case {slow[0].name} {slow[2]:.2f} s (process start included); largest peak RSS {big[0].name} "
+        f"{big[3]} MB (interpreter and libraries included)"
+    )
     for f, outcome, *_ in results:
         if outcome in ("crash", "hang"):
             print(f"  {outcome}: {f.name}")

@@ -20,7 +20,10 @@ def main() -> None:
     from tests.test_hostile_inputs import GENERATED
 
     rows = []
-    files = [*((p.stem, p.read_bytes()) for p in sorted(CORPUS.glob("*.toml"))), *((k, v[0]) for k, v in GENERATED.items())]
+    files = [
+        *((p.stem, p.read_bytes()) for p in sorted(CORPUS.glob("*.toml"))),
+        *((k, v[0]) for k, v in GENERATED.items()),
+    ]
     for name, data in files:
         t0 = time.perf_counter()
         try:
@@ -40,8 +43,10 @@ def main() -> None:
     rows.sort(reverse=True)
     for dt, peak, name, refused in rows[:5]:
         print(f"{name:40s} {1000 * dt:8.1f} ms  peak {peak:7.1f} MB  {'refused' if refused else 'ACCEPTED'}")
-    print(f"{len(rows)} files: slowest {1000 * rows[0][0]:.1f} ms, worst peak {max(r[1] for r in rows):.1f} MB; "
-          f"refused {sum(r[3] for r in rows)}; goal < 1000 ms and < 200 MB each")
+    print(
+        f"{len(rows)} files: slowest {1000 * rows[0][0]:.1f} ms, worst peak {max(r[1] for r in rows):.1f} MB; "
+        f"refused {sum(r[3] for r in rows)}; goal < 1000 ms and < 200 MB each"
+    )
 
 
 if __name__ == "__main__":

@@ -68,7 +68,9 @@ async def session(browser, url: str, link: str, outcomes: list[str]) -> None:
         app = page.get_by_test_id("stApp")
         await expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=180_000)
         await page.wait_for_timeout(500)
-        crashed = await page.get_by_test_id("stException").count() or await page.get_by_text("Something went wrong").count()
+        crashed = (
+            await page.get_by_test_id("stException").count() or await page.get_by_text("Something went wrong").count()
+        )
         outcomes.append("crash" if crashed else "ok")
     except Exception as err:  # a session that never finished counts as a hang
         outcomes.append(f"hang: {type(err).__name__}")
@@ -106,11 +108,22 @@ def soak(n: int, settle_s: float = 5.0) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=20)
-    return {"sessions": n, "wall_s": wall, "ok": outcomes.count("ok"), "crashes": outcomes.count("crash"),
-            "hangs": sum(o.startswith("hang") for o in outcomes), "health_max_s": max(health.times, default=float("inf")),
-            "health_n": len(health.times), "health_p95_s": sorted(health.times)[int(0.95 * (len(health.times) - 1))],
-            "slow_at_s": [round(w - t0, 1) for w, x in zip(health.when, health.times) if x > 0.5], "health_failures": health.failures, "rss_start_mb": rss0,
-            "rss_peak_mb": max(health.rss, default=rss0), "rss_end_mb": rss1, "alive": alive}
+    return {
+        "sessions": n,
+        "wall_s": wall,
+        "ok": outcomes.count("ok"),
+        "crashes": outcomes.count("crash"),
+        "hangs": sum(o.startswith("hang") for o in outcomes),
+        "health_max_s": max(health.times, default=float("inf")),
+        "health_n": len(health.times),
+        "health_p95_s": sorted(health.times)[int(0.95 * (len(health.times) - 1))],
+        "slow_at_s": [round(w - t0, 1) for w, x in zip(health.when, health.times) if x > 0.5],
+        "health_failures": health.failures,
+        "rss_start_mb": rss0,
+        "rss_peak_mb": max(health.rss, default=rss0),
+        "rss_end_mb": rss1,
+        "alive": alive,
+    }
 
 
 def main() -> None:
@@ -118,12 +131,18 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=20)
     args = ap.parse_args()
     r = soak(args.sessions)
-    print(f"{r['sessions']} sessions with hostile links on {len(LINKS)} links over every page ({r['wall_s']:.1f} s wall): "
-          f"{r['ok']} finished cleanly, crashes {r['crashes']}, hangs {r['hangs']}")
-    print(f"health check: {r['health_n']} polls, p95 {r['health_p95_s'] * 1e3:.0f} ms, slowest "
-          f"{r['health_max_s'] * 1e3:.0f} ms, failures {r['health_failures']}; over 0.5 s at {r['slow_at_s']} s")
-    print(f"server RSS: {r['rss_start_mb']:.0f} MB at start, peak {r['rss_peak_mb']:.0f} MB, "
-          f"{r['rss_end_mb']:.0f} MB after (bound {MEMORY_BOUND_MB:.0f} MB); server alive: {r['alive']}")
+    print(
+        f"{r['sessions']} sessions with hostile links on {len(LINKS)} links over every page ({r['wall_s']:.1f} s wall): "
+        f"{r['ok']} finished cleanly, crashes {r['crashes']}, hangs {r['hangs']}"
+    )
+    print(
+        f"health check: {r['health_n']} polls, p95 {r['health_p95_s'] * 1e3:.0f} ms, slowest "
+        f"{r['health_max_s'] * 1e3:.0f} ms, failures {r['health_failures']}; over 0.5 s at {r['slow_at_s']} s"
+    )
+    print(
+        f"server RSS: {r['rss_start_mb']:.0f} MB at start, peak {r['rss_peak_mb']:.0f} MB, "
+        f"{r['rss_end_mb']:.0f} MB after (bound {MEMORY_BOUND_MB:.0f} MB); server alive: {r['alive']}"
+    )
 
 
 if __name__ == "__main__":

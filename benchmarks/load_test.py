@@ -28,8 +28,16 @@ from benchmarks.protocol_load import FIGURE, FINGERPRINT, POLL_MS
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 CLK = os.sysconf("SC_CLK_TCK")
 
 
@@ -62,9 +70,27 @@ def start_server() -> tuple[subprocess.Popen, str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -116,8 +142,10 @@ async def run_load(url: str, n: int, moves: int) -> tuple[list[float], list[str]
         pids = chromium_pids()
         gen_rss = sum(rss_mb(x) for x in pids if Path(f"/proc/{x}").exists())
         gen_cpu = sum(cpu_s(x) for x in pids if Path(f"/proc/{x}").exists())
-        print(f"load generator (Chromium, {len(pids)} processes): RSS sum {gen_rss:.0f} MB (shared pages counted "
-              f"more than once), CPU {gen_cpu:.1f} s")
+        print(
+            f"load generator (Chromium, {len(pids)} processes): RSS sum {gen_rss:.0f} MB (shared pages counted "
+            f"more than once), CPU {gen_cpu:.1f} s"
+        )
         await browser.close()
     return latencies, problems, wall
 
@@ -134,8 +162,10 @@ def soak(reruns: int) -> None:
         if k == reruns // 2:
             mid = rss_mb(os.getpid())
     after = rss_mb(os.getpid())
-    print(f"soak: {reruns} reruns of the home page, 100 distinct scenarios: RSS {before:.0f} -> {mid:.0f} (half-way) "
-          f"-> {after:.0f} MB (peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+    print(
+        f"soak: {reruns} reruns of the home page, 100 distinct scenarios: RSS {before:.0f} -> {mid:.0f} (half-way) "
+        f"-> {after:.0f} MB (peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
+    )
 
 
 def main() -> None:
@@ -155,10 +185,15 @@ def main() -> None:
         server.wait(timeout=20)
     q = statistics.quantiles(latencies, n=20)
     print(f"{args.sessions} concurrent sessions x {args.moves} slider moves on the home page ({wall:.1f} s wall)")
-    print(f"input -> redrawn plot: p50 {statistics.median(latencies) * 1e3:.0f} ms, p95 {q[18] * 1e3:.0f} ms, "
-          f"max {max(latencies) * 1e3:.0f} ms (n={len(latencies)})")
+    print(
+        f"input -> redrawn plot: p50 {statistics.median(latencies) * 1e3:.0f} ms, p95 {q[18] * 1e3:.0f} ms, "
+        f"max {max(latencies) * 1e3:.0f} ms (n={len(latencies)})"
+    )
     print(f"server: RSS {rss0:.0f} -> {rss1:.0f} MB, CPU {cpu1 - cpu0:.1f} s")
-    print("isolation: " + ("every session saw only its own state" if not problems else f"{len(problems)} problems: {problems[:3]}"))
+    print(
+        "isolation: "
+        + ("every session saw only its own state" if not problems else f"{len(problems)} problems: {problems[:3]}")
+    )
     if args.soak:
         soak(args.soak)
 

@@ -28,12 +28,34 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--loop", type=int, default=100, help="people timed in the plain loop (scaled to all)")
     args = ap.parse_args()
-    s = parse_scenario({
-        "title": "population benchmark", "duration_h": 24 * args.days, "output_step_h": 1.0,
-        "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": args.days,
-                  "start_h": 0, "taken_probability": 0.8},
-                 {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": args.days - 1, "start_h": 20}],
-        "patient": {"opioid_tolerant": True}, "options": {"population": args.people, "seed": 1}})
+    s = parse_scenario(
+        {
+            "title": "population benchmark",
+            "duration_h": 24 * args.days,
+            "output_step_h": 1.0,
+            "dose": [
+                {
+                    "drug": "naltrexone",
+                    "route": "oral",
+                    "amount_mg": 50,
+                    "every_h": 24,
+                    "count": args.days,
+                    "start_h": 0,
+                    "taken_probability": 0.8,
+                },
+                {
+                    "drug": "heroin",
+                    "route": "iv",
+                    "amount_mg": 25,
+                    "every_h": 24,
+                    "count": args.days - 1,
+                    "start_h": 20,
+                },
+            ],
+            "patient": {"opioid_tolerant": True},
+            "options": {"population": args.people, "seed": 1},
+        }
+    )
     simulate_population(s, 10)  # warm-up: imports and compiled kernels
     simulate(replace(s, duration_h=48.0, options=replace(s.options, population=0)))
     per_run = affordable_people(s, args.people)  # a study of many people is many budgeted runs
@@ -45,8 +67,10 @@ def main() -> None:
             simulate_population(r, min(per_run, args.people - i * per_run))
         times.append(time.perf_counter() - t0)
     med = statistics.median(times)
-    print(f"population: {args.people} people x {args.days} days, no counterfactuals, in {len(runs)} budgeted run(s) "
-          f"of up to {per_run} people")
+    print(
+        f"population: {args.people} people x {args.days} days, no counterfactuals, in {len(runs)} budgeted run(s) "
+        f"of up to {per_run} people"
+    )
     print(f"median {med:.2f} s over {args.repeats} runs ({med / args.people * 1e3:.2f} ms per person); goal <= 1 s")
     pop = simulate_population(s, per_run)
     k = min(args.loop, per_run)
@@ -54,8 +78,10 @@ def main() -> None:
     for i in range(k):
         simulate(_person_scenario(s, pop, i))
     loop = (time.perf_counter() - t0) / k
-    print(f"plain loop of simulate(): {loop * 1e3:.1f} ms per person ({k} timed) -> {loop * args.people:.1f} s for "
-          f"{args.people}; population core {loop * args.people / med:.0f}x faster")
+    print(
+        f"plain loop of simulate(): {loop * 1e3:.1f} ms per person ({k} timed) -> {loop * args.people:.1f} s for "
+        f"{args.people}; population core {loop * args.people / med:.0f}x faster"
+    )
 
 
 def _person_scenario(s, pop, i: int):
@@ -66,10 +92,21 @@ def _person_scenario(s, pop, i: int):
         if "." in col:
             sp, name = col.split(".", 1)
             params.setdefault(sp, {})[name] = float(row[col])
-    doses = [{"drug": molecules()[e.species].drug, "route": e.route, "amount_mg": e.amount, "at_h": [e.at_h]}
-             for e, took in zip(pop.events, pop.taken[i]) if took]
-    return parse_scenario({"title": f"person {i}", "duration_h": s.duration_h, "output_step_h": s.output_step_h,
-                           "dose": doses, "patient": {"opioid_tolerant": True}, "parameters": params})
+    doses = [
+        {"drug": molecules()[e.species].drug, "route": e.route, "amount_mg": e.amount, "at_h": [e.at_h]}
+        for e, took in zip(pop.events, pop.taken[i])
+        if took
+    ]
+    return parse_scenario(
+        {
+            "title": f"person {i}",
+            "duration_h": s.duration_h,
+            "output_step_h": s.output_step_h,
+            "dose": doses,
+            "patient": {"opioid_tolerant": True},
+            "parameters": params,
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -94,8 +94,14 @@ async def read_run(ws) -> Run:
 
 
 def context(url: str) -> dict:
-    return {"timezone": "UTC", "timezone_offset": 0, "locale": "en-US", "url": url, "is_embedded": False,
-            "color_scheme": "light"}
+    return {
+        "timezone": "UTC",
+        "timezone_offset": 0,
+        "locale": "en-US",
+        "url": url,
+        "is_embedded": False,
+        "color_scheme": "light",
+    }
 
 
 def back(page: str, page_hash: str, query: str, url: str, states: dict) -> bytes:
@@ -149,8 +155,12 @@ async def student(i: int, base: str, page: str, seconds: float, period: float, s
     try:
         _, cookie = await asyncio.to_thread(get, url)
         host = urllib.parse.urlsplit(base).netloc
-        async with websockets.connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit"], max_size=None,
-                                      additional_headers={"Cookie": cookie, "Origin": base}) as ws:
+        async with websockets.connect(
+            f"ws://{host}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            additional_headers={"Cookie": cookie, "Origin": base},
+        ) as ws:
             await ws.send(back(page, "", "", url, {}))
             run = await read_run(ws)
             page_hash, query, seen = run.page_hash, run.query, set(run.images)
@@ -199,11 +209,21 @@ FINGERPRINT = f"""() => {{ const e = document.querySelector('{FIGURE}');
   for (let i = 0; i < d.length; i += 401) h = (Math.imul(h, 31) + d[i]) | 0;
   return e.width + 'x' + e.height + ':' + h; }}"""
 POLL_MS = 50  # how often a browser session looks for the new figure (a lighter load than every frame)
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
-async def browser_student(i: int, base: str, seconds: float, period: float, out: list[float], errors: list[str]) -> None:
+async def browser_student(
+    i: int, base: str, seconds: float, period: float, out: list[float], errors: list[str]
+) -> None:
     """A real Chromium session moving a slider by keyboard: key press -> new figure loaded."""
     from playwright.async_api import async_playwright, expect
 
@@ -224,8 +244,9 @@ async def browser_student(i: int, base: str, seconds: float, period: float, out:
                 await slider.focus()
                 t0 = time.perf_counter()
                 await pg.keyboard.press("ArrowRight")
-                await pg.wait_for_function(f"old => ({FINGERPRINT})() !== old", arg=old, timeout=120_000,
-                                           polling=POLL_MS)
+                await pg.wait_for_function(
+                    f"old => ({FINGERPRINT})() !== old", arg=old, timeout=120_000, polling=POLL_MS
+                )
                 await pg.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
                 out.append(time.perf_counter() - t0)
                 await asyncio.sleep(period)
@@ -241,10 +262,13 @@ def p(xs: list[float], q: float) -> float:
 
 async def main_async(args: argparse.Namespace) -> tuple[Stats, list[float]]:
     stats, browser_times = Stats(), []
-    tasks = [student(i, args.url, PAGES[i % len(PAGES)], args.seconds, args.period, stats)
-             for i in range(args.sessions)]
-    tasks += [browser_student(i, args.url, args.seconds, args.period, browser_times, stats.errors)
-              for i in range(args.browsers)]
+    tasks = [
+        student(i, args.url, PAGES[i % len(PAGES)], args.seconds, args.period, stats) for i in range(args.sessions)
+    ]
+    tasks += [
+        browser_student(i, args.url, args.seconds, args.period, browser_times, stats.errors)
+        for i in range(args.browsers)
+    ]
     await asyncio.gather(*tasks)
     return stats, browser_times
 
@@ -261,14 +285,22 @@ def main() -> None:
     cpu0 = time.process_time()
     stats, btimes = asyncio.run(main_async(args))
     lat = stats.latencies
-    print(f"{args.sessions} sessions over {len(PAGES)} pages, a change every ~{args.period:g} s for {args.seconds:g} s "
-          f"({time.perf_counter() - t0:.0f} s wall)")
-    print(f"change -> new figure bytes: p50 {p(lat, 0.5) * 1000:.0f} ms, p95 {p(lat, 0.95) * 1000:.0f} ms, "
-          f"max {max(lat, default=float('nan')) * 1000:.0f} ms (n={len(lat)}); media {stats.media_bytes / 1e6:.1f} MB")
-    print(f"errors {len(stats.errors)}, unanswered {stats.unanswered}, link not echoing the session's value "
-          f"{stats.mixed}; load generator CPU {time.process_time() - cpu0:.1f} s")
-    print(f"Chromium sessions ({args.browsers}): key press -> new figure loaded: p50 {p(btimes, 0.5) * 1000:.0f} ms, "
-          f"p95 {p(btimes, 0.95) * 1000:.0f} ms (n={len(btimes)})")
+    print(
+        f"{args.sessions} sessions over {len(PAGES)} pages, a change every ~{args.period:g} s for {args.seconds:g} s "
+        f"({time.perf_counter() - t0:.0f} s wall)"
+    )
+    print(
+        f"change -> new figure bytes: p50 {p(lat, 0.5) * 1000:.0f} ms, p95 {p(lat, 0.95) * 1000:.0f} ms, "
+        f"max {max(lat, default=float('nan')) * 1000:.0f} ms (n={len(lat)}); media {stats.media_bytes / 1e6:.1f} MB"
+    )
+    print(
+        f"errors {len(stats.errors)}, unanswered {stats.unanswered}, link not echoing the session's value "
+        f"{stats.mixed}; load generator CPU {time.process_time() - cpu0:.1f} s"
+    )
+    print(
+        f"Chromium sessions ({args.browsers}): key press -> new figure loaded: p50 {p(btimes, 0.5) * 1000:.0f} ms, "
+        f"p95 {p(btimes, 0.95) * 1000:.0f} ms (n={len(btimes)})"
+    )
     for e in stats.errors[:10]:
         print("  ", e)
     if lat:

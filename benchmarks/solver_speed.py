@@ -26,10 +26,12 @@ from model.validation import scenario
 
 
 def daily_scenario(days: int):
-    return scenario(24.0 * days,
-                    {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days, "start_h": 0},
-                    {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": days - 1, "start_h": 20},
-                    step_h=1.0)
+    return scenario(
+        24.0 * days,
+        {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days, "start_h": 0},
+        {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": days - 1, "start_h": 20},
+        step_h=1.0,
+    )
 
 
 def timed(fn, repeats: int) -> tuple[float, object]:
@@ -52,9 +54,15 @@ def main() -> None:
     t_model, r = timed(lambda: simulate(s), args.repeats)
     t_ref, (t, ref, ligands) = timed(lambda: solve_reference(s), 1)
     short = daily_scenario(args.days)
-    short = replace(short, duration_h=args.naive_hours, doses=tuple(
-        replace(d, count=max(1, int(args.naive_hours // d.every_h) + (d.start_h < args.naive_hours)))
-        for d in short.doses if d.start_h < args.naive_hours))
+    short = replace(
+        short,
+        duration_h=args.naive_hours,
+        doses=tuple(
+            replace(d, count=max(1, int(args.naive_hours // d.every_h) + (d.start_h < args.naive_hours)))
+            for d in short.doses
+            if d.start_h < args.naive_hours
+        ),
+    )
     t_naive_short, (ts, naive, _) = timed(lambda: solve_reference(short, method="RK45", rtol=1e-3, atol=1e-6), 1)
     _, ref_short, _ = solve_reference(short)
     t_naive = t_naive_short * s.duration_h / short.duration_h
@@ -63,10 +71,14 @@ def main() -> None:
     err_naive = float(np.abs(naive - ref_short).max())
     print(f"scenario: {args.days} days, oral naltrexone 50 mg daily + heroin 25 mg IV daily, with counterfactual")
     print(f"grid points: {t.size}, ligands: {', '.join(ligands)}")
-    print(f"model solver      median {t_model * 1e3:9.1f} ms  (n={args.repeats})  max occupancy error {err_model:.2e}"
-          f"  (total {float(np.abs(occ(r.curves.bound) - occ(ref)).max()):.2e})")
-    print(f"naive RK45        {t_naive_short:9.2f} s for the first {args.naive_hours:g} h  max occupancy error {err_naive:.2e}"
-          f"  -> {t_naive:.0f} s scaled to {s.duration_h:g} h")
+    print(
+        f"model solver      median {t_model * 1e3:9.1f} ms  (n={args.repeats})  max occupancy error {err_model:.2e}"
+        f"  (total {float(np.abs(occ(r.curves.bound) - occ(ref)).max()):.2e})"
+    )
+    print(
+        f"naive RK45        {t_naive_short:9.2f} s for the first {args.naive_hours:g} h  max occupancy error {err_naive:.2e}"
+        f"  -> {t_naive:.0f} s scaled to {s.duration_h:g} h"
+    )
     print(f"reference LSODA          {t_ref * 1e3:9.1f} ms  (rtol 1e-10)")
     print(f"speed-up vs naive RK45 (scaled): {t_naive / t_model:,.0f}x;  vs tight LSODA: {t_ref / t_model:.1f}x")
 

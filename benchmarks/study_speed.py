@@ -17,12 +17,27 @@ from model.trials import people_chunk, run_trial, tasks
 
 
 def scenario(days: int = 90):
-    return parse_scenario({
-        "title": "trial benchmark", "duration_h": 24 * days, "output_step_h": 1.0,
-        "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days,
-                  "start_h": 0, "taken_probability": 0.8},
-                 {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": days - 1, "start_h": 20}],
-        "patient": {"opioid_tolerant": True}, "options": {"seed": 1}})
+    return parse_scenario(
+        {
+            "title": "trial benchmark",
+            "duration_h": 24 * days,
+            "output_step_h": 1.0,
+            "dose": [
+                {
+                    "drug": "naltrexone",
+                    "route": "oral",
+                    "amount_mg": 50,
+                    "every_h": 24,
+                    "count": days,
+                    "start_h": 0,
+                    "taken_probability": 0.8,
+                },
+                {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": days - 1, "start_h": 20},
+            ],
+            "patient": {"opioid_tolerant": True},
+            "options": {"seed": 1},
+        }
+    )
 
 
 def main() -> None:

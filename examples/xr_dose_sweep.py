@@ -31,9 +31,15 @@ DOSES_MG = (75, 150, 300, 380)
 
 def arm(mg: float):
     """One XR injection of ``mg`` at time 0, followed for 35 days."""
-    return parse_scenario({"title": f"XR naltrexone {mg:g} mg", "duration_h": 35 * 24, "output_step_h": 2,
-                           "dose": [{"drug": "naltrexone", "route": "im_xr", "amount_mg": mg, "at_h": [0]}],
-                           "options": {"seed": 2026}})
+    return parse_scenario(
+        {
+            "title": f"XR naltrexone {mg:g} mg",
+            "duration_h": 35 * 24,
+            "output_step_h": 2,
+            "dose": [{"drug": "naltrexone", "route": "im_xr", "amount_mg": mg, "at_h": [0]}],
+            "options": {"seed": 2026},
+        }
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -44,18 +50,26 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     arms = [arm(mg) for mg in DOSES_MG]
     trial = run_trial(arms, args.people, "blocked_on_day:28", seed=2026, workers=args.workers)
-    table = trial.summary.assign(dose_mg=list(DOSES_MG))[["dose_mg", "arm", "people", "endpoint", "mean", "ci95_low",
-                                                           "ci95_high"]]
+    table = trial.summary.assign(dose_mg=list(DOSES_MG))[
+        ["dose_mg", "arm", "people", "endpoint", "mean", "ci95_low", "ci95_high"]
+    ]
     args.out_dir.mkdir(parents=True, exist_ok=True)
     csv = args.out_dir / "xr_dose_sweep.csv"
     csv.write_text(table_to_csv(table), encoding="utf-8")
     title = "Share of people blocked on day 28 after one XR injection"
     (args.out_dir / "xr_dose_sweep.datapackage.json").write_text(
-        datapackage(table, csv.name, arms[-1], title=title, arms=arms), encoding="utf-8")
+        datapackage(table, csv.name, arms[-1], title=title, arms=arms), encoding="utf-8"
+    )
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()
-    ax.errorbar(table.dose_mg, table["mean"], yerr=[table["mean"] - table.ci95_low, table.ci95_high - table["mean"]],
-                marker="o", capsize=4, color="#0072B2")
+    ax.errorbar(
+        table.dose_mg,
+        table["mean"],
+        yerr=[table["mean"] - table.ci95_low, table.ci95_high - table["mean"]],
+        marker="o",
+        capsize=4,
+        color="#0072B2",
+    )
     ax.set(xlabel="XR naltrexone dose (mg)", ylabel="share blocked on day 28", ylim=(-0.02, 1.02), title=title)
     ax.title.set_fontsize(9)
     png = args.out_dir / "xr_dose_sweep.png"

@@ -58,11 +58,14 @@ class Cost:
     @property
     def seconds(self) -> float:
         ns = NS_PER_CELL * SINGLE_RUN_WEIGHT * self.points * self.width
-        ns += self.people * (NS_PER_PERSON_CELL * self.population_points * self.width + NS_PER_PERSON
-                             + NS_PER_PERSON_ROW * self.rows)
+        ns += self.people * (
+            NS_PER_PERSON_CELL * self.population_points * self.width + NS_PER_PERSON + NS_PER_PERSON_ROW * self.rows
+        )
         steps = min(self.points, 16 + 2 * self.doses)
         ns += self.stepwise * (1 + self.people) * (NS_PER_STEPWISE_POINT * self.points + NS_PER_EXPM * steps)
-        alcohol = self.drinks * (NS_PER_DRINK + NS_PER_DRINK_POINT * self.points) + self.drinking_h * NS_PER_DRINKING_HOUR
+        alcohol = (
+            self.drinks * (NS_PER_DRINK + NS_PER_DRINK_POINT * self.points) + self.drinking_h * NS_PER_DRINKING_HOUR
+        )
         ns += self.chunks * self.doses * NS_PER_CHUNK_DOSE  # the population's PK steps from dose to dose by chunk
         ns += alcohol * (2 if self.people else 1)  # a population solves it again
         return OVERHEAD_S + ns / 1e9
@@ -81,9 +84,11 @@ class Cost:
 
     def __str__(self) -> str:
         who = f"1 patient + {self.people:,} people" if self.people else "1 patient"
-        return (f"{who} x {self.points:,} time points x {self.width} states"
-                f"{' (stepwise PK)' if self.stepwise else ''}{f', {self.drinks:,} drinks' if self.drinks else ''}"
-                f" ~ {self.seconds:.1f} s, {self.megabytes:,.0f} MB")
+        return (
+            f"{who} x {self.points:,} time points x {self.width} states"
+            f"{' (stepwise PK)' if self.stepwise else ''}{f', {self.drinks:,} drinks' if self.drinks else ''}"
+            f" ~ {self.seconds:.1f} s, {self.megabytes:,.0f} MB"
+        )
 
 
 def run_cost(s: Scenario, people: int | None = None) -> Cost:
@@ -111,7 +116,17 @@ def run_cost(s: Scenario, people: int | None = None) -> Cost:
     if routes:
         _, vectors = np.linalg.eig(system.matrix())
         stepwise = bool(np.linalg.cond(vectors) > 1e8)  # as model.pk.propagate decides
-    return Cost(int(people), points, population_points, rows, max(1, ligands + len(system.names)), stepwise, doses, drink_t.size - 1, drinking_h)
+    return Cost(
+        int(people),
+        points,
+        population_points,
+        rows,
+        max(1, ligands + len(system.names)),
+        stepwise,
+        doses,
+        drink_t.size - 1,
+        drinking_h,
+    )
 
 
 def affordable_people(s: Scenario, wanted: int) -> int:

@@ -28,8 +28,9 @@ def blocked_ratio() -> float:
 PROFILE_STEP_H = 0.25
 
 
-def agonist_brain_profile(agonist: str, route: str, mg: float, mols: Mapping[str, Molecule] | None = None,
-                          duration_h: float | None = None) -> tuple[np.ndarray, list[str], np.ndarray]:
+def agonist_brain_profile(
+    agonist: str, route: str, mg: float, mols: Mapping[str, Molecule] | None = None, duration_h: float | None = None
+) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Unbound brain concentrations (nM) after one agonist dose: (t_h, ligand names, [time, ligand]).
 
     The grid is the refinement after the dose (seconds to hours) plus quarter-hours: a finer output
@@ -37,8 +38,14 @@ def agonist_brain_profile(agonist: str, route: str, mg: float, mols: Mapping[str
     """
     mols = molecules() if mols is None else mols
     duration_h = duration_h or max(response.challenge_window_h(route), 1.0) + 0.5
-    s = parse_scenario({"title": "profile", "duration_h": duration_h, "output_step_h": PROFILE_STEP_H,
-                        "dose": [{"drug": agonist, "route": route, "amount_mg": float(mg), "at_h": [0.0]}]})
+    s = parse_scenario(
+        {
+            "title": "profile",
+            "duration_h": duration_h,
+            "output_step_h": PROFILE_STEP_H,
+            "dose": [{"drug": agonist, "route": route, "amount_mg": float(mg), "at_h": [0.0]}],
+        }
+    )
     events = dose_events(s)
     p = core.plan(s, events, mols)
     r = core.run(p, Cohort.alike(mols), np.ones((1, len(events)), dtype=bool), counterfactual=False)
@@ -46,9 +53,14 @@ def agonist_brain_profile(agonist: str, route: str, mg: float, mols: Mapping[str
     return p.t_h, names, np.stack([r.brain_nm[n][0] for n in names], axis=-1)
 
 
-def challenge_ratio_at_levels(agonist: str, route: str, mg: float, naltrexone_nm: np.ndarray,
-                              naltrexol_nm: np.ndarray | None = None,
-                              mols: Mapping[str, Molecule] | None = None) -> np.ndarray:
+def challenge_ratio_at_levels(
+    agonist: str,
+    route: str,
+    mg: float,
+    naltrexone_nm: np.ndarray,
+    naltrexol_nm: np.ndarray | None = None,
+    mols: Mapping[str, Molecule] | None = None,
+) -> np.ndarray:
     """Increment ratio (with / without antagonists) of one agonist dose at constant brain antagonist levels (nM)."""
     mols = molecules() if mols is None else mols
     ntx = np.atleast_1d(np.asarray(naltrexone_nm, dtype=float))

@@ -33,7 +33,10 @@ def _drugs_text() -> str:
     for sid, m in molecules().items():
         drug = by_species.get(sid)
         routes = ", ".join(m.routes) if m.routes else "(formed in the body)"
-        lines.append(f"{sid}: {m.name} [{m.role}]" + (f" - dose as drug = \"{drug}\", routes: {routes}" if drug else f" - {routes}"))
+        lines.append(
+            f"{sid}: {m.name} [{m.role}]"
+            + (f' - dose as drug = "{drug}", routes: {routes}' if drug else f" - {routes}")
+        )
         for p in m.parameters.values():
             lines.append(f"    {p.name} = {p.value:g} {p.unit}  [{p.tag}; allowed {p.min:g}..{p.max:g}]  {p.source}")
     return "\n".join(lines)
@@ -53,8 +56,14 @@ def _write(out: Path, text: str) -> None:
         raise ScenarioError(f"--out {quoted(out)}: cannot write ({err.strerror})") from None
 
 
-def _write_table(out: Path, table: pd.DataFrame, scenario: Scenario | None, title: str, created: str,
-                 arms: list[Scenario] | None = None) -> Path:
+def _write_table(
+    out: Path,
+    table: pd.DataFrame,
+    scenario: Scenario | None,
+    title: str,
+    created: str,
+    arms: list[Scenario] | None = None,
+) -> Path:
     """A table as plain CSV with its data-package descriptor beside it; returns the descriptor's path."""
     _write(out, table_to_csv(table))
     side = out.with_name(descriptor_name(out.name))
@@ -63,8 +72,12 @@ def _write_table(out: Path, table: pd.DataFrame, scenario: Scenario | None, titl
 
 
 def _engine_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: one per core; 1: this process)")
-    p.add_argument("--scheduler", default=None, help="address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument(
+        "--workers", type=int, default=None, help="local worker processes (default: one per core; 1: this process)"
+    )
+    p.add_argument(
+        "--scheduler", default=None, help="address of a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786"
+    )
 
 
 def _show(df: pd.DataFrame) -> str:
@@ -79,14 +92,22 @@ def _parser() -> _Parser:
     run.add_argument("scenario", type=Path)
     run.add_argument("--out", type=Path, required=True, help="output file (CSV or JSON)")
     run.add_argument("--format", choices=("csv", "json"), default=None, help="default: from the --out suffix, else csv")
-    run.add_argument("--observed", type=Path, default=None,
-                     help="CSV of measurements (time_h, column, value, sd, n, study): print residuals against the run")
-    run.add_argument("--people", type=Path, default=None, help="also write the per-person table (needs [options] population)")
+    run.add_argument(
+        "--observed",
+        type=Path,
+        default=None,
+        help="CSV of measurements (time_h, column, value, sd, n, study): print residuals against the run",
+    )
+    run.add_argument(
+        "--people", type=Path, default=None, help="also write the per-person table (needs [options] population)"
+    )
     sub.add_parser("drugs", help="list molecules, routes and every parameter with unit and source")
     sub.add_parser("columns", help="list every output column with unit and description")
     sens = sub.add_parser("sensitivity", help="local one-at-a-time elasticities of a metric to every parameter")
     sens.add_argument("scenario", type=Path)
-    sens.add_argument("--metric", required=True, help="peak_reward | blockade_ratio:DAY | days_protected | lowest_breathing")
+    sens.add_argument(
+        "--metric", required=True, help="peak_reward | blockade_ratio:DAY | days_protected | lowest_breathing"
+    )
     sens.add_argument("--step", type=float, default=0.1, help="relative step up and down (default 0.1)")
     sens.add_argument("--out", type=Path, default=None, help="CSV of the table (with its descriptor)")
     _engine_args(sens)
@@ -100,10 +121,14 @@ def _parser() -> _Parser:
     gsa.add_argument("--seed", type=int, default=None)
     gsa.add_argument("--out", type=Path, default=None)
     _engine_args(gsa)
-    trial = sub.add_parser("trial", help="virtual trial: arms (scenario files) on simulated people, endpoint with 95%% CI")
+    trial = sub.add_parser(
+        "trial", help="virtual trial: arms (scenario files) on simulated people, endpoint with 95%% CI"
+    )
     trial.add_argument("arms", type=Path, nargs="+")
     trial.add_argument("--people", type=int, required=True, help="people per arm")
-    trial.add_argument("--endpoint", required=True, help="days_protected | blocked_on_day:DAY | peak_reward | lowest_breathing")
+    trial.add_argument(
+        "--endpoint", required=True, help="days_protected | blocked_on_day:DAY | peak_reward | lowest_breathing"
+    )
     trial.add_argument("--seed", type=int, default=0)
     trial.add_argument("--chunk", type=int, default=trials.CHUNK, help="people per task (at most 100)")
     trial.add_argument("--out", type=Path, default=None)
@@ -137,8 +162,10 @@ def _run(args: argparse.Namespace) -> None:
     else:
         side = _write_table(out, result.table, result.scenario, "", created)
     blocked = int(result.challenges["blocked"].sum())
-    print(f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked"
-          + (f"; descriptor {quoted(side)}" if fmt != "json" else ""))
+    print(
+        f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked"
+        + (f"; descriptor {quoted(side)}" if fmt != "json" else "")
+    )
     if args.people is not None:
         side = _write_table(args.people, result.population.people, result.scenario, "people", created)
         print(f"{quoted(args.people)}: {len(result.population.people)} people; descriptor {quoted(side)}")
@@ -165,11 +192,19 @@ def main(argv: list[str] | None = None) -> int:
             _check_out(out, *args.arms)
             arms = [read_scenario(a) for a in args.arms]
             t = trials.run_trial(arms, args.people, args.endpoint, args.seed, args.chunk, args.workers, args.scheduler)
-            engine_name = f"dask {args.scheduler}" if args.scheduler else f"{args.workers or engine.default_workers()} local worker(s)"
+            engine_name = (
+                f"dask {args.scheduler}"
+                if args.scheduler
+                else f"{args.workers or engine.default_workers()} local worker(s)"
+            )
             print(_show(t.summary))
-            print(f"{sum(v.size for v in t.values)} runs in {t.seconds:.2f} s on {engine_name}: {t.runs_per_s:.0f} runs/s")
+            print(
+                f"{sum(v.size for v in t.values)} runs in {t.seconds:.2f} s on {engine_name}: {t.runs_per_s:.0f} runs/s"
+            )
             if out is not None:
-                print(f"{quoted(out)}: descriptor {quoted(_write_table(out, t.summary, arms[0], f'trial: {args.endpoint}', now_utc(), arms))}")
+                print(
+                    f"{quoted(out)}: descriptor {quoted(_write_table(out, t.summary, arms[0], f'trial: {args.endpoint}', now_utc(), arms))}"
+                )
             return 0
         _check_out(out, args.scenario)
         s = read_scenario(args.scenario)
@@ -178,18 +213,31 @@ def main(argv: list[str] | None = None) -> int:
             table = events.event_dataset(s)
             side = _write_table(out, table, s, "events", now_utc())
             doses = int((table.EVID == 1).sum())
-            print(f"{quoted(out)}: {table.ID.nunique()} people, {doses} dose records, {len(table) - doses} observations; "
-                  f"descriptor {quoted(side)}")
+            print(
+                f"{quoted(out)}: {table.ID.nunique()} people, {doses} dose records, {len(table) - doses} observations; "
+                f"descriptor {quoted(side)}"
+            )
             return 0
         if args.command == "sensitivity":
             table = sensitivity.local(s, args.metric, args.step, args.workers, args.scheduler)
             print(f"local sensitivity of {args.metric} (base {table.metric_base.iloc[0]:.4g}), step +/-{args.step:g}:")
             print(_show(table.drop(columns=["metric_base"])))
         else:
-            table = sensitivity.global_sensitivity(s, args.metric, args.method, args.trajectories, args.levels, args.n,
-                                                   args.seed, args.workers, args.scheduler)
-            print(f"{args.method} global sensitivity of {args.metric}: {table.attrs['runs']} runs over "
-                  f"model/data/plausible_ranges.toml")
+            table = sensitivity.global_sensitivity(
+                s,
+                args.metric,
+                args.method,
+                args.trajectories,
+                args.levels,
+                args.n,
+                args.seed,
+                args.workers,
+                args.scheduler,
+            )
+            print(
+                f"{args.method} global sensitivity of {args.metric}: {table.attrs['runs']} runs over "
+                f"model/data/plausible_ranges.toml"
+            )
             print(_show(table))
         if out is not None:
             side = _write_table(out, table, s, f"{args.command} of {args.metric}", now_utc())

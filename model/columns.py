@@ -30,17 +30,25 @@ COLUMNS: tuple[Column, ...] = (
     Column("time_h", "h", "Time since the start of the scenario."),
     Column("<species>_plasma_ng_per_ml", "ng/mL", "Plasma concentration of the molecule."),
     Column("ethanol_blood_mg_per_dl", "mg/dL", "Blood alcohol concentration (present when the scenario has alcohol)."),
-    Column("occupancy_antagonist", "1",
-           "Fraction of the receptors present that hold an antagonist (naltrexone, 6-beta-naltrexol, naloxone)."),
+    Column(
+        "occupancy_antagonist",
+        "1",
+        "Fraction of the receptors present that hold an antagonist (naltrexone, 6-beta-naltrexol, naloxone).",
+    ),
     Column("occupancy_agonist", "1", "Fraction of the receptors present that hold an agonist (endorphin included)."),
     Column("occupancy_<species>", "1", "Fraction of the receptors present that hold this molecule."),
     Column("receptor_density", "1", "Receptor density relative to baseline (1 = normal; moves only with adaptation)."),
-    Column("reward", "1", "Reward signal, 0..1 (1 = the most any opioid can give); alcohol's non-opioid share included."),
+    Column(
+        "reward", "1", "Reward signal, 0..1 (1 = the most any opioid can give); alcohol's non-opioid share included."
+    ),
     Column("reward_opioid", "1", "Part of the reward signal that runs through mu receptors, 0..1."),
     Column("reward_without_naltrexone", "1", "Reward of the same scenario with the naltrexone doses removed, 0..1."),
-    Column("blockade_fraction", "1",
-           "1 - reward / reward_without_naltrexone; empty where reward_without_naltrexone < 0.01 "
-           "(no reward to block, so the ratio is undefined)."),
+    Column(
+        "blockade_fraction",
+        "1",
+        "1 - reward / reward_without_naltrexone; empty where reward_without_naltrexone < 0.01 "
+        "(no reward to block, so the ratio is undefined).",
+    ),
     Column("respiratory_drive", "1", "Breathing relative to the person's own normal (1 = normal, 0 = apnoea)."),
     Column("opioid_tolerance", "1", "Tolerance: 0 naive, 1 = a chronic user on 90 mg oral morphine a day."),
     Column("physical_dependence", "1", "Physical dependence, 0..1."),
@@ -57,17 +65,30 @@ COLUMNS: tuple[Column, ...] = (
     Column("peak_reward", "1", "Highest reward over the run, 0..1.", "people"),
     Column("min_respiratory_drive", "1", "Lowest respiratory drive over the run (1 = normal).", "people"),
     Column("mean_occupancy_antagonist", "1", "Antagonist occupancy averaged over the time of the run.", "people"),
-    Column("days_protected", "d", "Whole days on which the lowest antagonist occupancy stayed at or above the level at which "
-           "25 mg IV heroin is blocked (model.challenge.protection_occupancy).", "people"),
-    Column("<species>.<parameter>", "", "This person's drawn value of a parameter of the molecule (unit as in `python -m model drugs`).",
-           "people"),
+    Column(
+        "days_protected",
+        "d",
+        "Whole days on which the lowest antagonist occupancy stayed at or above the level at which "
+        "25 mg IV heroin is blocked (model.challenge.protection_occupancy).",
+        "people",
+    ),
+    Column(
+        "<species>.<parameter>",
+        "",
+        "This person's drawn value of a parameter of the molecule (unit as in `python -m model drugs`).",
+        "people",
+    ),
     # event dataset (NONMEM / nlmixr2 convention)
     Column("ID", "1", "Person identifier (1-based).", "events"),
     Column("TIME", "h", "Time of the record.", "events"),
     Column("AMT", "mg", "Dose amount (g for alcohol, see UNIT); 0 on observation records.", "events"),
     Column("EVID", "1", "Event type: 0 observation, 1 dose.", "events"),
-    Column("CMT", "1", "Compartment: 1 depot (doses by every route but iv), 2 central (iv doses; plasma observations).",
-           "events"),
+    Column(
+        "CMT",
+        "1",
+        "Compartment: 1 depot (doses by every route but iv), 2 central (iv doses; plasma observations).",
+        "events",
+    ),
     Column("DV", "ng/mL", "Observed (here: simulated) plasma naltrexone; 0 on dose records.", "events"),
     Column("MDV", "1", "Missing dependent variable: 1 on dose records, 0 on observations.", "events"),
     Column("DRUG", "", "Drug of the dose record (empty on observations).", "events"),
@@ -86,13 +107,19 @@ COLUMNS: tuple[Column, ...] = (
     Column("metric_low", "", "Metric with the parameter at low_value (unit of the metric).", "sensitivity"),
     Column("metric_base", "", "Metric of the scenario as given.", "sensitivity"),
     Column("metric_high", "", "Metric with the parameter at high_value.", "sensitivity"),
-    Column("elasticity", "1", "(dY/Y)/(dp/p) by central difference: % change of the metric per % change of the parameter.",
-           "sensitivity"),
+    Column(
+        "elasticity",
+        "1",
+        "(dY/Y)/(dp/p) by central difference: % change of the metric per % change of the parameter.",
+        "sensitivity",
+    ),
     Column("mu_star", "", "Morris mu*: mean absolute elementary effect (metric unit per unit range).", "sensitivity"),
     Column("mu_star_conf", "", "95 % bootstrap half-width of mu*.", "sensitivity"),
     Column("sigma", "", "Morris sigma: spread of the elementary effects (interactions, non-linearity).", "sensitivity"),
     Column("mu", "", "Morris mu: mean signed elementary effect.", "sensitivity"),
-    Column("S1", "1", "Sobol first-order index: share of the metric's variance from this parameter alone.", "sensitivity"),
+    Column(
+        "S1", "1", "Sobol first-order index: share of the metric's variance from this parameter alone.", "sensitivity"
+    ),
     Column("S1_conf", "1", "95 % bootstrap half-width of S1.", "sensitivity"),
     Column("ST", "1", "Sobol total index: share of variance involving this parameter.", "sensitivity"),
     Column("ST_conf", "1", "95 % bootstrap half-width of ST.", "sensitivity"),
@@ -113,7 +140,9 @@ def _compiled() -> tuple[tuple[re.Pattern[str], Column], ...]:
     out = []
     for c in COLUMNS:
         rx = re.escape(c.pattern).replace(re.escape("<species>"), f"(?P<species>{species})")
-        rx = rx.replace(re.escape("<column>"), "(?P<base>.+)").replace(re.escape("<parameter>"), "(?P<parameter>[a-z0-9_]+)")
+        rx = rx.replace(re.escape("<column>"), "(?P<base>.+)").replace(
+            re.escape("<parameter>"), "(?P<parameter>[a-z0-9_]+)"
+        )
         out.append((re.compile(rx + r"\Z"), c))
     return tuple(out)
 
@@ -129,8 +158,12 @@ def lookup(name: str) -> Column | None:
             if base is None:
                 continue
             band = _BANDS[name.rsplit("_", 1)[1]]
-            return Column(c.pattern, base.unit, f"{band[0].upper()}{band[1:]} across the simulated people of "
-                                                f"{m['base']}: {base.description}", base.table)
+            return Column(
+                c.pattern,
+                base.unit,
+                f"{band[0].upper()}{band[1:]} across the simulated people of {m['base']}: {base.description}",
+                base.table,
+            )
         if "species" in rx.groupindex:
             mol = molecules()[m["species"]].name
             unit = c.unit
@@ -139,8 +172,9 @@ def lookup(name: str) -> Column | None:
                 if par is None:
                     continue
                 unit = par.unit
-            return Column(c.pattern, unit, c.description.replace("the molecule", mol).replace("this molecule", mol),
-                          c.table)
+            return Column(
+                c.pattern, unit, c.description.replace("the molecule", mol).replace("this molecule", mol), c.table
+            )
         return c
     return None
 
@@ -172,5 +206,8 @@ def field(name: str, dtype: str = "number", strict: bool = True) -> dict[str, st
 def listing() -> str:
     """The registry as text for ``python -m model columns``: table, pattern, unit, description."""
     w = max(len(c.pattern) for c in COLUMNS)
-    return "\n".join(f"{c.table:<7} {c.pattern:<{w}}  [{c.unit or 'unit of <column>' if '<column>' in c.pattern else c.unit or '-'}]"
-                     f"  {c.description}" for c in COLUMNS)
+    return "\n".join(
+        f"{c.table:<7} {c.pattern:<{w}}  [{c.unit or 'unit of <column>' if '<column>' in c.pattern else c.unit or '-'}]"
+        f"  {c.description}"
+        for c in COLUMNS
+    )

@@ -21,10 +21,10 @@ from .ligands import LigandSet
 from .scenario import DoseEvent, Scenario, ScenarioError
 
 #: Grid refinement after a dose, by how fast the route delivers (offsets in h).
-_ONSET = np.array([10, 20, 40]) / 3600              # the first minute after a dose
-_FAST = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(21)))   # .. ~3 h
-_ORAL = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(26)))   # .. ~12 h
-_SLOW = (10 / 60) * 1.5 ** np.arange(12)           # 10 min .. ~14 h
+_ONSET = np.array([10, 20, 40]) / 3600  # the first minute after a dose
+_FAST = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(21)))  # .. ~3 h
+_ORAL = np.concatenate((_ONSET, (1 / 60) * 1.3 ** np.arange(26)))  # .. ~12 h
+_SLOW = (10 / 60) * 1.5 ** np.arange(12)  # 10 min .. ~14 h
 REFINE = {"iv": _FAST, "first_order": _ORAL, "alcohol": _ORAL, "xr_microspheres": _SLOW, "implant": _SLOW}
 
 
@@ -39,7 +39,7 @@ def response_values() -> dict[str, float]:
 
 
 COARSE_STRIDE = 2  # the refinement of runs that summarise many people (model.population)
-DENSE_IV_H = 1.0   # ... which keep every point this long after an intravenous dose
+DENSE_IV_H = 1.0  # ... which keep every point this long after an intravenous dose
 
 
 def refinement(kind: str, stride: int = 1) -> np.ndarray:
@@ -52,8 +52,9 @@ def refinement(kind: str, stride: int = 1) -> np.ndarray:
     return r[(np.arange(r.size) % stride == 0) | (r <= (DENSE_IV_H if kind == "iv" else 0.0))]
 
 
-def time_grid(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule],
-              refine_stride: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def time_grid(
+    s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule], refine_stride: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """Internal grid (output times, dose times and refinement after each dose) and output indices.
 
     ``refine_stride``: see :func:`refinement`.
@@ -77,14 +78,14 @@ class Plan:
     events: tuple[DoseEvent, ...]  # every scheduled dose, sorted by time
     t_h: np.ndarray
     out_idx: np.ndarray
-    species: tuple[str, ...]       # linear species, metabolites included
-    ligands: tuple[str, ...]       # species that bind (+ endorphin when alcohol releases it)
-    system: pk.LinearPK            # state names of the shared PK structure
+    species: tuple[str, ...]  # linear species, metabolites included
+    ligands: tuple[str, ...]  # species that bind (+ endorphin when alcohol releases it)
+    system: pk.LinearPK  # state names of the shared PK structure
     wiring: tuple[DoseEvent, ...]  # one dose per distinct depot wiring, in the system's order
-    linear: np.ndarray             # indices of the events solved by linear PK (all but alcohol)
-    dose_vectors: np.ndarray       # [linear event, state] amount each dose puts into each state
-    dose_times: np.ndarray         # distinct times of linear doses (h)
-    event_time_index: np.ndarray   # [linear event] index into dose_times
+    linear: np.ndarray  # indices of the events solved by linear PK (all but alcohol)
+    dose_vectors: np.ndarray  # [linear event, state] amount each dose puts into each state
+    dose_times: np.ndarray  # distinct times of linear doses (h)
+    event_time_index: np.ndarray  # [linear event] index into dose_times
     ethanol_blood_mg_per_dl: np.ndarray
     endorphin_nm: np.ndarray
 
@@ -104,8 +105,22 @@ def plan(s: Scenario, events: Sequence[DoseEvent], mols: Mapping[str, Molecule],
     bac, endo = pk.solve_alcohol(mols["ethanol"], mols["endorphin"], events, s.patient, t)
     ligands = [x for x in species if mols[x].binds] + (["endorphin"] if endo.any() else [])
     wiring = tuple({(e.species, e.route, e.release_months): e for e in lin_events}.values())
-    return Plan(s, events, t, out_idx, tuple(species), tuple(ligands), system, wiring, linear, vectors, times,
-                np.searchsorted(times, [e.at_h for e in lin_events]).astype(int), bac, endo)
+    return Plan(
+        s,
+        events,
+        t,
+        out_idx,
+        tuple(species),
+        tuple(ligands),
+        system,
+        wiring,
+        linear,
+        vectors,
+        times,
+        np.searchsorted(times, [e.at_h for e in lin_events]).astype(int),
+        bac,
+        endo,
+    )
 
 
 @dataclass(frozen=True)
@@ -113,22 +128,30 @@ class Run:
     """Outputs for P people; R runs each (with naltrexone, and without it when asked)."""
 
     plasma_ng_per_ml: Mapping[str, np.ndarray]  # species -> [P, time]
-    brain_nm: Mapping[str, np.ndarray]          # ligand -> [P, time], unbound brain level
-    ligands: LigandSet                          # per-person constants [P, ligand]
-    bound: np.ndarray                           # [P, R, time, ligand] per baseline receptor pool
-    density: np.ndarray                         # [P, R, time]
-    response: response.Responses                # [P, ...]
+    brain_nm: Mapping[str, np.ndarray]  # ligand -> [P, time], unbound brain level
+    ligands: LigandSet  # per-person constants [P, ligand]
+    bound: np.ndarray  # [P, R, time, ligand] per baseline receptor pool
+    density: np.ndarray  # [P, R, time]
+    response: response.Responses  # [P, ...]
 
     def occupancy_antagonist(self) -> np.ndarray:
         """Share of the receptors held by the antagonists in the run with naltrexone [P, time]."""
-        held = sum((self.bound[:, 0, :, i] for i in np.flatnonzero(self.ligands.is_antagonist)),
-                   np.zeros_like(self.density[:, 0]))
+        held = sum(
+            (self.bound[:, 0, :, i] for i in np.flatnonzero(self.ligands.is_antagonist)),
+            np.zeros_like(self.density[:, 0]),
+        )
         return held / self.density[:, 0]
 
 
-def run(p: Plan, people: Cohort, taken: np.ndarray, counterfactual: bool,
-        max_substeps: int = receptor.MAX_SUBSTEPS, everything: bool = True,
-        plasma_of: Collection[str] | None = None) -> Run:
+def run(
+    p: Plan,
+    people: Cohort,
+    taken: np.ndarray,
+    counterfactual: bool,
+    max_substeps: int = receptor.MAX_SUBSTEPS,
+    everything: bool = True,
+    plasma_of: Collection[str] | None = None,
+) -> Run:
     """Simulate everyone in ``people`` given ``taken`` [person, event] (bool).
 
     ``everything`` False leaves out the responses that are neither reward nor breathing;
@@ -140,17 +163,25 @@ def run(p: Plan, people: Cohort, taken: np.ndarray, counterfactual: bool,
     view = people.view()
     mats = np.broadcast_to(pk.build_system(view, p.wiring, w)[0].matrix(), (n,) + (len(p.system.names),) * 2)
     taken_amounts = np.asarray(taken, dtype=float)[:, p.linear, None] * p.dose_vectors[None]  # [P, dose, state]
-    bolus = np.add.reduceat(taken_amounts, np.flatnonzero(np.diff(p.event_time_index, prepend=-1)), axis=1) \
-        if p.dose_times.size else np.zeros((n, 0, len(p.system.names)))  # summed per dose time
+    bolus = (
+        np.add.reduceat(taken_amounts, np.flatnonzero(np.diff(p.event_time_index, prepend=-1)), axis=1)
+        if p.dose_times.size
+        else np.zeros((n, 0, len(p.system.names)))
+    )  # summed per dose time
     binders = [x for x in p.ligands if x != "endorphin"]  # endorphin, when released, is the last ligand
     kept = [x for x in p.species if plasma_of is None or x in plasma_of]
     rows, columns = pk.read_rows(p.system, binders, kept)
     width = len(binders) + len(kept)
-    x = (pk.propagate(mats, t, p.dose_times, bolus, rows, columns, width) if p.dose_times.size
-         else np.zeros((n, t.size, width)))  # [P, time, binder brain levels then plasma amounts]
+    x = (
+        pk.propagate(mats, t, p.dose_times, bolus, rows, columns, width)
+        if p.dose_times.size
+        else np.zeros((n, t.size, width))
+    )  # [P, time, binder brain levels then plasma amounts]
     brain = {name: x[:, :, k] for k, name in enumerate(binders)}
-    plasma = {sp: x[:, :, len(binders) + j] * 1000.0 / np.broadcast_to(view[sp]["v_central_l_per_kg"] * w, (n,))[:, None]
-              for j, sp in enumerate(kept)}
+    plasma = {
+        sp: x[:, :, len(binders) + j] * 1000.0 / np.broadcast_to(view[sp]["v_central_l_per_kg"] * w, (n,))[:, None]
+        for j, sp in enumerate(kept)
+    }
     if "endorphin" in p.ligands:
         brain["endorphin"] = np.broadcast_to(p.endorphin_nm, (n, t.size))
     lig = LigandSet.of(p.ligands, people)
@@ -161,22 +192,42 @@ def run(p: Plan, people: Cohort, taken: np.ndarray, counterfactual: bool,
             if counterfactual and name not in NALTREXONE_SPECIES:
                 conc[:, 1, :, j] = brain[name]
     else:
-        conc = x[:, None, :, :len(binders)]  # the brain levels as they are, without a copy
+        conc = x[:, None, :, : len(binders)]  # the brain levels as they are, without a copy
     rp = response_values()
     if p.ligands:
-        adapt = (rp["upregulation_gain"], rp["downregulation_gain"], rp["receptor_turnover_per_h"]) if s.options.adaptation else None
-        bound, density = receptor.bind(t, conc, lig.kd_nm[:, None, :], lig.kon_per_nm_per_h[:, None, :], 1.0, adapt,
-                                       lig.is_antagonist, max_substeps=max_substeps)
+        adapt = (
+            (rp["upregulation_gain"], rp["downregulation_gain"], rp["receptor_turnover_per_h"])
+            if s.options.adaptation
+            else None
+        )
+        bound, density = receptor.bind(
+            t,
+            conc,
+            lig.kd_nm[:, None, :],
+            lig.kon_per_nm_per_h[:, None, :],
+            1.0,
+            adapt,
+            lig.is_antagonist,
+            max_substeps=max_substeps,
+        )
     else:
         bound, density = np.zeros(conc.shape), np.ones(conc.shape[:-1])
     endo = p.endorphin_nm if "endorphin" in p.ligands else None
-    return Run(plasma, brain, lig, bound, density,
-               response.respond(t, bound, density, lig, rp, s.patient.opioid_tolerant, endo, people, everything))
+    return Run(
+        plasma,
+        brain,
+        lig,
+        bound,
+        density,
+        response.respond(t, bound, density, lig, rp, s.patient.opioid_tolerant, endo, people, everything),
+    )
 
 
 def check_finite(table: pd.DataFrame) -> None:
     """Refuse a result with NaN or infinite values (blockade_fraction may be empty by definition)."""
     bad = [c for c in table if not np.isfinite(table[c].to_numpy(dtype=float)).all()]
     if bad:
-        raise ScenarioError(f"scenario: the run gave non-finite values in {', '.join(bad[:3])}"
-                            f"{' and more' if len(bad) > 3 else ''}; check very small or very large amounts and parameters")
+        raise ScenarioError(
+            f"scenario: the run gave non-finite values in {', '.join(bad[:3])}"
+            f"{' and more' if len(bad) > 3 else ''}; check very small or very large amounts and parameters"
+        )

@@ -82,9 +82,9 @@ class Molecule:
     parameters: Mapping[str, Parameter]
     routes: Mapping[str, Route]
     drug: str | None = None  # name in scenario files when a user can take it
-    label: str = ""          # readable name in plots and tables
-    palette: int = 0         # slot in the app's colour-blind-safe palette (ui/theme.py)
-    line: str = "-"          # matplotlib line style
+    label: str = ""  # readable name in plots and tables
+    palette: int = 0  # slot in the app's colour-blind-safe palette (ui/theme.py)
+    line: str = "-"  # matplotlib line style
 
     def __getitem__(self, name: str) -> float:
         return self.parameters[name].value
@@ -102,22 +102,21 @@ class Molecule:
         params = dict(self.parameters)
         for key, value in overrides.items():
             if key not in params:
-                raise ValueError(
-                    f"parameters.{self.id}.{key}: unknown parameter; known: {', '.join(sorted(params))}"
-                )
+                raise ValueError(f"parameters.{self.id}.{key}: unknown parameter; known: {', '.join(sorted(params))}")
             p = params[key]
             if not (isinstance(value, (int, float)) and not isinstance(value, bool)):
                 raise ValueError(f"parameters.{self.id}.{key}: must be a number, got {value!r}")
             if not (math.isfinite(value) and p.min <= value <= p.max):
                 raise ValueError(
-                    f"parameters.{self.id}.{key}: {value!r} outside the allowed range "
-                    f"[{p.min:g}, {p.max:g}] {p.unit}"
+                    f"parameters.{self.id}.{key}: {value!r} outside the allowed range [{p.min:g}, {p.max:g}] {p.unit}"
                 )
             params[key] = p.with_value(value)
         for group in fraction_groups(tuple(params)):
             if overrides.keys() & set(group) and sum(params[k].value for k in group) > 1 + 1e-12:
-                raise ValueError(f"parameters.{self.id}: {' + '.join(group)} = "
-                                 f"{sum(params[k].value for k in group):g}; shares of one dose must sum to at most 1")
+                raise ValueError(
+                    f"parameters.{self.id}: {' + '.join(group)} = "
+                    f"{sum(params[k].value for k in group):g}; shares of one dose must sum to at most 1"
+                )
         return replace(self, parameters=MappingProxyType(params))
 
 
@@ -161,9 +160,7 @@ def _parse_molecule(path: Path) -> Molecule:
         raise ValueError(f"{where}: id must equal the file name")
     if raw.get("role") not in ROLES:
         raise ValueError(f"{where}: role must be one of {ROLES}")
-    params = {
-        name: parse_parameter(where, name, value) for name, value in raw.get("parameters", {}).items()
-    }
+    params = {name: parse_parameter(where, name, value) for name, value in raw.get("parameters", {}).items()}
     if "molar_mass_g_per_mol" not in params:
         raise ValueError(f"{where}: molar_mass_g_per_mol is required")
     routes = {}
@@ -175,8 +172,18 @@ def _parse_molecule(path: Path) -> Molecule:
     shown = raw.get("display", {})
     if not isinstance(shown.get("palette"), int) or shown.get("line") not in LINE_STYLES or not shown.get("label"):
         raise ValueError(f"{where}: [display] needs label, an integer palette slot and a line style in {LINE_STYLES}")
-    return Molecule(raw["id"], raw["name"], raw["role"], raw.get("summary", ""), MappingProxyType(params),
-                    MappingProxyType(routes), raw.get("drug"), str(shown["label"]), shown["palette"], shown["line"])
+    return Molecule(
+        raw["id"],
+        raw["name"],
+        raw["role"],
+        raw.get("summary", ""),
+        MappingProxyType(params),
+        MappingProxyType(routes),
+        raw.get("drug"),
+        str(shown["label"]),
+        shown["palette"],
+        shown["line"],
+    )
 
 
 @cache

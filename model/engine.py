@@ -20,8 +20,9 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def map_tasks(fn: Callable[[Any], T], tasks: Sequence[Any], workers: int | None = None,
-              scheduler: str | None = None) -> list[T]:
+def map_tasks(
+    fn: Callable[[Any], T], tasks: Sequence[Any], workers: int | None = None, scheduler: str | None = None
+) -> list[T]:
     """``[fn(t) for t in tasks]`` in order, on ``workers`` local processes (1: in this process) or a Dask scheduler."""
     tasks = list(tasks)
     if scheduler:
@@ -34,8 +35,10 @@ def map_tasks(fn: Callable[[Any], T], tasks: Sequence[Any], workers: int | None 
                 return client.gather(client.map(fn, tasks, pure=False))
         except (OSError, TimeoutError, RuntimeError, ModuleNotFoundError) as err:
             first = (str(err).splitlines() or [type(err).__name__])[0]
-            raise ScenarioError(f"--scheduler {scheduler[:80]}: {first} (the workers need this program on their "
-                                "Python path, same version)") from None
+            raise ScenarioError(
+                f"--scheduler {scheduler[:80]}: {first} (the workers need this program on their "
+                "Python path, same version)"
+            ) from None
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(tasks) <= 1:
         return [fn(t) for t in tasks]

@@ -43,13 +43,34 @@ def event_dataset(s: Scenario, people: int | None = None) -> pd.DataFrame:
     parts = []
     for i in range(n):
         took = np.nonzero(pop.taken[i])[0]
-        doses = pd.DataFrame({
-            "ID": i + 1, "TIME": [ev[j].at_h for j in took], "AMT": [ev[j].amount for j in took], "EVID": 1,
-            "CMT": [2 if ev[j].route == "iv" else 1 for j in took], "DV": 0.0, "MDV": 1,
-            "DRUG": [molecules()[ev[j].species].drug for j in took], "ROUTE": [ev[j].route for j in took],
-            "UNIT": ["g" if ev[j].species == "ethanol" else "mg" for j in took]})
-        obs = pd.DataFrame({"ID": i + 1, "TIME": t_out, "AMT": 0.0, "EVID": 0, "CMT": 2, "DV": pop.observed[i],
-                            "MDV": 0, "DRUG": "", "ROUTE": "", "UNIT": ""})
+        doses = pd.DataFrame(
+            {
+                "ID": i + 1,
+                "TIME": [ev[j].at_h for j in took],
+                "AMT": [ev[j].amount for j in took],
+                "EVID": 1,
+                "CMT": [2 if ev[j].route == "iv" else 1 for j in took],
+                "DV": 0.0,
+                "MDV": 1,
+                "DRUG": [molecules()[ev[j].species].drug for j in took],
+                "ROUTE": [ev[j].route for j in took],
+                "UNIT": ["g" if ev[j].species == "ethanol" else "mg" for j in took],
+            }
+        )
+        obs = pd.DataFrame(
+            {
+                "ID": i + 1,
+                "TIME": t_out,
+                "AMT": 0.0,
+                "EVID": 0,
+                "CMT": 2,
+                "DV": pop.observed[i],
+                "MDV": 0,
+                "DRUG": "",
+                "ROUTE": "",
+                "UNIT": "",
+            }
+        )
         parts += [doses, obs]
     table = pd.concat(parts, ignore_index=True).assign(**cov)
     table = table.sort_values(["ID", "TIME", "EVID"], ascending=[True, True, False], kind="stable")

@@ -30,12 +30,16 @@ def used_parameters(r: Result) -> dict[str, dict[str, dict[str, Any]]]:
     if r.curves.ethanol_blood_mg_per_dl.any():
         species |= {"ethanol", "endorphin"}
     out = {
-        s: {p.name: {"value": p.value, "unit": p.unit, "tag": p.tag, "source": p.source}
-            for p in r.molecules[s].parameters.values()}
+        s: {
+            p.name: {"value": p.value, "unit": p.unit, "tag": p.tag, "source": p.source}
+            for p in r.molecules[s].parameters.values()
+        }
         for s in sorted(species)
     }
-    out["response"] = {p.name: {"value": p.value, "unit": p.unit, "tag": p.tag, "source": p.source}
-                       for p in response_parameters().values()}
+    out["response"] = {
+        p.name: {"value": p.value, "unit": p.unit, "tag": p.tag, "source": p.source}
+        for p in response_parameters().values()
+    }
     return out
 
 
@@ -51,8 +55,9 @@ def now_utc() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def provenance(s: Scenario | None, created: str | None = None, title: str = "",
-               arms: list[Scenario] | None = None) -> dict[str, Any]:
+def provenance(
+    s: Scenario | None, created: str | None = None, title: str = "", arms: list[Scenario] | None = None
+) -> dict[str, Any]:
     """Program, version, creation time and the scenario (TOML, seed, population) behind an export.
 
     ``arms``: every scenario of a study (trial arms, a sweep), each as TOML in ``arms_toml``.
@@ -69,8 +74,9 @@ def provenance(s: Scenario | None, created: str | None = None, title: str = "",
     return doc
 
 
-def figure_metadata(s: Scenario | None, fmt: str, created: str | None = None, title: str = "",
-                    arms: list[Scenario] | None = None) -> dict[str, str]:
+def figure_metadata(
+    s: Scenario | None, fmt: str, created: str | None = None, title: str = "", arms: list[Scenario] | None = None
+) -> dict[str, str]:
     """Provenance as matplotlib ``savefig(metadata=...)`` for png, svg or pdf (read back by :func:`scenario_of`)."""
     p = provenance(s, created, title, arms)
     text = json.dumps(p, indent=None)
@@ -97,8 +103,15 @@ def descriptor_name(csv_name: str) -> str:
     return (csv_name[:-4] if csv_name.lower().endswith(".csv") else csv_name) + ".datapackage.json"
 
 
-def datapackage(table: pd.DataFrame, csv_name: str, s: Scenario | None, created: str | None = None,
-                title: str = "", strict: bool = True, arms: list[Scenario] | None = None) -> str:
+def datapackage(
+    table: pd.DataFrame,
+    csv_name: str,
+    s: Scenario | None,
+    created: str | None = None,
+    title: str = "",
+    strict: bool = True,
+    arms: list[Scenario] | None = None,
+) -> str:
     """Frictionless data-package descriptor (Table Schema with unit and description per column) for one CSV.
 
     ``strict``: every column must be in :mod:`model.columns`; otherwise unregistered columns (derived tables
@@ -113,11 +126,20 @@ def datapackage(table: pd.DataFrame, csv_name: str, s: Scenario | None, created:
         "title": title or (s.title if s is not None else name),
         "created": prov["created"],
         "version": prov["version"],
-        "resources": [{
-            "name": name, "path": csv_name, "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8",
-            "schema": {"fields": [columns.field(c, _dtype(table[c]), strict) for c in table.columns], "missingValues": [""]},
-        }],
+        "resources": [
+            {
+                "name": name,
+                "path": csv_name,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [columns.field(c, _dtype(table[c]), strict) for c in table.columns],
+                    "missingValues": [""],
+                },
+            }
+        ],
         "provenance": prov,
     }
     return json.dumps(doc, indent=1)
@@ -143,8 +165,10 @@ def result_to_json(r: Result, created: str | None = None) -> str:
         "scenario": scenario_to_dict(r.scenario),
         "columns": {c: [_clean(float(x)) for x in r.table[c]] for c in r.table.columns},
         "units": {c: columns.unit_of(c) for c in r.table.columns},
-        "challenges": [{k: _clean(v.item() if hasattr(v, "item") else v) for k, v in row.items()}
-                       for row in r.challenges.to_dict("records")],
+        "challenges": [
+            {k: _clean(v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in r.challenges.to_dict("records")
+        ],
         "parameters": used_parameters(r),
     }
     return json.dumps(doc, indent=1, allow_nan=False)

@@ -25,9 +25,9 @@ class LigandSet:
     names: tuple[str, ...]
     kd_nm: np.ndarray
     kon_per_nm_per_h: np.ndarray
-    tau: np.ndarray              # reward system
+    tau: np.ndarray  # reward system
     tau_respiratory: np.ndarray  # brainstem respiratory network
-    is_antagonist: np.ndarray    # [ligand] bool
+    is_antagonist: np.ndarray  # [ligand] bool
 
     @classmethod
     def of(cls, names: Sequence[str], mols: Mapping[str, Molecule] | Cohort) -> LigandSet:
@@ -40,5 +40,11 @@ class LigandSet:
             cols = [np.broadcast_to(np.asarray(view[n].get(key), dtype=float), (mols.size,)) for n in names]
             return np.stack(cols, axis=-1) if cols else np.zeros((mols.size, 0))
 
-        return cls(tuple(names), col("kd_nm"), col("kon_per_nm_per_h"), col("tau"), col("tau_respiratory"),
-                   np.array([view[n].role in ANTAGONIST_ROLES for n in names], dtype=bool))
+        return cls(
+            tuple(names),
+            col("kd_nm"),
+            col("kon_per_nm_per_h"),
+            col("tau"),
+            col("tau_respiratory"),
+            np.array([view[n].role in ANTAGONIST_ROLES for n in names], dtype=bool),
+        )

@@ -74,11 +74,15 @@ def parse_observed(data: bytes | str) -> pd.DataFrame:
     header = [h.strip() for h in rows[0]]
     unknown = [h for h in header if h not in REQUIRED + OPTIONAL]
     if unknown:
-        raise ScenarioError(f"observed: unknown header field {unknown[0][:40]!r}; allowed: {', '.join(REQUIRED + OPTIONAL)}")
+        raise ScenarioError(
+            f"observed: unknown header field {unknown[0][:40]!r}; allowed: {', '.join(REQUIRED + OPTIONAL)}"
+        )
     missing = [h for h in REQUIRED if h not in header]
     if missing or len(set(header)) != len(header):
-        raise ScenarioError(f"observed: the header needs {', '.join(REQUIRED)} once each"
-                            + (f" (missing {missing[0]})" if missing else " (a field is repeated)"))
+        raise ScenarioError(
+            f"observed: the header needs {', '.join(REQUIRED)} once each"
+            + (f" (missing {missing[0]})" if missing else " (a field is repeated)")
+        )
     out = []
     for i, r in enumerate(rows[1:], start=2):
         if len(r) != len(header):
@@ -89,18 +93,27 @@ def parse_observed(data: bytes | str) -> pd.DataFrame:
         col = cell["column"].strip()
         entry = columns.lookup(col)
         if entry is None or entry.table != "curves" or col == "time_h":
-            raise ScenarioError(f"observed row {i}: column {col[:60]!r} is not an output column (python -m model columns)")
+            raise ScenarioError(
+                f"observed row {i}: column {col[:60]!r} is not an output column (python -m model columns)"
+            )
         sd = cell.get("sd", "").strip()
         n = cell.get("n", "").strip()
         study = cell["study"].strip()
         if not study:
             raise ScenarioError(f"observed row {i}: study is empty; give a short label")
-        out.append({
-            "time_h": _number(i, "time_h", cell["time_h"]), "column": col, "value": _number(i, "value", cell["value"]),
-            "sd": _number(i, "sd", sd) if sd else np.nan, "n": int(_number(i, "n", n, integer=True)) if n else pd.NA,
-            "study": study, "citation": cell.get("citation", "").strip(), "location": cell.get("location", "").strip(),
-            "note": cell.get("note", "").strip(),
-        })
+        out.append(
+            {
+                "time_h": _number(i, "time_h", cell["time_h"]),
+                "column": col,
+                "value": _number(i, "value", cell["value"]),
+                "sd": _number(i, "sd", sd) if sd else np.nan,
+                "n": int(_number(i, "n", n, integer=True)) if n else pd.NA,
+                "study": study,
+                "citation": cell.get("citation", "").strip(),
+                "location": cell.get("location", "").strip(),
+                "note": cell.get("note", "").strip(),
+            }
+        )
     if not out:
         raise ScenarioError("observed: no measurements below the header")
     df = pd.DataFrame(out)
@@ -142,10 +155,14 @@ def residuals(table: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
 def summary(res: pd.DataFrame) -> pd.DataFrame:
     """Per study and column: points, mean residual (observed - model), RMSE, largest |z|, share within 2 SD."""
     g = res.groupby(["study", "column"], sort=False)
-    return pd.DataFrame({
-        "points": g.size(),
-        "mean_residual": g["residual"].mean(),
-        "rmse": g["residual"].apply(lambda r: float(np.sqrt(np.mean(np.square(r))))),
-        "max_abs_z": g["z"].apply(lambda z: float(np.abs(z).max()) if z.notna().any() else np.nan),
-        "within_2sd": g["z"].apply(lambda z: float((np.abs(z.dropna()) <= 2).mean()) if z.notna().any() else np.nan),
-    }).reset_index()
+    return pd.DataFrame(
+        {
+            "points": g.size(),
+            "mean_residual": g["residual"].mean(),
+            "rmse": g["residual"].apply(lambda r: float(np.sqrt(np.mean(np.square(r))))),
+            "max_abs_z": g["z"].apply(lambda z: float(np.abs(z).max()) if z.notna().any() else np.nan),
+            "within_2sd": g["z"].apply(
+                lambda z: float((np.abs(z.dropna()) <= 2).mean()) if z.notna().any() else np.nan
+            ),
+        }
+    ).reset_index()

@@ -49,8 +49,8 @@ def metabolites(m: Molecule) -> list[str]:
     out = []
     for name in m.parameters:
         for prefix in ("fraction_metabolised_to_", "oral_first_pass_to_"):
-            if name.startswith(prefix) and name[len(prefix):] not in out:
-                out.append(name[len(prefix):])
+            if name.startswith(prefix) and name[len(prefix) :] not in out:
+                out.append(name[len(prefix) :])
     return out
 
 
@@ -101,18 +101,24 @@ class LinearPK:
                 pc = self.state(f"{prod}.central")
                 ratio = self.mols[prod]["molar_mass_g_per_mol"] / m["molar_mass_g_per_mol"]
                 self.rows.append((pc, c, f * m["cl_l_per_h"] / v1 * ratio))
-        for comp, q, v in (("peripheral", "q_peripheral_l_per_h", "v_peripheral_l_per_kg"),
-                           ("deep", "q_deep_l_per_h", "v_deep_l_per_kg")):
+        for comp, q, v in (
+            ("peripheral", "q_peripheral_l_per_h", "v_peripheral_l_per_kg"),
+            ("deep", "q_deep_l_per_h", "v_deep_l_per_kg"),
+        ):
             if _present(m.get(q)) and v in m.parameters:
                 p = self.state(f"{s}.{comp}")
                 self.flow(c, p, m[q] / v1)
                 self.flow(p, c, m[q] / self.volume_l(s, v))
         if m.binds:
-            for site, k, kp in (("effect", m["ke0_per_h"], m["kp_uu"]),
-                                ("retention", m.get("retention_efflux_per_h"), m.get("retention_kp_uu"))):
+            for site, k, kp in (
+                ("effect", m["ke0_per_h"], m["kp_uu"]),
+                ("retention", m.get("retention_efflux_per_h"), m.get("retention_kp_uu")),
+            ):
                 if _present(k) and _present(kp):
                     e = self.state(f"{s}.{site}")
-                    self.rows.append((e, c, k * kp * m["fraction_unbound"] * MG_PER_L_TO_NM / (v1 * m["molar_mass_g_per_mol"])))
+                    self.rows.append(
+                        (e, c, k * kp * m["fraction_unbound"] * MG_PER_L_TO_NM / (v1 * m["molar_mass_g_per_mol"]))
+                    )
                     self.rows.append((e, e, -k))
 
     def brain_states(self, s: str) -> list[int]:
@@ -147,7 +153,9 @@ def stage_rates(stages: int, k: float | np.ndarray) -> np.ndarray:
     return np.multiply.outer(m, k) * np.sum(1.0 / m) / stages
 
 
-def _depot_chain(pk: LinearPK, label: str, stages: int, k: float, target: int, fraction: float) -> list[tuple[int, float]]:
+def _depot_chain(
+    pk: LinearPK, label: str, stages: int, k: float, target: int, fraction: float
+) -> list[tuple[int, float]]:
     """A chain of ``stages`` first-order depots emptying into ``target``; returns the bolus entry."""
     ids = [pk.state(f"{label}.{i}") for i in range(stages)]
     rates = stage_rates(stages, k)
@@ -190,8 +198,11 @@ def dose_inputs(pk: LinearPK, ev: DoseEvent) -> list[tuple[int, float]]:
             _depot_chain(pk, label + ".erosion", XR_EROSION_STAGES, m["xr_erosion_k_per_h"], central, 0)
             pk.wired.add(label)
         fe = np.maximum(0.0, 1.0 - fb - fd)
-        return [(pk.state(f"{label}.burst.0"), f * fb), (pk.state(f"{label}.diffusion.0"), f * fd),
-                (pk.state(f"{label}.erosion.0"), f * fe)]
+        return [
+            (pk.state(f"{label}.burst.0"), f * fb),
+            (pk.state(f"{label}.diffusion.0"), f * fd),
+            (pk.state(f"{label}.erosion.0"), f * fe),
+        ]
     if kind == "implant":
         k = -np.log(1 - m["implant_release_fraction_in_period"]) / (ev.release_months * HOURS_PER_MONTH)
         label = f"{ev.species}.implant_{ev.release_months:g}"
@@ -210,7 +221,9 @@ class PKSolution:
     brain_nm: Mapping[str, np.ndarray]
 
 
-def _propagate_expm(a: np.ndarray, t: np.ndarray, bolus_t: np.ndarray, bolus_x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _propagate_expm(
+    a: np.ndarray, t: np.ndarray, bolus_t: np.ndarray, bolus_x: np.ndarray, rows: np.ndarray
+) -> np.ndarray:
     """Same as the modal solver, stepping with exact matrix exponentials (robust, slower)."""
     cache: dict[float, np.ndarray] = {}
     x = np.zeros(a.shape[0])
@@ -229,8 +242,15 @@ def _propagate_expm(a: np.ndarray, t: np.ndarray, bolus_t: np.ndarray, bolus_x: 
     return out
 
 
-def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, rows: np.ndarray,
-              columns: Sequence[int] | None = None, width: int | None = None) -> np.ndarray:
+def propagate(
+    a: np.ndarray,
+    t: np.ndarray,
+    times: np.ndarray,
+    bx: np.ndarray,
+    rows: np.ndarray,
+    columns: Sequence[int] | None = None,
+    width: int | None = None,
+) -> np.ndarray:
     """Sums of x[rows] on grid t for P systems: a [P, n, n] (1/h), boluses bx [P, events, n] at ``times``.
 
     Row ``rows[i]`` is added into output column ``columns[i]`` (default: one column per row) of
@@ -271,10 +291,19 @@ def propagate(a: np.ndarray, t: np.ndarray, times: np.ndarray, bx: np.ndarray, r
         w = v[:, rows, :]  # [P, r, n]
         r_idx, n_idx = np.nonzero((w != 0).any(axis=0))
         people_last = (1, 2, 0)  # so that the compiled read-out runs each time's arithmetic over everyone at once
-        _read_out(np.ascontiguousarray(decay.transpose(people_last)), inverse.astype(np.int64),
-                  np.ascontiguousarray(z.transpose(people_last)), seg[after].astype(np.int64), columns[r_idx],
-                  n_idx.astype(np.int64), np.ascontiguousarray(w[:, r_idx, n_idx].T), idx.astype(np.int64),
-                  int(after[0]) if after.size else t.size, n_cols, out)
+        _read_out(
+            np.ascontiguousarray(decay.transpose(people_last)),
+            inverse.astype(np.int64),
+            np.ascontiguousarray(z.transpose(people_last)),
+            seg[after].astype(np.int64),
+            columns[r_idx],
+            n_idx.astype(np.int64),
+            np.ascontiguousarray(w[:, r_idx, n_idx].T),
+            idx.astype(np.int64),
+            int(after[0]) if after.size else t.size,
+            n_cols,
+            out,
+        )
     return out.transpose(1, 0, 2)
 
 
@@ -311,12 +340,15 @@ def read_rows(system: LinearPK, brain_of: Sequence[str], plasma_of: Sequence[str
     """
     brain_rows = [system.brain_states(x) for x in brain_of]
     rows = [i for r in brain_rows for i in r] + [system.names.index(f"{x}.central") for x in plasma_of]
-    columns = [k for k, r in enumerate(brain_rows) for _ in r] + list(range(len(brain_of), len(brain_of) + len(plasma_of)))
+    columns = [k for k, r in enumerate(brain_rows) for _ in r] + list(
+        range(len(brain_of), len(brain_of) + len(plasma_of))
+    )
     return np.array(rows, dtype=int), columns
 
 
-def build_system(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], weight_kg: float
-                 ) -> tuple[LinearPK, list[str], list[list[tuple[int, float]]]]:
+def build_system(
+    mols: Mapping[str, Molecule], events: Sequence[DoseEvent], weight_kg: float
+) -> tuple[LinearPK, list[str], list[list[tuple[int, float]]]]:
     """The linear system for these doses: its species (with metabolites) and each dose's boluses."""
     species = species_closure(sorted({e.species for e in events}, key=list(mols).index), mols)
     pk = LinearPK(mols, weight_kg)
@@ -325,7 +357,9 @@ def build_system(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], weig
     return pk, species, [dose_inputs(pk, e) for e in events]
 
 
-def solve_linear_pk(mols: Mapping[str, Molecule], events: Sequence[DoseEvent], patient: Patient, t: np.ndarray) -> PKSolution:
+def solve_linear_pk(
+    mols: Mapping[str, Molecule], events: Sequence[DoseEvent], patient: Patient, t: np.ndarray
+) -> PKSolution:
     """Exact plasma and brain concentrations of every linear species on grid ``t`` (h)."""
     events = [e for e in events if mols[e.species].routes[e.route].kind != "alcohol"]
     pk, species, inputs = build_system(mols, events, patient.weight_kg)
@@ -359,7 +393,9 @@ def widmark_volume_l(ethanol: Molecule, patient: Patient) -> float:
     return ethanol[f"widmark_r_{patient.sex}_l_per_kg"] * patient.weight_kg
 
 
-def solve_alcohol(ethanol: Molecule, endorphin: Molecule, events: Sequence[DoseEvent], patient: Patient, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def solve_alcohol(
+    ethanol: Molecule, endorphin: Molecule, events: Sequence[DoseEvent], patient: Patient, t: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Blood alcohol (mg/dL) and brain beta-endorphin (nM) on grid ``t`` (h).
 
     dG/dt = -ka G;  dA/dt = F ka G - Vmax C/(Km + C), C = A/V (mg/L);

@@ -58,8 +58,9 @@ def plan_people(s: Scenario, events: Sequence[DoseEvent], base: Mapping[str, Mol
 
 def run_people(p: core.Plan, people: Cohort, taken: np.ndarray, plasma_of: Sequence[str] = ()) -> core.Run:
     """A chunk of people through the core at the population's step: reward and breathing only, no counterfactual."""
-    return core.run(p, people, taken, counterfactual=False, max_substeps=POPULATION_SUBSTEPS, everything=False,
-                    plasma_of=plasma_of)
+    return core.run(
+        p, people, taken, counterfactual=False, max_substeps=POPULATION_SUBSTEPS, everything=False, plasma_of=plasma_of
+    )
 
 
 def varied_species(p: core.Plan) -> set[str]:
@@ -70,15 +71,20 @@ def varied_species(p: core.Plan) -> set[str]:
     return set(p.species) | set(p.ligands)
 
 
-def draw_cohort(base: Mapping[str, Molecule], rngs: np.random.Generator | Sequence[np.random.Generator], size: int,
-                species: set[str] | None = None) -> Cohort:
+def draw_cohort(
+    base: Mapping[str, Molecule],
+    rngs: np.random.Generator | Sequence[np.random.Generator],
+    size: int,
+    species: set[str] | None = None,
+) -> Cohort:
     """``size`` people: each varied parameter times exp(eta), eta ~ N(0, omega^2), clipped to its bounds.
 
     Only the molecules in ``species`` (default: all) are varied. With one generator the people draw
     in turn from it; with one generator per person (``rngs``), each person draws from their own.
     """
-    varied = tuple((sp, k) for sp, m in base.items() if species is None or sp in species
-                   for k in m.parameters if _omega(k) > 0)
+    varied = tuple(
+        (sp, k) for sp, m in base.items() if species is None or sp in species for k in m.parameters if _omega(k) > 0
+    )
     omega = np.array([_omega(k) for _, k in varied])
     if isinstance(rngs, np.random.Generator):
         eta = rngs.standard_normal((size, len(varied))) * omega
@@ -97,7 +103,7 @@ class PopulationResult:
     bands: pd.DataFrame
     people: pd.DataFrame
     events: tuple[DoseEvent, ...] = ()  # every scheduled dose, sorted by time
-    taken: np.ndarray | None = None     # [person, scheduled dose] bool
+    taken: np.ndarray | None = None  # [person, scheduled dose] bool
     observed: np.ndarray | None = None  # [person, observation] plasma naltrexone (ng/mL) at the asked output rows
 
     def person_scenario(self, i: int) -> Scenario:
@@ -117,13 +123,22 @@ class PopulationResult:
         for e, took in zip(self.events, self.taken[i]):
             if took:
                 drug = mols[e.species].drug
-                dose = {"drug": drug, "route": e.route, "amount_g" if drug == "alcohol" else "amount_mg": e.amount,
-                        "at_h": [e.at_h]}
+                dose = {
+                    "drug": drug,
+                    "route": e.route,
+                    "amount_g" if drug == "alcohol" else "amount_mg": e.amount,
+                    "at_h": [e.at_h],
+                }
                 doses.append({**dose, "release_months": e.release_months} if e.route == "implant" else dose)
-        return parse_scenario({**raw, "title": f"{self.scenario.title}: person {i}", "dose": doses, "parameters": params,
-                               "options": {**raw["options"], "population": 0}})
-
-
+        return parse_scenario(
+            {
+                **raw,
+                "title": f"{self.scenario.title}: person {i}",
+                "dose": doses,
+                "parameters": params,
+                "options": {**raw["options"], "population": 0},
+            }
+        )
 
 
 def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray | None = None) -> PopulationResult:
@@ -153,24 +168,29 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     for start in range(0, n, chunk):
         size = min(chunk, n - start)
         cohort = draw_cohort(base, rng, size, used)
-        r = run_people(p, cohort, taken[start:start + size], plasma_of=("naltrexone",))
+        r = run_people(p, cohort, taken[start : start + size], plasma_of=("naltrexone",))
         occ = r.occupancy_antagonist()
         reward, drive = r.response.reward[:, 0], r.response.respiratory_drive
         plasma = r.plasma_ng_per_ml.get("naltrexone", np.zeros((size, t.size)))
         inc = response.increments(t, reward, ep_t, ep_w)
-        craving = response.craving_curve(t[out_idx], ep_t, inc, v0, rp["craving_learning_rate"],
-                                         taken[start:start + size][:, agonist])
-        for key, arr in (("reward", reward[:, out_idx]), ("occupancy_antagonist", occ[:, out_idx]),
-                         ("naltrexone_plasma_ng_per_ml", plasma[:, out_idx]), ("respiratory_drive", drive[:, out_idx]),
-                         ("craving", craving)):
+        craving = response.craving_curve(
+            t[out_idx], ep_t, inc, v0, rp["craving_learning_rate"], taken[start : start + size][:, agonist]
+        )
+        for key, arr in (
+            ("reward", reward[:, out_idx]),
+            ("occupancy_antagonist", occ[:, out_idx]),
+            ("naltrexone_plasma_ng_per_ml", plasma[:, out_idx]),
+            ("respiratory_drive", drive[:, out_idx]),
+            ("craving", craving),
+        ):
             if key in series:
-                series[key][:, start:start + size] = arr.T
+                series[key][:, start : start + size] = arr.T
         if observe is not None:
             kept.append(plasma[:, out_idx[observe]])
         for key, col in {
             "person": np.arange(start, start + size),
             "doses_scheduled": np.full(size, len(full)),
-            "doses_taken": taken[start:start + size].sum(axis=1),
+            "doses_taken": taken[start : start + size].sum(axis=1),
             "peak_reward": reward.max(axis=1),
             "min_respiratory_drive": drive.min(axis=1),
             "mean_occupancy_antagonist": np.trapezoid(occ, t, axis=1) / (t[-1] - t[0]),
@@ -185,8 +205,7 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
     bands = pd.DataFrame(bands)
     core.check_finite(bands)
     people = pd.DataFrame({key: np.concatenate(parts) for key, parts in people_cols.items()})
-    return PopulationResult(s, bands, people, tuple(full), taken,
-                            np.concatenate(kept) if observe is not None else None)
+    return PopulationResult(s, bands, people, tuple(full), taken, np.concatenate(kept) if observe is not None else None)
 
 
 def _quantiles(x: np.ndarray, q: Sequence[float]) -> np.ndarray:
@@ -211,9 +230,15 @@ def _scheduled_and_taken(s: Scenario, n: int, rng: np.random.Generator) -> tuple
     entries = []
     for d in s.doses:
         times = d.times_h()
-        draws = rng.random((n, times.size)) < d.taken_probability if d.taken_probability < 1 else np.ones((n, times.size), bool)
-        entries += [(DoseEvent(d.species, d.route, float(tt), d.amount, d.release_months), draws[:, j])
-                    for j, tt in enumerate(times)]
+        draws = (
+            rng.random((n, times.size)) < d.taken_probability
+            if d.taken_probability < 1
+            else np.ones((n, times.size), bool)
+        )
+        entries += [
+            (DoseEvent(d.species, d.route, float(tt), d.amount, d.release_months), draws[:, j])
+            for j, tt in enumerate(times)
+        ]
     entries.sort(key=lambda x: x[0].at_h)
     taken = np.stack([m for _, m in entries], axis=1) if entries else np.zeros((n, 0), dtype=bool)
     return [e for e, _ in entries], taken

@@ -40,7 +40,9 @@ MAX_SUBSTEPS = 32  # ... up to this many per grid step
 
 
 @njit(cache=True, nogil=True)  # long binding loops must not stall the web server
-def _march(h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_substeps):  # pragma: no cover - compiled
+def _march(
+    h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_substeps
+):  # pragma: no cover - compiled
     """The step loop (see the module docstring): lagged concentrations, density, then F and B.
 
     Time is the outer axis (conc, out [time, batch, ligand]; density [time, batch]) so that every
@@ -80,8 +82,13 @@ def _march(h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, 
                 # exactly between (e^x - 1 loses nothing for x >= 1); exponents are capped so that exp
                 # never takes its slow underflow path.
                 x2 = x * x
-                g[i] = (0.5 - x / 12.0 * (1.0 - x2 / 60.0 * (1.0 - x2 / 42.0)) if x < 1.0
-                        else 1.0 / x if x > 40.0 else 1.0 / x - 1.0 / (np.exp(x) - 1.0))
+                g[i] = (
+                    0.5 - x / 12.0 * (1.0 - x2 / 60.0 * (1.0 - x2 / 42.0))
+                    if x < 1.0
+                    else 1.0 / x
+                    if x > 40.0
+                    else 1.0 / x - 1.0 / (np.exp(x) - 1.0)
+                )
                 if m == 1:
                     a[i] = a_tab[p, h_index[k], i]
                     q[i] = q_tab[p, h_index[k], i]
@@ -127,10 +134,17 @@ def _march(h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, 
             density[k + 1, p] = rp
 
 
-def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per_h: np.ndarray,
-         r_total: float = 1.0, adaptation: tuple[float, float, float] | None = None,
-         is_antagonist: np.ndarray | None = None, b0: np.ndarray | None = None,
-         max_substeps: int = MAX_SUBSTEPS) -> tuple[np.ndarray, np.ndarray]:
+def bind(
+    t_h: np.ndarray,
+    conc_nm: np.ndarray,
+    kd_nm: np.ndarray,
+    kon_per_nm_per_h: np.ndarray,
+    r_total: float = 1.0,
+    adaptation: tuple[float, float, float] | None = None,
+    is_antagonist: np.ndarray | None = None,
+    b0: np.ndarray | None = None,
+    max_substeps: int = MAX_SUBSTEPS,
+) -> tuple[np.ndarray, np.ndarray]:
     """Bound receptor per ligand [..., time, ligand] and receptor density [..., time] over ``t_h``.
 
     ``conc_nm`` may carry leading batch axes (e.g. with and without naltrexone, or people);
@@ -159,7 +173,19 @@ def bind(t_h: np.ndarray, conc_nm: np.ndarray, kd_nm: np.ndarray, kon_per_nm_per
     density = np.empty(c.shape[1::-1])
     h = np.ascontiguousarray(np.diff(t_h), dtype=float)
     h_unique, h_index = np.unique(h, return_inverse=True)
-    _march(h, h_index.astype(np.int64), h_unique, c.transpose(1, 0, 2), koff, kon, float(r_total),
-           np.array(adaptation or (0.0, 0.0, 0.0), dtype=float), mask,
-           flat(0.0 if b0 is None else b0, (n_lig,)), out, density, int(max_substeps))
+    _march(
+        h,
+        h_index.astype(np.int64),
+        h_unique,
+        c.transpose(1, 0, 2),
+        koff,
+        kon,
+        float(r_total),
+        np.array(adaptation or (0.0, 0.0, 0.0), dtype=float),
+        mask,
+        flat(0.0 if b0 is None else b0, (n_lig,)),
+        out,
+        density,
+        int(max_substeps),
+    )
     return out.transpose(1, 0, 2).reshape(conc.shape), density.T.reshape(conc.shape[:-1])

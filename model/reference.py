@@ -17,7 +17,9 @@ from .ligands import LigandSet
 from .scenario import Scenario, dose_events
 
 
-def solve_reference(s: Scenario, method: str = "LSODA", rtol: float = 1e-10, atol: float = 1e-12) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def solve_reference(
+    s: Scenario, method: str = "LSODA", rtol: float = 1e-10, atol: float = 1e-12
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Bound fractions [2, time, ligand] on the fast solver's grid, integrated with ``solve_ivp``."""
     mols = scenario_molecules(s)
     events = dose_events(s)
@@ -43,8 +45,8 @@ def solve_reference(s: Scenario, method: str = "LSODA", rtol: float = 1e-10, ato
         out = np.empty_like(y)
         out[:n] = a @ x
         for run, cc in enumerate((c, c * keep)):
-            b = y[n + run * nl: n + (run + 1) * nl]
-            out[n + run * nl: n + (run + 1) * nl] = kon * cc * (1.0 - b.sum()) - koff * b
+            b = y[n + run * nl : n + (run + 1) * nl]
+            out[n + run * nl : n + (run + 1) * nl] = kon * cc * (1.0 - b.sum()) - koff * b
         return out
 
     y = np.zeros(n + 2 * nl)

@@ -48,7 +48,9 @@ def challenge_window_h(route: str) -> float:
     return CHALLENGE_WINDOW_H.get(route, DEFAULT_WINDOW_H)
 
 
-def increment_and_area(t_h: np.ndarray, reward: np.ndarray, at_h: float, window_h: float) -> tuple[np.ndarray, np.ndarray]:
+def increment_and_area(
+    t_h: np.ndarray, reward: np.ndarray, at_h: float, window_h: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Peak reward in (at_h, at_h + window] minus the reward at at_h; area above that level (h).
 
     ``reward`` is [..., time] (leading axes, such as people, are kept in the results).
@@ -81,8 +83,13 @@ def increment_ratio(with_: float, without: float) -> float:
     return float(with_ / without) if without > 1e-9 else np.nan
 
 
-def challenges_table(t_h: np.ndarray, reward_with: np.ndarray, reward_without: np.ndarray,
-                     challenges: list[tuple[str, str, float, float, str]], blocked_ratio: float) -> pd.DataFrame:
+def challenges_table(
+    t_h: np.ndarray,
+    reward_with: np.ndarray,
+    reward_without: np.ndarray,
+    challenges: list[tuple[str, str, float, float, str]],
+    blocked_ratio: float,
+) -> pd.DataFrame:
     """One row per agonist dose: increments and areas with and without naltrexone, ratio, blocked."""
     rows = []
     for drug, route, at_h, amount, unit in challenges:
@@ -90,14 +97,34 @@ def challenges_table(t_h: np.ndarray, reward_with: np.ndarray, reward_without: n
         inc_w, area_w = map(float, increment_and_area(t_h, reward_with, at_h, w))
         inc_wo, area_wo = map(float, increment_and_area(t_h, reward_without, at_h, w))
         ratio = increment_ratio(inc_w, inc_wo)
-        rows.append({
-            "drug": drug, "route": route, "at_h": at_h, "amount": amount, "amount_unit": unit,
-            "increment_with": inc_w, "increment_without": inc_wo, "ratio": ratio,
-            "blocked": bool(ratio <= blocked_ratio) if np.isfinite(ratio) else False,
-            "area_with": area_w, "area_without": area_wo,
-        })
-    cols = ["drug", "route", "at_h", "amount", "amount_unit", "increment_with", "increment_without",
-            "ratio", "blocked", "area_with", "area_without"]
+        rows.append(
+            {
+                "drug": drug,
+                "route": route,
+                "at_h": at_h,
+                "amount": amount,
+                "amount_unit": unit,
+                "increment_with": inc_w,
+                "increment_without": inc_wo,
+                "ratio": ratio,
+                "blocked": bool(ratio <= blocked_ratio) if np.isfinite(ratio) else False,
+                "area_with": area_w,
+                "area_without": area_wo,
+            }
+        )
+    cols = [
+        "drug",
+        "route",
+        "at_h",
+        "amount",
+        "amount_unit",
+        "increment_with",
+        "increment_without",
+        "ratio",
+        "blocked",
+        "area_with",
+        "area_without",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -142,7 +169,9 @@ def _rows(s: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(s.reshape(-1, s.shape[-1]))
 
 
-def opioid_tolerance(t_h: np.ndarray, s_respiratory: np.ndarray, chronic_user: bool, params: Mapping[str, float]) -> np.ndarray:
+def opioid_tolerance(
+    t_h: np.ndarray, s_respiratory: np.ndarray, chronic_user: bool, params: Mapping[str, float]
+) -> np.ndarray:
     """Tolerance level X (respiratory stimulus units): the habitual stimulus, followed over days.
 
     dX/dt = k (S_resp - X): builds within days (``tolerance_onset_per_h``) and fades over about a
@@ -150,21 +179,26 @@ def opioid_tolerance(t_h: np.ndarray, s_respiratory: np.ndarray, chronic_user: b
     oral morphine a day (``chronic_user_tolerance_stimulus``); a naive person at 0.
     """
     x0 = params["chronic_user_tolerance_stimulus"] if chronic_user else 0.0
-    return _follow(np.diff(t_h), _rows(s_respiratory), float(x0), params["tolerance_onset_per_h"],
-                   params["tolerance_loss_per_h"]).reshape(np.shape(s_respiratory))
+    return _follow(
+        np.diff(t_h), _rows(s_respiratory), float(x0), params["tolerance_onset_per_h"], params["tolerance_loss_per_h"]
+    ).reshape(np.shape(s_respiratory))
 
 
-def physical_dependence(t_h: np.ndarray, s_agonist: np.ndarray, initial: float, params: Mapping[str, float]) -> np.ndarray:
+def physical_dependence(
+    t_h: np.ndarray, s_agonist: np.ndarray, initial: float, params: Mapping[str, float]
+) -> np.ndarray:
     """Physical dependence D in [0, 1]: dD/dt = k_gain S (1 - D) - k_loss D, S the agonist reward stimulus.
 
     k_loss is set by how long spontaneous withdrawal lasts once the agonist has left (docs/model.md).
     """
-    return _saturating_state(np.diff(t_h), _rows(s_agonist), float(initial), params["dependence_gain_per_h"],
-                             params["dependence_loss_per_h"]).reshape(np.shape(s_agonist))
+    return _saturating_state(
+        np.diff(t_h), _rows(s_agonist), float(initial), params["dependence_gain_per_h"], params["dependence_loss_per_h"]
+    ).reshape(np.shape(s_agonist))
 
 
-def precipitated_withdrawal(dependence: np.ndarray, s_agonist: np.ndarray, occupancy_antagonist: np.ndarray,
-                            params: Mapping[str, float]) -> np.ndarray:
+def precipitated_withdrawal(
+    dependence: np.ndarray, s_agonist: np.ndarray, occupancy_antagonist: np.ndarray, params: Mapping[str, float]
+) -> np.ndarray:
     """Withdrawal precipitated by an antagonist, 0..1: D x signal removed / (signal removed + half-signal).
 
     The signal removed is the opioid signal the antagonists (naltrexone, naloxone) take away:
@@ -178,7 +212,9 @@ def precipitated_withdrawal(dependence: np.ndarray, s_agonist: np.ndarray, occup
     return dependence * removed / (removed + params["withdrawal_half_signal"])
 
 
-def respiratory_drive(s: np.ndarray, tolerance: np.ndarray, fentanyl: Molecule, params: Mapping[str, float]) -> np.ndarray:
+def respiratory_drive(
+    s: np.ndarray, tolerance: np.ndarray, fentanyl: Molecule, params: Mapping[str, float]
+) -> np.ndarray:
     """Resting ventilation relative to the person's own drug-free baseline (1 = normal).
 
     drive = 1 - Imax S^g / (S^g + S50^g) with S = sum_i tau_resp_i B_i. S50 is the respiratory
@@ -211,8 +247,14 @@ def nonopioid_alcohol_stimulus(endorphin_nm: np.ndarray, endorphin: Molecule, op
     return free * (1.0 - opioid_share) / max(opioid_share, 1e-9)
 
 
-def craving_curve(t_h: np.ndarray, episodes_h: np.ndarray, rewards: np.ndarray, initial: float, alpha: float,
-                  took: np.ndarray | None = None) -> np.ndarray:
+def craving_curve(
+    t_h: np.ndarray,
+    episodes_h: np.ndarray,
+    rewards: np.ndarray,
+    initial: float,
+    alpha: float,
+    took: np.ndarray | None = None,
+) -> np.ndarray:
     """Expected reward V(t): V <- V + alpha (r - V) at each use episode (Rescorla-Wagner; illustrative).
 
     ``rewards`` is [..., episode] (episodes sorted by time); an episode with ``took`` False (a dose a
@@ -232,11 +274,11 @@ def craving_curve(t_h: np.ndarray, episodes_h: np.ndarray, rewards: np.ndarray, 
 class Responses:
     """Everything downstream of binding for P people; [P, 2, time] arrays are with / without naltrexone."""
 
-    reward: np.ndarray            # [P, 2, time] whole reward signal (non-opioid part of alcohol included)
+    reward: np.ndarray  # [P, 2, time] whole reward signal (non-opioid part of alcohol included)
     respiratory_drive: np.ndarray  # [P, time]
-    opioid_tolerance: np.ndarray   # [P, time] habitual respiratory stimulus (stimulus units)
+    opioid_tolerance: np.ndarray  # [P, time] habitual respiratory stimulus (stimulus units)
     # Left out (None) when only reward and breathing are asked for, as in populations:
-    reward_opioid: np.ndarray | None = None     # [P, 2, time] the part that runs through mu receptors
+    reward_opioid: np.ndarray | None = None  # [P, 2, time] the part that runs through mu receptors
     stimulus_agonist: np.ndarray | None = None  # [P, 2, time] exogenous agonist reward stimulus
     physical_dependence: np.ndarray | None = None  # [P, time]
     precipitated_withdrawal: np.ndarray | None = None  # [P, time]
@@ -246,8 +288,17 @@ class Responses:
         return Responses(*(None if x is None else x[i] for x in vars(self).values()))
 
 
-def respond(t_h: np.ndarray, bound: np.ndarray, density: np.ndarray, lig: LigandSet, params: Mapping[str, float],
-            chronic_user: bool, endorphin_nm: np.ndarray | None, people: Cohort, everything: bool = True) -> Responses:
+def respond(
+    t_h: np.ndarray,
+    bound: np.ndarray,
+    density: np.ndarray,
+    lig: LigandSet,
+    params: Mapping[str, float],
+    chronic_user: bool,
+    endorphin_nm: np.ndarray | None,
+    people: Cohort,
+    everything: bool = True,
+) -> Responses:
     """Reward, breathing, tolerance, dependence and precipitated withdrawal of P people.
 
     ``bound`` [P, runs, time, ligand] (runs: with naltrexone, and without it when asked), ``density``
@@ -264,13 +315,19 @@ def respond(t_h: np.ndarray, bound: np.ndarray, density: np.ndarray, lig: Ligand
         share = mols["ethanol"]["opioid_share_of_reward"]
         s_total = s_opioid + nonopioid_alcohol_stimulus(endorphin_nm, mols["endorphin"], share)
     tolerance = opioid_tolerance(t_h, s_resp, chronic_user, params)
-    out = Responses(reward=reward_from_stimulus(s_total, params["hill_n"]),
-                    respiratory_drive=respiratory_drive(s_resp, tolerance, people.view(trailing=1)["fentanyl"], params),
-                    opioid_tolerance=tolerance)
+    out = Responses(
+        reward=reward_from_stimulus(s_total, params["hill_n"]),
+        respiratory_drive=respiratory_drive(s_resp, tolerance, people.view(trailing=1)["fentanyl"], params),
+        opioid_tolerance=tolerance,
+    )
     if not everything:
         return out
     dependence = physical_dependence(t_h, s_agonist[:, 0], 1.0 if chronic_user else 0.0, params)
     occ_antagonist = bound[:, 0][..., lig.is_antagonist].sum(axis=-1) / density[:, 0]
-    return replace(out, reward_opioid=reward_from_stimulus(s_opioid, params["hill_n"]), stimulus_agonist=s_agonist,
-                   physical_dependence=dependence,
-                   precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[:, 0], occ_antagonist, params))
+    return replace(
+        out,
+        reward_opioid=reward_from_stimulus(s_opioid, params["hill_n"]),
+        stimulus_agonist=s_agonist,
+        physical_dependence=dependence,
+        precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[:, 0], occ_antagonist, params),
+    )

@@ -38,11 +38,11 @@ MIN_DOSE = 1e-9  # mg (g for alcohol); smaller amounts underflow in the binding 
 # with a bare ValueError. Strings and comments are tokens first (escapes included, unterminated ones end at
 # the line's end), so nothing inside them is counted and no pattern can scan one twice.
 _TOKENS = re.compile(  # each alternative always matches once it starts: no text is scanned twice
-    r'"""(?:[^\\]|\\.)*?(?:"""|\\?\Z)'     # multi-line basic string
-    r"|'''.*?(?:'''|\Z)"                   # multi-line literal string
-    r'|"(?:[^"\\\n]|\\[^\n])*+\\?"?'       # basic string, escapes included
-    r"|'[^'\n]*+'?"                          # literal string
-    r"|#[^\n]*+",                              # comment
+    r'"""(?:[^\\]|\\.)*?(?:"""|\\?\Z)'  # multi-line basic string
+    r"|'''.*?(?:'''|\Z)"  # multi-line literal string
+    r'|"(?:[^"\\\n]|\\[^\n])*+\\?"?'  # basic string, escapes included
+    r"|'[^'\n]*+'?"  # literal string
+    r"|#[^\n]*+",  # comment
     re.DOTALL,
 )
 _DEEP_KEY = re.compile(r"(?<![A-Za-z0-9_.-])(?:(?:[A-Za-z0-9_-]++|\x01)[ \t]*+\.[ \t]*+){" + str(MAX_KEY_PARTS) + "}")
@@ -51,8 +51,16 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 
 TOP_KEYS = {"title", "description", "duration_h", "output_step_h", "dose", "patient", "parameters", "options"}
 DOSE_KEYS = {
-    "drug", "route", "amount_mg", "amount_g", "at_h", "every_h", "count", "start_h",
-    "taken_probability", "release_months",
+    "drug",
+    "route",
+    "amount_mg",
+    "amount_g",
+    "at_h",
+    "every_h",
+    "count",
+    "start_h",
+    "taken_probability",
+    "release_months",
 }
 PATIENT_KEYS = {"weight_kg", "sex", "opioid_tolerant"}
 OPTION_KEYS = {"adaptation", "seed", "population"}
@@ -177,7 +185,9 @@ def _number(where: str, value: Any, lo: float, hi: float, unit: str = "", *, int
     except OverflowError:  # an integer too large for a float
         finite = False
     if not finite or not lo <= value <= hi:
-        raise ScenarioError(f"{where}: {_show(value)} is outside the allowed range [{lo:g}, {hi:g}]{' ' + unit if unit else ''}")
+        raise ScenarioError(
+            f"{where}: {_show(value)} is outside the allowed range [{lo:g}, {hi:g}]{' ' + unit if unit else ''}"
+        )
     return value
 
 
@@ -212,7 +222,7 @@ def _parse_dose(i: int, raw: Any, duration_h: float) -> Dose:
     prob = _number(f"{where}.taken_probability", raw.get("taken_probability", 1.0), 0, 1)
     months = raw.get("release_months", 6.0)
     if "release_months" in raw and route != "implant":
-        raise ScenarioError(f"{where}.release_months: only for route = \"implant\"")
+        raise ScenarioError(f'{where}.release_months: only for route = "implant"')
     months = _number(f"{where}.release_months", months, 0.5, 24, "months")
     if "at_h" in raw:
         if any(k in raw for k in ("every_h", "count", "start_h")):
@@ -232,11 +242,17 @@ def _parse_dose(i: int, raw: Any, duration_h: float) -> Dose:
     start = _number(f"{where}.start_h", raw.get("start_h", 0.0), 0, duration_h, "h")
     last = start + every * (count - 1)
     if last > duration_h:
-        raise ScenarioError(
-            f"{where}.count: the last dose would be at {last:g} h, after duration_h = {duration_h:g} h"
-        )
-    return Dose(drug, route, float(amount), every_h=float(every), count=count, start_h=float(start),
-                taken_probability=float(prob), release_months=float(months))
+        raise ScenarioError(f"{where}.count: the last dose would be at {last:g} h, after duration_h = {duration_h:g} h")
+    return Dose(
+        drug,
+        route,
+        float(amount),
+        every_h=float(every),
+        count=count,
+        start_h=float(start),
+        taken_probability=float(prob),
+        release_months=float(months),
+    )
 
 
 def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
@@ -274,7 +290,7 @@ def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
     p = _table("patient", raw.get("patient", {}), PATIENT_KEYS)
     sex = p.get("sex", "male")
     if not isinstance(sex, str) or sex not in ("male", "female"):
-        raise ScenarioError(f"patient.sex: {_show(sex)}; use \"male\" or \"female\"")
+        raise ScenarioError(f'patient.sex: {_show(sex)}; use "male" or "female"')
     tolerant = p.get("opioid_tolerant", False)
     if not isinstance(tolerant, bool):
         raise ScenarioError("patient.opioid_tolerant: must be true or false")
@@ -311,8 +327,10 @@ def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
         if times.size and times.max() > end + 1e-9:
             j = int(np.argmax(times))
             where = f"dose[{i}].at_h[{j}]" if d.at_h else f"dose[{i}].count"
-            raise ScenarioError(f"{where}: a dose at {times[j]:g} h is after the end of the simulated window, "
-                                f"{end:g} h (duration_h in whole output steps of {scenario.step_h:g} h)")
+            raise ScenarioError(
+                f"{where}: a dose at {times[j]:g} h is after the end of the simulated window, "
+                f"{end:g} h (duration_h in whole output steps of {scenario.step_h:g} h)"
+            )
     return scenario
 
 
@@ -416,7 +434,11 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
             e["release_months"] = d.release_months
         doses.append(e)
     out["dose"] = doses
-    out["patient"] = {"weight_kg": s.patient.weight_kg, "sex": s.patient.sex, "opioid_tolerant": s.patient.opioid_tolerant}
+    out["patient"] = {
+        "weight_kg": s.patient.weight_kg,
+        "sex": s.patient.sex,
+        "opioid_tolerant": s.patient.opioid_tolerant,
+    }
     if s.parameters:
         out["parameters"] = {k: dict(v) for k, v in s.parameters.items()}
     out["options"] = {"adaptation": s.options.adaptation, "seed": s.options.seed, "population": s.options.population}

@@ -84,8 +84,14 @@ def varied_parameters(s: Scenario) -> list[tuple[str, str]]:
     return out
 
 
-def local(s: Scenario, name: str, step: float = 0.1, workers: int | None = 1,
-          scheduler: str | None = None, progress: Callable[[float], None] | None = None) -> pd.DataFrame:
+def local(
+    s: Scenario,
+    name: str,
+    step: float = 0.1,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> pd.DataFrame:
     """One-at-a-time elasticities of metric ``name`` to every non-fixed parameter, largest first.
 
     ``progress``: called with the share of runs done (0..1); the runs then stay in this process.
@@ -115,10 +121,24 @@ def local(s: Scenario, name: str, step: float = 0.1, workers: int | None = 1,
         lo, hi = tasks[1 + 2 * j][1][sp][n], tasks[2 + 2 * j][1][sp][n]
         ylo, yhi = ys[1 + 2 * j], ys[2 + 2 * j]
         el = (yhi - ylo) / (hi - lo) * p.value / y0 if y0 != 0 and hi > lo else math.nan
-        rows.append({"species": sp, "parameter": n, "unit": p.unit, "value": p.value, "low_value": lo,
-                     "high_value": hi, "metric_low": ylo, "metric_base": y0, "metric_high": yhi, "elasticity": el})
+        rows.append(
+            {
+                "species": sp,
+                "parameter": n,
+                "unit": p.unit,
+                "value": p.value,
+                "low_value": lo,
+                "high_value": hi,
+                "metric_low": ylo,
+                "metric_base": y0,
+                "metric_high": yhi,
+                "elasticity": el,
+            }
+        )
     df = pd.DataFrame(rows)
-    return df.reindex(df["elasticity"].abs().sort_values(ascending=False, na_position="last").index).reset_index(drop=True)
+    return df.reindex(df["elasticity"].abs().sort_values(ascending=False, na_position="last").index).reset_index(
+        drop=True
+    )
 
 
 @cache
@@ -137,14 +157,23 @@ def plausible_ranges() -> dict[str, Any]:
 def _problem() -> tuple[dict[str, Any], list[bool]]:
     par = plausible_ranges()["parameters"]
     logs = [v.get("scale") == "log" for v in par.values()]
-    bounds = [[math.log(v["low"]), math.log(v["high"])] if lg else [v["low"], v["high"]]
-              for v, lg in zip(par.values(), logs)]
+    bounds = [
+        [math.log(v["low"]), math.log(v["high"])] if lg else [v["low"], v["high"]] for v, lg in zip(par.values(), logs)
+    ]
     return {"num_vars": len(par), "names": list(par), "bounds": bounds}, logs
 
 
-def global_sensitivity(s: Scenario, name: str, method: str = "morris", trajectories: int | None = None,
-                       levels: int | None = None, n: int | None = None, seed: int | None = None,
-                       workers: int | None = 1, scheduler: str | None = None) -> pd.DataFrame:
+def global_sensitivity(
+    s: Scenario,
+    name: str,
+    method: str = "morris",
+    trajectories: int | None = None,
+    levels: int | None = None,
+    n: int | None = None,
+    seed: int | None = None,
+    workers: int | None = 1,
+    scheduler: str | None = None,
+) -> pd.DataFrame:
     """Morris (mu*, sigma) or first/total Sobol indices of metric ``name`` over the plausible ranges."""
     design = plausible_ranges()["design"]
     seed = design["seed"] if seed is None else seed
@@ -182,11 +211,25 @@ def global_sensitivity(s: Scenario, name: str, method: str = "morris", trajector
     y = np.array(engine.map_tasks(evaluate, tasks, workers, scheduler))
     if method == "morris":
         res = analyze.analyze(problem, x, y, num_levels=lv, seed=seed)
-        df = pd.DataFrame({"parameter": problem["names"], "mu_star": res["mu_star"], "mu_star_conf": res["mu_star_conf"],
-                           "sigma": res["sigma"], "mu": res["mu"]}).sort_values("mu_star", ascending=False)
+        df = pd.DataFrame(
+            {
+                "parameter": problem["names"],
+                "mu_star": res["mu_star"],
+                "mu_star_conf": res["mu_star_conf"],
+                "sigma": res["sigma"],
+                "mu": res["mu"],
+            }
+        ).sort_values("mu_star", ascending=False)
     else:
         res = analyze.analyze(problem, y, calc_second_order=False, seed=seed)
-        df = pd.DataFrame({"parameter": problem["names"], "S1": res["S1"], "S1_conf": res["S1_conf"],
-                           "ST": res["ST"], "ST_conf": res["ST_conf"]}).sort_values("ST", ascending=False)
+        df = pd.DataFrame(
+            {
+                "parameter": problem["names"],
+                "S1": res["S1"],
+                "S1_conf": res["S1_conf"],
+                "ST": res["ST"],
+                "ST_conf": res["ST_conf"],
+            }
+        ).sort_values("ST", ascending=False)
     df.attrs["runs"] = len(y)
     return df.reset_index(drop=True)

@@ -25,13 +25,13 @@ class Curves:
 
     t_h: np.ndarray
     ligands: tuple[str, ...]
-    bound: np.ndarray            # [2, time, ligand]: with, without naltrexone (per baseline receptor pool)
+    bound: np.ndarray  # [2, time, ligand]: with, without naltrexone (per baseline receptor pool)
     receptor_density: np.ndarray  # [2, time] (1 = baseline)
     plasma_ng_per_ml: Mapping[str, np.ndarray]
     brain_nm: Mapping[str, np.ndarray]
     ethanol_blood_mg_per_dl: np.ndarray
     responses: response.Responses  # reward [2, time], breathing, tolerance, dependence, withdrawal
-    craving: np.ndarray | None     # [2, time]: expected reward learnt from use episodes
+    craving: np.ndarray | None  # [2, time]: expected reward learnt from use episodes
 
     @property
     def reward(self) -> np.ndarray:
@@ -62,19 +62,36 @@ def simulate(s: Scenario) -> Result:
     agonist_events = [e for e in events if mols[e.species].role not in ANTAGONIST_ROLES]
     rp = core.response_values()
     challenges = response.challenges_table(
-        t, resp.reward[0], resp.reward[1],
-        [(mols[e.species].drug or e.species, e.route, e.at_h, e.amount, mols[e.species].routes[e.route].dose_unit)
-         for e in agonist_events],
+        t,
+        resp.reward[0],
+        resp.reward[1],
+        [
+            (mols[e.species].drug or e.species, e.route, e.at_h, e.amount, mols[e.species].routes[e.route].dose_unit)
+            for e in agonist_events
+        ],
         rp["blocked_ratio"],
     )
     craving = None
     if len(challenges):
         v0 = rp["craving_initial_tolerant"] if s.patient.opioid_tolerant else 0.0
         episodes = challenges["at_h"].to_numpy()
-        craving = np.stack([response.craving_curve(t, episodes, challenges[col].to_numpy(), v0, rp["craving_learning_rate"])
-                            for col in ("increment_with", "increment_without")])
-    curves = Curves(t, p.ligands, r.bound[0], r.density[0], {k: v[0] for k, v in r.plasma_ng_per_ml.items()},
-                    {k: v[0] for k, v in r.brain_nm.items()}, p.ethanol_blood_mg_per_dl, resp, craving)
+        craving = np.stack(
+            [
+                response.craving_curve(t, episodes, challenges[col].to_numpy(), v0, rp["craving_learning_rate"])
+                for col in ("increment_with", "increment_without")
+            ]
+        )
+    curves = Curves(
+        t,
+        p.ligands,
+        r.bound[0],
+        r.density[0],
+        {k: v[0] for k, v in r.plasma_ng_per_ml.items()},
+        {k: v[0] for k, v in r.brain_nm.items()},
+        p.ethanol_blood_mg_per_dl,
+        resp,
+        craving,
+    )
     _freeze(curves)
     table = _table(curves, mols, p.out_idx)
     check_finite(table.drop(columns="blockade_fraction"))
@@ -87,8 +104,16 @@ def simulate(s: Scenario) -> Result:
 
 def _freeze(c: Curves) -> None:
     """Make every array of a result read-only: results may be shared (cached) between users."""
-    arrays = [c.t_h, c.bound, c.receptor_density, c.ethanol_blood_mg_per_dl, *c.plasma_ng_per_ml.values(),
-              *c.brain_nm.values(), *(v for v in vars(c.responses).values()), *([] if c.craving is None else [c.craving])]
+    arrays = [
+        c.t_h,
+        c.bound,
+        c.receptor_density,
+        c.ethanol_blood_mg_per_dl,
+        *c.plasma_ng_per_ml.values(),
+        *c.brain_nm.values(),
+        *(v for v in vars(c.responses).values()),
+        *([] if c.craving is None else [c.craving]),
+    ]
     for a in arrays:
         a.flags.writeable = False
 

@@ -12,13 +12,17 @@ from .drugs import DATA_DIR
 
 _TEACHING = tomllib.loads((DATA_DIR / "teaching.toml").read_text(encoding="utf-8"))
 #: Agonists a user takes, with a typical route and dose (mg) for the comparison page.
-AGONIST_DOSES: Mapping[str, tuple[str, float]] = {d: (v["route"], v["amount_mg"]) for d, v in _TEACHING["agonist_doses"].items()}
+AGONIST_DOSES: Mapping[str, tuple[str, float]] = {
+    d: (v["route"], v["amount_mg"]) for d, v in _TEACHING["agonist_doses"].items()
+}
 #: Typical chronic use of each agonist before starting naltrexone: route, dose (mg), interval (h).
 CHRONIC_USE: Mapping[str, tuple[str, float, float]] = {
-    d: (v["route"], v["amount_mg"], v["every_h"]) for d, v in _TEACHING["chronic_use"].items()}
+    d: (v["route"], v["amount_mg"], v["every_h"]) for d, v in _TEACHING["chronic_use"].items()
+}
 #: Naltrexone treatments on the stopping page: route, dose (mg), dosing interval (h).
 TREATMENTS: Mapping[str, tuple[str, float, float]] = {
-    d: (v["route"], v["amount_mg"], v["every_h"]) for d, v in _TEACHING["treatments"].items()}
+    d: (v["route"], v["amount_mg"], v["every_h"]) for d, v in _TEACHING["treatments"].items()
+}
 HEROIN_CHALLENGE_MG: float = _TEACHING["challenge"]["heroin_mg"]["value"]
 CHALLENGE_H: float = _TEACHING["challenge"]["window_h"]["value"]
 #: Overdose deaths per 100 person-years after oral naltrexone ended vs during treatment.

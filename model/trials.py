@@ -33,7 +33,9 @@ def check_endpoint(endpoint: str, duration_h: float) -> None:
     if endpoint.startswith("blocked_on_day:"):
         day = endpoint.split(":", 1)[1]
         if not day.isdigit() or not 1 <= int(day) <= math.floor(duration_h / 24 + 1e-9):
-            raise ScenarioError(f"--endpoint {endpoint}: the day must be a whole day inside the run (1..{int(duration_h // 24)})")
+            raise ScenarioError(
+                f"--endpoint {endpoint}: the day must be a whole day inside the run (1..{int(duration_h // 24)})"
+            )
         return
     raise ScenarioError(f"--endpoint {endpoint[:40]!r}: use one of {', '.join(ENDPOINTS)}")
 
@@ -70,8 +72,11 @@ def tasks(arms: list[Scenario], people: int, endpoint: str, seed: int, chunk: in
         raise ScenarioError(f"--chunk: give 1..{CHUNK} people per task (the per-run budget)")
     for s in arms:
         check_endpoint(endpoint, s.duration_h)
-    return [(scenario_to_toml(s), seed, a, i, min(i + chunk, people), endpoint)
-            for a, s in enumerate(arms) for i in range(0, people, chunk)]
+    return [
+        (scenario_to_toml(s), seed, a, i, min(i + chunk, people), endpoint)
+        for a, s in enumerate(arms)
+        for i in range(0, people, chunk)
+    ]
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,15 @@ def summarise(arms: list[Scenario], values: list[np.ndarray], endpoint: str) -> 
     return pd.DataFrame(rows)
 
 
-def run_trial(arms: list[Scenario], people: int, endpoint: str, seed: int = 0, chunk: int = CHUNK,
-              workers: int | None = None, scheduler: str | None = None) -> Trial:
+def run_trial(
+    arms: list[Scenario],
+    people: int,
+    endpoint: str,
+    seed: int = 0,
+    chunk: int = CHUNK,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> Trial:
     """Run every arm on ``people`` simulated people through the engine; identical results whatever the engine."""
     work = tasks(arms, people, endpoint, seed, chunk)
     t0 = time.perf_counter()
@@ -114,4 +126,3 @@ def run_trial(arms: list[Scenario], people: int, endpoint: str, seed: int = 0, c
     secs = time.perf_counter() - t0
     values = [np.concatenate([p for w, p in zip(work, parts) if w[2] == a]) for a in range(len(arms))]
     return Trial(values, summarise(arms, values, endpoint), secs)
-

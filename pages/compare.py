@@ -25,18 +25,31 @@ def comparison(factor: float) -> pd.DataFrame:
     return lessons.compare_agonists(dose_factor=factor)
 
 
-FACTOR = Control(P + "factor", 1.0, "Dose, as a multiple of the typical dose", "select_slider",
-                 options=[0.25, 0.5, 1.0, 2.0, 4.0, 8.0],
-                 help="Typical doses: " + ", ".join(f"{d} {m:g} mg {r}" for d, (r, m) in lessons.AGONIST_DOSES.items()))
-LEVEL = Control(P + "ntx_level", 2.0, "Steady naltrexone level to test (ng/mL plasma)", "select_slider",
-                options=[0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
-                help="XR 380 mg gives about 1-2 ng/mL near day 28 (Comer 2002).")
+FACTOR = Control(
+    P + "factor",
+    1.0,
+    "Dose, as a multiple of the typical dose",
+    "select_slider",
+    options=[0.25, 0.5, 1.0, 2.0, 4.0, 8.0],
+    help="Typical doses: " + ", ".join(f"{d} {m:g} mg {r}" for d, (r, m) in lessons.AGONIST_DOSES.items()),
+)
+LEVEL = Control(
+    P + "ntx_level",
+    2.0,
+    "Steady naltrexone level to test (ng/mL plasma)",
+    "select_slider",
+    options=[0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0],
+    help="XR 380 mg gives about 1-2 ng/mL near day 28 (Comer 2002).",
+)
 bind_all(FACTOR, LEVEL)
-state.presets(P + "preset", {
-    "Typical doses": {P + "factor": 1.0},
-    "Double doses": {P + "factor": 2.0},
-    "Four times the typical dose": {P + "factor": 4.0},
-})
+state.presets(
+    P + "preset",
+    {
+        "Typical doses": {P + "factor": 1.0},
+        "Double doses": {P + "factor": 2.0},
+        "Four times the typical dose": {P + "factor": 4.0},
+    },
+)
 c1, c2 = st.columns(2)
 FACTOR.widget(c1)
 LEVEL.widget(c2)
@@ -47,33 +60,60 @@ table = comparison(factor)
 table["blocked_at_chosen_level"] = table.naltrexone_plasma_ng_per_ml_to_block <= level
 curves = {}
 for drug, (route, mg) in lessons.AGONIST_DOSES.items():
-    r = page.run({"title": drug, "duration_h": 12.0, "output_step_h": 0.05,
-                  "dose": [{"drug": drug, "route": route, "amount_mg": mg * factor, "at_h": [0.0]}]})
+    r = page.run(
+        {
+            "title": drug,
+            "duration_h": 12.0,
+            "output_step_h": 0.05,
+            "dose": [{"drug": drug, "route": route, "amount_mg": mg * factor, "at_h": [0.0]}],
+        }
+    )
     curves[drug] = r.table[["time_h", "reward_without_naltrexone", "occupancy_agonist"]]
 title = f"Agonists at {factor:g} x typical dose"
 long = pd.concat([c.assign(drug=d) for d, c in curves.items()], ignore_index=True)
 state.store_plot_data("compare_curves", long)
 need = table.set_index("drug").naltrexone_plasma_ng_per_ml_to_block
 open_ = [d for d, ok in zip(table.drug, table.blocked_at_chosen_level) if not ok]
-st.markdown(f"At **{factor:g} x** the typical dose, **{need.idxmax()}** needs the most naltrexone "
-            f"({need.max():.2g} ng/mL) and **{need.idxmin()}** the least ({need.min():.2g} ng/mL). A steady "
-            f"**{level:g} ng/mL** blocks **{len(table) - len(open_)} of {len(table)}**"
-            + (f"; not blocked: {', '.join(open_)} (hatched bars)." if open_ else ": every one."))
-page.plot("compare", title, page.fig(plots.compare, table, curves, present, level), table,
-          vega=charts.compare(table, curves, present, level))
+st.markdown(
+    f"At **{factor:g} x** the typical dose, **{need.idxmax()}** needs the most naltrexone "
+    f"({need.max():.2g} ng/mL) and **{need.idxmin()}** the least ({need.min():.2g} ng/mL). A steady "
+    f"**{level:g} ng/mL** blocks **{len(table) - len(open_)} of {len(table)}**"
+    + (f"; not blocked: {', '.join(open_)} (hatched bars)." if open_ else ": every one.")
+)
+page.plot(
+    "compare",
+    title,
+    page.fig(plots.compare, table, curves, present, level),
+    table,
+    vega=charts.compare(table, curves, present, level),
+)
 
-show = table.rename(columns={
-    "dose_mg": "dose (mg)", "kd_nm": "Kd (nM)", "tau": "efficacy tau", "dissociation_half_life_min":
-    "stays bound, half-life (min)", "naltrexone_brain_nm_to_block": "naltrexone to block (nM, brain)",
-    "naltrexone_plasma_ng_per_ml_to_block": "naltrexone to block (ng/mL plasma)",
-    "blocked_at_chosen_level": f"blocked at {level:g} ng/mL?"})
-st.dataframe(show, hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="%.3g") for c in show.columns[4:9]})
+show = table.rename(
+    columns={
+        "dose_mg": "dose (mg)",
+        "kd_nm": "Kd (nM)",
+        "tau": "efficacy tau",
+        "dissociation_half_life_min": "stays bound, half-life (min)",
+        "naltrexone_brain_nm_to_block": "naltrexone to block (nM, brain)",
+        "naltrexone_plasma_ng_per_ml_to_block": "naltrexone to block (ng/mL plasma)",
+        "blocked_at_chosen_level": f"blocked at {level:g} ng/mL?",
+    }
+)
+st.dataframe(
+    show,
+    hide_index=True,
+    width="stretch",
+    column_config={c: st.column_config.NumberColumn(format="%.3g") for c in show.columns[4:9]},
+)
 
-page.predict(P + "q1", "Which agonist is hardest for naltrexone to push off the receptor once it is bound?",
-             ["Heroin", "Fentanyl", "Buprenorphine"], 2,
-             "Buprenorphine binds very tightly and dissociates over hours; heroin and fentanyl let go in "
-             "seconds to minutes and compete again almost at once.")
+page.predict(
+    P + "q1",
+    "Which agonist is hardest for naltrexone to push off the receptor once it is bound?",
+    ["Heroin", "Fentanyl", "Buprenorphine"],
+    2,
+    "Buprenorphine binds very tightly and dissociates over hours; heroin and fentanyl let go in "
+    "seconds to minutes and compete again almost at once.",
+)
 page.why(
     "An agonist's effect depends on how many receptors it holds (affinity, Kd) and how strongly each one "
     "signals (efficacy, tau). Full agonists with high efficacy need only a few receptors, so naltrexone must "

@@ -18,32 +18,80 @@ present = page.lesson(
     "reward (craving) fades, and one missed injection or a run of missed tablets lets it climb back. "
     "Compare the craving curves and look for the orange crosses: episodes that were not blocked.",
 )
-st.caption("The craving layer is **illustrative**: a simple learning rule (Rescorla-Wagner) on the model's reward, "
-           "not a measured craving score.")
+st.caption(
+    "The craving layer is **illustrative**: a simple learning rule (Rescorla-Wagner) on the model's reward, "
+    "not a measured craving score."
+)
 
-WEEKS = Control(P + "weeks", 8, "Weeks simulated", lo=4, hi=12, step=1,
-                help="Weeks of use episodes under each naltrexone plan.")
-HEROIN = Control(P + "heroin_mg", 25, "Heroin per use episode (mg IV)", lo=5, hi=50, step=5,
-                 help="Each episode is one IV heroin dose; 25 mg is the label's test dose.")
-EVERY = Control(P + "every_days", 2.0, "Days between use episodes (days)", lo=1.0, hi=7.0, step=0.5,
-                help="The person keeps using on this schedule whatever the naltrexone plan.")
-ADHERENCE = Control(P + "adherence", 70, "Tablets taken (% adherence)", lo=0, hi=100, step=5,
-                    help="Each daily 50 mg tablet is taken with this probability (taken_probability); the seed "
-                         "fixes which.")
-SEED = Control(P + "seed", 1, "Random seed (which tablets are missed)", "number", lo=0, hi=9999, step=1,
-               help="Same seed, same missed tablets: the scenario is reproducible.")
-SHOWN = Control(P + "shown", "daily tablets", "Show the episodes of", "selectbox", options=PLANS,
-                help="The lower plot marks each use episode of this plan as blocked or not.")
+WEEKS = Control(
+    P + "weeks", 8, "Weeks simulated", lo=4, hi=12, step=1, help="Weeks of use episodes under each naltrexone plan."
+)
+HEROIN = Control(
+    P + "heroin_mg",
+    25,
+    "Heroin per use episode (mg IV)",
+    lo=5,
+    hi=50,
+    step=5,
+    help="Each episode is one IV heroin dose; 25 mg is the label's test dose.",
+)
+EVERY = Control(
+    P + "every_days",
+    2.0,
+    "Days between use episodes (days)",
+    lo=1.0,
+    hi=7.0,
+    step=0.5,
+    help="The person keeps using on this schedule whatever the naltrexone plan.",
+)
+ADHERENCE = Control(
+    P + "adherence",
+    70,
+    "Tablets taken (% adherence)",
+    lo=0,
+    hi=100,
+    step=5,
+    help="Each daily 50 mg tablet is taken with this probability (taken_probability); the seed fixes which.",
+)
+SEED = Control(
+    P + "seed",
+    1,
+    "Random seed (which tablets are missed)",
+    "number",
+    lo=0,
+    hi=9999,
+    step=1,
+    help="Same seed, same missed tablets: the scenario is reproducible.",
+)
+SHOWN = Control(
+    P + "shown",
+    "daily tablets",
+    "Show the episodes of",
+    "selectbox",
+    options=PLANS,
+    help="The lower plot marks each use episode of this plan as blocked or not.",
+)
 bind_all(WEEKS, HEROIN, EVERY, ADHERENCE, SEED, SHOWN)
 population.bind(P)
-state.presets(P + "preset", {
-    "Heroin every 2 days for 8 weeks, tablets 70 %": {P + "weeks": 8, P + "every_days": 2.0, P + "adherence": 70,
-                                                       P + "shown": "daily tablets"},
-    "Missed second injection": {P + "weeks": 8, P + "every_days": 2.0, P + "shown": "second injection missed"},
-    "Perfect tablets": {P + "weeks": 8, P + "every_days": 2.0, P + "adherence": 100, P + "shown": "daily tablets"},
-    "Poor adherence (30 %), daily use": {P + "weeks": 8, P + "every_days": 1.0, P + "adherence": 30,
-                                         P + "shown": "daily tablets"},
-})
+state.presets(
+    P + "preset",
+    {
+        "Heroin every 2 days for 8 weeks, tablets 70 %": {
+            P + "weeks": 8,
+            P + "every_days": 2.0,
+            P + "adherence": 70,
+            P + "shown": "daily tablets",
+        },
+        "Missed second injection": {P + "weeks": 8, P + "every_days": 2.0, P + "shown": "second injection missed"},
+        "Perfect tablets": {P + "weeks": 8, P + "every_days": 2.0, P + "adherence": 100, P + "shown": "daily tablets"},
+        "Poor adherence (30 %), daily use": {
+            P + "weeks": 8,
+            P + "every_days": 1.0,
+            P + "adherence": 30,
+            P + "shown": "daily tablets",
+        },
+    },
+)
 c1, c2, c3 = st.columns(3)
 WEEKS.widget(c1)
 HEROIN.widget(c2)
@@ -63,10 +111,14 @@ seed, shown = int(SEED.value), SHOWN.value
 def scenario(plan: str) -> dict:
     """The raw scenario of one plan (tolerant user, same use schedule)."""
     extra = f", {adherence:.0%} taken" if plan == "daily tablets" else ""
-    return {"title": f"Heroin {mg} mg IV every {every:g} days for {weeks} weeks, {plan}{extra}",
-            "duration_h": 24.0 * 7 * weeks, "output_step_h": 2.0, "patient": {"opioid_tolerant": True},
-            "options": {"seed": seed},
-            "dose": lessons.craving_doses(plan, weeks, float(mg), float(every), adherence)}
+    return {
+        "title": f"Heroin {mg} mg IV every {every:g} days for {weeks} weeks, {plan}{extra}",
+        "duration_h": 24.0 * 7 * weeks,
+        "output_step_h": 2.0,
+        "patient": {"opioid_tolerant": True},
+        "options": {"seed": seed},
+        "dose": lessons.craving_doses(plan, weeks, float(mg), float(every), adherence),
+    }
 
 
 results = {plan: page.run(scenario(plan)) for plan in PLANS}
@@ -75,40 +127,64 @@ episodes = lessons.episode_table(results[shown])
 bands = population.bands(scenario(shown)) if show_band else None
 
 numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
-long = pd.concat([t[["time_h", "craving", "craving_without_naltrexone"]].assign(plan=p) for p, t in tables.items()],
-                 ignore_index=True)
+long = pd.concat(
+    [t[["time_h", "craving", "craving_without_naltrexone"]].assign(plan=p) for p, t in tables.items()],
+    ignore_index=True,
+)
 if bands is not None:
     mine = long.plan == shown
     for q in ("p05", "p50", "p95"):
         long.loc[mine, f"population_craving_{q}"] = bands[f"craving_{q}"].to_numpy()
 title = f"Craving with heroin {mg} mg every {every:g} days for {weeks} weeks"
 arms = [r.scenario for r in results.values()] + ([population.scenario(scenario(shown))] if bands is not None else [])
-page.plot("craving", title, page.fig(beyond_plots.craving, tables, episodes, shown, present, bands), long, arms=arms,
-          vega=charts.craving(tables, episodes, shown, present, bands))
+page.plot(
+    "craving",
+    title,
+    page.fig(beyond_plots.craving, tables, episodes, shown, present, bands),
+    long,
+    arms=arms,
+    vega=charts.craving(tables, episodes, shown, present, bands),
+)
 if present:
     numbers = st.container()
 numbers.markdown(f"**Craving at week {weeks}** (expected reward, 0-1; it starts at 0.5)")
-SHORT = {"no naltrexone": "no naltrexone", "monthly injection kept": "injection kept",
-         "second injection missed": "2nd injection missed", "daily tablets": f"tablets, {adherence:.0%} taken"}
+SHORT = {
+    "no naltrexone": "no naltrexone",
+    "monthly injection kept": "injection kept",
+    "second injection missed": "2nd injection missed",
+    "daily tablets": f"tablets, {adherence:.0%} taken",
+}
 m = numbers.columns(5)
 for col, plan in zip(m, PLANS):
-    col.metric(SHORT[plan], f"{tables[plan].craving.iloc[-1]:.2f}",
-               help="Expected reward learnt from the use episodes (0-1, illustrative); 0.5 at the start.")
-m[4].metric("Episodes not blocked", f"{int((~episodes.blocked).sum())} of {len(episodes)}",
-            help=f"With {shown}. Blocked = the high was at most 25 % of the high without naltrexone.")
+    col.metric(
+        SHORT[plan],
+        f"{tables[plan].craving.iloc[-1]:.2f}",
+        help="Expected reward learnt from the use episodes (0-1, illustrative); 0.5 at the start.",
+    )
+m[4].metric(
+    "Episodes not blocked",
+    f"{int((~episodes.blocked).sum())} of {len(episodes)}",
+    help=f"With {shown}. Blocked = the high was at most 25 % of the high without naltrexone.",
+)
 
-st.caption("Top: craving under each plan (the orange dashed line is the same person without naltrexone). "
-           "Bottom: each use episode of the chosen plan; open blue circles were blocked, orange crosses were not.")
+st.caption(
+    "Top: craving under each plan (the orange dashed line is the same person without naltrexone). "
+    "Bottom: each use episode of the chosen plan; open blue circles were blocked, orange crosses were not."
+)
 st.subheader("Use episodes")
 state.store_plot_data("episodes", episodes)
 page.downloads("episodes", f"Use episodes, {shown}", None, episodes, results[shown])
 if not present:
     st.dataframe(episodes.round(3), hide_index=True, height=220)
 
-page.predict(P + "q1", "A person on a kept monthly injection keeps using heroin every 2 days. What happens to craving?",
-             ["It rises: more use, more craving", "It stays where it was", "It fades: each blocked high teaches less reward"],
-             2, "Every blocked episode gives a small reward, so the expected reward drifts down (extinction). "
-                "Missing the second injection lets unblocked highs teach the old reward again.")
+page.predict(
+    P + "q1",
+    "A person on a kept monthly injection keeps using heroin every 2 days. What happens to craving?",
+    ["It rises: more use, more craving", "It stays where it was", "It fades: each blocked high teaches less reward"],
+    2,
+    "Every blocked episode gives a small reward, so the expected reward drifts down (extinction). "
+    "Missing the second injection lets unblocked highs teach the old reward again.",
+)
 page.why(
     "Craving is modelled as the reward the person expects, updated after every use episode by the Rescorla-Wagner "
     "rule (V <- V + alpha (r - V), r = the high actually felt). Under naltrexone the high is small, so the "

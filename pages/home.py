@@ -16,20 +16,39 @@ present = page.lesson(
 )
 (st.caption if state.presentation() else st.warning)(
     f"**{page.NOTICE}** The numbers come from a simplified model calibrated to published averages; "
-    "real people differ a lot.", **({} if state.presentation() else {"icon": ":material/info:"}))
+    "real people differ a lot.",
+    **({} if state.presentation() else {"icon": ":material/info:"}),
+)
 
-NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=0, hi=150, step=25,
-              help=page.param_help("naltrexone", "oral_bioavailability"))
-GAP = Control(P + "gap_h", 24, "Heroin 25 mg IV given this many hours after the tablet (h)", lo=1, hi=120, step=1,
-              help="The Revia label: 50 mg blocks 25 mg IV heroin for 24 h, 100 mg for 48 h, 150 mg for 72 h.")
+NTX = Control(
+    P + "ntx_mg",
+    50,
+    "Naltrexone tablet (mg)",
+    lo=0,
+    hi=150,
+    step=25,
+    help=page.param_help("naltrexone", "oral_bioavailability"),
+)
+GAP = Control(
+    P + "gap_h",
+    24,
+    "Heroin 25 mg IV given this many hours after the tablet (h)",
+    lo=1,
+    hi=120,
+    step=1,
+    help="The Revia label: 50 mg blocks 25 mg IV heroin for 24 h, 100 mg for 48 h, 150 mg for 72 h.",
+)
 bind_all(NTX, GAP)
 population.bind(P)
-state.presets(P + "preset", {
-    "Label test: 50 mg, heroin 24 h later": {P + "ntx_mg": 50, P + "gap_h": 24},
-    "Label test: 50 mg, heroin 72 h later": {P + "ntx_mg": 50, P + "gap_h": 72},
-    "No naltrexone": {P + "ntx_mg": 0, P + "gap_h": 24},
-    "100 mg, heroin 48 h later": {P + "ntx_mg": 100, P + "gap_h": 48},
-})
+state.presets(
+    P + "preset",
+    {
+        "Label test: 50 mg, heroin 24 h later": {P + "ntx_mg": 50, P + "gap_h": 24},
+        "Label test: 50 mg, heroin 72 h later": {P + "ntx_mg": 50, P + "gap_h": 72},
+        "No naltrexone": {P + "ntx_mg": 0, P + "gap_h": 24},
+        "100 mg, heroin 48 h later": {P + "ntx_mg": 100, P + "gap_h": 48},
+    },
+)
 c1, c2 = st.columns(2)
 NTX.widget(c1)
 GAP.widget(c2)
@@ -48,20 +67,40 @@ table = result.table
 ch = result.challenges.iloc[0]
 
 numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
-window = population.with_band(table, bands)  # the whole story: naltrexone takes the receptors first, then heroin arrives
-page.timecourse("timecourse", title, table, present, ("occupancy", "reward"), window, result if bands is None else None,
-                population.scenario(raw) if bands is not None else None, titled=True, bands=bands)
+window = population.with_band(
+    table, bands
+)  # the whole story: naltrexone takes the receptors first, then heroin arrives
+page.timecourse(
+    "timecourse",
+    title,
+    table,
+    present,
+    ("occupancy", "reward"),
+    window,
+    result if bands is None else None,
+    population.scenario(raw) if bands is not None else None,
+    titled=True,
+    bands=bands,
+)
 
 m1, m2, m3 = (st.container() if present else numbers).columns(3)
 m1.metric("Heroin effect without naltrexone", f"{ch.increment_without:.2f}", help="Peak rise in reward, 0-1 scale.")
-m2.metric("With naltrexone", f"{ch.increment_with:.2f}",
-          delta=f"{ch.increment_with - ch.increment_without:+.2f}", delta_color="inverse")
+m2.metric(
+    "With naltrexone",
+    f"{ch.increment_with:.2f}",
+    delta=f"{ch.increment_with - ch.increment_without:+.2f}",
+    delta_color="inverse",
+)
 m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 % of the effect without naltrexone.")
 
-page.predict(P + "q1", "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",
-             ["Still fully blocked", "Partly blocked: heroin works again, somewhat weaker", "Heroin works better than before"],
-             1, "Naltrexone leaves the brain over days, so fewer receptors are held and heroin competes its way "
-                "back: at 72 h it is no longer blocked, but still weaker than without naltrexone (try the slider).")
+page.predict(
+    P + "q1",
+    "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",
+    ["Still fully blocked", "Partly blocked: heroin works again, somewhat weaker", "Heroin works better than before"],
+    1,
+    "Naltrexone leaves the brain over days, so fewer receptors are held and heroin competes its way "
+    "back: at 72 h it is no longer blocked, but still weaker than without naltrexone (try the slider).",
+)
 
 page.why(
     "Naltrexone and heroin compete for the same mu-opioid receptors. Naltrexone binds far more tightly "
@@ -76,8 +115,16 @@ for path, name, text in [
     ("pages/overcoming.py", "Overcoming the blockade", "bigger doses, the rightward shift, why it is dangerous."),
     ("pages/alcohol.py", "Alcohol", "drinks -> blood alcohol -> endorphin -> reward."),
     ("pages/compare.py", "Compare agonists", "full vs partial, fast vs slow dissociation."),
-    ("pages/cravings.py", "Cravings and relapse", "use episodes teach craving; blocked highs let it fade (illustrative)."),
-    ("pages/stopping.py", "Stopping and starting", "overdose risk after treatment ends; withdrawal if started too soon."),
+    (
+        "pages/cravings.py",
+        "Cravings and relapse",
+        "use episodes teach craving; blocked highs let it fade (illustrative).",
+    ),
+    (
+        "pages/stopping.py",
+        "Stopping and starting",
+        "overdose risk after treatment ends; withdrawal if started too soon.",
+    ),
     ("pages/naloxone.py", "Naloxone rescue", "reversing an overdose, and why it can come back."),
     ("pages/workbench.py", "Researcher workbench", "your own doses, parameters and scenario files."),
     ("pages/validation.py", "Does the model match people?", "Calibration against human data."),

@@ -15,29 +15,69 @@ from ui.theme import label
 via_app()
 
 P = "mech_"
-AGONISTS = {"heroin": ("iv", 25.0, 5.0, 200.0), "fentanyl": ("iv", 0.1, 0.02, 2.0), "morphine": ("iv", 20.0, 5.0, 200.0)}
+AGONISTS = {
+    "heroin": ("iv", 25.0, 5.0, 200.0),
+    "fentanyl": ("iv", 0.1, 0.02, 2.0),
+    "morphine": ("iv", 20.0, 5.0, 200.0),
+}
 present = page.lesson(
     "Mechanism: from blood to receptor to reward",
     "Each panel shares the same time axis: plasma levels drive what sits on the receptors, and only the "
     "agonist's share (orange) makes reward. Naltrexone (blues) holds its receptors long after its plasma level has fallen.",
 )
 
-AGONIST = Control(P + "agonist", "heroin", "Opioid (IV)", "selectbox", options=list(AGONISTS),
-                  help="Which full agonist is injected.")
+AGONIST = Control(
+    P + "agonist", "heroin", "Opioid (IV)", "selectbox", options=list(AGONISTS), help="Which full agonist is injected."
+)
 DOSE = Control(P + "dose_mg", 25.0, "dose (mg)", "number", lo=0.02, hi=200.0, step=0.01)
-NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=0, hi=150, step=5,
-              help=page.param_help("naltrexone", "kd_nm"))
+NTX = Control(
+    P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=0, hi=150, step=5, help=page.param_help("naltrexone", "kd_nm")
+)
 GAP = Control(P + "gap_h", 24, "Opioid given after the tablet (h)", lo=1, hi=96, step=1)
-T_SHOW = Control(P + "t_h", 25.0, "Time shown in the receptor picture (h)", lo=0.0, hi=110.0, step=0.25,
-                 help="Move through time and watch who holds the 100 receptors.")
+T_SHOW = Control(
+    P + "t_h",
+    25.0,
+    "Time shown in the receptor picture (h)",
+    lo=0.0,
+    hi=110.0,
+    step=0.25,
+    help="Move through time and watch who holds the 100 receptors.",
+)
 bind_all(AGONIST, DOSE, NTX, GAP, T_SHOW)
 population.bind(P)
-state.presets(P + "preset", {
-    "Heroin 25 mg, 24 h after 50 mg": {P + "agonist": "heroin", P + "dose_mg": 25.0, P + "ntx_mg": 50, P + "gap_h": 24, P + "t_h": 24.5},
-    "Heroin 25 mg, no naltrexone": {P + "agonist": "heroin", P + "dose_mg": 25.0, P + "ntx_mg": 0, P + "gap_h": 24, P + "t_h": 24.5},
-    "Fentanyl 0.1 mg, 6 h after 50 mg": {P + "agonist": "fentanyl", P + "dose_mg": 0.1, P + "ntx_mg": 50, P + "gap_h": 6, P + "t_h": 6.2},
-    "Morphine 20 mg, 48 h after 50 mg": {P + "agonist": "morphine", P + "dose_mg": 20.0, P + "ntx_mg": 50, P + "gap_h": 48, P + "t_h": 49.0},
-})
+state.presets(
+    P + "preset",
+    {
+        "Heroin 25 mg, 24 h after 50 mg": {
+            P + "agonist": "heroin",
+            P + "dose_mg": 25.0,
+            P + "ntx_mg": 50,
+            P + "gap_h": 24,
+            P + "t_h": 24.5,
+        },
+        "Heroin 25 mg, no naltrexone": {
+            P + "agonist": "heroin",
+            P + "dose_mg": 25.0,
+            P + "ntx_mg": 0,
+            P + "gap_h": 24,
+            P + "t_h": 24.5,
+        },
+        "Fentanyl 0.1 mg, 6 h after 50 mg": {
+            P + "agonist": "fentanyl",
+            P + "dose_mg": 0.1,
+            P + "ntx_mg": 50,
+            P + "gap_h": 6,
+            P + "t_h": 6.2,
+        },
+        "Morphine 20 mg, 48 h after 50 mg": {
+            P + "agonist": "morphine",
+            P + "dose_mg": 20.0,
+            P + "ntx_mg": 50,
+            P + "gap_h": 48,
+            P + "t_h": 49.0,
+        },
+    },
+)
 c1, c2, c3, c4 = st.columns(4)
 AGONIST.widget(c1)
 agonist = AGONIST.value
@@ -67,9 +107,18 @@ table = result.table
 
 st.subheader("Concentrations -> occupancy -> reward")
 window = population.with_band(table, bands)
-page.timecourse("chain", title, table, present, ("plasma", "occupancy", "reward"), window,
-                result if bands is None else None, population.scenario(raw) if bands is not None else None,
-                marker_h=t_show, bands=bands)
+page.timecourse(
+    "chain",
+    title,
+    table,
+    present,
+    ("plasma", "occupancy", "reward"),
+    window,
+    result if bands is None else None,
+    population.scenario(raw) if bands is not None else None,
+    marker_h=t_show,
+    bands=bands,
+)
 
 left, right = st.columns([3, 2])
 with left:
@@ -77,33 +126,60 @@ with left:
     occ = lessons.occupancy_at(result, t_show)
     labels = pictures.receptor_grid(occ)
 
-    grid_table = pd.DataFrame({"time_h": [t_show], **{f"occupancy_{k}": [v] for k, v in occ.items()},
-                               **{f"receptors_{k}_of_100": [int((labels == k).sum())]
-                                  for k in ("free", "naltrexone", "naltrexol", "agonist")}})
-    page.plot("receptors", title, page.fig(plots.receptor_picture, labels, present), grid_table, None,
-              vega=charts.receptor_picture(labels, present))
+    grid_table = pd.DataFrame(
+        {
+            "time_h": [t_show],
+            **{f"occupancy_{k}": [v] for k, v in occ.items()},
+            **{
+                f"receptors_{k}_of_100": [int((labels == k).sum())]
+                for k in ("free", "naltrexone", "naltrexol", "agonist")
+            },
+        }
+    )
+    page.plot(
+        "receptors",
+        title,
+        page.fig(plots.receptor_picture, labels, present),
+        grid_table,
+        None,
+        vega=charts.receptor_picture(labels, present),
+    )
 with right:
     st.subheader("Who holds the receptors")
     for k in ("naltrexone", "naltrexol", "agonist"):
         st.metric(label(k), f"{100 * occ[k]:.1f} %")
-    st.caption("Move the time slider above: before the tablet every receptor is free; the naltrexone family "
-               "takes most of them within hours and gives them back over days.")
+    st.caption(
+        "Move the time slider above: before the tablet every receptor is free; the naltrexone family "
+        "takes most of them within hours and gives them back over days."
+    )
 st.subheader("At equilibrium: occupancy and reward vs opioid concentration")
 kd = molecules()["naltrexone"]["kd_nm"]
 levels = (0.0, kd, 10 * kd, 100 * kd)
 eq = lessons.equilibrium_curves(agonist, levels)
-page.plot("equilibrium", f"{agonist} equilibrium with naltrexone",
-          page.fig(plots.equilibrium, eq, present, agonist), eq, None, vega=charts.equilibrium(eq, present, agonist))
-st.caption(f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each level moves the reward curve to the "
-           "right by the dose ratio 1 + level/Kd (2, 11 and 101 times), so at high levels each tenfold step is "
-           "about tenfold: that is competition.")
+page.plot(
+    "equilibrium",
+    f"{agonist} equilibrium with naltrexone",
+    page.fig(plots.equilibrium, eq, present, agonist),
+    eq,
+    None,
+    vega=charts.equilibrium(eq, present, agonist),
+)
+st.caption(
+    f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each level moves the reward curve to the "
+    "right by the dose ratio 1 + level/Kd (2, 11 and 101 times), so at high levels each tenfold step is "
+    "about tenfold: that is competition."
+)
 
-page.predict(P + "q1", "Twenty-four hours after a 50 mg tablet, plasma naltrexone is almost gone. "
-             "What share of the receptors does the naltrexone family still hold?",
-             ["Almost none", "About half", "Most of them"], 2,
-             "Naltrexone binds very tightly and leaves the brain much more slowly than the blood, so the trace "
-             "that is left still holds most receptors. Its metabolite 6-beta-naltrexol lasts longer in blood but "
-             "binds far more weakly in the body and holds only a few (see the receptor picture at 24 h).")
+page.predict(
+    P + "q1",
+    "Twenty-four hours after a 50 mg tablet, plasma naltrexone is almost gone. "
+    "What share of the receptors does the naltrexone family still hold?",
+    ["Almost none", "About half", "Most of them"],
+    2,
+    "Naltrexone binds very tightly and leaves the brain much more slowly than the blood, so the trace "
+    "that is left still holds most receptors. Its metabolite 6-beta-naltrexol lasts longer in blood but "
+    "binds far more weakly in the body and holds only a few (see the receptor picture at 24 h).",
+)
 page.why(
     "Binding is a competition: each molecule's share of the receptors depends on its concentration "
     "divided by its Kd. Naltrexone's Kd is tiny, so even a trace holds many receptors. Reward comes only "

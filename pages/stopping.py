@@ -11,9 +11,13 @@ from ui.controls import Control, bind_all
 via_app()
 
 P = "stop_"
-USUAL = {"heroin 20 mg IV": ("heroin", "iv", 20.0), "heroin 25 mg IV": ("heroin", "iv", 25.0),
-         "heroin 40 mg IV": ("heroin", "iv", 40.0), "fentanyl 0.1 mg IV": ("fentanyl", "iv", 0.1),
-         "fentanyl 0.2 mg IV": ("fentanyl", "iv", 0.2)}
+USUAL = {
+    "heroin 20 mg IV": ("heroin", "iv", 20.0),
+    "heroin 25 mg IV": ("heroin", "iv", 25.0),
+    "heroin 40 mg IV": ("heroin", "iv", 40.0),
+    "fentanyl 0.1 mg IV": ("fentanyl", "iv", 0.1),
+    "fentanyl 0.2 mg IV": ("fentanyl", "iv", 0.2),
+}
 AGONISTS = list(lessons.CHRONIC_USE)
 present = page.lesson(
     "Stopping and starting",
@@ -22,34 +26,94 @@ present = page.lesson(
     "too soon does the opposite: it throws the opioid off the receptors within hours (precipitated withdrawal).",
 )
 
-TREATMENT = Control(P + "treatment", "daily tablets", "Naltrexone treatment", "selectbox",
-                    options=list(lessons.TREATMENTS), help="Daily 50 mg tablets, or the 380 mg injection every 28 days.")
-WEEKS = Control(P + "weeks", 4, "Weeks of treatment (weeks)", lo=2, hi=12, step=1,
-                help="The person was a tolerant daily user and stopped using when treatment began.")
-USUAL_C = Control(P + "usual", "heroin 20 mg IV", "The formerly usual dose", "selectbox", options=list(USUAL),
-                  help="What the person used to take every day before treatment.")
-DAY = Control(P + "day", 7, "Taken this many days after the last naltrexone dose (days)", lo=0, hi=56, step=1,
-              help="Day 0 = the day of the last tablet or injection.")
-AGONIST = Control(P + "agonist", "methadone", "Opioid used until now", "selectbox", options=AGONISTS,
-                  format_func=lambda d: f"{d} ({lessons.CHRONIC_USE[d][1]:g} mg {lessons.CHRONIC_USE[d][0]}, "
-                                        f"every {lessons.CHRONIC_USE[d][2]:g} h)",
-                  help="Five days of regular use, the last dose at time 0 of the opioid-free interval.")
-GAP = Control(P + "gap_h", 12, "Hours since the last opioid dose (h)", lo=0, hi=168, step=2,
-              help="When the first naltrexone tablet is taken.")
-NTX = Control(P + "ntx_mg", 50, "Naltrexone tablet (mg)", "select_slider", options=[25, 50, 100],
-              help=page.param_help("naltrexone", "oral_bioavailability"))
-THRESHOLD = Control(P + "threshold_pct", 2.0, "Acceptable displacement (% of receptors)", lo=0.5, hi=10.0, step=0.5,
-                    help="The dots in the plot below mark when the tablet would take at most this share of receptors "
-                         "from the opioid; the bars wait until physical dependence has faded.")
+TREATMENT = Control(
+    P + "treatment",
+    "daily tablets",
+    "Naltrexone treatment",
+    "selectbox",
+    options=list(lessons.TREATMENTS),
+    help="Daily 50 mg tablets, or the 380 mg injection every 28 days.",
+)
+WEEKS = Control(
+    P + "weeks",
+    4,
+    "Weeks of treatment (weeks)",
+    lo=2,
+    hi=12,
+    step=1,
+    help="The person was a tolerant daily user and stopped using when treatment began.",
+)
+USUAL_C = Control(
+    P + "usual",
+    "heroin 20 mg IV",
+    "The formerly usual dose",
+    "selectbox",
+    options=list(USUAL),
+    help="What the person used to take every day before treatment.",
+)
+DAY = Control(
+    P + "day",
+    7,
+    "Taken this many days after the last naltrexone dose (days)",
+    lo=0,
+    hi=56,
+    step=1,
+    help="Day 0 = the day of the last tablet or injection.",
+)
+AGONIST = Control(
+    P + "agonist",
+    "methadone",
+    "Opioid used until now",
+    "selectbox",
+    options=AGONISTS,
+    format_func=lambda d: (
+        f"{d} ({lessons.CHRONIC_USE[d][1]:g} mg {lessons.CHRONIC_USE[d][0]}, every {lessons.CHRONIC_USE[d][2]:g} h)"
+    ),
+    help="Five days of regular use, the last dose at time 0 of the opioid-free interval.",
+)
+GAP = Control(
+    P + "gap_h",
+    12,
+    "Hours since the last opioid dose (h)",
+    lo=0,
+    hi=168,
+    step=2,
+    help="When the first naltrexone tablet is taken.",
+)
+NTX = Control(
+    P + "ntx_mg",
+    50,
+    "Naltrexone tablet (mg)",
+    "select_slider",
+    options=[25, 50, 100],
+    help=page.param_help("naltrexone", "oral_bioavailability"),
+)
+THRESHOLD = Control(
+    P + "threshold_pct",
+    2.0,
+    "Acceptable displacement (% of receptors)",
+    lo=0.5,
+    hi=10.0,
+    step=0.5,
+    help="The dots in the plot below mark when the tablet would take at most this share of receptors "
+    "from the opioid; the bars wait until physical dependence has faded.",
+)
 bind_all(TREATMENT, WEEKS, USUAL_C, DAY, AGONIST, GAP, NTX, THRESHOLD)
-state.presets(P + "preset", {
-    "A week after the last tablet": {P + "treatment": "daily tablets", P + "weeks": 4, P + "day": 7,
-                                     P + "usual": "heroin 20 mg IV"},
-    "The day after the last tablet": {P + "treatment": "daily tablets", P + "weeks": 4, P + "day": 1},
-    "Six weeks after the last injection": {P + "treatment": "monthly injection", P + "weeks": 8, P + "day": 42},
-    "Methadone 12 h ago, 50 mg tablet": {P + "agonist": "methadone", P + "gap_h": 12, P + "ntx_mg": 50},
-    "Heroin a day ago, 50 mg tablet": {P + "agonist": "heroin", P + "gap_h": 24, P + "ntx_mg": 50},
-})
+state.presets(
+    P + "preset",
+    {
+        "A week after the last tablet": {
+            P + "treatment": "daily tablets",
+            P + "weeks": 4,
+            P + "day": 7,
+            P + "usual": "heroin 20 mg IV",
+        },
+        "The day after the last tablet": {P + "treatment": "daily tablets", P + "weeks": 4, P + "day": 1},
+        "Six weeks after the last injection": {P + "treatment": "monthly injection", P + "weeks": 8, P + "day": 42},
+        "Methadone 12 h ago, 50 mg tablet": {P + "agonist": "methadone", P + "gap_h": 12, P + "ntx_mg": 50},
+        "Heroin a day ago, 50 mg tablet": {P + "agonist": "heroin", P + "gap_h": 24, P + "ntx_mg": 50},
+    },
+)
 
 # --- (a) after naltrexone ends ------------------------------------------------------------------
 st.header("After naltrexone ends")
@@ -82,32 +146,58 @@ row = chosen.iloc[0]
 state.store_plot_data("stopping_day", chosen)
 
 m1, m2, m3 = st.columns(3)
-m1.metric(f"Effect on day {day} (0-1)", f"{row.effect:.2f}", delta=f"{row.effect - before['effect']:+.2f} vs before",
-          delta_color="inverse", help="Peak rise in reward from the usual dose; 'before' = the same person before treatment.")
-m2.metric(f"Lowest breathing on day {day}", f"{row.min_respiratory_drive:.2f}",
-          delta=f"{row.min_respiratory_drive - before['min_drive']:+.2f} vs before",
-          help="Respiratory drive, 1 = normal breathing, 0 = stops breathing.")
+m1.metric(
+    f"Effect on day {day} (0-1)",
+    f"{row.effect:.2f}",
+    delta=f"{row.effect - before['effect']:+.2f} vs before",
+    delta_color="inverse",
+    help="Peak rise in reward from the usual dose; 'before' = the same person before treatment.",
+)
+m2.metric(
+    f"Lowest breathing on day {day}",
+    f"{row.min_respiratory_drive:.2f}",
+    delta=f"{row.min_respiratory_drive - before['min_drive']:+.2f} vs before",
+    help="Respiratory drive, 1 = normal breathing, 0 = stops breathing.",
+)
 days_risk = after.days_after_last_naltrexone[risk]
-m3.metric("Risk window starts", f"day {days_risk.iloc[0]:g}" if len(days_risk) else "none in view",
-          help="First day on which the usual dose depresses breathing more than before treatment, or below 0.5.")
+m3.metric(
+    "Risk window starts",
+    f"day {days_risk.iloc[0]:g}" if len(days_risk) else "none in view",
+    help="First day on which the usual dose depresses breathing more than before treatment, or below 0.5.",
+)
 usual = USUAL_C.value
 title = f"{usual} after {weeks} weeks of {treatment}"
-page.plot("stopping", title,
-          page.fig(beyond_plots.stopping, after, before, risk, day, usual, present),
-          after.assign(risk_window=risk, effect_before_treatment=before["effect"],
-                       min_respiratory_drive_before_treatment=before["min_drive"]),
-          arms=[lessons.usual_dose_before_scenario(drug, route, mg),
-                *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment))],
-          vega=charts.stopping(after, before, risk, day, usual, present))
-st.info(f"**In people.** Deaths from overdose were {lessons.DEATHS_PER_100PY_AFTER:g} per 100 person-years in the "
-        f"weeks after oral naltrexone ended, against {lessons.DEATHS_PER_100PY_DURING:g} during treatment "
-        "(Gibson & Degenhardt 2007, Drug Alcohol Rev 26:405).", icon=":material/groups:")
+page.plot(
+    "stopping",
+    title,
+    page.fig(beyond_plots.stopping, after, before, risk, day, usual, present),
+    after.assign(
+        risk_window=risk,
+        effect_before_treatment=before["effect"],
+        min_respiratory_drive_before_treatment=before["min_drive"],
+    ),
+    arms=[
+        lessons.usual_dose_before_scenario(drug, route, mg),
+        *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment)),
+    ],
+    vega=charts.stopping(after, before, risk, day, usual, present),
+)
+st.info(
+    f"**In people.** Deaths from overdose were {lessons.DEATHS_PER_100PY_AFTER:g} per 100 person-years in the "
+    f"weeks after oral naltrexone ended, against {lessons.DEATHS_PER_100PY_DURING:g} during treatment "
+    "(Gibson & Degenhardt 2007, Drug Alcohol Rev 26:405).",
+    icon=":material/groups:",
+)
 
-page.predict(P + "q1", "A week after the last tablet, the person takes the dose they used to take every day. Compared "
-             "with before treatment, the effect is ...",
-             ["Much smaller: naltrexone still blocks it", "About the same", "Bigger, and breathing drops further"], 2,
-             "The blockade has faded within a few days, but the tolerance is gone and there are more receptors "
-             "than before, so the old dose now acts like an overdose.")
+page.predict(
+    P + "q1",
+    "A week after the last tablet, the person takes the dose they used to take every day. Compared "
+    "with before treatment, the effect is ...",
+    ["Much smaller: naltrexone still blocks it", "About the same", "Bigger, and breathing drops further"],
+    2,
+    "The blockade has faded within a few days, but the tolerance is gone and there are more receptors "
+    "than before, so the old dose now acts like an overdose.",
+)
 
 # --- (b) starting naltrexone -----------------------------------------------------------------------
 st.header("Starting naltrexone with an opioid on board")
@@ -122,26 +212,52 @@ agonist, gap, ntx = AGONIST.value, GAP.value, NTX.value
 use, last = lessons.chronic_use_doses(agonist)
 tablet = last + gap
 base = {"duration_h": tablet + 24.0, "output_step_h": 0.1, "patient": {"opioid_tolerant": True}}
-with_tab = page.run({**base, "title": f"{agonist}, naltrexone {ntx} mg {gap} h after the last dose",
-                     "dose": [use, lessons.agonist_dose("naltrexone", "oral", ntx, tablet)]}).table
+with_tab = page.run(
+    {
+        **base,
+        "title": f"{agonist}, naltrexone {ntx} mg {gap} h after the last dose",
+        "dose": [use, lessons.agonist_dose("naltrexone", "oral", ntx, tablet)],
+    }
+).table
 alone = page.run({**base, "title": f"{agonist} alone", "dose": [use]}).table
 win = (with_tab.time_h >= tablet - 12) & (with_tab.time_h <= tablet + 24)
-course = pd.DataFrame({"time_h": with_tab.time_h[win], "occupancy_agonist_with": with_tab.occupancy_agonist[win],
-                       "occupancy_agonist_without": alone.occupancy_agonist[win],
-                       "occupancy_antagonist_with": with_tab.occupancy_antagonist[win],
-                       "reward_with": with_tab.reward[win], "reward_without": alone.reward[win]})
+course = pd.DataFrame(
+    {
+        "time_h": with_tab.time_h[win],
+        "occupancy_agonist_with": with_tab.occupancy_agonist[win],
+        "occupancy_agonist_without": alone.occupancy_agonist[win],
+        "occupancy_antagonist_with": with_tab.occupancy_antagonist[win],
+        "reward_with": with_tab.reward[win],
+        "reward_without": alone.reward[win],
+    }
+)
 after_tablet = course[course.time_h >= tablet]
 displaced = float((after_tablet.occupancy_agonist_without - after_tablet.occupancy_agonist_with).max())
 lost = float((after_tablet.reward_without - after_tablet.reward_with).max())
 e1, e2, e3 = st.columns(3)
-e1.metric("Receptors held by the opioid at the tablet", f"{100 * course.occupancy_agonist_with[course.time_h <= tablet].iloc[-1]:.1f} %")
-e2.metric("Receptors taken from the opioid", f"{100 * displaced:.1f} %",
-          help="Largest extra loss of opioid-held receptors in the 24 h after the tablet.")
-e3.metric("Opioid effect lost (0-1)", f"{lost:.2f}", help="A sudden loss of effect in a dependent person is "
-          "precipitated withdrawal: sweating, vomiting, pain, agitation.")
+e1.metric(
+    "Receptors held by the opioid at the tablet",
+    f"{100 * course.occupancy_agonist_with[course.time_h <= tablet].iloc[-1]:.1f} %",
+)
+e2.metric(
+    "Receptors taken from the opioid",
+    f"{100 * displaced:.1f} %",
+    help="Largest extra loss of opioid-held receptors in the 24 h after the tablet.",
+)
+e3.metric(
+    "Opioid effect lost (0-1)",
+    f"{lost:.2f}",
+    help="A sudden loss of effect in a dependent person is "
+    "precipitated withdrawal: sweating, vomiting, pain, agitation.",
+)
 wtitle = f"Naltrexone {ntx} mg {gap} h after the last {agonist} dose"
-page.plot("withdrawal", wtitle, page.fig(beyond_plots.displacement, course, agonist, tablet, present), course,
-          vega=charts.displacement(course, agonist, tablet, present))
+page.plot(
+    "withdrawal",
+    wtitle,
+    page.fig(beyond_plots.displacement, course, agonist, tablet, present),
+    course,
+    vega=charts.displacement(course, agonist, tablet, present),
+)
 
 
 @st.cache_data(max_entries=16, show_spinner="Finding the opioid-free interval for each opioid ...")
@@ -155,19 +271,30 @@ def intervals(ntx_mg: float, threshold: float) -> pd.DataFrame:
 thr = THRESHOLD.value
 table = intervals(float(ntx), thr / 100)
 st.subheader("How long to wait before the first tablet")
-page.plot("intervals", f"Opioid-free interval before naltrexone {ntx} mg", page.fig(beyond_plots.intervals, table, present, thr),
-          table, vega=charts.intervals(table, present, thr))
-st.caption("Bars: days from the last dose of a week of regular use until physical dependence has faded, so the "
-           "tablet no longer precipitates withdrawal. Dots: days until the tablet would take at most "
-           f"{thr:g} % of the receptors from the opioid; short-acting opioids leave the receptors within hours, "
-           "but dependence outlasts them by days. Labels ask for 7-10 opioid-free days after short-acting opioids "
-           "and up to 14 days after methadone or buprenorphine, often with a naloxone challenge first: these "
-           "include a safety margin beyond the average person shown here.")
+page.plot(
+    "intervals",
+    f"Opioid-free interval before naltrexone {ntx} mg",
+    page.fig(beyond_plots.intervals, table, present, thr),
+    table,
+    vega=charts.intervals(table, present, thr),
+)
+st.caption(
+    "Bars: days from the last dose of a week of regular use until physical dependence has faded, so the "
+    "tablet no longer precipitates withdrawal. Dots: days until the tablet would take at most "
+    f"{thr:g} % of the receptors from the opioid; short-acting opioids leave the receptors within hours, "
+    "but dependence outlasts them by days. Labels ask for 7-10 opioid-free days after short-acting opioids "
+    "and up to 14 days after methadone or buprenorphine, often with a naloxone challenge first: these "
+    "include a safety margin beyond the average person shown here."
+)
 free = table.set_index("drug").days_opioid_free
-page.predict(P + "q2", "Who needs the longest opioid-free interval before naltrexone?",
-             ["Someone using heroin", "Someone on methadone", "It is the same for every opioid"], 1,
-             f"Methadone leaves the body over days, so dependence fades later: about {free['methadone']:.0f} days "
-             f"against {free['heroin']:.0f} for heroin in the model (shaded: the labels' 7-10 and 14 days).")
+page.predict(
+    P + "q2",
+    "Who needs the longest opioid-free interval before naltrexone?",
+    ["Someone using heroin", "Someone on methadone", "It is the same for every opioid"],
+    1,
+    f"Methadone leaves the body over days, so dependence fades later: about {free['methadone']:.0f} days "
+    f"against {free['heroin']:.0f} for heroin in the model (shaded: the labels' 7-10 and 14 days).",
+)
 page.why(
     "Weeks of naltrexone keep the receptors empty, and the brain answers by making more of them (up to nearly "
     "twice as many), which relax back over days once naltrexone is gone. At the same time, without opioids, tolerance "

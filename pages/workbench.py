@@ -14,26 +14,37 @@ from ui.editor import Editor
 via_app()
 
 P = "wb_"
-DEFAULT = {"title": "Heroin 25 mg IV at 24, 48 and 72 h after naltrexone 50 mg", "duration_h": 96.0,
-           "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
-                    {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0, 48.0, 72.0]}]}
+DEFAULT = {
+    "title": "Heroin 25 mg IV at 24, 48 and 72 h after naltrexone 50 mg",
+    "duration_h": 96.0,
+    "dose": [
+        {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
+        {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0, 48.0, 72.0]},
+    ],
+}
 ROUTES = sorted({r for s in set(DRUG_SPECIES.values()) for r in molecules()[s].routes})
 present = page.lesson(
     "Researcher workbench",
     "Everything the other pages hide is editable here: doses, any parameter, and whole scenario files. "
     "Keep one scenario as a comparison and change the other to see exactly what a parameter does.",
 )
-SPECIES = Control(P + "ptab_species", "all", "Show parameters of", "selectbox",
-                  options=["all", *sorted({*molecules(), "response"})])
+SPECIES = Control(
+    P + "ptab_species", "all", "Show parameters of", "selectbox", options=["all", *sorted({*molecules(), "response"})]
+)
 SPECIES.bind()
 figure = page.plot_first(present)  # on a projector the plot and its numbers come first, the editors below them
 
 editor = Editor(DEFAULT, population.PEOPLE)
 with st.expander("Load or save a scenario file (TOML)", expanded=not (present or state.narrow())):  # closed on a phone
     c1, c2 = st.columns(2)
-    editor.upload(c1.file_uploader(f"Upload a scenario (.toml, at most {MAX_FILE_BYTES // 1000} kB)", type=["toml"],
-                                   key=P + "upload",
-                                   help="The same format as the examples/ folder and `python -m model run`."))
+    editor.upload(
+        c1.file_uploader(
+            f"Upload a scenario (.toml, at most {MAX_FILE_BYTES // 1000} kB)",
+            type=["toml"],
+            key=P + "upload",
+            help="The same format as the examples/ folder and `python -m model run`.",
+        )
+    )
     pasted = c2.text_area("...or paste TOML text", key=P + "paste", height=120)
     if c2.button("Load pasted TOML", key=P + "load_paste", disabled=not pasted):
         editor.load_bytes(pasted.encode("utf-8"), "pasted text")
@@ -47,31 +58,52 @@ if editor.people_note:
 
 c1, c2 = st.columns([3, 1])
 title = c1.text_input("Title", current.get("title", "Untitled scenario"), key=f"{P}title_{version}")
-duration = c2.number_input("Duration (h)", 1.0, 24.0 * 730, float(current["duration_h"]), step=12.0,
-                           key=f"{P}duration_{version}")
+duration = c2.number_input(
+    "Duration (h)", 1.0, 24.0 * 730, float(current["duration_h"]), step=12.0, key=f"{P}duration_{version}"
+)
 
 rows = []
 for d in current.get("dose", []):
     times = d.get("at_h") or [d.get("start_h", 0.0) + d["every_h"] * i for i in range(d["count"])]
-    rows.append({"drug": d["drug"], "route": d["route"], "amount": d.get("amount_mg", d.get("amount_g")),
-                 "times_h": ", ".join(f"{t:g}" for t in times), "taken_probability": d.get("taken_probability", 1.0)})
+    rows.append(
+        {
+            "drug": d["drug"],
+            "route": d["route"],
+            "amount": d.get("amount_mg", d.get("amount_g")),
+            "times_h": ", ".join(f"{t:g}" for t in times),
+            "taken_probability": d.get("taken_probability", 1.0),
+        }
+    )
 st.markdown("**Doses** (amount in mg; grams for alcohol; times in hours, separated by commas)")
 edited = st.data_editor(
-    pd.DataFrame(rows, columns=["drug", "route", "amount", "times_h", "taken_probability"]), num_rows="dynamic",
-    key=f"{P}doses_{version}", width="stretch",
-    column_config={"drug": st.column_config.SelectboxColumn("drug", options=list(DRUG_SPECIES), required=True),
-                   "route": st.column_config.SelectboxColumn("route", options=ROUTES, required=True),
-                   "amount": st.column_config.NumberColumn("amount (mg, g for alcohol)", min_value=0.0),
-                   "times_h": st.column_config.TextColumn("times (h)"),
-                   "taken_probability": st.column_config.NumberColumn("taken probability", min_value=0.0,
-                                                                      max_value=1.0)})
-over_rows = [{"species": sp, "parameter": k, "value": v} for sp, ps in current.get("parameters", {}).items()
-             for k, v in ps.items()]
+    pd.DataFrame(rows, columns=["drug", "route", "amount", "times_h", "taken_probability"]),
+    num_rows="dynamic",
+    key=f"{P}doses_{version}",
+    width="stretch",
+    column_config={
+        "drug": st.column_config.SelectboxColumn("drug", options=list(DRUG_SPECIES), required=True),
+        "route": st.column_config.SelectboxColumn("route", options=ROUTES, required=True),
+        "amount": st.column_config.NumberColumn("amount (mg, g for alcohol)", min_value=0.0),
+        "times_h": st.column_config.TextColumn("times (h)"),
+        "taken_probability": st.column_config.NumberColumn("taken probability", min_value=0.0, max_value=1.0),
+    },
+)
+over_rows = [
+    {"species": sp, "parameter": k, "value": v}
+    for sp, ps in current.get("parameters", {}).items()
+    for k, v in ps.items()
+]
 with st.expander("Parameter overrides", expanded=bool(over_rows)):
-    overrides = st.data_editor(pd.DataFrame(over_rows, columns=["species", "parameter", "value"]), num_rows="dynamic",
-                               key=f"{P}over_{version}", width="stretch",
-                               column_config={"species": st.column_config.SelectboxColumn(options=sorted(molecules())),
-                                              "value": st.column_config.NumberColumn(format="%.6g")})
+    overrides = st.data_editor(
+        pd.DataFrame(over_rows, columns=["species", "parameter", "value"]),
+        num_rows="dynamic",
+        key=f"{P}over_{version}",
+        width="stretch",
+        column_config={
+            "species": st.column_config.SelectboxColumn(options=sorted(molecules())),
+            "value": st.column_config.NumberColumn(format="%.6g"),
+        },
+    )
     st.caption("Names as in the parameter table below, e.g. naltrexone / ke0_per_h.")
 
 
@@ -84,8 +116,12 @@ def build() -> dict:
             times = [float(x) for x in str(r.times_h).replace(";", ",").split(",") if x.strip()]
         except ValueError:
             raise ScenarioError(f"dose[{i}].at_h: {r.times_h!r} is not a list of numbers") from None
-        d = {"drug": r.drug, "route": r.route, "amount_g" if r.drug == "alcohol" else "amount_mg": float(r.amount),
-             "at_h": times}
+        d = {
+            "drug": r.drug,
+            "route": r.route,
+            "amount_g" if r.drug == "alcohol" else "amount_mg": float(r.amount),
+            "at_h": times,
+        }
         if pd.notna(r.taken_probability) and float(r.taken_probability) < 1:
             d["taken_probability"] = float(r.taken_probability)
         doses.append(d)
@@ -119,8 +155,15 @@ except ScenarioError as err:  # over the cost budget
     st.stop()
 
 b1, b2, b3 = st.columns(3)
-b1.download_button("Download this scenario (TOML)", toml_text, f"{page.slug(scenario.title)}.toml",
-                   "application/toml", key=P + "dl_toml", on_click="ignore", icon=":material/download:")
+b1.download_button(
+    "Download this scenario (TOML)",
+    toml_text,
+    f"{page.slug(scenario.title)}.toml",
+    "application/toml",
+    key=P + "dl_toml",
+    on_click="ignore",
+    icon=":material/download:",
+)
 if b2.button("Keep as comparison (B)", key=P + "keep", help="Freeze the current scenario as a dashed overlay."):
     editor.compare = toml_text
 if b3.button("Clear comparison", key=P + "clear", disabled=editor.compare is None):
@@ -132,14 +175,26 @@ if editor.compare is not None:
     other = page.run_scenario(parse_scenario_bytes(editor.compare.encode("utf-8")))
 name_b = other.scenario.title + " (B)" if other is not None else ""
 table = result.table
-both = table.assign(scenario="A") if other is None else pd.concat(
-    [table.assign(scenario="A"), other.table.assign(scenario="B")], ignore_index=True)
+both = (
+    table.assign(scenario="A")
+    if other is None
+    else pd.concat([table.assign(scenario="A"), other.table.assign(scenario="B")], ignore_index=True)
+)
 table_b = other.table if other is not None else None
 with figure:  # the plot and its numbers
-    st.caption(f"A (solid): {page.plain(scenario.title)}" + (f"  |  B (dashed): {page.plain(name_b)}" if other is not None else ""))
-    page.plot("overlay", scenario.title, page.fig(plots.overlay, table, table_b, present, "A", "B"), both,
-              result if other is None else None, arms=[scenario, other.scenario] if other is not None else (),
-              vega=charts.overlay(table, table_b, present, "A", "B"))
+    st.caption(
+        f"A (solid): {page.plain(scenario.title)}"
+        + (f"  |  B (dashed): {page.plain(name_b)}" if other is not None else "")
+    )
+    page.plot(
+        "overlay",
+        scenario.title,
+        page.fig(plots.overlay, table, table_b, present, "A", "B"),
+        both,
+        result if other is None else None,
+        arms=[scenario, other.scenario] if other is not None else (),
+        vega=charts.overlay(table, table_b, present, "A", "B"),
+    )
     st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
     state.store_plot_data("challenges", result.challenges)
     st.dataframe(result.challenges, hide_index=True, width="stretch")
@@ -150,26 +205,56 @@ page.timecourse("timecourse", scenario.title, table, present, ("plasma", "occupa
 research.panel(result)
 
 st.header("Parameters, with units and sources")
-ptab = pd.DataFrame([{"species": sp, "parameter": p.name, "value": p.value, "unit": p.unit, "tag": p.tag,
-                      "min": p.min, "max": p.max, "source": p.source}
-                     for sp, m in molecules().items() for p in m.parameters.values()]
-                    + [{"species": "response", "parameter": p.name, "value": p.value, "unit": p.unit, "tag": p.tag,
-                        "min": p.min, "max": p.max, "source": p.source} for p in response_parameters().values()])
+ptab = pd.DataFrame(
+    [
+        {
+            "species": sp,
+            "parameter": p.name,
+            "value": p.value,
+            "unit": p.unit,
+            "tag": p.tag,
+            "min": p.min,
+            "max": p.max,
+            "source": p.source,
+        }
+        for sp, m in molecules().items()
+        for p in m.parameters.values()
+    ]
+    + [
+        {
+            "species": "response",
+            "parameter": p.name,
+            "value": p.value,
+            "unit": p.unit,
+            "tag": p.tag,
+            "min": p.min,
+            "max": p.max,
+            "source": p.source,
+        }
+        for p in response_parameters().values()
+    ]
+)
 sp_pick = SPECIES.widget()
 controls.write_url(P, extra=link)
 st.dataframe(ptab if sp_pick == "all" else ptab[ptab.species == sp_pick], hide_index=True, width="stretch")
 
 st.header("The model")
 st.markdown("**Pharmacokinetics** (linear, per molecule; oral and depot routes feed first-order chains):")
-st.latex(r"\frac{dA_c}{dt} = \text{inputs} - \frac{CL}{V_1}A_c - Q\left(\frac{A_c}{V_1}-\frac{A_p}{V_2}\right),"
-         r"\qquad \frac{dC_e}{dt} = k_{e0}\,(K_{p,uu}\, f_u\, C_p - C_e)")
+st.latex(
+    r"\frac{dA_c}{dt} = \text{inputs} - \frac{CL}{V_1}A_c - Q\left(\frac{A_c}{V_1}-\frac{A_p}{V_2}\right),"
+    r"\qquad \frac{dC_e}{dt} = k_{e0}\,(K_{p,uu}\, f_u\, C_p - C_e)"
+)
 st.markdown("**Receptor binding**: every ligand competes for the same receptors (brain concentrations in nM):")
-st.latex(r"\frac{dB_i}{dt} = k_{on,i}\, C_i\, R_{free} - k_{off,i}\, B_i,\qquad R_{free} = R_{total} - \sum_j B_j,"
-         r"\qquad K_{d,i} = k_{off,i}/k_{on,i}")
+st.latex(
+    r"\frac{dB_i}{dt} = k_{on,i}\, C_i\, R_{free} - k_{off,i}\, B_i,\qquad R_{free} = R_{total} - \sum_j B_j,"
+    r"\qquad K_{d,i} = k_{off,i}/k_{on,i}"
+)
 st.latex(r"B_i^{eq} = R_{total}\,\frac{C_i/K_i}{1 + \sum_j C_j/K_j}")
 st.markdown("**Response** (operational model, Black and Leff 1983):")
-st.latex(r"S = \sum_i \tau_i B_i,\qquad \text{reward} = \frac{S^n}{1+S^n},\qquad"
-         r"\text{blockade} = 1 - \frac{\text{reward}_{with}}{\text{reward}_{without}}")
+st.latex(
+    r"S = \sum_i \tau_i B_i,\qquad \text{reward} = \frac{S^n}{1+S^n},\qquad"
+    r"\text{blockade} = 1 - \frac{\text{reward}_{with}}{\text{reward}_{without}}"
+)
 st.markdown("**Alcohol**: Michaelis-Menten elimination; beta-endorphin released in proportion to blood alcohol.")
 st.latex(r"\frac{dC_{EtOH}}{dt} = \text{absorption} - \frac{V_{max}\,C_{EtOH}}{K_m + C_{EtOH}}")
 
@@ -194,14 +279,24 @@ st.markdown("""
 5. Revia (naltrexone) and Vivitrol labels; Comer SD et al. 2002 Psychopharmacology 159:351 (XR naltrexone).
 6. Every parameter's own source is in the parameter table above.
 """)
-page.predict(P + "q1", "Double naltrexone's Kd (weaker binding): what happens to the heroin challenges of the "
-             "starting scenario (25 mg IV at 24, 48 and 72 h after a 50 mg tablet)?",
-             ["They are blocked better", "They get through more easily", "Nothing changes"], 1,
-             "A larger Kd means naltrexone needs twice the concentration to hold the same share of receptors, so "
-             "every challenge gets through more (at 24 h about twice as much) and the 48 h dose is no longer blocked. Press the button "
-             "below to run it: the doubled Kd becomes A, the scenario before it B.")
-st.button("Try it: double naltrexone's Kd", key=P + "try_kd", on_click=editor.double_kd,
-          help="Keeps the current scenario as comparison B and loads it again with naltrexone's kd_nm doubled "
-               "(a parameter override you can edit above).")
-page.why("The workbench runs exactly the same model as the teaching pages and the command line "
-         "(`python -m model run file.toml`); files saved here load there and back.")
+page.predict(
+    P + "q1",
+    "Double naltrexone's Kd (weaker binding): what happens to the heroin challenges of the "
+    "starting scenario (25 mg IV at 24, 48 and 72 h after a 50 mg tablet)?",
+    ["They are blocked better", "They get through more easily", "Nothing changes"],
+    1,
+    "A larger Kd means naltrexone needs twice the concentration to hold the same share of receptors, so "
+    "every challenge gets through more (at 24 h about twice as much) and the 48 h dose is no longer blocked. Press the button "
+    "below to run it: the doubled Kd becomes A, the scenario before it B.",
+)
+st.button(
+    "Try it: double naltrexone's Kd",
+    key=P + "try_kd",
+    on_click=editor.double_kd,
+    help="Keeps the current scenario as comparison B and loads it again with naltrexone's kd_nm doubled "
+    "(a parameter override you can edit above).",
+)
+page.why(
+    "The workbench runs exactly the same model as the teaching pages and the command line "
+    "(`python -m model run file.toml`); files saved here load there and back."
+)

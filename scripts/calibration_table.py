@@ -10,8 +10,10 @@ def markdown(checks=CHECKS) -> str:
     lines = ["| check | quantity | target | model | margin | pass | source |", "|---|---|---|---|---|---|---|"]
     for c in checks:
         value, ok = c.evaluate()
-        lines.append(f"| {c.group} | {c.quantity} | {c.target} | {value:.3g} {c.unit} | {c.margin(value):.2g} | "
-                     f"{'yes' if ok else 'NO'} | {c.source} |")
+        lines.append(
+            f"| {c.group} | {c.quantity} | {c.target} | {value:.3g} {c.unit} | {c.margin(value):.2g} | "
+            f"{'yes' if ok else 'NO'} | {c.source} |"
+        )
     return "\n".join(lines)
 
 

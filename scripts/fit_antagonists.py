@@ -26,12 +26,29 @@ def _patched(s):  # noqa: ANN001, ANN202 - the scenario's molecules with the tri
 
 sim.scenario_molecules = _patched
 
-FREE = [("naltrexone", "ke0_per_h"), ("naltrexone", "kp_uu"), ("naltrexone", "retention_efflux_per_h"),
-        ("naltrexone", "retention_kp_uu")]
+FREE = [
+    ("naltrexone", "ke0_per_h"),
+    ("naltrexone", "kp_uu"),
+    ("naltrexone", "retention_efflux_per_h"),
+    ("naltrexone", "retention_kp_uu"),
+]
 #: (check id, wanted value) - the centre the fit aims at, inside each check's range.
-FIT_CHECKS = {"pet_2mg": 30, "pet_5mg": 52, "pet_15mg": 70, "pet_50mg": 93, "pet_half_time": 90, "pet_trough": 95,
-              "block_50_24": 0.1, "block_100_48": 0.1, "block_150_72": 0.12, "free_50_72": 0.45,
-              "free_100_96": 0.45, "free_150_120": 0.5, "xr_block_28": 0.15, "xr_free_45": 0.5}
+FIT_CHECKS = {
+    "pet_2mg": 30,
+    "pet_5mg": 52,
+    "pet_15mg": 70,
+    "pet_50mg": 93,
+    "pet_half_time": 90,
+    "pet_trough": 95,
+    "block_50_24": 0.1,
+    "block_100_48": 0.1,
+    "block_150_72": 0.12,
+    "free_50_72": 0.45,
+    "free_100_96": 0.45,
+    "free_150_120": 0.5,
+    "xr_block_28": 0.15,
+    "xr_free_45": 0.5,
+}
 
 
 def evaluate(values: np.ndarray) -> dict[str, float]:
@@ -50,12 +67,15 @@ def loss(logv: np.ndarray) -> float:
     total = 0.0
     for k, w in FIT_CHECKS.items():
         v, (lo, hi) = max(got[k], 1e-6), ranges[k]
-        total += np.log(v / w) ** 2 + 100 * (max(0.0, np.log(lo / v) if lo > 0 else 0.0) + max(0.0, np.log(v / hi))) ** 2
+        total += (
+            np.log(v / w) ** 2 + 100 * (max(0.0, np.log(lo / v) if lo > 0 else 0.0) + max(0.0, np.log(v / hi))) ** 2
+        )
     return float(total)
 
 
 if __name__ == "__main__":
     from model.drugs import molecules
+
     x0 = np.log([molecules()[sp][n] for sp, n in FREE])
     if "--fit" in sys.argv:
         res = minimize(loss, x0, method="Nelder-Mead", options={"maxfev": 400, "xatol": 1e-3, "fatol": 1e-4})

@@ -1,7 +1,7 @@
 """Screenshots of every page at desktop, projector (presentation mode) and phone sizes, into artifacts/screens/.
 
-    .venv/bin/python -m scripts.screenshots                 # all pages, all three sizes
-    .venv/bin/python -m scripts.screenshots --pages home compare
+.venv/bin/python -m scripts.screenshots                 # all pages, all three sizes
+.venv/bin/python -m scripts.screenshots --pages home compare
 """
 
 from __future__ import annotations
@@ -19,13 +19,36 @@ from benchmarks.protocol_load import FIGURE
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "artifacts" / "screens"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = ["home", "mechanism", "regimens", "overcoming", "alcohol", "compare", "cravings", "stopping", "naloxone",
-         "workbench", "validation"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = [
+    "home",
+    "mechanism",
+    "regimens",
+    "overcoming",
+    "alcohol",
+    "compare",
+    "cravings",
+    "stopping",
+    "naloxone",
+    "workbench",
+    "validation",
+]
 #: name: (viewport width, height, link parameters, device scale)
-SIZES = {"desktop": (1440, 900, "", 1), "projector": (1280, 720, "present=1", 1), "phone": (390, 844, "narrow=1", 2),
-         "phone-long": (390, 4000, "narrow=1", 1)}
+SIZES = {
+    "desktop": (1440, 900, "", 1),
+    "projector": (1280, 720, "present=1", 1),
+    "phone": (390, 844, "narrow=1", 2),
+    "phone-long": (390, 4000, "narrow=1", 1),
+}
 
 
 def free_port() -> int:
@@ -45,9 +68,27 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-         "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(300):
             try:
@@ -63,8 +104,9 @@ def main() -> None:
                 page = ctx.new_page()
                 for name in args.pages:
                     page.goto(f"{url}/{'' if name == 'home' else name}?{query}")
-                    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning",
-                                                                           timeout=120_000)
+                    expect(page.get_by_test_id("stApp")).to_have_attribute(
+                        "data-test-script-state", "notRunning", timeout=120_000
+                    )
                     page.locator(FIGURE).first.wait_for(timeout=120_000)
                     page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
                     page.wait_for_timeout(500)

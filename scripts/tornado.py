@@ -30,8 +30,9 @@ def main() -> None:
     title = f"Local sensitivity: {s.title}"
     fmt = args.out.suffix.lower().lstrip(".")
     metric = desc.get("title", "metric").removeprefix("sensitivity of ")
-    tornado(pd.read_csv(args.table), args.top, title, metric).savefig(args.out, format=fmt,
-                                                              metadata=figure_metadata(s, fmt, title=title))
+    tornado(pd.read_csv(args.table), args.top, title, metric).savefig(
+        args.out, format=fmt, metadata=figure_metadata(s, fmt, title=title)
+    )
     print(f"{args.out}: tornado of {min(args.top, len(pd.read_csv(args.table)))} parameters")
 
 

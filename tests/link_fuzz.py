@@ -16,12 +16,47 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["home", "mechanism", "regimens", "overcoming", "alcohol", "compare", "cravings", "stopping", "naloxone",
-         "workbench", "validation"]
+PAGES = [
+    "home",
+    "mechanism",
+    "regimens",
+    "overcoming",
+    "alcohol",
+    "compare",
+    "cravings",
+    "stopping",
+    "naloxone",
+    "workbench",
+    "validation",
+]
 VALUES = [
-    "inf", "-inf", "nan", "NaN", "1e400", "-1e400", "9" * 100_000, "9" * 5_000, "-" + "9" * 5_000, "1e-400", "",
-    " ", "-1", "0", "-0", "1e18", "0x1F", "1_000", "abc", "true", "\x00", "🙂" * 50, "24," * 2_000,
-    "<img src=https://example.org/x.png>", "[click](https://example.org)", "$\\frac{1}{0}$", "5; DROP TABLE",
+    "inf",
+    "-inf",
+    "nan",
+    "NaN",
+    "1e400",
+    "-1e400",
+    "9" * 100_000,
+    "9" * 5_000,
+    "-" + "9" * 5_000,
+    "1e-400",
+    "",
+    " ",
+    "-1",
+    "0",
+    "-0",
+    "1e18",
+    "0x1F",
+    "1_000",
+    "abc",
+    "true",
+    "\x00",
+    "🙂" * 50,
+    "24," * 2_000,
+    "<img src=https://example.org/x.png>",
+    "[click](https://example.org)",
+    "$\\frac{1}{0}$",
+    "5; DROP TABLE",
 ]
 
 
@@ -31,15 +66,21 @@ def _link(toml_text: str) -> str:
 
 #: Workbench links: scenario files a link can carry (the page decodes, parses and simulates them).
 WORKBENCH = [
-    _link("duration_h = 17520\noutput_step_h = 0.1752\n[[dose]]\ndrug = \"naltrexone\"\nroute = \"oral\"\n"
-          "amount_mg = 50\nat_h = [0]\n[options]\npopulation = 5000\n"),
+    _link(
+        'duration_h = 17520\noutput_step_h = 0.1752\n[[dose]]\ndrug = "naltrexone"\nroute = "oral"\n'
+        "amount_mg = 50\nat_h = [0]\n[options]\npopulation = 5000\n"
+    ),
     _link(".".join(['"\\""'] * 40_000) + " = 1\n"),
     _link("duration_h = " + "9" * 5_000 + "\n"),
-    _link("title = \"![x](https://example.org/x.png) [click](https://example.org)\"\nduration_h = 48\n"),
-    _link("duration_h = 2000\n[[dose]]\ndrug = \"naltrexone\"\nroute = \"im_xr\"\namount_mg = 380\nat_h = [0]\n"
-          "[options]\npopulation = 5000\n"),
-    _link("duration_h = 48\n[[dose]]\ndrug = \"alcohol\"\nroute = \"oral\"\namount_g = 1e-300\nat_h = [1]\n"),
-    "A" * 5_000, "!!!", "",
+    _link('title = "![x](https://example.org/x.png) [click](https://example.org)"\nduration_h = 48\n'),
+    _link(
+        'duration_h = 2000\n[[dose]]\ndrug = "naltrexone"\nroute = "im_xr"\namount_mg = 380\nat_h = [0]\n'
+        "[options]\npopulation = 5000\n"
+    ),
+    _link('duration_h = 48\n[[dose]]\ndrug = "alcohol"\nroute = "oral"\namount_g = 1e-300\nat_h = [1]\n'),
+    "A" * 5_000,
+    "!!!",
+    "",
 ]
 
 

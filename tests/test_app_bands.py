@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 def band_on(path: str, prefix: str, key: str) -> tuple[AppTest, object]:
     """Open a page, check the band is off, switch it on; return the app and the plot's data."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()

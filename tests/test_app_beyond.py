@@ -37,8 +37,11 @@ def test_cravings_higher_adherence_lowers_craving_and_unblocked_episodes():
     assert (~data(at, "episodes").blocked).sum() < low_unblocked
     assert at.query_params["crv_adherence"] == "100"
     # the kept injection extinguishes craving more than a missed second injection, and both beat no naltrexone
-    assert week_end_craving(at, "monthly injection kept") < week_end_craving(at, "second injection missed") \
+    assert (
+        week_end_craving(at, "monthly injection kept")
+        < week_end_craving(at, "second injection missed")
         < week_end_craving(at, "no naltrexone")
+    )
 
 
 def test_cravings_preset_and_reveal():
@@ -88,8 +91,10 @@ def test_naloxone_later_dose_leaves_breathing_lower_in_the_first_hour_and_methad
     late = first_hour(at)
     assert late.mean() < early.mean()
     course = data(at, "rescue")
-    assert course.drive_rescue[course.time_h.between(0.9, 1.2)].min() > course.drive_no_rescue[
-        course.time_h.between(0.9, 1.2)].min()
+    assert (
+        course.drive_rescue[course.time_h.between(0.9, 1.2)].min()
+        > course.drive_no_rescue[course.time_h.between(0.9, 1.2)].min()
+    )
     at.selectbox(key="nlx_preset").set_value("Methadone 60 mg, naloxone 2 mg IV at 4 h").run()
     s = data(at, "rescue_summary").iloc[0]
     assert s.best_after > 0.5 > s.min_later and s.renarcotised_h < 14

@@ -166,7 +166,9 @@ def test_workbench_editing_doses_changes_the_result():
 def test_workbench_malformed_upload_shows_error_and_keeps_the_scenario():
     at = open_page("pages/workbench.py")
     before = data(at, "timecourse")
-    at.file_uploader(key="wb_upload").set_value(("bad.toml", b"title = [unclosed\nduration_h = -1", "application/toml")).run()
+    at.file_uploader(key="wb_upload").set_value(
+        ("bad.toml", b"title = [unclosed\nduration_h = -1", "application/toml")
+    ).run()
     assert at.error and "bad.toml" in shown(at.error[0].value)
     assert data(at, "timecourse").equals(before)
     at.text_area(key="wb_paste").input('duration_h = 10\n[[dose]]\ndrug = "heroin"\nroute = "oral"\n').run()

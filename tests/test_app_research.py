@@ -22,7 +22,9 @@ def test_measurements_upload_shows_residuals_and_refuses_bad_files():
     assert not at.exception and not at.error
     res = at.session_state["plot_data"]["observed"]
     assert len(res) == 1 and abs(res.residual.iloc[0]) < 0.2
-    at.file_uploader(key="wb_research_obs").set_value(("m.csv", b"time_h,column,value,study\n1,mood,1,a\n", "text/csv")).run()
+    at.file_uploader(key="wb_research_obs").set_value(
+        ("m.csv", b"time_h,column,value,study\n1,mood,1,a\n", "text/csv")
+    ).run()
     assert at.error and "mood" in at.error[0].value
 
 
@@ -33,5 +35,8 @@ def test_sensitivity_runs_behind_its_button_and_draws_a_tornado():
     at.button(key="wb_research_run").click().run()
     assert not at.exception, [e.value for e in at.exception]
     t = at.session_state["plot_data"]["tornado"]
-    assert t.parameter.iloc[:6].isin(["cl_l_per_h", "kd_nm", "oral_bioavailability", "fraction_unbound",
-                                      "retention_kp_uu", "kp_uu"]).any()
+    assert (
+        t.parameter.iloc[:6]
+        .isin(["cl_l_per_h", "kd_nm", "oral_bioavailability", "fraction_unbound", "retention_kp_uu", "kp_uu"])
+        .any()
+    )

@@ -26,13 +26,16 @@ def warnings(at: AppTest) -> str:
     return " ".join(w.value for w in at.warning)
 
 
-@pytest.mark.parametrize(("path", "key", "text", "kind", "expected"), [
-    ("pages/alcohol.py", "alc_ntx_mg", "30", "select_slider", 25),
-    ("pages/compare.py", "cmp_factor", "3.5", "select_slider", 4.0),
-    ("pages/stopping.py", "stop_gap_h", "5", "slider", 6),
-    ("pages/home.py", "home_gap_h", "9999", "slider", 120),
-    ("pages/naloxone.py", "nlx_naloxone_mg", "0.3", "select_slider", 0.2),
-])
+@pytest.mark.parametrize(
+    ("path", "key", "text", "kind", "expected"),
+    [
+        ("pages/alcohol.py", "alc_ntx_mg", "30", "select_slider", 25),
+        ("pages/compare.py", "cmp_factor", "3.5", "select_slider", 4.0),
+        ("pages/stopping.py", "stop_gap_h", "5", "slider", 6),
+        ("pages/home.py", "home_gap_h", "9999", "slider", 120),
+        ("pages/naloxone.py", "nlx_naloxone_mg", "0.3", "select_slider", 0.2),
+    ],
+)
 def test_link_values_between_options_or_out_of_range_snap_and_say_so(path, key, text, kind, expected):
     at = open_page(path, **{key: text})
     assert getattr(at, kind)(key=key).value == expected

@@ -33,6 +33,7 @@ def notice(at: AppTest) -> str:
 
 def quiz_answer(at: AppTest, key: str) -> str:
     """The option the quiz ``key`` accepts as right (found by trying each one)."""
+
     def right() -> int:
         return sum(s.value.startswith("Right.") for s in at.success)
 
@@ -80,7 +81,9 @@ def test_regimens_notice_and_quiz_match_the_numbers_at_the_start():
     assert (t.days_occupancy_ge_90 <= t.days_protected_every_dose_taken).all()
     most = t.days_lost_to_missed_doses.idxmax()
     answer = quiz_answer(at, "reg_q1")
-    assert {"Daily tablets": "oral daily", "Monthly injection": "monthly injection", "Implant": "implant"}[answer] == most
+    assert {"Daily tablets": "oral daily", "Monthly injection": "monthly injection", "Implant": "implant"}[
+        answer
+    ] == most
     assert t.days_lost_to_missed_doses[most] > t.days_lost_to_missed_doses.drop(most).max()
 
 
@@ -110,7 +113,9 @@ def test_home_notice_quiz_and_what_the_model_leaves_out():
     assert quiz_answer(at, "home_q1") == "Partly blocked: heroin works again, somewhat weaker"
     at.slider(key="home_gap_h").set_value(72).run()
     m = metrics(at)
-    assert m["Blocked?"] == "no" and 0.0 < float(m["With naltrexone"]) < 0.9 * float(m["Heroin effect without naltrexone"])
+    assert m["Blocked?"] == "no" and 0.0 < float(m["With naltrexone"]) < 0.9 * float(
+        m["Heroin effect without naltrexone"]
+    )
     assert any(h.value == "What this model leaves out" for h in at.header)
     text = " ".join(md.value for md in at.markdown)
     for word in ("mood", "counselling", "relapse as behaviour", "alcohol's other actions", "genetics"):
@@ -190,7 +195,8 @@ def test_overcoming_curve_shifts_right_and_the_same_dose_becomes_an_overdose():
     assert (day3.increment_with.to_numpy() >= day1.increment_with.to_numpy()).all()  # the curve slides back
     schild = data(at, "schild")
     slope = (schild.log10_dose_ratio_minus_1.iloc[-1] - schild.log10_dose_ratio_minus_1.iloc[0]) / (
-        schild.log10_naltrexone_nm.iloc[-1] - schild.log10_naltrexone_nm.iloc[0])
+        schild.log10_naltrexone_nm.iloc[-1] - schild.log10_naltrexone_nm.iloc[0]
+    )
     assert abs(slope - 1) < 0.05
     m = metrics(at)
     assert float(m["Same dose on day 4"]) > float(m["Effect on day 1 (with blockade)"]) + 0.2  # "much stronger"
@@ -272,8 +278,16 @@ def test_naloxone_notice_matches_how_long_it_holds_the_receptors():
     at = open_page("pages/naloxone.py")
     rescue = data(at, "rescue")
     assert "few hours" in at.info[0].value
-    r = simulate(parse_scenario({"title": "t", "duration_h": 8, "output_step_h": 0.1,
-                                 "dose": [{"drug": "naloxone", "route": "iv", "amount_mg": 0.4, "at_h": [0.0]}]}))
+    r = simulate(
+        parse_scenario(
+            {
+                "title": "t",
+                "duration_h": 8,
+                "output_step_h": 0.1,
+                "dose": [{"drug": "naloxone", "route": "iv", "amount_mg": 0.4, "at_h": [0.0]}],
+            }
+        )
+    )
     occ = r.table.set_index("time_h").occupancy_antagonist
     assert occ[1.0] > 0.5 and occ[8.0] < occ[1.0] / 2
     assert rescue.drive_rescue.max() > 0.8

@@ -12,27 +12,40 @@ from model.budget import MAX_SECONDS, check_budget, run_cost
 from model.cli import main
 from model.population import simulate_population
 
-ATTACK = ('duration_h = 17520\noutput_step_h = 0.1752\n[[dose]]\ndrug = "naltrexone"\nroute = "oral"\n'
-          'amount_mg = 50\nat_h = [0]\n[options]\npopulation = 5000\n')
+ATTACK = (
+    'duration_h = 17520\noutput_step_h = 0.1752\n[[dose]]\ndrug = "naltrexone"\nroute = "oral"\n'
+    "amount_mg = 50\nat_h = [0]\n[options]\npopulation = 5000\n"
+)
 
 
 def sampled_scenarios(n: int, seed: int = 7) -> list[dict]:
     """Random legal scenarios of moderate size (0.25-1 s predicted), mixing every cost path."""
     rng = np.random.default_rng(seed)
     plans = [
-        lambda: [{"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days, "start_h": 0},
-                 {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": days - 1, "start_h": 20}],
-        lambda: [{"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "every_h": 720, "count": max(1, days // 30)}],
-        lambda: [{"drug": "fentanyl", "route": "iv", "amount_mg": 0.1, "every_h": 12, "count": 2 * days - 1, "start_h": 1}],
-        lambda: [{"drug": "alcohol", "route": "oral", "amount_g": 14, "every_h": 6, "count": 4 * days - 1, "start_h": 1},
-                 {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days, "start_h": 0}],
+        lambda: [
+            {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days, "start_h": 0},
+            {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": days - 1, "start_h": 20},
+        ],
+        lambda: [
+            {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "every_h": 720, "count": max(1, days // 30)}
+        ],
+        lambda: [
+            {"drug": "fentanyl", "route": "iv", "amount_mg": 0.1, "every_h": 12, "count": 2 * days - 1, "start_h": 1}
+        ],
+        lambda: [
+            {"drug": "alcohol", "route": "oral", "amount_g": 14, "every_h": 6, "count": 4 * days - 1, "start_h": 1},
+            {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days, "start_h": 0},
+        ],
     ]
     out = []
     for i in range(n):
         days = int(rng.integers(20, 120))
-        raw = {"duration_h": 24.0 * days, "dose": plans[i % len(plans)](),
-               "output_step_h": float(rng.choice([0.25, 0.5, 1.0])),
-               "options": {"population": int(rng.choice([0, 0, 50, 200]))}}
+        raw = {
+            "duration_h": 24.0 * days,
+            "dose": plans[i % len(plans)](),
+            "output_step_h": float(rng.choice([0.25, 0.5, 1.0])),
+            "options": {"population": int(rng.choice([0, 0, 50, 200]))},
+        }
         for _ in range(6):  # people halved or doubled until the run is timeable (>= 0.25 s) and quick (<= 1 s)
             cost, people = run_cost(parse_scenario(raw)).seconds, raw["options"]["population"]
             if 0.25 <= cost <= 1.0:
@@ -45,8 +58,15 @@ def sampled_scenarios(n: int, seed: int = 7) -> list[dict]:
 def test_predicted_and_measured_time_agree_within_a_factor_of_two():
     """Within 2x both ways of the machine's current speed; the stepwise (matrix exponential) path is only bounded above: its cost per
     distinct step depends on the step's size, so the prediction assumes the dearest."""
-    simulate(parse_scenario({"duration_h": 4, "options": {"population": 2},  # warm-up: imports, compiled code
-                             "dose": [{"drug": "naltrexone", "route": "im_xr", "amount_mg": 1, "at_h": [1]}]}))
+    simulate(
+        parse_scenario(
+            {
+                "duration_h": 4,
+                "options": {"population": 2},  # warm-up: imports, compiled code
+                "dose": [{"drug": "naltrexone", "route": "im_xr", "amount_mg": 1, "at_h": [1]}],
+            }
+        )
+    )
     ratios, stepwise = [], []
     for raw in sampled_scenarios(8):
         s = parse_scenario(raw)
@@ -79,8 +99,13 @@ def test_a_run_over_the_budget_is_refused_at_once_with_one_line(entry, tmp_path,
 
 
 def test_a_study_of_many_runs_budgets_each_run():
-    s = parse_scenario({"duration_h": 96, "dose": [{"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [24]}],
-                        "options": {"population": 5000}})
+    s = parse_scenario(
+        {
+            "duration_h": 96,
+            "dose": [{"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [24]}],
+            "options": {"population": 5000},
+        }
+    )
     check_budget(s, 100)
     with pytest.raises(ScenarioError, match="too costly"):
         check_budget(s, 10**6)

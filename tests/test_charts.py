@@ -14,9 +14,19 @@ from ui.theme import colour, label
 
 @pytest.fixture(scope="module")
 def result():
-    return simulate(parse_scenario({"title": "t", "duration_h": 40.0, "output_step_h": 0.05, "dose": [
-        {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
-        {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0]}]}))
+    return simulate(
+        parse_scenario(
+            {
+                "title": "t",
+                "duration_h": 40.0,
+                "output_step_h": 0.05,
+                "dose": [
+                    {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
+                    {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0]},
+                ],
+            }
+        )
+    )
 
 
 def records(spec: dict) -> list[dict]:
@@ -29,10 +39,12 @@ def records(spec: dict) -> list[dict]:
 
 def plain(specs: object) -> str:
     """The specs as the browser receives them: JSON, with tables as records; fails on NaN or infinity."""
+
     def default(x: object) -> object:
         if isinstance(x, pd.DataFrame):
             return records({"data": {"values": x}})
         raise TypeError(type(x))
+
     return json.dumps(specs, allow_nan=False, default=default)
 
 
@@ -44,8 +56,9 @@ def layers(spec: dict) -> list[dict]:
 
 
 def test_each_panel_is_a_chart_with_finite_data_and_a_tooltip_for_every_series(result):
-    specs = charts.timecourse(result.table, False, ("plasma", "occupancy", "reward", "breathing"), title="t",
-                              marker_h=24.5)
+    specs = charts.timecourse(
+        result.table, False, ("plasma", "occupancy", "reward", "breathing"), title="t", marker_h=24.5
+    )
     assert len(specs) == 4 and specs[0]["title"]["text"] == ["t"] and "title" not in specs[1]
     text = plain(specs)  # no NaN or infinity reaches the browser
     assert "NaN" not in text
@@ -70,8 +83,16 @@ def test_series_keep_their_molecule_colours_labels_and_values(result):
 
 
 def test_long_runs_are_thinned_for_the_screen_but_keep_both_ends():
-    r = simulate(parse_scenario({"title": "t", "duration_h": 24.0 * 90, "output_step_h": 0.25, "dose": [
-        {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "every_h": 24.0, "count": 90}]}))
+    r = simulate(
+        parse_scenario(
+            {
+                "title": "t",
+                "duration_h": 24.0 * 90,
+                "output_step_h": 0.25,
+                "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "every_h": 24.0, "count": 90}],
+            }
+        )
+    )
     (spec,) = charts.timecourse(r.table, True, ("occupancy",))
     xs = [row["x"] for row in records(spec)]
     assert len(xs) <= charts.MAX_POINTS < len(r.table)
@@ -80,8 +101,18 @@ def test_long_runs_are_thinned_for_the_screen_but_keep_both_ends():
 
 
 def test_the_alcohol_chart_shows_blood_alcohol_with_the_driving_limit():
-    r = simulate(parse_scenario({"title": "t", "duration_h": 12.0, "output_step_h": 0.05, "dose": [
-        {"drug": "alcohol", "route": "oral", "amount_g": 14.0, "every_h": 1.0, "count": 4, "start_h": 1.0}]}))
+    r = simulate(
+        parse_scenario(
+            {
+                "title": "t",
+                "duration_h": 12.0,
+                "output_step_h": 0.05,
+                "dose": [
+                    {"drug": "alcohol", "route": "oral", "amount_g": 14.0, "every_h": 1.0, "count": 4, "start_h": 1.0}
+                ],
+            }
+        )
+    )
     bac, _, reward = charts.alcohol(r.table, False)
     rows = records(bac)
     assert max(row["ethanol_blood_mg_per_dl"] for row in rows) == pytest.approx(r.table.ethanol_blood_mg_per_dl.max())
@@ -93,8 +124,16 @@ def test_the_alcohol_chart_shows_blood_alcohol_with_the_driving_limit():
 def test_the_rescue_and_regimen_charts_carry_every_series_with_a_tooltip():
     from model import lessons
 
-    course = simulate(parse_scenario({"title": "t", "duration_h": 8.0, "output_step_h": 0.05,
-                                      "dose": lessons.overdose_doses("fentanyl", 0.25, "iv", 0.4, 0.5)})).table
+    course = simulate(
+        parse_scenario(
+            {
+                "title": "t",
+                "duration_h": 8.0,
+                "output_step_h": 0.05,
+                "dose": lessons.overdose_doses("fentanyl", 0.25, "iv", 0.4, 0.5),
+            }
+        )
+    ).table
     course = course.assign(drive_rescue=course.respiratory_drive, drive_no_rescue=course.respiratory_drive)
     drive, occupancy = charts.rescue(course, 0.25, False)
     assert {"drive_rescue", "drive_no_rescue"} <= set(records(drive)[0])
@@ -102,14 +141,24 @@ def test_the_rescue_and_regimen_charts_carry_every_series_with_a_tooltip():
     days = 30
     tables, protected = {}, {}
     for name, kind in (("oral daily", "oral"), ("monthly injection", "im_xr")):
-        r = simulate(parse_scenario({"title": name, "duration_h": 24.0 * days, "output_step_h": 1.0,
-                                     "dose": lessons.regimen_doses(kind, days)}))
+        r = simulate(
+            parse_scenario(
+                {
+                    "title": name,
+                    "duration_h": 24.0 * days,
+                    "output_step_h": 1.0,
+                    "dose": lessons.regimen_doses(kind, days),
+                }
+            )
+        )
         tables[name], protected[name] = r.table, lessons.days_protected(r)
     plasma, occ, bars = charts.regimens(tables, protected, False)
     for spec in (plasma, occ):
         hover = layers(spec)[-1]
-        assert {t["title"] for t in hover["encoding"]["tooltip"]} >= {"oral daily (ng/mL)", "monthly injection (ng/mL)"} or \
-            {t["title"] for t in hover["encoding"]["tooltip"]} >= {"oral daily (%)", "monthly injection (%)"}
+        assert {t["title"] for t in hover["encoding"]["tooltip"]} >= {
+            "oral daily (ng/mL)",
+            "monthly injection (ng/mL)",
+        } or {t["title"] for t in hover["encoding"]["tooltip"]} >= {"oral daily (%)", "monthly injection (%)"}
     assert len(records(bars)) == sum(len(p) for p in protected.values())
     plain([plasma, occ, bars])
 
@@ -118,8 +167,9 @@ def test_the_craving_chart_has_one_point_per_episode_and_kind():
 
     t = pd.DataFrame({"time_h": np.arange(0, 24 * 14 + 1, 2.0)})
     tables = {"no naltrexone": t.assign(craving=0.5), "daily tablets": t.assign(craving=np.linspace(0.5, 0.1, len(t)))}
-    episodes = pd.DataFrame({"day": [1.0, 3.0], "reward_with": [0.05, 0.4], "reward_without": [0.5, 0.5],
-                             "blocked": [True, False]})
+    episodes = pd.DataFrame(
+        {"day": [1.0, 3.0], "reward_with": [0.05, 0.4], "reward_without": [0.5, 0.5], "blocked": [True, False]}
+    )
     lines, dots = charts.craving(tables, episodes, "daily tablets", False)
     kinds = [p["kind"] for p in records(dots)]
     assert kinds.count("reward without naltrexone") == 2 and kinds.count("blocked episode") == 1
@@ -134,7 +184,9 @@ def test_dose_response_equilibrium_and_schild_charts_match_their_tables():
     (spec,) = charts.dose_response(dr, False)
     rows = records(spec)
     assert [r["x"] for r in rows] == [10.0, 100.0]
-    assert rows[1]["h0"] == pytest.approx(dr[(dr.hours_after_naltrexone == 24) & (dr.dose_mg == 100)].increment_with.iloc[0])
+    assert rows[1]["h0"] == pytest.approx(
+        dr[(dr.hours_after_naltrexone == 24) & (dr.dose_mg == 100)].increment_with.iloc[0]
+    )
     assert layers(spec)[0]["encoding"]["x"]["scale"]["type"] == "log"
     eq = lessons.equilibrium_curves("heroin", (0.0, 2.2))
     occ, rew = charts.equilibrium(eq, True)
@@ -158,7 +210,9 @@ def test_the_stopping_charts_shade_exactly_the_risk_days():
     assert spans[0]["x0"] < first < spans[0]["x1"]
     assert [r["drive"] for r in records(drive)] == pytest.approx(list(after.min_respiratory_drive), abs=1e-6)
     table = lessons.opioid_free_interval(50, 0.02, ("heroin", "methadone"))  # as the page builds it
-    table = table.rename(columns={"days_opioid_free": "days_receptors_free"}).assign(days_opioid_free=[7.2, float("nan")])
+    table = table.rename(columns={"days_opioid_free": "days_receptors_free"}).assign(
+        days_opioid_free=[7.2, float("nan")]
+    )
     (bars,) = charts.intervals(table, False, 2.0)
     assert [r["drug"] for r in records(bars)] == [label("heroin"), label("methadone")]
     assert [r["text"] for r in records(bars)] == ["7.2 days", "> 40 days"]
@@ -169,8 +223,14 @@ def test_the_compare_chart_fades_what_the_chosen_level_does_not_block():
 
     t = pd.DataFrame({"time_h": np.arange(0, 12.05, 0.05)})
     curves = {"heroin": t.assign(reward_without_naltrexone=0.5), "methadone": t.assign(reward_without_naltrexone=0.8)}
-    table = pd.DataFrame({"drug": ["heroin", "methadone"], "dose_mg": [25.0, 60.0], "route": ["iv", "oral"],
-                          "naltrexone_plasma_ng_per_ml_to_block": [0.8, float("nan")]})
+    table = pd.DataFrame(
+        {
+            "drug": ["heroin", "methadone"],
+            "dose_mg": [25.0, 60.0],
+            "route": ["iv", "oral"],
+            "naltrexone_plasma_ng_per_ml_to_block": [0.8, float("nan")],
+        }
+    )
     reward, bars = charts.compare(table, curves, False, level=2.0)
     rows = records(bars)
     assert [r["blocked"] for r in rows] == [True, False] and rows[1]["text"] == "not blocked"
@@ -194,7 +254,9 @@ def test_the_validation_charts_show_the_human_ranges_beside_the_model():
     ranges = layers(spec)[1]["data"]["values"] if "data" in layers(spec)[1] else spec["layer"][1]["data"]["values"]
     assert ranges == [{"x": 2.0, "low": 12.0, "high": 42.0}, {"x": 15.0, "low": 46.0, "high": 76.0}]
     t = pd.DataFrame({"time_h": np.arange(0, 48.1, 0.1)})
-    oral = t.assign(naltrexone_plasma_ng_per_ml=10 * np.exp(-t.time_h / 4), naltrexol_plasma_ng_per_ml=50 * np.exp(-t.time_h / 13))
+    oral = t.assign(
+        naltrexone_plasma_ng_per_ml=10 * np.exp(-t.time_h / 4), naltrexol_plasma_ng_per_ml=50 * np.exp(-t.time_h / 13)
+    )
     xr = pd.DataFrame({"time_h": np.arange(0, 24 * 42 + 1, 1.0)}).assign(naltrexone_plasma_ng_per_ml=1.5)
     a, b = charts.plasma_reference(oral, xr, False)
     assert records(b)[-1]["x"] == pytest.approx(42.0)
@@ -202,8 +264,16 @@ def test_the_validation_charts_show_the_human_ranges_beside_the_model():
 
 
 def test_thinning_keeps_a_peak_lasting_minutes_in_a_run_of_weeks():
-    r = simulate(parse_scenario({"title": "t", "duration_h": 24.0 * 40, "output_step_h": 0.05, "dose": [
-        {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0 * 20 + 0.3]}]}))
+    r = simulate(
+        parse_scenario(
+            {
+                "title": "t",
+                "duration_h": 24.0 * 40,
+                "output_step_h": 0.05,
+                "dose": [{"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [24.0 * 20 + 0.3]}],
+            }
+        )
+    )
     occupancy, reward = charts.timecourse(r.table, False, ("occupancy", "reward"))
     rows = records(reward)
     assert len(rows) <= charts.MAX_POINTS < len(r.table)

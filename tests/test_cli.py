@@ -46,8 +46,12 @@ def test_json_export_carries_scenario_parameters_and_version(tmp_path):
 def test_bad_scenario_exits_2_with_one_line_and_no_traceback(tmp_path, text, fragment):
     bad = tmp_path / "bad.toml"
     bad.write_text(text)
-    p = subprocess.run([sys.executable, "-m", "model", "run", str(bad), "--out", str(tmp_path / "o.csv")],
-                       capture_output=True, text=True, cwd=ROOT)
+    p = subprocess.run(
+        [sys.executable, "-m", "model", "run", str(bad), "--out", str(tmp_path / "o.csv")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert p.returncode == 2
     assert p.stderr.startswith("error: ") and fragment in p.stderr
     assert p.stderr.count("\n") == 1 and "Traceback" not in p.stderr
@@ -68,16 +72,27 @@ def test_drugs_lists_every_parameter_with_source(capsys):
 
 def test_simulated_table_has_the_design_columns():
     r = simulate(load_scenario(ROOT / "examples" / "heroin_after_naltrexone.toml"))
-    for col in ("time_h", "naltrexone_plasma_ng_per_ml", "naltrexol_plasma_ng_per_ml", "heroin_plasma_ng_per_ml",
-                "occupancy_antagonist", "occupancy_agonist", "receptor_density", "reward",
-                "reward_without_naltrexone", "blockade_fraction"):
+    for col in (
+        "time_h",
+        "naltrexone_plasma_ng_per_ml",
+        "naltrexol_plasma_ng_per_ml",
+        "heroin_plasma_ng_per_ml",
+        "occupancy_antagonist",
+        "occupancy_agonist",
+        "receptor_density",
+        "reward",
+        "reward_without_naltrexone",
+        "blockade_fraction",
+    ):
         assert col in r.table
     assert list(r.challenges.columns[:4]) == ["drug", "route", "at_h", "amount"]
 
 
 def test_a_reader_that_stops_early_gets_no_traceback():
     """`python -m model drugs | head -1`: the closed pipe ends the program quietly."""
-    p = subprocess.Popen([sys.executable, "-m", "model", "drugs"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "model", "drugs"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     p.stdout.close()  # the reader is gone before the first line
     err = p.stderr.read().decode()
     p.stderr.close()

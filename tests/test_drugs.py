@@ -18,13 +18,25 @@ REQUIRED_ROUTES = {
     "alcohol": {"oral"},
 }
 CITED = re.compile(r"(19|20)\d\d|label|PubChem|UniProt|Fachinformation|EPAR|Miller's Anesthesia|Neutral antagonist")
-UNIT_SUFFIX = re.compile(r"_(per_h|l|l_per_kg|l_per_h|nm|per_nm_per_h|g_per_mol|mg_per_h|mg_per_l|l_per_kg|per_mg_per_dl)$")
+UNIT_SUFFIX = re.compile(
+    r"_(per_h|l|l_per_kg|l_per_h|nm|per_nm_per_h|g_per_mol|mg_per_h|mg_per_l|l_per_kg|per_mg_per_dl)$"
+)
 
 
 def test_every_molecule_of_the_design_is_present():
     assert set(molecules()) >= {
-        "naltrexone", "naltrexol", "naloxone", "heroin", "monoacetylmorphine", "morphine", "fentanyl",
-        "oxycodone", "methadone", "buprenorphine", "ethanol", "endorphin",
+        "naltrexone",
+        "naltrexol",
+        "naloxone",
+        "heroin",
+        "monoacetylmorphine",
+        "morphine",
+        "fentanyl",
+        "oxycodone",
+        "methadone",
+        "buprenorphine",
+        "ethanol",
+        "endorphin",
     }
 
 

@@ -12,8 +12,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_xr_dose_sweep_example_writes_csv_descriptor_and_figure(tmp_path):
-    p = subprocess.run([sys.executable, str(ROOT / "examples" / "xr_dose_sweep.py"), "--people", "8", "--workers", "1",
-                        "--out-dir", str(tmp_path)], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    p = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "examples" / "xr_dose_sweep.py"),
+            "--people",
+            "8",
+            "--workers",
+            "1",
+            "--out-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert p.returncode == 0, p.stderr
     table = pd.read_csv(tmp_path / "xr_dose_sweep.csv")
     assert list(table.dose_mg) == [75, 150, 300, 380]
@@ -29,11 +43,27 @@ def test_xr_dose_sweep_example_writes_csv_descriptor_and_figure(tmp_path):
 
 def test_tornado_script_draws_from_a_sensitivity_table(tmp_path):
     oat = tmp_path / "oat.csv"
-    cmd = [sys.executable, "-m", "model", "sensitivity", str(ROOT / "examples" / "heroin_after_naltrexone.toml"),
-           "--metric", "peak_reward", "--workers", "1", "--out", str(oat)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "model",
+        "sensitivity",
+        str(ROOT / "examples" / "heroin_after_naltrexone.toml"),
+        "--metric",
+        "peak_reward",
+        "--workers",
+        "1",
+        "--out",
+        str(oat),
+    ]
     assert subprocess.run(cmd, capture_output=True, cwd=ROOT, timeout=600).returncode == 0
-    p = subprocess.run([sys.executable, "-m", "scripts.tornado", str(oat), "--out", str(tmp_path / "t.svg")],
-                       capture_output=True, text=True, cwd=ROOT, timeout=600)
+    p = subprocess.run(
+        [sys.executable, "-m", "scripts.tornado", str(oat), "--out", str(tmp_path / "t.svg")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert p.returncode == 0, p.stderr
     assert "scenario_toml" in (tmp_path / "t.svg").read_text()
 

@@ -45,7 +45,7 @@ def problems(fig) -> list[str]:
         if bb.x0 < box.x0 - 1 or bb.y0 < box.y0 - 1 or bb.x1 > box.x1 + 1 or bb.y1 > box.y1 + 1:
             found.append(f"outside the canvas: {s!r}")
     for i, (s1, b1) in enumerate(items):
-        for s2, b2 in items[i + 1:]:
+        for s2, b2 in items[i + 1 :]:
             w = min(b1.x1, b2.x1) - max(b1.x0, b2.x0)
             h = min(b1.y1, b2.y1) - max(b1.y0, b2.y0)
             if w > 0 and h > 0 and w * h > 0.1 * min(b1.width * b1.height, b2.width * b2.height):
@@ -53,8 +53,9 @@ def problems(fig) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(("present", "narrow"), [(False, False), (True, False), (False, True)],
-                         ids=["desktop", "presentation", "phone"])
+@pytest.mark.parametrize(
+    ("present", "narrow"), [(False, False), (True, False), (False, True)], ids=["desktop", "presentation", "phone"]
+)
 @pytest.mark.parametrize("path", PAGES)
 def test_figure_text_stays_inside_and_apart(path, present, narrow):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

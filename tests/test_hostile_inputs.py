@@ -39,7 +39,7 @@ GOOD = b'title = "Good"\nduration_h = 48\n[[dose]]\ndrug = "heroin"\nroute = "iv
 
 def expected(data: bytes) -> str | None:
     if data.startswith(b"# expect: "):
-        return data.split(b"\n", 1)[0][len(b"# expect: "):].decode()
+        return data.split(b"\n", 1)[0][len(b"# expect: ") :].decode()
     return None
 
 
@@ -53,10 +53,14 @@ def generated() -> dict[str, tuple[bytes, str]]:
         "deep_inline_tables": (b"x = " + b"{a = " * 30_000 + b"1" + b"}" * 30_000, "nested too deeply"),
         "deep_dotted_key": (".".join(["a"] * 60_000).encode() + b" = 1\nduration_h = 48\n", "dotted parts"),
         "long_string_value": (b'duration_h = "' + b"9" * 200_000 + b'"', "duration_h: must be a number"),
-        "many_dose_tables": (b"duration_h = 17520\n" + (f"[[dose]]\n{heroin}every_h=1\ncount=6\n" * 900).encode(),
-                             "doses in all"),
-        "too_many_times": (b"duration_h = 17520\n[[dose]]\n" + heroin.encode() + b"at_h = ["
-                           + b",".join([b"1"] * 6000) + b"]\n", "dose[0].at_h"),
+        "many_dose_tables": (
+            b"duration_h = 17520\n" + (f"[[dose]]\n{heroin}every_h=1\ncount=6\n" * 900).encode(),
+            "doses in all",
+        ),
+        "too_many_times": (
+            b"duration_h = 17520\n[[dose]]\n" + heroin.encode() + b"at_h = [" + b",".join([b"1"] * 6000) + b"]\n",
+            "dose[0].at_h",
+        ),
         "nul_flood": (b"\x00" * MAX_FILE_BYTES, "scenario"),
         "escaped_quote_key_255kB": (b'"\\"".' * 51_000 + b"x = 1", "dotted parts"),
         "escaped_quote_run_255kB": (b'"' + b'\\"' * 127_000 + b"\\", "scenario"),
@@ -89,6 +93,7 @@ def test_corpus_is_there():
 
 
 # (b) the parser the upload widget uses ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
 def test_parser_rejects_corpus_file_with_one_line(path):
@@ -139,6 +144,7 @@ def test_utf8_bom_and_crlf_give_the_same_scenario_as_plain_text():
 
 
 # (a) the command line --------------------------------------------------------------------------------
+
 
 def run_main(args: list[str]) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
@@ -196,8 +202,13 @@ def test_cli_subprocess_exit_code_and_one_stderr_line(tmp_path):
 
     def run(path: Path) -> tuple[Path, subprocess.CompletedProcess]:
         out = tmp_path / f"{path.stem}.csv"
-        return path, subprocess.run([sys.executable, "-m", "model", "run", str(path), "--out", str(out)], cwd=ROOT,
-                                    capture_output=True, text=True, timeout=120)
+        return path, subprocess.run(
+            [sys.executable, "-m", "model", "run", str(path), "--out", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     with ThreadPoolExecutor(4) as pool:
         for path, proc in pool.map(run, files):
@@ -238,8 +249,14 @@ def test_api_reads_paths_text_and_bytes_by_one_rule(tmp_path, monkeypatch):
 
 # (c) the workbench's upload and paste path through AppTest ------------------------------------------
 
-APP_SAMPLE = ["encoding_pickle.toml", "malformed_python_code.toml", "nan_amount.toml", "type_drug_array.toml",
-              "unknown_key_with_newline.toml", "too_many_in_all.toml"]
+APP_SAMPLE = [
+    "encoding_pickle.toml",
+    "malformed_python_code.toml",
+    "nan_amount.toml",
+    "type_drug_array.toml",
+    "unknown_key_with_newline.toml",
+    "too_many_in_all.toml",
+]
 
 
 def test_workbench_upload_and_paste_show_errors_and_keep_the_scenario():
@@ -280,8 +297,12 @@ def test_workbench_survives_a_crafted_link():
     from streamlit.testing.v1 import AppTest
 
     bomb = base64.urlsafe_b64encode(zlib.compress(b"#" * 50_000_000, 9)).decode()
-    for code in [bomb, "!!!not-base64", base64.urlsafe_b64encode(b"plain").decode(),
-                 base64.urlsafe_b64encode(zlib.compress(b"duration_h = nan")).decode()]:
+    for code in [
+        bomb,
+        "!!!not-base64",
+        base64.urlsafe_b64encode(b"plain").decode(),
+        base64.urlsafe_b64encode(zlib.compress(b"duration_h = nan")).decode(),
+    ]:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
         at.query_params["wb_s"] = code
         at.switch_page("pages/workbench.py").run()
@@ -292,8 +313,20 @@ def test_workbench_survives_a_crafted_link():
 
 # nothing uploaded is executed or unpickled; every cache is bounded -----------------------------------
 
-FORBIDDEN_NAMES = {"eval", "exec", "pickle", "cPickle", "marshal", "shelve", "dill", "cloudpickle", "joblib",
-                   "__import__", "compile", "runpy"}
+FORBIDDEN_NAMES = {
+    "eval",
+    "exec",
+    "pickle",
+    "cPickle",
+    "marshal",
+    "shelve",
+    "dill",
+    "cloudpickle",
+    "joblib",
+    "__import__",
+    "compile",
+    "runpy",
+}
 ALLOWED = {("ui/boot.py", "runpy")}  # runs the fixed app.py so a direct link gets the navigation
 
 
@@ -340,18 +373,57 @@ def test_every_streamlit_cache_is_bounded():
 
 # property tests over the schema ----------------------------------------------------------------------
 
-KEYS = ["title", "description", "duration_h", "output_step_h", "dose", "patient", "parameters", "options", "drug",
-        "route", "amount_mg", "amount_g", "at_h", "every_h", "count", "start_h", "taken_probability",
-        "release_months", "weight_kg", "sex", "opioid_tolerant", "adaptation", "seed", "population",
-        *DRUG_SPECIES, *molecules(), "kd_nm", "ke0_per_h", "iv", "oral", "male"]
+KEYS = [
+    "title",
+    "description",
+    "duration_h",
+    "output_step_h",
+    "dose",
+    "patient",
+    "parameters",
+    "options",
+    "drug",
+    "route",
+    "amount_mg",
+    "amount_g",
+    "at_h",
+    "every_h",
+    "count",
+    "start_h",
+    "taken_probability",
+    "release_months",
+    "weight_kg",
+    "sex",
+    "opioid_tolerant",
+    "adaptation",
+    "seed",
+    "population",
+    *DRUG_SPECIES,
+    *molecules(),
+    "kd_nm",
+    "ke0_per_h",
+    "iv",
+    "oral",
+    "male",
+]
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=True),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True),
     st.sampled_from([0, 1, 24, 48.0, 1e-9, 17520, 5000, 5001, -1, math.inf, -math.inf, math.nan]),
-    st.text(max_size=20), st.sampled_from(KEYS), st.binary(max_size=8),
+    st.text(max_size=20),
+    st.sampled_from(KEYS),
+    st.binary(max_size=8),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), inner,
-                                                 max_size=5)), max_leaves=20)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), inner, max_size=5),
+    ),
+    max_leaves=20,
+)
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -381,8 +453,12 @@ def base_dose(drug: str) -> dict:
 
 
 @FAST
-@given(st.sampled_from(list(DRUG_SPECIES)), st.sampled_from(KEYS[2:]), values,
-       st.sampled_from(["dose", "top", "patient", "options", "parameters"]))
+@given(
+    st.sampled_from(list(DRUG_SPECIES)),
+    st.sampled_from(KEYS[2:]),
+    values,
+    st.sampled_from(["dose", "top", "patient", "options", "parameters"]),
+)
 def test_one_bad_field_in_an_otherwise_valid_scenario(drug, key, value, where):
     raw: dict = {"duration_h": 48.0, "dose": [base_dose(drug)]}
     if where == "dose":
@@ -409,8 +485,12 @@ def valid_scenarios(draw):
         d = {"drug": drug, "route": route, f"amount_{r.dose_unit}": amount}
         if draw(st.booleans()):
             # times on a 1 ms grid: two doses a few 1e-100 h apart crash the alcohol solver (reported)
-            d["at_h"] = sorted({round(t, 3) for t in draw(st.lists(st.floats(min_value=0, max_value=duration),
-                                                                     min_size=1, max_size=5))})
+            d["at_h"] = sorted(
+                {
+                    round(t, 3)
+                    for t in draw(st.lists(st.floats(min_value=0, max_value=duration), min_size=1, max_size=5))
+                }
+            )
         else:
             every = draw(st.floats(min_value=0.25, max_value=duration))
             d.update(every_h=every, count=draw(st.integers(1, int(duration / every) + 1)), start_h=0.0)
@@ -418,9 +498,12 @@ def valid_scenarios(draw):
         if draw(st.booleans()):
             d["taken_probability"] = draw(st.floats(min_value=0, max_value=1))
         doses.append(d)
-    raw = {"duration_h": duration, "dose": doses,
-           "patient": {"weight_kg": draw(st.floats(30, 250)), "sex": draw(st.sampled_from(["male", "female"]))},
-           "options": {"seed": draw(st.integers(0, 2**32 - 1))}}
+    raw = {
+        "duration_h": duration,
+        "dose": doses,
+        "patient": {"weight_kg": draw(st.floats(30, 250)), "sex": draw(st.sampled_from(["male", "female"]))},
+        "options": {"seed": draw(st.integers(0, 2**32 - 1))},
+    }
     return raw
 
 

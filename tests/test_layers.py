@@ -12,12 +12,21 @@ RP = {k: p.value for k, p in response_parameters().items()}
 
 
 def sim(duration_h, *doses, step_h=1.0, **extra):
-    return simulate(parse_scenario({"title": "t", "duration_h": duration_h, "output_step_h": step_h,
-                                    "dose": list(doses), **extra}))
+    return simulate(
+        parse_scenario({"title": "t", "duration_h": duration_h, "output_step_h": step_h, "dose": list(doses), **extra})
+    )
 
 
 def daily_ntx(days, start_h=0.0, mg=50.0, **kw):
-    return {"drug": "naltrexone", "route": "oral", "amount_mg": mg, "every_h": 24, "count": days, "start_h": start_h, **kw}
+    return {
+        "drug": "naltrexone",
+        "route": "oral",
+        "amount_mg": mg,
+        "every_h": 24,
+        "count": days,
+        "start_h": start_h,
+        **kw,
+    }
 
 
 def test_weeks_of_blockade_raise_receptor_density_by_55_to_90_percent_then_it_returns():
@@ -82,7 +91,9 @@ TOLERANT = {"patient": {"opioid_tolerant": True}}
 
 
 def test_craving_fades_under_a_kept_monthly_injection_and_returns_after_a_missed_one():
-    kept = sim(24 * 57, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0, 24 * 28]}, USE, **TOLERANT)
+    kept = sim(
+        24 * 57, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0, 24 * 28]}, USE, **TOLERANT
+    )
     missed = sim(24 * 57, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0]}, USE, **TOLERANT)
     week8 = kept.table.craving.iloc[-1]
     assert week8 < 0.3 * kept.table.craving_without_naltrexone.iloc[-1]  # extinction under blockade
@@ -92,9 +103,15 @@ def test_craving_fades_under_a_kept_monthly_injection_and_returns_after_a_missed
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_missed_tablets_let_heroin_through_where_the_injection_does_not(seed):
-    tablets = sim(24 * 29, daily_ntx(28, taken_probability=0.5), USE | {"count": 14}, options={"seed": seed}, **TOLERANT)
-    injection = sim(24 * 29, {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0]}, USE | {"count": 12},
-                    **TOLERANT)
+    tablets = sim(
+        24 * 29, daily_ntx(28, taken_probability=0.5), USE | {"count": 14}, options={"seed": seed}, **TOLERANT
+    )
+    injection = sim(
+        24 * 29,
+        {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0]},
+        USE | {"count": 12},
+        **TOLERANT,
+    )
     assert injection.challenges.blocked.all()
     assert tablets.challenges.ratio.max() > 2 * injection.challenges.ratio.max()
 

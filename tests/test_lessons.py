@@ -38,8 +38,9 @@ def test_challenge_ratio_falls_as_naltrexone_level_rises():
 
 def test_more_adherent_oral_regimen_protects_more_days():
     def protected(p):
-        s = parse_scenario({"title": "t", "duration_h": 24 * 30, "options": {"seed": 1},
-                            "dose": lessons.regimen_doses("oral", 30, p)})
+        s = parse_scenario(
+            {"title": "t", "duration_h": 24 * 30, "options": {"seed": 1}, "dose": lessons.regimen_doses("oral", 30, p)}
+        )
         return int(lessons.days_protected(simulate(s)).protected.sum())
 
     assert protected(1.0) >= protected(0.5) >= protected(0.0001)
@@ -99,8 +100,16 @@ def test_pet_occupancy_rises_with_dose_and_blockade_fades_with_time():
 
 def test_kept_injection_lowers_craving_more_than_a_missed_one():
     def week8(plan, **kw):
-        s = parse_scenario({"title": "t", "duration_h": 24 * 56, "output_step_h": 2.0, "patient": {"opioid_tolerant": True},
-                            "options": {"seed": 1}, "dose": lessons.craving_doses(plan, 8, **kw)})
+        s = parse_scenario(
+            {
+                "title": "t",
+                "duration_h": 24 * 56,
+                "output_step_h": 2.0,
+                "patient": {"opioid_tolerant": True},
+                "options": {"seed": 1},
+                "dose": lessons.craving_doses(plan, 8, **kw),
+            }
+        )
         r = simulate(s)
         return r.table.craving.iloc[-1], lessons.episode_table(r)
 
@@ -124,18 +133,42 @@ def test_usual_dose_is_riskier_a_week_after_stopping_than_before_treatment():
 def test_the_batched_blockade_sweep_gives_what_each_scenario_gives_alone():
     b = lessons.blockade_ratio_vs_time((50, 100), (24, 72), heroin_mg=25)
     for row in b.itertuples():
-        alone = simulate(parse_scenario({"title": "t", "duration_h": row.hours_after + 6, "output_step_h": 0.25, "dose": [
-            {"drug": "naltrexone", "route": "oral", "amount_mg": row.naltrexone_mg, "at_h": [0.0]},
-            {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [row.hours_after]}]}))
+        alone = simulate(
+            parse_scenario(
+                {
+                    "title": "t",
+                    "duration_h": row.hours_after + 6,
+                    "output_step_h": 0.25,
+                    "dose": [
+                        {"drug": "naltrexone", "route": "oral", "amount_mg": row.naltrexone_mg, "at_h": [0.0]},
+                        {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [row.hours_after]},
+                    ],
+                }
+            )
+        )
         assert row.ratio == pytest.approx(alone.challenges.ratio.iloc[0], rel=1e-3)
 
 
 def test_the_batched_dose_response_gives_what_each_scenario_gives_alone():
     d = lessons.dose_response("fentanyl", "iv", (0.05, 1.0), 50, (6, 72))
     for row in d.itertuples():
-        alone = simulate(parse_scenario({"title": "t", "duration_h": row.hours_after_naltrexone + 3.5, "dose": [
-            {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0.0]},
-            {"drug": "fentanyl", "route": "iv", "amount_mg": row.dose_mg, "at_h": [row.hours_after_naltrexone]}]}))
+        alone = simulate(
+            parse_scenario(
+                {
+                    "title": "t",
+                    "duration_h": row.hours_after_naltrexone + 3.5,
+                    "dose": [
+                        {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0.0]},
+                        {
+                            "drug": "fentanyl",
+                            "route": "iv",
+                            "amount_mg": row.dose_mg,
+                            "at_h": [row.hours_after_naltrexone],
+                        },
+                    ],
+                }
+            )
+        )
         c = alone.challenges.iloc[0]
         assert row.increment_with == pytest.approx(c.increment_with, rel=1e-3, abs=1e-6)
         assert row.increment_without == pytest.approx(c.increment_without, rel=1e-3, abs=1e-6)
@@ -144,13 +177,17 @@ def test_the_batched_dose_response_gives_what_each_scenario_gives_alone():
 def test_the_batched_stopping_sweep_gives_what_each_scenario_gives_alone():
     gaps = (0, 3, 10)
     after = lessons.usual_dose_after_stopping("heroin", "iv", 20, "monthly injection", 8, gaps)
-    for (_, row), s in zip(after.iterrows(), lessons.usual_dose_after_scenarios("heroin", "iv", 20, "monthly injection", 8, gaps)):
+    for (_, row), s in zip(
+        after.iterrows(), lessons.usual_dose_after_scenarios("heroin", "iv", 20, "monthly injection", 8, gaps)
+    ):
         r = simulate(s)
         at = r.challenges.at_h.iloc[0]
         c = r.curves
         assert row.effect == pytest.approx(r.challenges.increment_with.iloc[0], rel=1e-3, abs=1e-5)
         # the lowest breathing is read on the solver's grid, minutes after the injection (not hourly samples)
-        assert row.min_respiratory_drive == pytest.approx(c.responses.respiratory_drive[c.t_h >= at - 1e-9].min(), rel=1e-3)
+        assert row.min_respiratory_drive == pytest.approx(
+            c.responses.respiratory_drive[c.t_h >= at - 1e-9].min(), rel=1e-3
+        )
         assert row.min_respiratory_drive < r.table.respiratory_drive[r.table.time_h >= at].min() + 1e-12
 
 
@@ -175,8 +212,11 @@ def test_short_acting_naloxone_wears_off_before_methadone():
 
 
 def test_treatment_doses_parse_for_a_single_injection_and_for_months_of_tablets():
-    for treatment, weeks, expected_last_h in (("monthly injection", 2, 0.0), ("monthly injection", 12, 2 * 672.0),
-                                              ("daily tablets", 12, 83 * 24.0)):
+    for treatment, weeks, expected_last_h in (
+        ("monthly injection", 2, 0.0),
+        ("monthly injection", 12, 2 * 672.0),
+        ("daily tablets", 12, 83 * 24.0),
+    ):
         doses, last = lessons.treatment_doses(treatment, weeks)
         assert last == expected_last_h
         parse_scenario({"title": "t", "duration_h": last + 24, "dose": doses})  # valid even for one injection

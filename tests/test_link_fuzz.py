@@ -9,7 +9,7 @@ from tests.link_fuzz import PAGES, VALUES, WORKBENCH, fuzz
 
 @pytest.mark.parametrize("i,page_name", list(enumerate(PAGES)), ids=PAGES)
 def test_hostile_link_values_never_crash_or_hang(i, page_name):
-    counts, failures = fuzz([page_name], VALUES[i % 6::6], WORKBENCH if page_name == "workbench" else [])
+    counts, failures = fuzz([page_name], VALUES[i % 6 :: 6], WORKBENCH if page_name == "workbench" else [])
     assert not failures, failures
     assert counts["refused"] + counts["valid"] == sum(counts.values())
 

@@ -38,21 +38,44 @@ def every_route():
 @pytest.mark.parametrize("drug,route,r", list(every_route()), ids=lambda x: x if isinstance(x, str) else "")
 def test_tiny_and_largest_doses_with_naltrexone(drug, route, r):
     for amount in (1e-6, r.max_dose):
-        check({"duration_h": 72.0, "dose": [
-            {"drug": "naltrexone", "route": "oral", "amount_mg": 2000.0, "at_h": [0.0]},
-            {"drug": drug, "route": route, f"amount_{r.dose_unit}": amount, "at_h": [0.0, 24.0]}]})
+        check(
+            {
+                "duration_h": 72.0,
+                "dose": [
+                    {"drug": "naltrexone", "route": "oral", "amount_mg": 2000.0, "at_h": [0.0]},
+                    {"drug": drug, "route": route, f"amount_{r.dose_unit}": amount, "at_h": [0.0, 24.0]},
+                ],
+            }
+        )
 
 
 def test_longest_window_with_the_most_doses():
-    check({"duration_h": MAX_DURATION_H, "dose": [
-        {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "every_h": 24.0, "count": 730},
-        {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "every_h": 24 * 730 / (MAX_DOSE_EVENTS - 731),
-         "count": MAX_DOSE_EVENTS - 731, "start_h": 1.0 + 1e-9}]})
+    check(
+        {
+            "duration_h": MAX_DURATION_H,
+            "dose": [
+                {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "every_h": 24.0, "count": 730},
+                {
+                    "drug": "heroin",
+                    "route": "iv",
+                    "amount_mg": 25.0,
+                    "every_h": 24 * 730 / (MAX_DOSE_EVENTS - 731),
+                    "count": MAX_DOSE_EVENTS - 731,
+                    "start_h": 1.0 + 1e-9,
+                },
+            ],
+        }
+    )
 
 
 def test_finest_output_grid_allowed():
-    check({"duration_h": 1000.0, "output_step_h": 0.01, "dose": [
-        {"drug": "fentanyl", "route": "iv", "amount_mg": 50.0, "every_h": 0.25, "count": 4000}]})
+    check(
+        {
+            "duration_h": 1000.0,
+            "output_step_h": 0.01,
+            "dose": [{"drug": "fentanyl", "route": "iv", "amount_mg": 50.0, "every_h": 0.25, "count": 4000}],
+        }
+    )
 
 
 RATES = ("ka_per_h", "ke0_per_h", "kd_nm", "tau")
@@ -69,15 +92,28 @@ def bounds_cases():
                     yield pytest.param(sp, {name: getattr(p, which)}, id=f"{sp}.{name}={which}")
 
 
-SCENARIO = {"duration_h": 48.0, "output_step_h": 0.25, "dose": [
-    {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
-    {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380.0, "at_h": [1.0]},
-    {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [12.0]},
-    {"drug": "alcohol", "route": "oral", "amount_g": 40.0, "at_h": [13.0]},
-]}
-USES = {"naltrexone": ("oral", 50.0), "naloxone": ("iv", 2.0), "heroin": ("iv", 25.0), "morphine": ("oral", 30.0),
-        "fentanyl": ("intranasal", 0.1), "oxycodone": ("oral", 20.0), "methadone": ("oral", 60.0),
-        "buprenorphine": ("sublingual", 8.0), "alcohol": ("oral", 40.0), "naltrexol": ("iv", 5.0)}
+SCENARIO = {
+    "duration_h": 48.0,
+    "output_step_h": 0.25,
+    "dose": [
+        {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
+        {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380.0, "at_h": [1.0]},
+        {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [12.0]},
+        {"drug": "alcohol", "route": "oral", "amount_g": 40.0, "at_h": [13.0]},
+    ],
+}
+USES = {
+    "naltrexone": ("oral", 50.0),
+    "naloxone": ("iv", 2.0),
+    "heroin": ("iv", 25.0),
+    "morphine": ("oral", 30.0),
+    "fentanyl": ("intranasal", 0.1),
+    "oxycodone": ("oral", 20.0),
+    "methadone": ("oral", 60.0),
+    "buprenorphine": ("sublingual", 8.0),
+    "alcohol": ("oral", 40.0),
+    "naltrexol": ("iv", 5.0),
+}
 
 
 @pytest.mark.parametrize("species,values", list(bounds_cases()))
@@ -91,8 +127,16 @@ def test_every_parameter_at_its_bounds(species, values):
     check(raw)
 
 
-@pytest.mark.parametrize("drug,route", [("naltrexone", "oral"), ("morphine", "oral"), ("methadone", "oral"),
-                                        ("fentanyl", "intranasal"), ("buprenorphine", "sublingual")])
+@pytest.mark.parametrize(
+    "drug,route",
+    [
+        ("naltrexone", "oral"),
+        ("morphine", "oral"),
+        ("methadone", "oral"),
+        ("fentanyl", "intranasal"),
+        ("buprenorphine", "sublingual"),
+    ],
+)
 def test_coinciding_rate_constants(drug, route):
     """Absorption rate equal to elimination (CL/V) or to ke0: the exact solution has a removable singularity."""
     sp = DRUG_SPECIES[drug]
@@ -106,11 +150,28 @@ def test_coinciding_rate_constants(drug, route):
         if not p.min <= target <= p.max:
             continue
         for value in (target, target * (1 + 1e-9), target * (1 - 1e-12)):
-            check({"duration_h": 48.0, "output_step_h": 0.25, "patient": {"weight_kg": weight},
-                   "parameters": {sp: {ka_name: value}},
-                   "dose": [{"drug": drug, "route": route, f"amount_{unit}": 10.0 if unit == "mg" else 1.0,
-                             "at_h": [0.0, 5.0]}]})
+            check(
+                {
+                    "duration_h": 48.0,
+                    "output_step_h": 0.25,
+                    "patient": {"weight_kg": weight},
+                    "parameters": {sp: {ka_name: value}},
+                    "dose": [
+                        {
+                            "drug": drug,
+                            "route": route,
+                            f"amount_{unit}": 10.0 if unit == "mg" else 1.0,
+                            "at_h": [0.0, 5.0],
+                        }
+                    ],
+                }
+            )
     ke0 = m.parameters["ke0_per_h"]
     if ke0.min <= ke <= ke0.max:
-        check({"duration_h": 48.0, "parameters": {sp: {"ke0_per_h": ke}},
-               "dose": [{"drug": drug, "route": route, f"amount_{unit}": 10.0, "at_h": [0.0]}]})
+        check(
+            {
+                "duration_h": 48.0,
+                "parameters": {sp: {"ke0_per_h": ke}},
+                "dose": [{"drug": drug, "route": route, f"amount_{unit}": 10.0, "at_h": [0.0]}],
+            }
+        )

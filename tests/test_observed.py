@@ -12,7 +12,8 @@ from model.observed import MAX_BYTES, parse_observed, residuals, summary
 ROOT = Path(__file__).resolve().parents[1]
 OBS = ROOT / "examples" / "observed"
 PAIRS = [(OBS / f"rabiner2011_{d}mg.csv", OBS / f"rabiner2011_{d}mg.toml") for d in (2, 5, 15, 50)] + [
-    (OBS / "hulse2004_implant_1700mg.csv", ROOT / "examples" / "implant.toml")]
+    (OBS / "hulse2004_implant_1700mg.csv", ROOT / "examples" / "implant.toml")
+]
 HEAD = "time_h,column,value,sd,n,study\n"
 
 
@@ -42,30 +43,33 @@ def test_cli_prints_the_residual_summary(tmp_path, capsys):
     assert "Rabiner 2011 5 mg" in out and "rmse" in out and "3 measurements" in out
 
 
-@pytest.mark.parametrize("text,fragment", [
-    (b"", "empty"),
-    (b"time_h,column,value,study\n1,reward,0.1,caf\xe9\n", "UTF-8"),
-    (HEAD.encode() + b"1,reward,0.1,,,a\x00\n", "NUL"),
-    (b"time_h,column,value\n1,reward,1\n", "study"),
-    (b"time_h,column,value,study,colour\n", "colour"),
-    (b"time_h,column,value,study,study\n", "repeated"),
-    ((HEAD + "1,reward,nan,,,a\n").encode(), "finite"),
-    ((HEAD + "1,reward,inf,,,a\n").encode(), "finite"),
-    ((HEAD + "1,reward,1e400,,,a\n").encode(), "finite"),
-    ((HEAD + "-1,reward,0.1,,,a\n").encode(), ">= 0"),
-    ((HEAD + "1,reward,0.1,-2,,a\n").encode(), ">= 0"),
-    ((HEAD + "1,reward,0.1,,2.5,a\n").encode(), "whole"),
-    ((HEAD + "1,reward,x,,,a\n").encode(), "not a number"),
-    ((HEAD + "1,reward,0.1,,,\n").encode(), "study"),
-    ((HEAD + "1,mood,0.1,,,a\n").encode(), "not an output column"),
-    ((HEAD + "1,time_h,0.1,,,a\n").encode(), "not an output column"),
-    ((HEAD + "1,reward,0.1,,a\n").encode(), "fields"),
-    ((HEAD + "1,reward,\"0.1,,,a\n").encode(), "not a valid CSV"),
-    ((HEAD + "1,reward,0.1,,,a" + "b" * 600 + "\n").encode(), "longer"),
-    ((HEAD + "1,reward,0.1,,,a\n" * 20_000).encode(), "rows"),
-    (b"x" * (MAX_BYTES + 1), "larger"),
-    (HEAD.encode(), "no measurements"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        (b"", "empty"),
+        (b"time_h,column,value,study\n1,reward,0.1,caf\xe9\n", "UTF-8"),
+        (HEAD.encode() + b"1,reward,0.1,,,a\x00\n", "NUL"),
+        (b"time_h,column,value\n1,reward,1\n", "study"),
+        (b"time_h,column,value,study,colour\n", "colour"),
+        (b"time_h,column,value,study,study\n", "repeated"),
+        ((HEAD + "1,reward,nan,,,a\n").encode(), "finite"),
+        ((HEAD + "1,reward,inf,,,a\n").encode(), "finite"),
+        ((HEAD + "1,reward,1e400,,,a\n").encode(), "finite"),
+        ((HEAD + "-1,reward,0.1,,,a\n").encode(), ">= 0"),
+        ((HEAD + "1,reward,0.1,-2,,a\n").encode(), ">= 0"),
+        ((HEAD + "1,reward,0.1,,2.5,a\n").encode(), "whole"),
+        ((HEAD + "1,reward,x,,,a\n").encode(), "not a number"),
+        ((HEAD + "1,reward,0.1,,,\n").encode(), "study"),
+        ((HEAD + "1,mood,0.1,,,a\n").encode(), "not an output column"),
+        ((HEAD + "1,time_h,0.1,,,a\n").encode(), "not an output column"),
+        ((HEAD + "1,reward,0.1,,a\n").encode(), "fields"),
+        ((HEAD + '1,reward,"0.1,,,a\n').encode(), "not a valid CSV"),
+        ((HEAD + "1,reward,0.1,,,a" + "b" * 600 + "\n").encode(), "longer"),
+        ((HEAD + "1,reward,0.1,,,a\n" * 20_000).encode(), "rows"),
+        (b"x" * (MAX_BYTES + 1), "larger"),
+        (HEAD.encode(), "no measurements"),
+    ],
+)
 def test_hostile_measurement_files_are_refused_naming_the_problem(text, fragment):
     with pytest.raises(ScenarioError, match=fragment):
         parse_observed(text)
@@ -82,9 +86,37 @@ def test_measurements_outside_the_run_or_not_in_it_are_refused():
 def test_cli_bad_observed_file_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "obs.csv"
     bad.write_text(HEAD + "1,reward,nan,,,a\n")
-    p = subprocess.run([sys.executable, "-m", "model", "run", str(PAIRS[0][1]), "--out", str(tmp_path / "o.csv"),
-                        "--observed", str(bad)], capture_output=True, text=True, cwd=ROOT)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "model",
+            "run",
+            str(PAIRS[0][1]),
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--observed",
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert p.returncode == 2 and p.stderr.startswith("error: observed row 2") and p.stderr.count("\n") == 1
-    p = subprocess.run([sys.executable, "-m", "model", "run", str(PAIRS[0][1]), "--out", str(tmp_path / "o.csv"),
-                        "--observed", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "model",
+            "run",
+            str(PAIRS[0][1]),
+            "--out",
+            str(tmp_path / "o.csv"),
+            "--observed",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert p.returncode == 2 and "not a regular file" in p.stderr

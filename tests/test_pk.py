@@ -27,7 +27,9 @@ def test_linear_pk_superposes_doses():
     b = solve([DoseEvent("naltrexone", "oral", 10.0, 100.0)])
     both = solve([DoseEvent("naltrexone", "oral", 0.0, 50.0), DoseEvent("naltrexone", "oral", 10.0, 100.0)])
     for sp in ("naltrexone", "naltrexol"):
-        np.testing.assert_allclose(both.plasma_ng_per_ml[sp], a.plasma_ng_per_ml[sp] + b.plasma_ng_per_ml[sp], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            both.plasma_ng_per_ml[sp], a.plasma_ng_per_ml[sp] + b.plasma_ng_per_ml[sp], rtol=1e-9, atol=1e-12
+        )
         np.testing.assert_allclose(both.brain_nm[sp], a.brain_nm[sp] + b.brain_nm[sp], rtol=1e-9, atol=1e-12)
 
 
@@ -63,10 +65,17 @@ def test_naltrexone_routes_deliver_drug_and_stay_non_negative(route):
 
 def test_a_cohorts_rate_matrices_are_each_persons_own():
     """The per-person arrays of a cohort give every person the matrix their own molecules give."""
-    s = parse_scenario({"title": "c", "duration_h": 48, "dose": [
-        {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0]},
-        {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [1]},
-        {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [2]}]})
+    s = parse_scenario(
+        {
+            "title": "c",
+            "duration_h": 48,
+            "dose": [
+                {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0]},
+                {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [1]},
+                {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [2]},
+            ],
+        }
+    )
     base = core.scenario_molecules(s)
     events = dose_events(s)
     cohort = draw_cohort(base, np.random.default_rng(5), 4)
@@ -95,7 +104,7 @@ def test_people_whose_rates_coincide_and_people_whose_rates_differ_share_one_cal
     rows = np.array([systems[0][0].names.index("morphine.central")])
     together = pk.propagate(a, T, times, bx, rows)
     for p in range(3):
-        alone = pk.propagate(a[p:p + 1], T, times, bx[p:p + 1], rows)
+        alone = pk.propagate(a[p : p + 1], T, times, bx[p : p + 1], rows)
         np.testing.assert_allclose(together[p], alone[0], rtol=1e-12, atol=1e-15)
     assert not np.allclose(together[0], together[1])
     np.testing.assert_allclose(together[0], together[2], rtol=1e-12)

@@ -6,12 +6,34 @@ from model.population import _quantiles, simulate_population
 
 
 def scenario(population=60, seed=4, p=0.5, days=14):
-    return parse_scenario({
-        "title": "pop", "duration_h": 24 * days, "output_step_h": 1.0,
-        "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": days,
-                  "start_h": 0, "taken_probability": p},
-                 {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 48, "count": days // 2 - 1, "start_h": 30}],
-        "patient": {"opioid_tolerant": True}, "options": {"population": population, "seed": seed}})
+    return parse_scenario(
+        {
+            "title": "pop",
+            "duration_h": 24 * days,
+            "output_step_h": 1.0,
+            "dose": [
+                {
+                    "drug": "naltrexone",
+                    "route": "oral",
+                    "amount_mg": 50,
+                    "every_h": 24,
+                    "count": days,
+                    "start_h": 0,
+                    "taken_probability": p,
+                },
+                {
+                    "drug": "heroin",
+                    "route": "iv",
+                    "amount_mg": 25,
+                    "every_h": 48,
+                    "count": days // 2 - 1,
+                    "start_h": 30,
+                },
+            ],
+            "patient": {"opioid_tolerant": True},
+            "options": {"population": population, "seed": seed},
+        }
+    )
 
 
 def test_bands_are_ordered_bounded_and_reproducible():
@@ -48,24 +70,58 @@ def test_population_option_adds_band_columns_to_the_table():
 
 
 def _case(doses, days, tolerant=True, people=6):
-    return parse_scenario({"title": "case", "duration_h": 24 * days, "output_step_h": 1.0, "dose": doses,
-                           "patient": {"opioid_tolerant": tolerant}, "options": {"population": people, "seed": 3}})
+    return parse_scenario(
+        {
+            "title": "case",
+            "duration_h": 24 * days,
+            "output_step_h": 1.0,
+            "dose": doses,
+            "patient": {"opioid_tolerant": tolerant},
+            "options": {"population": people, "seed": 3},
+        }
+    )
 
 
 CASES = {
     "oral tablets, some missed, and heroin": scenario(population=8, p=0.6, days=6),
-    "monthly injection and fentanyl": _case([{"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0]},
-                                             {"drug": "fentanyl", "route": "iv", "amount_mg": 0.5, "every_h": 168,
-                                              "count": 5, "start_h": 168}], 40, tolerant=False),
-    "oral oxycodone, then a tablet": _case([{"drug": "oxycodone", "route": "oral", "amount_mg": 30, "every_h": 12,
-                                             "count": 8, "start_h": 0, "taken_probability": 0.8},
-                                            {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [50]}], 4),
-    "alcohol on tablets": _case([{"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": 3, "start_h": 0},
-                                 {"drug": "alcohol", "route": "oral", "amount_g": 40, "every_h": 24, "count": 3,
-                                  "start_h": 2}], 3, tolerant=False),
-    "buprenorphine and heroin": _case([{"drug": "buprenorphine", "route": "sublingual", "amount_mg": 8, "every_h": 24,
-                                        "count": 3, "start_h": 0},
-                                       {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [30, 60]}], 3),
+    "monthly injection and fentanyl": _case(
+        [
+            {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0]},
+            {"drug": "fentanyl", "route": "iv", "amount_mg": 0.5, "every_h": 168, "count": 5, "start_h": 168},
+        ],
+        40,
+        tolerant=False,
+    ),
+    "oral oxycodone, then a tablet": _case(
+        [
+            {
+                "drug": "oxycodone",
+                "route": "oral",
+                "amount_mg": 30,
+                "every_h": 12,
+                "count": 8,
+                "start_h": 0,
+                "taken_probability": 0.8,
+            },
+            {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [50]},
+        ],
+        4,
+    ),
+    "alcohol on tablets": _case(
+        [
+            {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": 3, "start_h": 0},
+            {"drug": "alcohol", "route": "oral", "amount_g": 40, "every_h": 24, "count": 3, "start_h": 2},
+        ],
+        3,
+        tolerant=False,
+    ),
+    "buprenorphine and heroin": _case(
+        [
+            {"drug": "buprenorphine", "route": "sublingual", "amount_mg": 8, "every_h": 24, "count": 3, "start_h": 0},
+            {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [30, 60]},
+        ],
+        3,
+    ),
 }
 
 

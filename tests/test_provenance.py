@@ -31,13 +31,28 @@ def _every_kind_of_scenario():
             if drug != "naltrexone":
                 doses.append({"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0]})
             yield f"{drug}-{route}", {"title": f"{drug} {route}", "duration_h": 24, "dose": doses}
-    yield "adaptation-population", {
-        "title": "all layers", "duration_h": 72, "patient": {"opioid_tolerant": True},
-        "options": {"adaptation": True, "population": 5, "seed": 3},
-        "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": 3, "start_h": 0,
-                  "taken_probability": 0.7},
-                 {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [12, 36]},
-                 {"drug": "alcohol", "route": "oral", "amount_g": 30, "at_h": [40]}]}
+    yield (
+        "adaptation-population",
+        {
+            "title": "all layers",
+            "duration_h": 72,
+            "patient": {"opioid_tolerant": True},
+            "options": {"adaptation": True, "population": 5, "seed": 3},
+            "dose": [
+                {
+                    "drug": "naltrexone",
+                    "route": "oral",
+                    "amount_mg": 50,
+                    "every_h": 24,
+                    "count": 3,
+                    "start_h": 0,
+                    "taken_probability": 0.7,
+                },
+                {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [12, 36]},
+                {"drug": "alcohol", "route": "oral", "amount_g": 30, "at_h": [40]},
+            ],
+        },
+    )
 
 
 CASES = list(_every_kind_of_scenario())
@@ -99,9 +114,9 @@ def _read_meta(data: bytes, fmt: str) -> dict:
     if fmt == "png":  # tEXt chunks: keyword NUL text
         pos, text = 8, {}
         while pos < len(data):
-            size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+            size, kind = struct.unpack(">I4s", data[pos : pos + 8])
             if kind == b"tEXt":
-                key, _, val = data[pos + 8:pos + 8 + size].partition(b"\0")
+                key, _, val = data[pos + 8 : pos + 8 + size].partition(b"\0")
                 text[key.decode("latin-1")] = val.decode("latin-1")
             pos += 12 + size
         return json.loads(text["Description"])

@@ -8,7 +8,7 @@ from model import drugs, parse_scenario, simulate
 from model.drugs import DRUG_SPECIES, molecules
 from ui import plots, theme
 
-TOY = '''id = "toyorphine"
+TOY = """id = "toyorphine"
 name = "Toyorphine"
 role = "agonist"
 summary = "A made-up agonist for the registry test."
@@ -34,7 +34,7 @@ kd_nm = { value = 100, unit = "nM", min = 0.001, max = 1000000, tag = "illustrat
 kon_per_nm_per_h = { value = 36, unit = "1/(nM h)", min = 0.001, max = 100000, tag = "illustrative", source = "test" }
 tau = { value = 5, unit = "1", min = 0, max = 1000, tag = "illustrative", source = "test" }
 tau_respiratory = { value = 5, unit = "1", min = 0, max = 1000, tag = "illustrative", source = "test" }
-'''
+"""
 
 
 def test_every_molecule_has_its_own_colour():
@@ -65,9 +65,16 @@ def toy_data(tmp_path, monkeypatch):
 def test_a_new_agonist_file_is_all_it_takes(toy_data, capsys):
     from model import cli
 
-    s = parse_scenario({"title": "toy", "duration_h": 6, "dose": [
-        {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0]},
-        {"drug": "toyorphine", "route": "iv", "amount_mg": 10, "at_h": [2]}]})
+    s = parse_scenario(
+        {
+            "title": "toy",
+            "duration_h": 6,
+            "dose": [
+                {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0]},
+                {"drug": "toyorphine", "route": "iv", "amount_mg": 10, "at_h": [2]},
+            ],
+        }
+    )
     r = simulate(s)
     assert {"toyorphine_plasma_ng_per_ml", "occupancy_toyorphine"} <= set(r.table.columns)
     assert r.table.occupancy_toyorphine.max() > 0

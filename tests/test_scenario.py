@@ -76,11 +76,27 @@ def test_malformed_files_get_one_readable_line(data, fragment):
 
 
 def test_toml_round_trip_keeps_the_scenario():
-    s = parse_scenario(dict(BASE, dose=BASE["dose"] + [
-        {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 24, "count": 2, "start_h": 24, "taken_probability": 0.5},
-        {"drug": "naltrexone", "route": "implant", "amount_mg": 1000, "release_months": 4, "at_h": [1]},
-        {"drug": "alcohol", "route": "oral", "amount_g": 14, "at_h": [2, 3]},
-    ], parameters={"naltrexone": {"ke0_per_h": 1.0}}, options={"seed": 7}))
+    s = parse_scenario(
+        dict(
+            BASE,
+            dose=BASE["dose"]
+            + [
+                {
+                    "drug": "heroin",
+                    "route": "iv",
+                    "amount_mg": 25,
+                    "every_h": 24,
+                    "count": 2,
+                    "start_h": 24,
+                    "taken_probability": 0.5,
+                },
+                {"drug": "naltrexone", "route": "implant", "amount_mg": 1000, "release_months": 4, "at_h": [1]},
+                {"drug": "alcohol", "route": "oral", "amount_g": 14, "at_h": [2, 3]},
+            ],
+            parameters={"naltrexone": {"ke0_per_h": 1.0}},
+            options={"seed": 7},
+        )
+    )
     assert load_scenario(scenario_to_toml(s)) == s
 
 
@@ -95,5 +111,7 @@ def test_missed_doses_follow_the_seed():
 
 
 def test_counterfactual_removes_only_naltrexone():
-    s = parse_scenario(dict(BASE, dose=BASE["dose"] + [{"drug": "naloxone", "route": "iv", "amount_mg": 0.4, "at_h": [1]}]))
+    s = parse_scenario(
+        dict(BASE, dose=BASE["dose"] + [{"drug": "naloxone", "route": "iv", "amount_mg": 0.4, "at_h": [1]}])
+    )
     assert [d.drug for d in s.without_naltrexone().doses] == ["naloxone"]

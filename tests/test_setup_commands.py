@@ -25,18 +25,30 @@ def test_ci_runs_the_readme_test_command_after_installing_the_dev_requirements()
 
 
 def test_every_third_party_import_is_pinned_in_the_requirements():
-    pinned = {line.split("==")[0].strip().lower() for f in ("requirements.txt", "requirements-dev.txt")
-              for line in (ROOT / f).read_text().splitlines() if "==" in line}
-    runtime = {line.split("==")[0].strip().lower() for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line}
+    pinned = {
+        line.split("==")[0].strip().lower()
+        for f in ("requirements.txt", "requirements-dev.txt")
+        for line in (ROOT / f).read_text().splitlines()
+        if "==" in line
+    }
+    runtime = {
+        line.split("==")[0].strip().lower()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line
+    }
     local = {"model", "ui", "pages", "tests", "benchmarks", "scripts"}
     for folder, needed in (("model", runtime), ("ui", runtime), ("pages", runtime), ("tests", pinned)):
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                    [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else ([node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+                )
                 for name in names:
                     top = name.split(".")[0]
                     if top in sys.stdlib_module_names or top in local or top == "__future__":
                         continue
-                    assert IMPORT_NAMES.get(top, top).lower() in needed, \
+                    assert IMPORT_NAMES.get(top, top).lower() in needed, (
                         f"{path.relative_to(ROOT)} imports {top}, which is not pinned in the requirements"
+                    )

@@ -14,7 +14,9 @@ def run(*doses, duration_h=30.0, **extra):
 
 def test_occupancies_are_fractions_and_sum_to_at_most_one():
     r = run(oral_ntx(50), heroin(24), {"drug": "buprenorphine", "route": "sublingual", "amount_mg": 8, "at_h": [20]})
-    occ = r.table[[c for c in r.table if c.startswith("occupancy_") and c not in ("occupancy_antagonist", "occupancy_agonist")]]
+    occ = r.table[
+        [c for c in r.table if c.startswith("occupancy_") and c not in ("occupancy_antagonist", "occupancy_agonist")]
+    ]
     assert (occ.values >= 0).all() and (occ.values <= 1).all()
     assert (r.table.occupancy_antagonist + r.table.occupancy_agonist <= 1 + 1e-12).all()
     conc = r.table[[c for c in r.table if c.endswith("_ng_per_ml")]]
@@ -63,8 +65,16 @@ def test_blockade_fraction_is_nan_where_there_is_nothing_to_block():
 
 
 def test_alcohol_reward_is_blunted_by_naltrexone():
-    s = parse_scenario({"title": "a", "duration_h": 10, "dose": [
-        oral_ntx(50), {"drug": "alcohol", "route": "oral", "amount_g": 14, "every_h": 1, "count": 4, "start_h": 2}]})
+    s = parse_scenario(
+        {
+            "title": "a",
+            "duration_h": 10,
+            "dose": [
+                oral_ntx(50),
+                {"drug": "alcohol", "route": "oral", "amount_g": 14, "every_h": 1, "count": 4, "start_h": 2},
+            ],
+        }
+    )
     r = simulate(s)
     peak_bac = r.table.ethanol_blood_mg_per_dl.max()
     assert 40 < peak_bac < 120  # four standard drinks, 70 kg man
@@ -76,8 +86,11 @@ def test_alcohol_reward_is_blunted_by_naltrexone():
 
 def test_buprenorphine_resists_displacement_longer_than_fentanyl():
     # after equal agonist occupancy, naloxone displaces fentanyl faster than buprenorphine (slow koff)
-    bup = run({"drug": "buprenorphine", "route": "sublingual", "amount_mg": 16, "at_h": [0]},
-              {"drug": "naloxone", "route": "iv", "amount_mg": 2, "at_h": [6]}, duration_h=8)
+    bup = run(
+        {"drug": "buprenorphine", "route": "sublingual", "amount_mg": 16, "at_h": [0]},
+        {"drug": "naloxone", "route": "iv", "amount_mg": 2, "at_h": [6]},
+        duration_h=8,
+    )
     t = bup.table.time_h
     before = bup.table.occupancy_buprenorphine[t.between(5.9, 6.0)].iloc[-1]
     after = bup.table.occupancy_buprenorphine[t.between(6.25, 6.3)].iloc[0]
@@ -85,9 +98,17 @@ def test_buprenorphine_resists_displacement_longer_than_fentanyl():
 
 
 def test_grid_reaches_the_end_of_an_odd_duration_and_drinks_moments_apart_work():
-    s = parse_scenario({"title": "t", "duration_h": 1.265625, "output_step_h": 0.25, "dose": [
-        {"drug": "alcohol", "route": "oral", "amount_g": 10, "at_h": [0.5, 0.5 + 1e-12]},
-        {"drug": "heroin", "route": "iv", "amount_mg": 10, "at_h": [1.2]}]})
+    s = parse_scenario(
+        {
+            "title": "t",
+            "duration_h": 1.265625,
+            "output_step_h": 0.25,
+            "dose": [
+                {"drug": "alcohol", "route": "oral", "amount_g": 10, "at_h": [0.5, 0.5 + 1e-12]},
+                {"drug": "heroin", "route": "iv", "amount_mg": 10, "at_h": [1.2]},
+            ],
+        }
+    )
     r = simulate(s)
     assert r.table.time_h.iloc[-1] == 1.265625
     assert np.isfinite(r.table.drop(columns="blockade_fraction").to_numpy()).all()

@@ -48,7 +48,7 @@ def test_there_is_no_import_cycle_inside_the_model():
 
     def visit(m: str, trail: list[str]) -> None:
         if m in trail:
-            raise AssertionError(" -> ".join([*trail[trail.index(m):], m]))
+            raise AssertionError(" -> ".join([*trail[trail.index(m) :], m]))
         if m in done:
             return
         for n in sorted(graph[m]):

@@ -17,25 +17,40 @@ from model.trials import run_trial, tasks
 
 ROOT = Path(__file__).resolve().parents[1]
 ARM = {
-    "title": "tablets 60%", "duration_h": 14 * 24, "output_step_h": 2, "patient": {"opioid_tolerant": True},
+    "title": "tablets 60%",
+    "duration_h": 14 * 24,
+    "output_step_h": 2,
+    "patient": {"opioid_tolerant": True},
     "options": {"seed": 4},
-    "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": 14, "start_h": 0,
-              "taken_probability": 0.6},
-             {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 48, "count": 7, "start_h": 12}],
+    "dose": [
+        {
+            "drug": "naltrexone",
+            "route": "oral",
+            "amount_mg": 50,
+            "every_h": 24,
+            "count": 14,
+            "start_h": 0,
+            "taken_probability": 0.6,
+        },
+        {"drug": "heroin", "route": "iv", "amount_mg": 25, "every_h": 48, "count": 7, "start_h": 12},
+    ],
 }
 
 
 def arms():
     a = parse_scenario(ARM)
-    b = parse_scenario({**ARM, "title": "tablets 95%", "dose": [{**ARM["dose"][0], "taken_probability": 0.95}, ARM["dose"][1]]})
+    b = parse_scenario(
+        {**ARM, "title": "tablets 95%", "dose": [{**ARM["dose"][0], "taken_probability": 0.95}, ARM["dose"][1]]}
+    )
     return [a, b]
 
 
 @pytest.fixture(scope="module")
 def dask_address():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         yield cluster.scheduler_address
 
 
@@ -67,9 +82,15 @@ def test_share_blocked_uses_a_wilson_interval_inside_0_1():
     assert set(np.unique(t.values[0])) <= {0.0, 1.0}
 
 
-@pytest.mark.parametrize("endpoint,people,chunk,fragment", [
-    ("blocked_on_day:99", 10, 10, "inside the run"), ("mood", 10, 10, "use one of"),
-    ("peak_reward", 0, 10, "--people"), ("peak_reward", 10, 101, "--chunk")])
+@pytest.mark.parametrize(
+    "endpoint,people,chunk,fragment",
+    [
+        ("blocked_on_day:99", 10, 10, "inside the run"),
+        ("mood", 10, 10, "use one of"),
+        ("peak_reward", 0, 10, "--people"),
+        ("peak_reward", 10, 101, "--chunk"),
+    ],
+)
 def test_bad_trials_are_refused(endpoint, people, chunk, fragment):
     with pytest.raises(ScenarioError, match=fragment):
         tasks(arms(), people, endpoint, 0, chunk)
@@ -81,7 +102,9 @@ def test_local_sensitivity_elasticities_by_hand():
     fixed = t[t.parameter == "molar_mass_g_per_mol"]
     assert fixed.empty and (t.parameter != "tau").any()
     row = t[(t.species == "naltrexone") & (t.parameter == "kd_nm")].iloc[0]
-    hi = simulate(parse_scenario({**json.loads(json.dumps(_raw(s))), "parameters": {"naltrexone": {"kd_nm": row.high_value}}}))
+    hi = simulate(
+        parse_scenario({**json.loads(json.dumps(_raw(s))), "parameters": {"naltrexone": {"kd_nm": row.high_value}}})
+    )
     assert np.isclose(hi.curves.reward[0].max(), row.metric_high)  # the peak on the solver's grid
     el = (row.metric_high - row.metric_low) / (row.high_value - row.low_value) * row.value / row.metric_base
     assert np.isclose(el, row.elasticity)
@@ -90,6 +113,7 @@ def test_local_sensitivity_elasticities_by_hand():
 
 def _raw(s):
     from model.scenario import scenario_to_dict
+
     return scenario_to_dict(s)
 
 
@@ -105,7 +129,9 @@ def test_plausible_ranges_are_inside_the_guards_and_have_reasons():
 
 def test_event_dataset_reads_back_as_the_scenarios_doses(tmp_path):
     out = tmp_path / "events.csv"
-    assert main(["events", str(ROOT / "examples" / "population_adherence.toml"), "--out", str(out), "--people", "12"]) == 0
+    assert (
+        main(["events", str(ROOT / "examples" / "population_adherence.toml"), "--out", str(out), "--people", "12"]) == 0
+    )
     ev = pd.read_csv(out, keep_default_na=False)
     desc = json.loads((tmp_path / "events.datapackage.json").read_text())
     assert scenario_of(desc).options.population == 12
@@ -126,21 +152,79 @@ def test_event_dataset_reads_back_as_the_scenarios_doses(tmp_path):
 def test_cli_trial_sensitivity_gsa_and_people(tmp_path, capsys):
     a = tmp_path / "a.toml"
     from model.scenario import scenario_to_toml
+
     a.write_text(scenario_to_toml(arms()[0]))
-    assert main(["trial", str(a), "--people", "10", "--endpoint", "days_protected", "--workers", "1",
-                 "--out", str(tmp_path / "trial.csv")]) == 0
+    assert (
+        main(
+            [
+                "trial",
+                str(a),
+                "--people",
+                "10",
+                "--endpoint",
+                "days_protected",
+                "--workers",
+                "1",
+                "--out",
+                str(tmp_path / "trial.csv"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "runs/s" in out and "ci95_low" in out and (tmp_path / "trial.datapackage.json").exists()
-    assert main(["sensitivity", str(ROOT / "examples" / "heroin_after_naltrexone.toml"), "--metric", "blockade_ratio:2",
-                 "--workers", "1", "--out", str(tmp_path / "oat.csv")]) == 0
+    assert (
+        main(
+            [
+                "sensitivity",
+                str(ROOT / "examples" / "heroin_after_naltrexone.toml"),
+                "--metric",
+                "blockade_ratio:2",
+                "--workers",
+                "1",
+                "--out",
+                str(tmp_path / "oat.csv"),
+            ]
+        )
+        == 0
+    )
     assert "elasticity" in capsys.readouterr().out
-    assert json.loads((tmp_path / "oat.datapackage.json").read_text())["resources"][0]["schema"]["fields"][-1]["unit"] == "1"
-    assert main(["gsa", str(ROOT / "examples" / "heroin_after_naltrexone.toml"), "--metric", "peak_reward",
-                 "--trajectories", "2", "--workers", "1"]) == 0
+    assert (
+        json.loads((tmp_path / "oat.datapackage.json").read_text())["resources"][0]["schema"]["fields"][-1]["unit"]
+        == "1"
+    )
+    assert (
+        main(
+            [
+                "gsa",
+                str(ROOT / "examples" / "heroin_after_naltrexone.toml"),
+                "--metric",
+                "peak_reward",
+                "--trajectories",
+                "2",
+                "--workers",
+                "1",
+            ]
+        )
+        == 0
+    )
     assert "mu_star" in capsys.readouterr().out
-    assert main(["run", str(ROOT / "examples" / "population_adherence.toml"), "--out", str(tmp_path / "c.csv"),
-                 "--people", str(tmp_path / "people.csv")]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(ROOT / "examples" / "population_adherence.toml"),
+                "--out",
+                str(tmp_path / "c.csv"),
+                "--people",
+                str(tmp_path / "people.csv"),
+            ]
+        )
+        == 0
+    )
     people = pd.read_csv(tmp_path / "people.csv")
     assert len(people) == 100 and "days_protected" in people and "naltrexone.kd_nm" in people
-    assert main(["sensitivity", str(a), "--metric", "blockade_ratio:2", "--workers", "1"]) == 2  # heroin at 12, 60, 108 h: none on day 2
+    assert (
+        main(["sensitivity", str(a), "--metric", "blockade_ratio:2", "--workers", "1"]) == 2
+    )  # heroin at 12, 60, 108 h: none on day 2
     assert main(["gsa", str(a), "--metric", "nonsense"]) == 2

@@ -50,8 +50,11 @@ class Control:
             for o in opts:
                 if o == value and type(o) is not bool:
                     return o
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and all(
-                    isinstance(o, (int, float)) for o in opts):
+            if (
+                isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and all(isinstance(o, (int, float)) for o in opts)
+            ):
                 return min(opts, key=lambda o: abs(o - value))
             return self.default
         if isinstance(self.default, (bool, str)):

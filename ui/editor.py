@@ -64,10 +64,14 @@ class Editor:
         """Bumped on every load; part of each editor's key."""
         return st.session_state[P + "version"]
 
-    compare = property(lambda self: _get("compare"), lambda self, v: _put("compare", v),
-                       doc="Comparison B's TOML text, or None.")
-    error = property(lambda self: _get("upload_error"), lambda self, v: _put("upload_error", v),
-                     doc="Why the last upload, paste or link was refused, or None.")
+    compare = property(
+        lambda self: _get("compare"), lambda self, v: _put("compare", v), doc="Comparison B's TOML text, or None."
+    )
+    error = property(
+        lambda self: _get("upload_error"),
+        lambda self, v: _put("upload_error", v),
+        doc="Why the last upload, paste or link was refused, or None.",
+    )
     message = property(lambda self: _get("message"), doc="What the last load did.")
     people_note = property(lambda self: _get("people_note"), doc="Said when a scenario asked for too many people.")
 
@@ -75,8 +79,11 @@ class Editor:
     def _limit(self, raw: dict) -> dict:
         n = raw.get("options", {}).get("population", 0)
         if n > self.max_people:
-            _put("people_note", f"The scenario asks for {n:,} people; the workbench simulates {self.max_people} "
-                                "(`python -m model run` simulates them all).")
+            _put(
+                "people_note",
+                f"The scenario asks for {n:,} people; the workbench simulates {self.max_people} "
+                "(`python -m model run` simulates them all).",
+            )
             raw = {**raw, "options": {**raw["options"], "population": self.max_people}}
         return raw
 
@@ -118,8 +125,10 @@ class Editor:
         kd = params.get("naltrexone", {}).get("kd_nm", molecules()["naltrexone"]["kd_nm"])
         params.setdefault("naltrexone", {})["kd_nm"] = 2.0 * kd
         self.compare = text
-        self.load({**raw, "title": f"{raw['title']}, naltrexone Kd x 2", "parameters": params},
-                  f"Naltrexone's Kd doubled to {2 * kd:g} nM (A, solid); the scenario before is kept as B (dashed).")
+        self.load(
+            {**raw, "title": f"{raw['title']}, naltrexone Kd x 2", "parameters": params},
+            f"Naltrexone's Kd doubled to {2 * kd:g} nM (A, solid); the scenario before is kept as B (dashed).",
+        )
 
     def link(self, toml_text: str) -> dict[str, str]:
         """The link entries that reopen A (and B); empty when they would make too long a link."""

@@ -37,8 +37,9 @@ CACHE_BYTES = 256_000_000  # results kept for every session together, by their s
 #: Page scripts running at once in this server; the others wait for their turn. The Python parts of a rerun
 #: share one interpreter lock anyway, so this bounds memory and keeps the server answering without slowing a class.
 RUNNING = threading.BoundedSemaphore(2)
-FRIENDLY = ("Something went wrong on this page; it has been logged. Change a setting, reload the page, "
-            "or open another lesson.")
+FRIENDLY = (
+    "Something went wrong on this page; it has been logged. Change a setting, reload the page, or open another lesson."
+)
 log = logging.getLogger("naltrexone.app")
 
 
@@ -174,7 +175,8 @@ def predict(key: str, question: str, options: list[str], answer: int, explanatio
         if st.session_state.get(f"{key}_revealed") and choice is not None:
             good = options.index(choice) == answer
             (st.success if good else st.warning)(
-                ("Right. " if good else f"Not quite: the answer is **{options[answer]}**. ") + explanation)
+                ("Right. " if good else f"Not quite: the answer is **{options[answer]}**. ") + explanation
+            )
 
 
 def param_help(species: str, name: str) -> str:
@@ -248,8 +250,15 @@ def _feed(h: Any, obj: Any) -> None:
 FIGURES = ByteCache(96 * 2**20)
 
 
-def figure_bytes(spec: Fig, fmt: str, dpi: float | None = None, narrow: bool = False,
-                 scenario: Scenario | None = None, title: str = "", arms: Sequence[Scenario] = ()) -> bytes:
+def figure_bytes(
+    spec: Fig,
+    fmt: str,
+    dpi: float | None = None,
+    narrow: bool = False,
+    scenario: Scenario | None = None,
+    title: str = "",
+    arms: Sequence[Scenario] = (),
+) -> bytes:
     """The figure saved as png, svg or pdf (at ``dpi``, else the style's; phone layout if ``narrow``), cached.
 
     With a ``scenario`` (or the ``arms`` of a sweep or comparison) the file carries the provenance
@@ -266,23 +275,40 @@ def figure_bytes(spec: Fig, fmt: str, dpi: float | None = None, narrow: bool = F
     return FIGURES.get(f"{spec.digest} {fmt} {dpi} {narrow} {stamp}", make)
 
 
-def fig_bytes(fig: Figure, fmt: str, dpi: float | None = None, scenario: Scenario | None = None,
-              title: str = "", arms: Sequence[Scenario] = ()) -> bytes:
+def fig_bytes(
+    fig: Figure,
+    fmt: str,
+    dpi: float | None = None,
+    scenario: Scenario | None = None,
+    title: str = "",
+    arms: Sequence[Scenario] = (),
+) -> bytes:
     """The figure saved as png, svg or pdf, with version, scenario TOML and creation time in its metadata."""
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=dpi or "figure", metadata=figure_metadata(scenario, fmt, title=title, arms=list(arms)))
+    fig.savefig(
+        buf, format=fmt, dpi=dpi or "figure", metadata=figure_metadata(scenario, fmt, title=title, arms=list(arms))
+    )
     return buf.getvalue()
 
 
 def table_json(table: pd.DataFrame, title: str, scenario: Scenario | None = None, arms: Sequence[Scenario] = ()) -> str:
     """A derived table as JSON with its title, provenance (scenario or arms when there are) and columns."""
-    doc = {**provenance(scenario, title=title, arms=list(arms)),
-           "columns": json.loads(table.to_json(orient="columns", double_precision=10))}
+    doc = {
+        **provenance(scenario, title=title, arms=list(arms)),
+        "columns": json.loads(table.to_json(orient="columns", double_precision=10)),
+    }
     return json.dumps(doc, indent=1)
 
 
-def downloads(key: str, title: str, spec: Fig | None, table: pd.DataFrame,
-              result: Result | None = None, scenario: Scenario | None = None, arms: Sequence[Scenario] = ()) -> None:
+def downloads(
+    key: str,
+    title: str,
+    spec: Fig | None,
+    table: pd.DataFrame,
+    result: Result | None = None,
+    scenario: Scenario | None = None,
+    arms: Sequence[Scenario] = (),
+) -> None:
     """CSV (+ its data-package descriptor), JSON, PNG, SVG and PDF of exactly what is shown, with provenance.
 
     The provenance is ``scenario`` (else the result's), or ``arms``: every scenario behind a sweep or a
@@ -293,26 +319,49 @@ def downloads(key: str, title: str, spec: Fig | None, table: pd.DataFrame,
     arms = list(arms)
     csv = lambda: table_to_csv(table)  # noqa: E731
     desc = lambda: datapackage(table, f"{name}_{key}.csv", scenario, title=title, strict=False, arms=arms)  # noqa: E731
-    js = (lambda: result_to_json(result)) if result is not None and table is result.table else (
-        lambda: table_json(table, title, scenario, arms))
+    js = (
+        (lambda: result_to_json(result))
+        if result is not None and table is result.table
+        else (lambda: table_json(table, title, scenario, arms))
+    )
     box = st.popover("Download this plot" if spec else "Download this table", icon=":material/download:")
-    box.caption(f"Exactly what is shown: the numbers (CSV, JSON) and the figure (PNG, SVG, PDF). File names start with {name}.")
+    box.caption(
+        f"Exactly what is shown: the numbers (CSV, JSON) and the figure (PNG, SVG, PDF). File names start with {name}."
+    )
     narrow = state.narrow()  # the phone layout shapes the downloaded figures (the charts on the page fit any screen)
     figure = lambda fmt: lambda: figure_bytes(spec, fmt, narrow=narrow, scenario=scenario, title=title, arms=arms)  # noqa: E731
-    items = [("CSV", csv, "csv", "text/csv"),
-             ("CSV descriptor", desc, "datapackage.json", "application/json"), ("JSON", js, "json", "application/json"),
-             ("PNG", figure("png"), "png", "image/png"), ("SVG", figure("svg"), "svg", "image/svg+xml"),
-             ("PDF", figure("pdf"), "pdf", "application/pdf")][: 6 if spec else 3]
+    items = [
+        ("CSV", csv, "csv", "text/csv"),
+        ("CSV descriptor", desc, "datapackage.json", "application/json"),
+        ("JSON", js, "json", "application/json"),
+        ("PNG", figure("png"), "png", "image/png"),
+        ("SVG", figure("svg"), "svg", "image/svg+xml"),
+        ("PDF", figure("pdf"), "pdf", "application/pdf"),
+    ][: 6 if spec else 3]
     for lab, data, ext, mime in items:
-        box.download_button(lab, data=data, file_name=f"{name}_{key}.{ext}", mime=mime, key=f"dl_{key}_{ext}".replace(".", "_"),
-                            on_click="ignore", icon=":material/download:", width="stretch",
-                            help=f"Download {'the numbers' if ext in ('csv', 'json') else 'the figure'} "
-                                 f"as {lab} ({name}_{key}.{ext}).")
+        box.download_button(
+            lab,
+            data=data,
+            file_name=f"{name}_{key}.{ext}",
+            mime=mime,
+            key=f"dl_{key}_{ext}".replace(".", "_"),
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+            help=f"Download {'the numbers' if ext in ('csv', 'json') else 'the figure'} as {lab} ({name}_{key}.{ext}).",
+        )
 
 
-def plot(key: str, title: str, spec: Fig, table: pd.DataFrame, result: Result | None = None,
-         scenario: Scenario | None = None, arms: Sequence[Scenario] = (),
-         vega: Sequence[Mapping[str, Any]] = ()) -> None:
+def plot(
+    key: str,
+    title: str,
+    spec: Fig,
+    table: pd.DataFrame,
+    result: Result | None = None,
+    scenario: Scenario | None = None,
+    arms: Sequence[Scenario] = (),
+    vega: Sequence[Mapping[str, Any]] = (),
+) -> None:
     """Show a figure, keep its data in session_state, offer its downloads (the figure ``spec`` drawn by matplotlib).
 
     With ``vega`` (Vega-Lite specs of the same panels) the screen shows those, drawn in the browser
@@ -330,9 +379,18 @@ def plot(key: str, title: str, spec: Fig, table: pd.DataFrame, result: Result | 
     downloads(key, title, spec, table, result, scenario, arms)
 
 
-def timecourse(key: str, title: str, table: pd.DataFrame, present: bool, panels: Sequence[str],
-               window: pd.DataFrame | None = None, result: Result | None = None, scenario: Scenario | None = None,
-               titled: bool = False, **kw: Any) -> None:
+def timecourse(
+    key: str,
+    title: str,
+    table: pd.DataFrame,
+    present: bool,
+    panels: Sequence[str],
+    window: pd.DataFrame | None = None,
+    result: Result | None = None,
+    scenario: Scenario | None = None,
+    titled: bool = False,
+    **kw: Any,
+) -> None:
     """The time-course panels (:func:`ui.plots.timecourse`): in the browser on screen, matplotlib in the downloads.
 
     ``window`` is the table offered for download and reading (default ``table``); ``titled`` puts the title
@@ -340,8 +398,15 @@ def timecourse(key: str, title: str, table: pd.DataFrame, present: bool, panels:
     """
     if titled:
         kw["title"] = title
-    plot(key, title, fig(plots.timecourse, table, present, panels, **kw), table if window is None else window,
-         result, scenario, vega=charts.timecourse(table, present, panels, **kw))
+    plot(
+        key,
+        title,
+        fig(plots.timecourse, table, present, panels, **kw),
+        table if window is None else window,
+        result,
+        scenario,
+        vega=charts.timecourse(table, present, panels, **kw),
+    )
 
 
 @st.fragment
@@ -357,11 +422,16 @@ def readout(key: str, table: pd.DataFrame) -> None:
     k = f"read_{key}"
     if not float(x[0]) <= float(st.session_state.get(k, x[0])) <= float(x[-1]):
         del st.session_state[k]
-    at = st.slider(f"Cursor at {x_name}", float(x[0]), float(x[-1]), float(x[len(x) // 2]), step=step, key=k,
-                   format="%.4g")
+    at = st.slider(
+        f"Cursor at {x_name}", float(x[0]), float(x[-1]), float(x[len(x) // 2]), step=step, key=k, format="%.4g"
+    )
     row = numeric.iloc[int(np.abs(x - at).argmin())]
-    st.dataframe(pd.DataFrame({"series (unit in the name)": row.index, "value": row.to_numpy()}), hide_index=True,
-                 width="stretch", column_config={"value": st.column_config.NumberColumn(format="%.4g")})
+    st.dataframe(
+        pd.DataFrame({"series (unit in the name)": row.index, "value": row.to_numpy()}),
+        hide_index=True,
+        width="stretch",
+        column_config={"value": st.column_config.NumberColumn(format="%.4g")},
+    )
 
 
 def plot_first(present: bool) -> Any:

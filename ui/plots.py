@@ -31,8 +31,13 @@ def _species(table: pd.DataFrame, suffix: str, names: Sequence[str]) -> list[str
     return [n for n in names if f"{n}{suffix}" in table and table[f"{n}{suffix}"].max() > 1e-6]
 
 
-def plasma_panel(ax: object, table: pd.DataFrame, species: Sequence[str] | None = None, log: bool = True,
-                 lines_ng_per_ml: Sequence[float] = ()) -> None:
+def plasma_panel(
+    ax: object,
+    table: pd.DataFrame,
+    species: Sequence[str] | None = None,
+    log: bool = True,
+    lines_ng_per_ml: Sequence[float] = (),
+) -> None:
     """Plasma concentrations (ng/mL), each molecule in its own colour and line style."""
     t, xl = time_axis(table)
     names = species or _species(table, "_plasma_ng_per_ml", binding_species())
@@ -43,8 +48,14 @@ def plasma_panel(ax: object, table: pd.DataFrame, species: Sequence[str] | None 
         ax.plot(t, y, color=colour(n), label=label(n), ls=line_style(n))
     for level in lines_ng_per_ml:
         ax.axhline(level, color=colour("threshold"), ls=":", lw=1.5)
-        ax.annotate(f"{level:g} ng/mL", (1.0, level), xycoords=("axes fraction", "data"), ha="right",
-                    va="bottom", color=colour("threshold"))
+        ax.annotate(
+            f"{level:g} ng/mL",
+            (1.0, level),
+            xycoords=("axes fraction", "data"),
+            ha="right",
+            va="bottom",
+            color=colour("threshold"),
+        )
     if log:
         ax.set_yscale("log")
         ax.set_ylim(0.01, max(top * 2, 1.0))
@@ -69,8 +80,9 @@ def occupancy_panel(ax: object, table: pd.DataFrame) -> None:
         ax.legend(**outside())
 
 
-def reward_panel(ax: object, table: pd.DataFrame, with_label: str = "with naltrexone",
-                 without_label: str = "without naltrexone") -> None:
+def reward_panel(
+    ax: object, table: pd.DataFrame, with_label: str = "with naltrexone", without_label: str = "without naltrexone"
+) -> None:
     """Reward (0..1) with and without naltrexone."""
     t, xl = time_axis(table)
     ax.plot(t, table["reward_without_naltrexone"], color=colour("without"), ls="--", label=without_label)
@@ -92,33 +104,62 @@ def breathing_panel(ax: object, table: pd.DataFrame) -> None:
     ax.legend(**outside())
 
 
-def band(ax: object, bands: pd.DataFrame | None, col: str, scale: float = 1.0, x_div: float = 1.0,
-         colour_: str = GREYS["muted"], name: str = "population") -> None:
+def band(
+    ax: object,
+    bands: pd.DataFrame | None,
+    col: str,
+    scale: float = 1.0,
+    x_div: float = 1.0,
+    colour_: str = GREYS["muted"],
+    name: str = "population",
+) -> None:
     """5-95 % band and median of a population column (``<col>_p05/_p50/_p95``) under a curve."""
     if bands is None or f"{col}_p50" not in bands:
         return
     x = bands.time_h.to_numpy() / x_div
-    ax.fill_between(x, scale * bands[f"{col}_p05"], scale * bands[f"{col}_p95"], color=colour_, alpha=0.18, lw=0,
-                    label=f"{name}: 5-95 %")
+    ax.fill_between(
+        x,
+        scale * bands[f"{col}_p05"],
+        scale * bands[f"{col}_p95"],
+        color=colour_,
+        alpha=0.18,
+        lw=0,
+        label=f"{name}: 5-95 %",
+    )
     ax.plot(x, scale * bands[f"{col}_p50"], color=colour_, lw=1.2, ls=":", label=f"{name}: median")
 
 
-def timecourse(table: pd.DataFrame, present: bool, panels: Sequence[str] = ("occupancy", "reward"),
-               title: str = "", plasma_lines: Sequence[float] = (), marker_h: float | None = None,
-               bands: pd.DataFrame | None = None) -> Figure:
+def timecourse(
+    table: pd.DataFrame,
+    present: bool,
+    panels: Sequence[str] = ("occupancy", "reward"),
+    title: str = "",
+    plasma_lines: Sequence[float] = (),
+    marker_h: float | None = None,
+    bands: pd.DataFrame | None = None,
+) -> Figure:
     """Panels on one shared time axis: 'plasma', 'occupancy', 'reward', 'breathing' (optional population bands)."""
     fig, axes = figure(present, rows=len(panels), height=3.0 if len(panels) > 1 else None, sharex=True)
     axes = np.atleast_1d(axes)
     with styled(present):
         for ax, p in zip(axes, panels):
-            {"plasma": lambda a: plasma_panel(a, table, lines_ng_per_ml=plasma_lines),
-             "occupancy": lambda a: occupancy_panel(a, table),
-             "reward": lambda a: reward_panel(a, table),
-             "breathing": lambda a: breathing_panel(a, table)}[p](ax)
+            {
+                "plasma": lambda a: plasma_panel(a, table, lines_ng_per_ml=plasma_lines),
+                "occupancy": lambda a: occupancy_panel(a, table),
+                "reward": lambda a: reward_panel(a, table),
+                "breathing": lambda a: breathing_panel(a, table),
+            }[p](ax)
             if bands is not None and p in ("occupancy", "reward"):
                 col, scale = ("occupancy_antagonist", 100.0) if p == "occupancy" else ("reward", 1.0)
-                band(ax, bands, col, scale, 24.0 if table["time_h"].iloc[-1] > 96 else 1.0, GREYS["band"],
-                     "naltrexone-held, population 5-95 %" if p == "occupancy" else "with naltrexone, population 5-95 %")
+                band(
+                    ax,
+                    bands,
+                    col,
+                    scale,
+                    24.0 if table["time_h"].iloc[-1] > 96 else 1.0,
+                    GREYS["band"],
+                    "naltrexone-held, population 5-95 %" if p == "occupancy" else "with naltrexone, population 5-95 %",
+                )
                 ax.legend(**outside())
             if marker_h is not None:
                 x = marker_h / 24.0 if table["time_h"].iloc[-1] > 96 else marker_h
@@ -144,14 +185,27 @@ def receptor_picture(labels: np.ndarray, present: bool, title: str = "") -> Figu
         xs, ys = np.meshgrid(np.arange(n), np.arange(n)[::-1])
         for name in ("free", "naltrexone", "naltrexol", "agonist"):
             m = labels.reshape(n, n) == name
-            ax.scatter(xs[m], ys[m], s=(420 if present else 300), color=colour(name), edgecolor=GREYS["outline"],
-                       linewidth=0.8, label=f"{label(name)}: {int(m.sum())}")
+            ax.scatter(
+                xs[m],
+                ys[m],
+                s=(420 if present else 300),
+                color=colour(name),
+                edgecolor=GREYS["outline"],
+                linewidth=0.8,
+                label=f"{label(name)}: {int(m.sum())}",
+            )
         ax.set_aspect("equal")
         ax.set_xlim(-0.7, n - 0.3)
         ax.set_ylim(-0.7, n - 0.3)
         ax.axis("off")
-        ax.legend(title="100 receptors", **({"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "ncols": 2}
-                                            if is_narrow() else {"loc": "center left", "bbox_to_anchor": (1.02, 0.5)}))
+        ax.legend(
+            title="100 receptors",
+            **(
+                {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "ncols": 2}
+                if is_narrow()
+                else {"loc": "center left", "bbox_to_anchor": (1.02, 0.5)}
+            ),
+        )
         if title:
             ax.set_title(title)
     return fig
@@ -188,12 +242,12 @@ def dose_response(df: pd.DataFrame, present: bool, agonist: str = "heroin") -> F
     blues = [BLUES[5], BLUES[3], BLUES[1], BLUES[0]]
     with styled(present):
         base = df[df.hours_after_naltrexone == hours[0]]
-        ax.plot(base.dose_mg, base.increment_without, color=colour("without"), ls="--", marker="o",
-                label="no naltrexone")
+        ax.plot(
+            base.dose_mg, base.increment_without, color=colour("without"), ls="--", marker="o", label="no naltrexone"
+        )
         for i, h in enumerate(hours):
             d = df[df.hours_after_naltrexone == h]
-            ax.plot(d.dose_mg, d.increment_with, color=blues[min(i, 3)], marker="o",
-                    label=f"{h:g} h after naltrexone")
+            ax.plot(d.dose_mg, d.increment_with, color=blues[min(i, 3)], marker="o", label=f"{h:g} h after naltrexone")
         ax.set_xscale("log")
         ax.set_xlabel(f"{label(agonist)} dose (mg, log)")
         ax.set_ylabel("peak reward increase (0-1)")
@@ -211,8 +265,9 @@ def schild(df: pd.DataFrame, slope: float, pa2: float, present: bool) -> Figure:
         ax.plot(x, y, "o", color=colour("naltrexone"), ms=10, label="model")
         xx = np.linspace(x.min() - 0.3, x.max() + 0.3, 20)
         b = np.polyfit(x, y, 1)
-        ax.plot(xx, np.polyval(b, xx), color=colour("threshold"), ls="--",
-                label=f"fit: slope {slope:.2f}, pA2 {pa2:.2f}")
+        ax.plot(
+            xx, np.polyval(b, xx), color=colour("threshold"), ls="--", label=f"fit: slope {slope:.2f}, pA2 {pa2:.2f}"
+        )
         ax.axhline(0, color="black", lw=0.8)
         ax.set_xlabel("log10 naltrexone at the receptor (nM)")
         ax.set_ylabel("log10 (dose ratio - 1)")
@@ -221,8 +276,13 @@ def schild(df: pd.DataFrame, slope: float, pa2: float, present: bool) -> Figure:
     return fig
 
 
-def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.DataFrame], present: bool,
-             bands: pd.DataFrame | None = None, band_for: str = "") -> Figure:
+def regimens(
+    tables: Mapping[str, pd.DataFrame],
+    protected: Mapping[str, pd.DataFrame],
+    present: bool,
+    bands: pd.DataFrame | None = None,
+    band_for: str = "",
+) -> Figure:
     """Plasma naltrexone (1 and 2 ng/mL lines), antagonist occupancy, protected days (optional band of one regimen)."""
     fig, axes = figure(present, rows=3, height=3.0, sharex=True)
     styles = {"oral daily": "-", "monthly injection": "-", "implant": "-"}
@@ -234,13 +294,26 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
             axes[1].plot(d, 100 * t.occupancy_antagonist, color=cols.get(name), label=name)
         if bands is not None:
             name = f"{band_for}, population 5-95 %"
-            band(axes[0], bands, "naltrexone_plasma_ng_per_ml", x_div=24.0, colour_=cols.get(band_for, GREYS["muted"]), name=name)
+            band(
+                axes[0],
+                bands,
+                "naltrexone_plasma_ng_per_ml",
+                x_div=24.0,
+                colour_=cols.get(band_for, GREYS["muted"]),
+                name=name,
+            )
             band(axes[1], bands, "occupancy_antagonist", 100.0, 24.0, cols.get(band_for, GREYS["muted"]), name)
             axes[1].legend(**outside())
         for lv in (1.0, 2.0):
             axes[0].axhline(lv, color=colour("threshold"), ls=":", lw=1.5)
-            axes[0].annotate(f"{lv:g} ng/mL", (0.995, lv), xycoords=("axes fraction", "data"), ha="right",
-                             va="bottom", color=colour("threshold"))
+            axes[0].annotate(
+                f"{lv:g} ng/mL",
+                (0.995, lv),
+                xycoords=("axes fraction", "data"),
+                ha="right",
+                va="bottom",
+                color=colour("threshold"),
+            )
         axes[0].set_yscale("log")
         axes[0].set_ylim(0.1, 100)
         axes[0].set_ylabel("naltrexone\n(ng/mL, log)")
@@ -253,10 +326,16 @@ def regimens(tables: Mapping[str, pd.DataFrame], protected: Mapping[str, pd.Data
             p = protected[name]
             if p.empty:
                 continue
-            axes[2].broken_barh([(day - 1, 1) for day in p.day[p.protected]], (i - 0.35, 0.7),
-                                color=cols.get(name), label=name)
-            axes[2].broken_barh([(day - 1, 1) for day in p.day[~p.protected]], (i - 0.35, 0.7),
-                                color=RISK_FILL, hatch="//", edgecolor=colour("without"))
+            axes[2].broken_barh(
+                [(day - 1, 1) for day in p.day[p.protected]], (i - 0.35, 0.7), color=cols.get(name), label=name
+            )
+            axes[2].broken_barh(
+                [(day - 1, 1) for day in p.day[~p.protected]],
+                (i - 0.35, 0.7),
+                color=RISK_FILL,
+                hatch="//",
+                edgecolor=colour("without"),
+            )
         axes[2].set_yticks(range(len(names)), names)
         axes[2].set_ylim(-0.6, len(names) - 0.4)
         axes[2].grid(False)
@@ -272,10 +351,12 @@ def protection_bars(summary: pd.DataFrame, present: bool) -> Figure:
     fig, ax = figure(present, height=3.2)
     with styled(present):
         y = np.arange(len(summary))
-        ax.barh(y + 0.2, summary.days_protected, height=0.38, color=colour("naltrexone"),
-                label="blocks 25 mg IV heroin")
-        ax.barh(y - 0.2, summary.days_occupancy_ge_90, height=0.38, color=colour("naltrexol"),
-                label="occupancy >= 90 %")
+        ax.barh(
+            y + 0.2, summary.days_protected, height=0.38, color=colour("naltrexone"), label="blocks 25 mg IV heroin"
+        )
+        ax.barh(
+            y - 0.2, summary.days_occupancy_ge_90, height=0.38, color=colour("naltrexol"), label="occupancy >= 90 %"
+        )
         for yy, a, b in zip(y, summary.days_protected, summary.days_occupancy_ge_90):
             ax.annotate(f"{a:g}", (a, yy + 0.2), xytext=(4, 0), textcoords="offset points", va="center")
             ax.annotate(f"{b:g}", (b, yy - 0.2), xytext=(4, 0), textcoords="offset points", va="center")
@@ -294,8 +375,14 @@ def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = Non
         bac = table.get("ethanol_blood_mg_per_dl", pd.Series(np.zeros(len(t))))
         axes[0].plot(t, bac, color=colour("ethanol"), label="blood alcohol")
         axes[0].axhline(80, color=colour("threshold"), ls=":", lw=1.5)
-        axes[0].annotate("80 mg/dL (UK driving limit)", (0.995, 80), xycoords=("axes fraction", "data"),
-                         ha="right", va="bottom", color=colour("threshold"))
+        axes[0].annotate(
+            "80 mg/dL (UK driving limit)",
+            (0.995, 80),
+            xycoords=("axes fraction", "data"),
+            ha="right",
+            va="bottom",
+            color=colour("threshold"),
+        )
         axes[0].set_ylabel("blood alcohol\n(mg/dL)")
         axes[0].set_ylim(0, max(100.0, float(bac.max()) * 1.15))
         occupancy_panel(axes[1], table)
@@ -304,7 +391,15 @@ def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = Non
         axes[2].set_ylim(0, min(1.0, top))
         if bands is not None:
             x_div = 24.0 if table["time_h"].iloc[-1] > 96 else 1.0
-            band(axes[1], bands, "occupancy_antagonist", 100.0, x_div, GREYS["band"], "naltrexone-held, population 5-95 %")
+            band(
+                axes[1],
+                bands,
+                "occupancy_antagonist",
+                100.0,
+                x_div,
+                GREYS["band"],
+                "naltrexone-held, population 5-95 %",
+            )
             band(axes[2], bands, "reward", 1.0, x_div, GREYS["band"], "with naltrexone, population 5-95 %")
             for ax in axes[1:]:
                 ax.legend(**outside())
@@ -315,7 +410,9 @@ def alcohol(table: pd.DataFrame, present: bool, bands: pd.DataFrame | None = Non
     return fig
 
 
-def compare(table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], present: bool, level: float | None = None) -> Figure:
+def compare(
+    table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], present: bool, level: float | None = None
+) -> Figure:
     """Reward over time of each agonist alone, and the naltrexone level each needs (the chosen level as a line)."""
     fig, (a1, a2) = figure(present, cols=2, gridspec_kw={"width_ratios": [1.0, 1.15]})
     with styled(present):
@@ -328,11 +425,21 @@ def compare(table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], present: bo
         y = np.arange(len(table))
         vals = table.naltrexone_plasma_ng_per_ml_to_block.to_numpy()
         blocked = np.isfinite(vals) & (vals <= level) if level is not None else np.ones(len(vals), bool)
-        a2.barh(y, np.nan_to_num(vals, nan=0.0), color=[colour(d) for d in table.drug],
-                hatch=["" if b else "//" for b in blocked], edgecolor="white")
+        a2.barh(
+            y,
+            np.nan_to_num(vals, nan=0.0),
+            color=[colour(d) for d in table.drug],
+            hatch=["" if b else "//" for b in blocked],
+            edgecolor="white",
+        )
         for yy, v in zip(y, vals):
-            a2.annotate("not blocked" if not np.isfinite(v) else f"{v:.2g}", (np.nan_to_num(v), yy),
-                        xytext=(4, 0), textcoords="offset points", va="center")
+            a2.annotate(
+                "not blocked" if not np.isfinite(v) else f"{v:.2g}",
+                (np.nan_to_num(v), yy),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+            )
         sep = "\n" if is_narrow() else " "
         a2.set_yticks(y, [f"{d}{sep}{m:g} mg {r}" for d, m, r in zip(table.drug, table.dose_mg, table.route)])
         a2.set_xscale("log")
@@ -342,8 +449,10 @@ def compare(table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], present: bo
         a2.set_xlim(right=top * 6)
         if level is not None:
             a2.axvline(level, color="black", lw=2, ls="--")
-        a2.set_xlabel("naltrexone needed to block\n(ng/mL plasma, log)"
-                      + (f"\ndashed: chosen level {level:g} ng/mL" if level is not None else ""))
+        a2.set_xlabel(
+            "naltrexone needed to block\n(ng/mL plasma, log)"
+            + (f"\ndashed: chosen level {level:g} ng/mL" if level is not None else "")
+        )
         a2.set_title("Naltrexone needed (hatched: not blocked)" if not blocked.all() else "Naltrexone needed")
         a2.invert_yaxis()
         fig.legend(*a1.get_legend_handles_labels(), loc="outside lower center", ncols=2 if is_narrow() else 4)
@@ -358,8 +467,15 @@ def pet(df: pd.DataFrame, targets: pd.DataFrame, present: bool) -> Figure:
     with styled(present):
         ax.plot(df.dose_mg, df.occupancy_percent, "-o", color=colour("naltrexone"), label="model")
         for _, r in targets.iterrows():
-            ax.errorbar([r.dose_mg], [(r.low + r.high) / 2], yerr=[[(r.high - r.low) / 2]], fmt="s",
-                        color="black", capsize=6, ms=8)
+            ax.errorbar(
+                [r.dose_mg],
+                [(r.low + r.high) / 2],
+                yerr=[[(r.high - r.low) / 2]],
+                fmt="s",
+                color="black",
+                capsize=6,
+                ms=8,
+            )
         ax.plot([], [], "s", color="black", label="human PET range (Rabiner 2011)")
         ax.set_xscale("log")
         ax.set_xlabel("oral naltrexone dose (mg, log)")
@@ -404,8 +520,13 @@ def blockade_vs_time(df: pd.DataFrame, present: bool, ratio_limit: float) -> Fig
             if claim:
                 ax.axvline(claim, color=blues.get(mg), ls=":", lw=1.5)
         ax.axhline(ratio_limit, color=colour("without"), ls="--", lw=1.5)
-        ax.annotate(f"blocked below {ratio_limit:g}", (0.01, ratio_limit), xycoords=("axes fraction", "data"),
-                    va="bottom", color=colour("without"))
+        ax.annotate(
+            f"blocked below {ratio_limit:g}",
+            (0.01, ratio_limit),
+            xycoords=("axes fraction", "data"),
+            va="bottom",
+            color=colour("without"),
+        )
         ax.set_ylim(0, 1)
         ax.set_xlabel("hours after the naltrexone tablet")
         ax.set_ylabel("heroin effect with / without")
@@ -424,7 +545,9 @@ def overlay(a: pd.DataFrame, b: pd.DataFrame | None, present: bool, name_a: str,
             if t is None:
                 continue
             x = t.time_h / 24 if days else t.time_h
-            axes[0].plot(x, 100 * t.occupancy_antagonist, color=colour("antagonist"), ls=ls, label=f"antagonist: {name}")
+            axes[0].plot(
+                x, 100 * t.occupancy_antagonist, color=colour("antagonist"), ls=ls, label=f"antagonist: {name}"
+            )
             axes[0].plot(x, 100 * t.occupancy_agonist, color=colour("agonist"), ls=ls, label=f"agonist: {name}")
             axes[1].plot(x, t.reward, color="black", ls=ls, label=name)
         axes[0].set_ylim(0, 100)

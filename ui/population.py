@@ -22,9 +22,14 @@ PEOPLE = 200
 
 def control(prefix: str) -> Control:
     """The page's population switch."""
-    return Control(prefix + "band", False, f"Show population band ({PEOPLE} people)", "toggle",
-                   help=f"Simulates {PEOPLE} people whose drug handling and receptors differ; draws the "
-                        "5-95 % range and the median under the single-patient curve.")
+    return Control(
+        prefix + "band",
+        False,
+        f"Show population band ({PEOPLE} people)",
+        "toggle",
+        help=f"Simulates {PEOPLE} people whose drug handling and receptors differ; draws the "
+        "5-95 % range and the median under the single-patient curve.",
+    )
 
 
 def bind(prefix: str) -> None:

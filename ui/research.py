@@ -26,10 +26,11 @@ def _column_help(df: pd.DataFrame) -> dict[str, object]:
 def measurements(result: Result) -> None:
     """Upload a measurements CSV, draw it over the run and show the residuals."""
     st.subheader("Your measurements beside the model")
-    st.caption("A CSV with `time_h, column, value, sd, n, study` (optional `citation, location, note`); `column` is "
-               "any output column (fractions as 0-1). Examples with citations: `examples/observed/`.")
-    up = st.file_uploader("Measurements (CSV, at most 1 MB)", type=["csv"], key=P + "obs",
-                          max_upload_size=1)
+    st.caption(
+        "A CSV with `time_h, column, value, sd, n, study` (optional `citation, location, note`); `column` is "
+        "any output column (fractions as 0-1). Examples with citations: `examples/observed/`."
+    )
+    up = st.file_uploader("Measurements (CSV, at most 1 MB)", type=["csv"], key=P + "obs", max_upload_size=1)
     if up is None:
         return
     try:
@@ -38,9 +39,13 @@ def measurements(result: Result) -> None:
     except ScenarioError as err:
         st.error(f"These measurements cannot be used: {err}")
         return
-    page.plot("observed", f"{result.scenario.title} with measurements",
-              page.fig(study_plots.observed_overlay, result.table, res, result.scenario.title), res,
-              scenario=result.scenario)
+    page.plot(
+        "observed",
+        f"{result.scenario.title} with measurements",
+        page.fig(study_plots.observed_overlay, result.table, res, result.scenario.title),
+        res,
+        scenario=result.scenario,
+    )
     summ = observed.summary(res)
     st.markdown("**Residuals** (observed - model) per study and column")
     st.dataframe(summ, hide_index=True, width="stretch")
@@ -51,20 +56,29 @@ def local_sensitivity(result: Result) -> None:
     """Elasticities of a metric to every parameter, behind a Run button with progress; a tornado plot."""
     st.subheader("Sensitivity: which parameters move the result?")
     s = result.scenario
-    days = [int(d) for d in sorted({int(a // 24) + 1 for a in result.challenges.at_h})] if len(result.challenges) else []
+    days = (
+        [int(d) for d in sorted({int(a // 24) + 1 for a in result.challenges.at_h})] if len(result.challenges) else []
+    )
     options = ["peak_reward", "lowest_breathing", "days_protected"] + [f"blockade_ratio:{d}" for d in days]
     c1, c2 = st.columns(2)
-    metric = c1.selectbox("Metric", options, key=P + "metric",
-                          help="blockade_ratio:D = increment ratio of the first agonist dose on day D")
-    step = c2.select_slider("Step up and down", [0.01, 0.05, 0.1, 0.2], value=0.1, key=P + "step",
-                            format_func=lambda v: f"{v:.0%}")
+    metric = c1.selectbox(
+        "Metric",
+        options,
+        key=P + "metric",
+        help="blockade_ratio:D = increment ratio of the first agonist dose on day D",
+    )
+    step = c2.select_slider(
+        "Step up and down", [0.01, 0.05, 0.1, 0.2], value=0.1, key=P + "step", format_func=lambda v: f"{v:.0%}"
+    )
     if st.button("Run the sensitivity analysis", key=P + "run", icon=":material/play_arrow:"):
         t0 = time.perf_counter()
         n = 1 + 2 * len(sensitivity.varied_parameters(s))  # one run of the scenario, timed
         one = time.perf_counter() - t0
         if one * n > MAX_SENSITIVITY_S:
-            st.error(f"This scenario needs {n} runs of ~{one:.1f} s: too long here; use "
-                     "`python -m model sensitivity` on the command line.")
+            st.error(
+                f"This scenario needs {n} runs of ~{one:.1f} s: too long here; use "
+                "`python -m model sensitivity` on the command line."
+            )
             return
         bar = st.progress(0.0, text=f"{n} runs")
         try:

@@ -10,8 +10,15 @@ import streamlit as st
 from .controls import Control, write_url  # noqa: F401  (the link and the kept values live there)
 
 
-def bind(key: str, default: Any, *, options: Sequence[Any] | None = None,
-         lo: float | None = None, hi: float | None = None, step: float | None = None) -> None:
+def bind(
+    key: str,
+    default: Any,
+    *,
+    options: Sequence[Any] | None = None,
+    lo: float | None = None,
+    hi: float | None = None,
+    step: float | None = None,
+) -> None:
     """Give widget ``key`` its value: this session's, the link's (snapped), the kept one, or ``default``.
 
     Call before creating the widget with ``key=key`` and no ``value=``.
@@ -19,8 +26,13 @@ def bind(key: str, default: Any, *, options: Sequence[Any] | None = None,
     Control(key, default, options=options, lo=lo, hi=hi, step=step).bind()
 
 
-def presets(key: str, choices: Mapping[str, Mapping[str, Any]], label: str = "Preset",
-            help: str | None = None, container: Any = None) -> None:
+def presets(
+    key: str,
+    choices: Mapping[str, Mapping[str, Any]],
+    label: str = "Preset",
+    help: str | None = None,
+    container: Any = None,
+) -> None:
     """A select box of named presets; choosing one sets the widgets it names."""
 
     def apply() -> None:
@@ -31,8 +43,9 @@ def presets(key: str, choices: Mapping[str, Mapping[str, Any]], label: str = "Pr
     names = ["(your own settings)", *choices]
     if container is None and presentation():
         container = st.popover("Presets", icon=":material/tune:")
-    (container or st).selectbox(label, names, key=key, on_change=apply,
-                                help=help or "Loads a ready-made scenario into the controls below.")
+    (container or st).selectbox(
+        label, names, key=key, on_change=apply, help=help or "Loads a ready-made scenario into the controls below."
+    )
 
 
 def presentation() -> bool:

@@ -45,14 +45,26 @@ ROLE_COLOURS = {
     "threshold": "#555555",
 }
 #: Greys for bands, outlines and reference marks.
-GREYS = {"band": "#333333", "outline": "#444444", "muted": "#888888", "faint": "#BBBBBB", "span": "#DDDDDD",
-         "mark": "#999999"}
+GREYS = {
+    "band": "#333333",
+    "outline": "#444444",
+    "muted": "#888888",
+    "faint": "#BBBBBB",
+    "span": "#DDDDDD",
+    "mark": "#999999",
+}
 #: A sequential blue scale, light to dark, for ordered series (doses, levels).
 BLUES = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#041a3a")
 #: Naltrexone plans and regimens (blues, darker = longer acting) and the danger fill.
-PLAN_COLOURS = {"no naltrexone": PALETTE[3], "monthly injection kept": "#1B3A6B", "second injection missed": PALETTE[1],
-                "daily tablets": PALETTE[0], "oral daily": PALETTE[1], "monthly injection": PALETTE[0],
-                "implant": "#1B3A6B"}
+PLAN_COLOURS = {
+    "no naltrexone": PALETTE[3],
+    "monthly injection kept": "#1B3A6B",
+    "second injection missed": PALETTE[1],
+    "daily tablets": PALETTE[0],
+    "oral daily": PALETTE[1],
+    "monthly injection": PALETTE[0],
+    "implant": "#1B3A6B",
+}
 RISK_FILL = "#f4c7a1"
 ROLE_LABELS = {"agonist": "agonist (opioid)", "antagonist": "antagonist", "free": "free receptor"}
 PRESENTATION_RC = {
@@ -128,7 +140,9 @@ def styled(present: bool = False) -> Iterator[None]:
         yield
 
 
-def figure(present: bool, rows: int = 1, cols: int = 1, height: float | None = None, **kw: object) -> tuple[Figure, object]:
+def figure(
+    present: bool, rows: int = 1, cols: int = 1, height: float | None = None, **kw: object
+) -> tuple[Figure, object]:
     """A Figure (no pyplot state, safe in threads) with subplots; height per row in inches."""
     with styled(present):
         w, h = matplotlib.rcParams["figure.figsize"]

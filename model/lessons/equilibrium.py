@@ -38,9 +38,12 @@ def brain_nm_to_plasma_ng_per_ml(brain_nm: float | np.ndarray, m: Molecule) -> n
     return np.asarray(brain_nm, dtype=float) / pk.brain_to_plasma_nm_ratio(m) * m["molar_mass_g_per_mol"] / 1000.0
 
 
-def equilibrium_curves(agonist: str = "heroin", naltrexone_nm: Sequence[float] = (0.0, 0.3, 3.0, 30.0),
-                       agonist_nm: np.ndarray | None = None,
-                       mols: Mapping[str, Molecule] | None = None) -> pd.DataFrame:
+def equilibrium_curves(
+    agonist: str = "heroin",
+    naltrexone_nm: Sequence[float] = (0.0, 0.3, 3.0, 30.0),
+    agonist_nm: np.ndarray | None = None,
+    mols: Mapping[str, Molecule] | None = None,
+) -> pd.DataFrame:
     """Equilibrium occupancy and reward vs agonist brain concentration at several naltrexone levels.
 
     Returns one row per (naltrexone level, agonist concentration) with columns ``naltrexone_nm``,
@@ -55,9 +58,17 @@ def equilibrium_curves(agonist: str = "heroin", naltrexone_nm: Sequence[float] =
         conc = np.stack([agonist_nm, np.full_like(agonist_nm, float(level))], axis=-1)
         occ = receptor.equilibrium_occupancy(conc, np.array([a["kd_nm"], b["kd_nm"]]))
         rew = response.reward_from_stimulus(a["tau"] * occ[:, 0], _hill())
-        rows.append(pd.DataFrame({"naltrexone_nm": float(level), "agonist_nm": agonist_nm,
-                                  "occupancy_agonist": occ[:, 0], "occupancy_naltrexone": occ[:, 1],
-                                  "reward": rew}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "naltrexone_nm": float(level),
+                    "agonist_nm": agonist_nm,
+                    "occupancy_agonist": occ[:, 0],
+                    "occupancy_naltrexone": occ[:, 1],
+                    "reward": rew,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -74,8 +85,11 @@ def ec50_nm(agonist_nm: np.ndarray, reward: np.ndarray, level: float) -> float:
     return float(np.exp(x0 + f * (x1 - x0)))
 
 
-def schild(agonist: str = "heroin", naltrexone_nm: Sequence[float] = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0),
-           mols: Mapping[str, Molecule] | None = None) -> tuple[pd.DataFrame, float, float]:
+def schild(
+    agonist: str = "heroin",
+    naltrexone_nm: Sequence[float] = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0),
+    mols: Mapping[str, Molecule] | None = None,
+) -> tuple[pd.DataFrame, float, float]:
     """Schild analysis at equilibrium: dose ratios of the half-maximal reward.
 
     Returns (table with ``naltrexone_nm``, ``dose_ratio``, ``log10_naltrexone_nm``,

@@ -34,8 +34,13 @@ from .regimens import (
 )
 
 
-def dose_response(agonist: str = "heroin", route: str = "iv", doses_mg: Sequence[float] = (5, 10, 25, 50, 100, 250, 500),
-                  naltrexone_mg: float = 50.0, hours_after: Sequence[float] = (24.0, 48.0, 72.0)) -> pd.DataFrame:
+def dose_response(
+    agonist: str = "heroin",
+    route: str = "iv",
+    doses_mg: Sequence[float] = (5, 10, 25, 50, 100, 250, 500),
+    naltrexone_mg: float = 50.0,
+    hours_after: Sequence[float] = (24.0, 48.0, 72.0),
+) -> pd.DataFrame:
     """Peak reward increment of single agonist doses given at several times after oral naltrexone.
 
     One row per (hours_after, dose) with ``increment_with`` and ``increment_without`` (0..1) and
@@ -45,26 +50,40 @@ def dose_response(agonist: str = "heroin", route: str = "iv", doses_mg: Sequence
     """
     hs, mgs = [float(h) for h in hours_after], [float(m) for m in doses_mg]
     window = response.challenge_window_h(route)
-    s = _scenario(f"{agonist} dose-response after naltrexone {naltrexone_mg:g} mg", max(hs) + window + 0.5,
-                  [agonist_dose("naltrexone", "oral", naltrexone_mg, 0.0),
-                   *({**agonist_dose(agonist, route, mg, 0.0), "at_h": sorted(set(hs))} for mg in sorted(set(mgs)))])
+    s = _scenario(
+        f"{agonist} dose-response after naltrexone {naltrexone_mg:g} mg",
+        max(hs) + window + 0.5,
+        [
+            agonist_dose("naltrexone", "oral", naltrexone_mg, 0.0),
+            *({**agonist_dose(agonist, route, mg, 0.0), "at_h": sorted(set(hs))} for mg in sorted(set(mgs))),
+        ],
+    )
     pairs = [(h, mg) for h in hs for mg in mgs]
 
     def takes(events: Sequence[DoseEvent]) -> np.ndarray:  # the tablet, and only this pair's agonist dose
-        return np.array([[e.species in NALTREXONE_SPECIES or (e.at_h == h and e.amount == mg) for e in events]
-                         for h, mg in pairs])
+        return np.array(
+            [[e.species in NALTREXONE_SPECIES or (e.at_h == h and e.amount == mg) for e in events] for h, mg in pairs]
+        )
 
     t, r = _each_taking(s, takes, counterfactual=True)
     rows = []
     for k, (h, mg) in enumerate(pairs):
         (with_, without), _ = response.increment_and_area(t, r.response.reward[k], h, window)
-        rows.append({"hours_after_naltrexone": h, "dose_mg": mg, "increment_with": float(with_),
-                     "increment_without": float(without), "ratio": response.increment_ratio(with_, without)})
+        rows.append(
+            {
+                "hours_after_naltrexone": h,
+                "dose_mg": mg,
+                "increment_with": float(with_),
+                "increment_without": float(without),
+                "ratio": response.increment_ratio(with_, without),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def naltrexone_needed(agonist: str, route: str | None = None, mg: float | None = None,
-                      mols: Mapping[str, Molecule] | None = None) -> dict[str, float]:
+def naltrexone_needed(
+    agonist: str, route: str | None = None, mg: float | None = None, mols: Mapping[str, Molecule] | None = None
+) -> dict[str, float]:
     """Lowest steady naltrexone level that blocks one agonist dose (ratio <= blocked ratio).
 
     Returns the unbound brain level (nM), the matching steady-state plasma level (ng/mL) and the
@@ -77,9 +96,11 @@ def naltrexone_needed(agonist: str, route: str | None = None, mg: float | None =
     ratio = challenge_ratio_at_levels(agonist, route, mg, levels, mols=mols)
     ok = np.nonzero(ratio <= blocked_ratio())[0]
     nm = float(levels[ok[0]]) if ok.size else float("nan")
-    return {"naltrexone_brain_nm": nm,
-            "naltrexone_plasma_ng_per_ml": float(brain_nm_to_plasma_ng_per_ml(nm, mols["naltrexone"])),
-            "ratio_at_kd": float(np.interp(mols["naltrexone"]["kd_nm"], levels, ratio))}
+    return {
+        "naltrexone_brain_nm": nm,
+        "naltrexone_plasma_ng_per_ml": float(brain_nm_to_plasma_ng_per_ml(nm, mols["naltrexone"])),
+        "ratio_at_kd": float(np.interp(mols["naltrexone"]["kd_nm"], levels, ratio)),
+    }
 
 
 def compare_agonists(mols: Mapping[str, Molecule] | None = None, dose_factor: float = 1.0) -> pd.DataFrame:
@@ -93,11 +114,19 @@ def compare_agonists(mols: Mapping[str, Molecule] | None = None, dose_factor: fl
         mg = mg0 * dose_factor
         m = mols[drug]
         need = naltrexone_needed(drug, route, mg, mols)
-        rows.append({"drug": drug, "kind": "partial" if m.role == "partial_agonist" else "full",
-                     "route": route, "dose_mg": mg, "kd_nm": m["kd_nm"], "tau": m["tau"],
-                     "dissociation_half_life_min": dissociation_half_life_min(m),
-                     "naltrexone_brain_nm_to_block": need["naltrexone_brain_nm"],
-                     "naltrexone_plasma_ng_per_ml_to_block": need["naltrexone_plasma_ng_per_ml"]})
+        rows.append(
+            {
+                "drug": drug,
+                "kind": "partial" if m.role == "partial_agonist" else "full",
+                "route": route,
+                "dose_mg": mg,
+                "kd_nm": m["kd_nm"],
+                "tau": m["tau"],
+                "dissociation_half_life_min": dissociation_half_life_min(m),
+                "naltrexone_brain_nm_to_block": need["naltrexone_brain_nm"],
+                "naltrexone_plasma_ng_per_ml_to_block": need["naltrexone_plasma_ng_per_ml"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -113,9 +142,16 @@ def daily_troughs(r: Result) -> pd.DataFrame:
     for d in range(days):
         m = (c.t_h >= 24 * d) & (c.t_h <= 24 * (d + 1))
         i = np.nonzero(m)[0][int(np.argmin(occ[m]))]
-        rows.append({"day": d + 1, "trough_h": float(c.t_h[i]), "min_occupancy_antagonist": float(occ[i]),
-                     "naltrexone_brain_nm": float(ntx[i]), "naltrexol_brain_nm": float(nol[i]),
-                     "naltrexone_plasma_ng_per_ml": float(c.plasma_ng_per_ml.get("naltrexone", zeros)[i])})
+        rows.append(
+            {
+                "day": d + 1,
+                "trough_h": float(c.t_h[i]),
+                "min_occupancy_antagonist": float(occ[i]),
+                "naltrexone_brain_nm": float(ntx[i]),
+                "naltrexol_brain_nm": float(nol[i]),
+                "naltrexone_plasma_ng_per_ml": float(c.plasma_ng_per_ml.get("naltrexone", zeros)[i]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -127,14 +163,21 @@ def days_protected(r: Result, challenge_mg: float = HEROIN_CHALLENGE_MG) -> pd.D
     t = daily_troughs(r)
     if t.empty:
         return t.assign(heroin_ratio=[], protected=[], occupancy_ge_90=[])
-    ratio = challenge_ratio_at_levels("heroin", "iv", challenge_mg, t.naltrexone_brain_nm.to_numpy(),
-                                      t.naltrexol_brain_nm.to_numpy(), r.molecules)
-    return t.assign(heroin_ratio=ratio, protected=ratio <= blocked_ratio(),
-                    occupancy_ge_90=t.min_occupancy_antagonist >= 0.9)
+    ratio = challenge_ratio_at_levels(
+        "heroin", "iv", challenge_mg, t.naltrexone_brain_nm.to_numpy(), t.naltrexol_brain_nm.to_numpy(), r.molecules
+    )
+    return t.assign(
+        heroin_ratio=ratio, protected=ratio <= blocked_ratio(), occupancy_ge_90=t.min_occupancy_antagonist >= 0.9
+    )
 
 
-def missed_tablets_table(oral_mg: float = 50.0, steady_days: int = 14, max_missed: int = 7,
-                         challenge_mg: float = HEROIN_CHALLENGE_MG, simulate_fn: Any = simulate) -> pd.DataFrame:
+def missed_tablets_table(
+    oral_mg: float = 50.0,
+    steady_days: int = 14,
+    max_missed: int = 7,
+    challenge_mg: float = HEROIN_CHALLENGE_MG,
+    simulate_fn: Any = simulate,
+) -> pd.DataFrame:
     """Heroin challenge at the trough after 0..``max_missed`` tablets missed in a row.
 
     After ``steady_days`` of daily tablets, missing ``k`` in a row leaves ``24 (k + 1)`` h until the next
@@ -144,15 +187,30 @@ def missed_tablets_table(oral_mg: float = 50.0, steady_days: int = 14, max_misse
     missed = np.arange(max_missed + 1)
     hours = 24.0 * (missed + 1)
     last = 24.0 * (steady_days - 1)
-    dose = {"drug": "naltrexone", "route": "oral", "amount_mg": float(oral_mg), "every_h": 24.0,
-            "count": int(steady_days), "start_h": 0.0}
-    r = simulate_fn(_scenario(f"naltrexone {oral_mg:g} mg daily for {steady_days} days, then none",
-                              last + hours[-1] + 1.0, [dose], 0.5))
+    dose = {
+        "drug": "naltrexone",
+        "route": "oral",
+        "amount_mg": float(oral_mg),
+        "every_h": 24.0,
+        "count": int(steady_days),
+        "start_h": 0.0,
+    }
+    r = simulate_fn(
+        _scenario(
+            f"naltrexone {oral_mg:g} mg daily for {steady_days} days, then none", last + hours[-1] + 1.0, [dose], 0.5
+        )
+    )
     c = r.curves
     ntx, nol = (np.interp(last + hours, c.t_h, c.brain_nm[n]) for n in ("naltrexone", "naltrexol"))
     ratio = challenge_ratio_at_levels("heroin", "iv", challenge_mg, ntx, nol, r.molecules)
-    return pd.DataFrame({"missed_tablets": missed, "hours_since_last_tablet": hours, "heroin_ratio": ratio,
-                         "blocked": ratio <= blocked_ratio()})
+    return pd.DataFrame(
+        {
+            "missed_tablets": missed,
+            "hours_since_last_tablet": hours,
+            "heroin_ratio": ratio,
+            "blocked": ratio <= blocked_ratio(),
+        }
+    )
 
 
 def missed_tablets_to_lose_blockade(oral_mg: float = 50.0, simulate_fn: Any = simulate) -> int | None:
@@ -165,20 +223,26 @@ def missed_tablets_to_lose_blockade(oral_mg: float = 50.0, simulate_fn: Any = si
     return int(lost.iloc[0]) if len(lost) else None
 
 
-def pet_occupancy_vs_dose(doses_mg: Sequence[float] = (1, 2, 5, 10, 15, 25, 50, 100), at_h: float = 3.0,
-                          simulate_fn: Any = simulate) -> pd.DataFrame:
+def pet_occupancy_vs_dose(
+    doses_mg: Sequence[float] = (1, 2, 5, 10, 15, 25, 50, 100), at_h: float = 3.0, simulate_fn: Any = simulate
+) -> pd.DataFrame:
     """Antagonist receptor occupancy at ``at_h`` after single oral naltrexone doses (%)."""
     rows = []
     for mg in doses_mg:
         r = simulate_fn(_scenario(f"naltrexone {mg:g} mg", at_h + 1, [agonist_dose("naltrexone", "oral", mg, 0.0)]))
         tab = r.table
-        rows.append({"dose_mg": float(mg),
-                     "occupancy_percent": 100 * float(np.interp(at_h, tab.time_h, tab.occupancy_antagonist))})
+        rows.append(
+            {
+                "dose_mg": float(mg),
+                "occupancy_percent": 100 * float(np.interp(at_h, tab.time_h, tab.occupancy_antagonist)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def _each_taking(s: Scenario, takes: Callable[[Sequence[DoseEvent]], np.ndarray],
-                 counterfactual: bool = False) -> tuple[np.ndarray, core.Run]:
+def _each_taking(
+    s: Scenario, takes: Callable[[Sequence[DoseEvent]], np.ndarray], counterfactual: bool = False
+) -> tuple[np.ndarray, core.Run]:
     """Run ``s`` once for each row of ``takes(events)`` [run, event] (bool: which doses that run takes).
 
     A family of scenarios that differ only in which of their doses are taken runs as one batch through
@@ -192,9 +256,11 @@ def _each_taking(s: Scenario, takes: Callable[[Sequence[DoseEvent]], np.ndarray]
     return p.t_h, core.run(p, Cohort.alike(mols, len(taken)), taken, counterfactual=counterfactual)
 
 
-def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
-                           hours: Sequence[float] = (12, 24, 36, 48, 60, 72, 84, 96, 108, 120, 144),
-                           heroin_mg: float = HEROIN_CHALLENGE_MG) -> pd.DataFrame:
+def blockade_ratio_vs_time(
+    naltrexone_mg: Sequence[float] = (50, 100, 150),
+    hours: Sequence[float] = (12, 24, 36, 48, 60, 72, 84, 96, 108, 120, 144),
+    heroin_mg: float = HEROIN_CHALLENGE_MG,
+) -> pd.DataFrame:
     """Increment ratio of an IV heroin dose (25 mg) given at several times after single oral naltrexone doses.
 
     Every (tablet, hour) pair is its own scenario (the tablet, then heroin at that hour); all of them
@@ -202,14 +268,27 @@ def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
     """
     mgs, hs = [float(m) for m in naltrexone_mg], [float(h) for h in hours]
     window = response.challenge_window_h("iv")
-    s = _scenario("blockade vs time", max(hs) + 6.0,
-                  [*(agonist_dose("naltrexone", "oral", m, 0.0) for m in sorted(set(mgs))),
-                   {**agonist_dose("heroin", "iv", heroin_mg, 0.0), "at_h": sorted(set(hs))}], 0.25)
+    s = _scenario(
+        "blockade vs time",
+        max(hs) + 6.0,
+        [
+            *(agonist_dose("naltrexone", "oral", m, 0.0) for m in sorted(set(mgs))),
+            {**agonist_dose("heroin", "iv", heroin_mg, 0.0), "at_h": sorted(set(hs))},
+        ],
+        0.25,
+    )
     pairs = [(m, h) for m in mgs for h in hs]
 
     def takes(events: Sequence[DoseEvent]) -> np.ndarray:
-        return np.array([[(e.species == "naltrexone" and e.amount == m) or (e.species == "heroin" and e.at_h == h)
-                          for e in events] for m, h in pairs])
+        return np.array(
+            [
+                [
+                    (e.species == "naltrexone" and e.amount == m) or (e.species == "heroin" and e.at_h == h)
+                    for e in events
+                ]
+                for m, h in pairs
+            ]
+        )
 
     t, r = _each_taking(s, takes, counterfactual=True)
     rows = []
@@ -222,20 +301,35 @@ def blockade_ratio_vs_time(naltrexone_mg: Sequence[float] = (50, 100, 150),
 def usual_dose_before_scenario(drug: str, route: str, mg: float) -> Scenario:
     """The usual dose in the tolerant user before treatment (the baseline of the stopping lesson)."""
     window = response.challenge_window_h(route)
-    return parse_scenario({"title": "before treatment", "duration_h": window + 2.0, "output_step_h": 0.05,
-                           "dose": [agonist_dose(drug, route, mg, 1.0)], "patient": {"opioid_tolerant": True},
-                           "options": {"adaptation": True}})
+    return parse_scenario(
+        {
+            "title": "before treatment",
+            "duration_h": window + 2.0,
+            "output_step_h": 0.05,
+            "dose": [agonist_dose(drug, route, mg, 1.0)],
+            "patient": {"opioid_tolerant": True},
+            "options": {"adaptation": True},
+        }
+    )
 
 
 def usual_dose_before_treatment(drug: str, route: str, mg: float, simulate_fn: Any = simulate) -> dict[str, float]:
     """Peak effect and lowest respiratory drive of the usual dose in the tolerant user before treatment."""
     r = simulate_fn(usual_dose_before_scenario(drug, route, mg))
-    return {"effect": float(r.challenges.increment_with.iloc[0]),
-            "min_drive": float(r.curves.responses.respiratory_drive.min())}  # the nadir, on the solver's grid
+    return {
+        "effect": float(r.challenges.increment_with.iloc[0]),
+        "min_drive": float(r.curves.responses.respiratory_drive.min()),
+    }  # the nadir, on the solver's grid
 
 
-def usual_dose_after_scenarios(drug: str, route: str, mg: float, treatment: str = "daily tablets", weeks: float = 4.0,
-                               gaps_days: Sequence[float] = tuple(range(0, 29))) -> list[Scenario]:
+def usual_dose_after_scenarios(
+    drug: str,
+    route: str,
+    mg: float,
+    treatment: str = "daily tablets",
+    weeks: float = 4.0,
+    gaps_days: Sequence[float] = tuple(range(0, 29)),
+) -> list[Scenario]:
     """One scenario per gap: treatment, then the formerly usual dose ``gap`` days after its last dose."""
     _, last = treatment_doses(treatment, weeks)
     window = response.challenge_window_h(route)
@@ -243,8 +337,14 @@ def usual_dose_after_scenarios(drug: str, route: str, mg: float, treatment: str 
     return [_stopping_scenario(treatment, weeks, agonist_dose(drug, route, mg, a), a + window + 1.0) for a in at]
 
 
-def usual_dose_after_stopping(drug: str, route: str, mg: float, treatment: str = "daily tablets", weeks: float = 4.0,
-                              gaps_days: Sequence[float] = tuple(range(0, 29))) -> pd.DataFrame:
+def usual_dose_after_stopping(
+    drug: str,
+    route: str,
+    mg: float,
+    treatment: str = "daily tablets",
+    weeks: float = 4.0,
+    gaps_days: Sequence[float] = tuple(range(0, 29)),
+) -> pd.DataFrame:
     """The formerly usual dose taken ``gap`` days after the last naltrexone dose (adaptation on).
 
     The patient was a tolerant user who stopped using during treatment: tolerance fades (t1/2 ~7
@@ -259,8 +359,12 @@ def usual_dose_after_stopping(drug: str, route: str, mg: float, treatment: str =
     _, last = treatment_doses(treatment, weeks)
     window = response.challenge_window_h(route)
     at = [last + 24.0 * g for g in gaps]
-    s = _stopping_scenario(treatment, weeks, {"drug": drug, "route": route, "amount_mg": float(mg), "at_h": sorted(set(at))},
-                           max(at) + window + 1.0)
+    s = _stopping_scenario(
+        treatment,
+        weeks,
+        {"drug": drug, "route": route, "amount_mg": float(mg), "at_h": sorted(set(at))},
+        max(at) + window + 1.0,
+    )
 
     def takes(events: Sequence[DoseEvent]) -> np.ndarray:  # the treatment, and only this gap's usual dose
         return np.array([[e.species in NALTREXONE_SPECIES or e.at_h == a for e in events] for a in at])
@@ -273,22 +377,34 @@ def usual_dose_after_stopping(drug: str, route: str, mg: float, treatment: str =
         resp, before = r.response.person(k), max(int(np.searchsorted(t, a - 1e-9)) - 1, 0)
         inc, _ = response.increment_and_area(t, resp.reward[0], a, window)
         density = float(r.density[k, 0, before])
-        rows.append({"days_after_last_naltrexone": g, "effect": float(inc),
-                     "min_respiratory_drive": float(resp.respiratory_drive[t >= a - 1e-9].min()),
-                     "receptor_density": density, "opioid_tolerance": float(resp.opioid_tolerance[before]) / per_tolerance,
-                     "occupancy_antagonist": float(r.bound[k, 0, before, antagonist].sum()) / density})
+        rows.append(
+            {
+                "days_after_last_naltrexone": g,
+                "effect": float(inc),
+                "min_respiratory_drive": float(resp.respiratory_drive[t >= a - 1e-9].min()),
+                "receptor_density": density,
+                "opioid_tolerance": float(resp.opioid_tolerance[before]) / per_tolerance,
+                "occupancy_antagonist": float(r.bound[k, 0, before, antagonist].sum()) / density,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _naltrexone_brain(mg: float, t_h: np.ndarray, simulate_fn: Any) -> tuple[np.ndarray, np.ndarray]:
-    r = simulate_fn(_scenario(f"naltrexone {mg:g} mg", float(t_h[-1]) + 0.5, [agonist_dose("naltrexone", "oral", mg, 0.0)]))
+    r = simulate_fn(
+        _scenario(f"naltrexone {mg:g} mg", float(t_h[-1]) + 0.5, [agonist_dose("naltrexone", "oral", mg, 0.0)])
+    )
     c = r.curves
     return (np.interp(t_h, c.t_h, c.brain_nm["naltrexone"]), np.interp(t_h, c.t_h, c.brain_nm["naltrexol"]))
 
 
-def displacement_after_last_dose(drug: str, naltrexone_mg: float = 50.0,
-                                 hours: Sequence[float] = tuple(range(0, 169, 4)), window_h: float = 6.0,
-                                 simulate_fn: Any = simulate) -> pd.DataFrame:
+def displacement_after_last_dose(
+    drug: str,
+    naltrexone_mg: float = 50.0,
+    hours: Sequence[float] = tuple(range(0, 169, 4)),
+    window_h: float = 6.0,
+    simulate_fn: Any = simulate,
+) -> pd.DataFrame:
     """Agonist occupancy that a naltrexone tablet taken ``h`` hours after the last opioid dose would displace.
 
     The agonist's brain levels and bound state come from 5 days of :data:`CHRONIC_USE`; from the
@@ -316,18 +432,27 @@ def displacement_after_last_dose(drug: str, naltrexone_mg: float = 50.0,
             b0[:, i, k] = np.interp(last + h, c.t_h, c.bound[0][:, j])
     conc[0, :, :, -2], conc[0, :, :, -1] = ntx, nol
     bound, _ = receptor.bind(tw, conc, lig.kd_nm, lig.kon_per_nm_per_h, 1.0, b0=b0)
-    occ = bound[..., : len(names)].sum(axis=-1)           # [with/without, hour, time]
+    occ = bound[..., : len(names)].sum(axis=-1)  # [with/without, hour, time]
     rew = response.reward_from_stimulus(response.stimulus(bound, lig.tau), _hill())
-    return pd.DataFrame({"hours_after_last_dose": hours, "occupancy_agonist_before": b0[0, :, : len(names)].sum(axis=-1),
-                         "occupancy_agonist_with_naltrexone": occ[0, :, -1],
-                         "occupancy_agonist_without_naltrexone": occ[1, :, -1],
-                         "displaced": (occ[1] - occ[0]).max(axis=-1),
-                         "effect_lost": (rew[1] - rew[0]).max(axis=-1)})
+    return pd.DataFrame(
+        {
+            "hours_after_last_dose": hours,
+            "occupancy_agonist_before": b0[0, :, : len(names)].sum(axis=-1),
+            "occupancy_agonist_with_naltrexone": occ[0, :, -1],
+            "occupancy_agonist_without_naltrexone": occ[1, :, -1],
+            "displaced": (occ[1] - occ[0]).max(axis=-1),
+            "effect_lost": (rew[1] - rew[0]).max(axis=-1),
+        }
+    )
 
 
-def opioid_free_interval(naltrexone_mg: float = 50.0, max_displaced: float = 0.02,
-                         drugs: Sequence[str] = tuple(CHRONIC_USE), max_hours: float = 240.0,
-                         simulate_fn: Any = simulate) -> pd.DataFrame:
+def opioid_free_interval(
+    naltrexone_mg: float = 50.0,
+    max_displaced: float = 0.02,
+    drugs: Sequence[str] = tuple(CHRONIC_USE),
+    max_hours: float = 240.0,
+    simulate_fn: Any = simulate,
+) -> pd.DataFrame:
     """Hours after the last dose of each agonist until a naltrexone tablet displaces at most ``max_displaced``.
 
     One row per drug with its chronic use, the hours (NaN when longer than ``max_hours``) and the
@@ -340,9 +465,15 @@ def opioid_free_interval(naltrexone_mg: float = 50.0, max_displaced: float = 0.0
         over = np.nonzero(d.displaced.to_numpy() > max_displaced)[0]
         need = 0.0 if over.size == 0 else (float(hours[over[-1] + 1]) if over[-1] + 1 < hours.size else float("nan"))
         route, mg, every = CHRONIC_USE[drug]
-        rows.append({"drug": drug, "chronic_use": f"{mg:g} mg {route} every {every:g} h",
-                     "hours_opioid_free": need, "days_opioid_free": need / 24.0,
-                     "displaced_if_12_h": float(np.interp(12.0, d.hours_after_last_dose, d.displaced))})
+        rows.append(
+            {
+                "drug": drug,
+                "chronic_use": f"{mg:g} mg {route} every {every:g} h",
+                "hours_opioid_free": need,
+                "days_opioid_free": need / 24.0,
+                "displaced_if_12_h": float(np.interp(12.0, d.hours_after_last_dose, d.displaced)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -353,8 +484,13 @@ def opioid_free_days(drug: str, days_of_use: int = 7, max_days: float = 40.0, si
     after :data:`CHRONIC_USE` for ``days_of_use`` days. The interval is never 0 for a dependent person: dependence fades only after the agonist has left.
     """
     use, last = chronic_use_doses(drug, days_of_use)
-    s = _scenario(f"{drug}: {days_of_use} days of use, then none", last + 24.0 * max_days, [use], 1.0,
-                  patient={"opioid_tolerant": True})
+    s = _scenario(
+        f"{drug}: {days_of_use} days of use, then none",
+        last + 24.0 * max_days,
+        [use],
+        1.0,
+        patient={"opioid_tolerant": True},
+    )
     t = simulate_fn(s).table
     after = t[t.time_h > last]
     below = after.time_h[after.physical_dependence < response_parameters()["dependence_threshold"].value]

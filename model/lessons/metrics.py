@@ -22,9 +22,11 @@ def occupancy_at(r: Result, t_h: float) -> dict[str, float]:
     tab = r.table
     i = int(np.argmin(np.abs(tab.time_h.to_numpy() - t_h)))
     row = tab.iloc[i]
-    return {"naltrexone": float(row.get("occupancy_naltrexone", 0.0)),
-            "naltrexol": float(row.get("occupancy_naltrexol", 0.0)),
-            "agonist": float(row.occupancy_agonist)}
+    return {
+        "naltrexone": float(row.get("occupancy_naltrexone", 0.0)),
+        "naltrexol": float(row.get("occupancy_naltrexol", 0.0)),
+        "agonist": float(row.occupancy_agonist),
+    }
 
 
 def drug_of_species(species: str) -> str:
@@ -42,9 +44,16 @@ def episode_table(r: Result) -> pd.DataFrame:
     after = np.searchsorted(tab.time_h.to_numpy(), c.at_h.to_numpy() + 1e-6)
     after = np.minimum(after, len(tab) - 1)
     crav = tab["craving"].to_numpy() if "craving" in tab else np.full(len(tab), np.nan)
-    return pd.DataFrame({"episode": np.arange(1, len(c) + 1), "day": c.at_h.to_numpy() / 24.0,
-                         "reward_with": c.increment_with.to_numpy(), "reward_without": c.increment_without.to_numpy(),
-                         "blocked": c.blocked.to_numpy(dtype=bool), "craving_after": crav[after]})
+    return pd.DataFrame(
+        {
+            "episode": np.arange(1, len(c) + 1),
+            "day": c.at_h.to_numpy() / 24.0,
+            "reward_with": c.increment_with.to_numpy(),
+            "reward_without": c.increment_without.to_numpy(),
+            "blocked": c.blocked.to_numpy(dtype=bool),
+            "craving_after": crav[after],
+        }
+    )
 
 
 def risk_window(after: pd.DataFrame, before: Mapping[str, float], drive_limit: float = 0.5) -> pd.Series:
@@ -63,11 +72,20 @@ def rescue_summary(table: pd.DataFrame, rescue_h: float, limit: float = 0.5) -> 
     before = d[t <= rescue_h]
     soon = (t > rescue_h) & (t <= rescue_h + 2.0)
     if not soon.any():
-        return {"min_before": float(before.min()), "best_after": float("nan"), "min_later": float("nan"),
-                "renarcotised_h": float("nan"), "hours_below_limit": float(np.sum((d < limit)[1:] * np.diff(t)))}
+        return {
+            "min_before": float(before.min()),
+            "best_after": float("nan"),
+            "min_later": float("nan"),
+            "renarcotised_h": float("nan"),
+            "hours_below_limit": float(np.sum((d < limit)[1:] * np.diff(t))),
+        }
     i = int(np.nonzero(soon)[0][np.argmax(d[soon])])
     later = np.nonzero((t > t[i]) & (d < limit))[0]
     recovered = d[i] >= limit
-    return {"min_before": float(before.min()), "best_after": float(d[i]), "min_later": float(d[i:].min()),
-            "renarcotised_h": float(t[later[0]]) if (recovered and later.size) else float("nan"),
-            "hours_below_limit": float(np.sum((d < limit)[1:] * np.diff(t)))}
+    return {
+        "min_before": float(before.min()),
+        "best_after": float(d[i]),
+        "min_later": float(d[i:].min()),
+        "renarcotised_h": float(t[later[0]]) if (recovered and later.size) else float("nan"),
+        "hours_below_limit": float(np.sum((d < limit)[1:] * np.diff(t))),
+    }

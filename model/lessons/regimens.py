@@ -37,9 +37,14 @@ class DoseTable(TypedDict, total=False):
     taken_probability: float
 
 
-
-def _scenario(title: str, duration_h: float, doses: list[dict[str, Any]], step_h: float = 0.05,
-              parameters: Mapping[str, Mapping[str, float]] | None = None, **extra: Any) -> Any:
+def _scenario(
+    title: str,
+    duration_h: float,
+    doses: list[dict[str, Any]],
+    step_h: float = 0.05,
+    parameters: Mapping[str, Mapping[str, float]] | None = None,
+    **extra: Any,
+) -> Any:
     raw: dict[str, Any] = {"title": title, "duration_h": duration_h, "output_step_h": step_h, "dose": doses, **extra}
     if parameters:
         raw["parameters"] = {k: dict(v) for k, v in parameters.items()}
@@ -62,9 +67,16 @@ def overrides_of(mols: Mapping[str, Molecule] | None) -> dict[str, dict[str, flo
     return out
 
 
-def regimen_doses(kind: str, days: int, adherence: float = 1.0, oral_mg: float = 50.0, xr_mg: float = 380.0,
-                  implant_mg: float = 1700.0, implant_months: float = 5.0,
-                  attendance: float | None = None) -> list[dict[str, Any]]:
+def regimen_doses(
+    kind: str,
+    days: int,
+    adherence: float = 1.0,
+    oral_mg: float = 50.0,
+    xr_mg: float = 380.0,
+    implant_mg: float = 1700.0,
+    implant_months: float = 5.0,
+    attendance: float | None = None,
+) -> list[dict[str, Any]]:
     """Naltrexone dose tables for a regimen over ``days``: 'oral' daily, 'im_xr' every 28 days, 'implant'.
 
     ``adherence`` (0..1) is each tablet's ``taken_probability`` and ``attendance`` each injection's
@@ -74,15 +86,40 @@ def regimen_doses(kind: str, days: int, adherence: float = 1.0, oral_mg: float =
     share = adherence if kind == "oral" or attendance is None else attendance
     p = {"taken_probability": float(share)} if share < 1 else {}
     if kind == "oral":
-        return [{"drug": "naltrexone", "route": "oral", "amount_mg": oral_mg, "every_h": 24.0,
-                 "count": int(days), "start_h": 0.0, **p}]
+        return [
+            {
+                "drug": "naltrexone",
+                "route": "oral",
+                "amount_mg": oral_mg,
+                "every_h": 24.0,
+                "count": int(days),
+                "start_h": 0.0,
+                **p,
+            }
+        ]
     if kind == "im_xr":
         n = int(np.floor((dur - 1e-9) / (28 * 24))) + 1
-        return [{"drug": "naltrexone", "route": "im_xr", "amount_mg": xr_mg, "every_h": 24.0 * 28,
-                 "count": n, "start_h": 0.0, **p}]
+        return [
+            {
+                "drug": "naltrexone",
+                "route": "im_xr",
+                "amount_mg": xr_mg,
+                "every_h": 24.0 * 28,
+                "count": n,
+                "start_h": 0.0,
+                **p,
+            }
+        ]
     if kind == "implant":
-        return [{"drug": "naltrexone", "route": "implant", "amount_mg": implant_mg,
-                 "release_months": implant_months, "at_h": [0.0]}]
+        return [
+            {
+                "drug": "naltrexone",
+                "route": "implant",
+                "amount_mg": implant_mg,
+                "release_months": implant_months,
+                "at_h": [0.0],
+            }
+        ]
     raise ValueError(f"regimen: {kind!r} is not one of oral, im_xr, implant")
 
 
@@ -90,17 +127,30 @@ def regimen_doses(kind: str, days: int, adherence: float = 1.0, oral_mg: float =
 CRAVING_PLANS = ("no naltrexone", "monthly injection kept", "second injection missed", "daily tablets")
 
 
-def use_episodes(drug: str = "heroin", route: str = "iv", mg: float = 25.0, every_days: float = 2.0,
-                 weeks: float = 8.0, start_h: float = 30.0) -> dict[str, Any]:
+def use_episodes(
+    drug: str = "heroin",
+    route: str = "iv",
+    mg: float = 25.0,
+    every_days: float = 2.0,
+    weeks: float = 8.0,
+    start_h: float = 30.0,
+) -> dict[str, Any]:
     """A repeating agonist dose table: one use episode every ``every_days`` for ``weeks`` weeks."""
     every_h = 24.0 * every_days
     count = max(1, int(np.floor((24.0 * 7 * weeks - start_h - 1e-9) / every_h)) + 1)
-    return {"drug": drug, "route": route, "amount_mg": float(mg), "every_h": every_h, "count": count,
-            "start_h": float(start_h)}
+    return {
+        "drug": drug,
+        "route": route,
+        "amount_mg": float(mg),
+        "every_h": every_h,
+        "count": count,
+        "start_h": float(start_h),
+    }
 
 
-def craving_doses(plan: str, weeks: float = 8.0, heroin_mg: float = 25.0, every_days: float = 2.0,
-                  adherence: float = 1.0) -> list[dict[str, Any]]:
+def craving_doses(
+    plan: str, weeks: float = 8.0, heroin_mg: float = 25.0, every_days: float = 2.0, adherence: float = 1.0
+) -> list[dict[str, Any]]:
     """Dose table of a craving experiment: a naltrexone ``plan`` (:data:`CRAVING_PLANS`) plus heroin use.
 
     ``adherence`` (0..1) is the tablets' ``taken_probability`` (only for 'daily tablets').
@@ -121,27 +171,45 @@ def treatment_doses(treatment: str, weeks: float) -> tuple[list[dict[str, Any]],
     """Naltrexone doses for ``weeks`` of a treatment in :data:`TREATMENTS`, and the time of the last dose (h)."""
     route, mg, every = TREATMENTS[treatment]
     count = max(1, int(np.floor(24.0 * 7 * weeks / every + 1e-9)))
-    return ([{"drug": "naltrexone", "route": route, "amount_mg": mg, "at_h": [every * k for k in range(count)]}],
-            every * (count - 1))
+    return (
+        [{"drug": "naltrexone", "route": route, "amount_mg": mg, "at_h": [every * k for k in range(count)]}],
+        every * (count - 1),
+    )
 
 
 def _stopping_scenario(treatment: str, weeks: float, dose: dict[str, Any] | None, duration_h: float) -> Any:
     ntx, _ = treatment_doses(treatment, weeks)
-    return parse_scenario({"title": f"after {weeks:g} weeks of {treatment}", "duration_h": duration_h,
-                           "output_step_h": 1.0, "dose": [*ntx, *([dose] if dose else [])],
-                           "patient": {"opioid_tolerant": True}, "options": {"adaptation": True}})
+    return parse_scenario(
+        {
+            "title": f"after {weeks:g} weeks of {treatment}",
+            "duration_h": duration_h,
+            "output_step_h": 1.0,
+            "dose": [*ntx, *([dose] if dose else [])],
+            "patient": {"opioid_tolerant": True},
+            "options": {"adaptation": True},
+        }
+    )
 
 
 def chronic_use_doses(drug: str, days: int = 5) -> tuple[dict[str, Any], float]:
     """A :data:`CHRONIC_USE` dose table for ``days`` days and the time of its last dose (h)."""
     route, mg, every = CHRONIC_USE[drug]
     count = int(round(24.0 * days / every))
-    return ({"drug": drug, "route": route, "amount_mg": mg, "every_h": every, "count": count, "start_h": 0.0},
-            every * (count - 1))
+    return (
+        {"drug": drug, "route": route, "amount_mg": mg, "every_h": every, "count": count, "start_h": 0.0},
+        every * (count - 1),
+    )
 
 
-def overdose_doses(opioid: str, opioid_mg: float, rescue_route: str | None, rescue_mg: float, rescue_h: float,
-                   opioid_h: float = 0.25, naltrexone_xr_days_before: float | None = None) -> list[dict[str, Any]]:
+def overdose_doses(
+    opioid: str,
+    opioid_mg: float,
+    rescue_route: str | None,
+    rescue_mg: float,
+    rescue_h: float,
+    opioid_h: float = 0.25,
+    naltrexone_xr_days_before: float | None = None,
+) -> list[dict[str, Any]]:
     """Dose table of an overdose (fentanyl IV or oral methadone) and a naloxone rescue.
 
     ``naltrexone_xr_days_before`` adds a monthly naltrexone injection given that many days earlier

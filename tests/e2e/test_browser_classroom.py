@@ -7,8 +7,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-PAGES = ["", "mechanism", "regimens", "overcoming", "alcohol", "compare", "cravings", "stopping", "naloxone",
-         "workbench", "validation"]
+PAGES = [
+    "",
+    "mechanism",
+    "regimens",
+    "overcoming",
+    "alcohol",
+    "compare",
+    "cravings",
+    "stopping",
+    "naloxone",
+    "workbench",
+    "validation",
+]
 MAGIC = {"csv": b"", "json": b"{", "png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF", "toml": b""}
 
 pytestmark = [
