@@ -50,7 +50,16 @@ COLUMNS: tuple[Column, ...] = (
         "(no reward to block, so the ratio is undefined).",
     ),
     Column("respiratory_drive", "1", "Breathing relative to the person's own normal (1 = normal, 0 = apnoea)."),
-    Column("opioid_tolerance", "1", "Tolerance: 0 naive, 1 = a chronic user on 90 mg oral morphine a day."),
+    Column(
+        "opioid_tolerance",
+        "1",
+        "Tolerance of breathing to opioids (potency shift - 1): 0 naive, 1 = a chronic user on 90 mg oral morphine a day.",
+    ),
+    Column(
+        "reward_tolerance",
+        "1",
+        "Tolerance of the reward signal to opioids (potency shift - 1): 0 naive, 1 = a chronic user on 90 mg oral morphine a day.",
+    ),
     Column("physical_dependence", "1", "Physical dependence, 0..1."),
     Column("precipitated_withdrawal", "1", "Withdrawal precipitated by an antagonist, 0..1."),
     Column("craving", "1", "Expected reward learnt from use episodes (illustrative), 0..1."),

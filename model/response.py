@@ -135,21 +135,6 @@ def fentanyl_stimulus(c_ng_per_ml: float, fentanyl: Molecule) -> float:
 
 
 @njit(cache=True, nogil=True)
-def _saturating_state(h, s, x0, gain, loss):  # pragma: no cover - compiled
-    """dX/dt = gain S (1 - X) - loss X per row of S [P, time], exact for S constant over each step."""
-    out = np.empty(s.shape)
-    for p in range(s.shape[0]):
-        x = x0
-        out[p, 0] = x
-        for k in range(h.size):
-            rate = gain * s[p, k + 1] + loss
-            target = gain * s[p, k + 1] / rate
-            x = target + (x - target) * np.exp(-rate * h[k])
-            out[p, k + 1] = x
-    return out
-
-
-@njit(cache=True, nogil=True)
 def _follow(h, s, x0, k_up, k_down):  # pragma: no cover - compiled
     """dX/dt = k (S - X) per row of S [P, time], k = k_up while S > X and k_down otherwise; exact for S constant over each step."""
     out = np.empty(s.shape)
@@ -169,31 +154,62 @@ def _rows(s: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(s.reshape(-1, s.shape[-1]))
 
 
-def opioid_tolerance(
-    t_h: np.ndarray, s_respiratory: np.ndarray, chronic_user: bool, params: Mapping[str, float]
+def adaptation(
+    t_h: np.ndarray, s: np.ndarray, beta: float, onset_per_h: float, loss_per_h: float, start: float
 ) -> np.ndarray:
-    """Tolerance level X (respiratory stimulus units): the habitual stimulus, followed over days.
+    """Tolerance of one system as the log of its potency shift, Y = ln(S50 / S50_naive), over time.
 
-    dX/dt = k (S_resp - X): builds within days (``tolerance_onset_per_h``) and fades over about a
-    week without opioids (``tolerance_loss_per_h``). A chronic user starts at the level of 90 mg
-    oral morphine a day (``chronic_user_tolerance_stimulus``); a naive person at 0.
+    The shift the current stimulus S would hold at steady state is 1 + beta S (the more opioid a
+    person is used to, the more it takes to act); Y follows its log, ln(1 + beta S), with
+    first-order kinetics: ``onset_per_h`` while the target is above Y, ``loss_per_h`` below.
+    Following the log lets sustained use build tolerance over days while one large dose, however
+    big, adds little (tolerance grows with time of exposure, not only with its size).
     """
-    x0 = params["chronic_user_tolerance_stimulus"] if chronic_user else 0.0
-    return _follow(
-        np.diff(t_h), _rows(s_respiratory), float(x0), params["tolerance_onset_per_h"], params["tolerance_loss_per_h"]
-    ).reshape(np.shape(s_respiratory))
+    target = np.log1p(beta * np.maximum(_rows(s), 0.0))
+    return _follow(np.diff(t_h), target, float(start), onset_per_h, loss_per_h).reshape(np.shape(s))
 
 
-def physical_dependence(
-    t_h: np.ndarray, s_agonist: np.ndarray, initial: float, params: Mapping[str, float]
-) -> np.ndarray:
-    """Physical dependence D in [0, 1]: dD/dt = k_gain S (1 - D) - k_loss D, S the agonist reward stimulus.
+def chronic_user_shift(beta: float, params: Mapping[str, float]) -> float:
+    """Y of a chronic user on 90 mg oral morphine a day (``chronic_user_tolerance_stimulus``) for a system's beta."""
+    return float(np.log1p(beta * params["chronic_user_tolerance_stimulus"]))
 
-    k_loss is set by how long spontaneous withdrawal lasts once the agonist has left (docs/model.md).
+
+def relative_tolerance(y: np.ndarray, beta: float, params: Mapping[str, float]) -> np.ndarray:
+    """Tolerance as reported: (shift - 1) relative to a chronic user's (0 naive, 1 = 90 mg oral morphine a day)."""
+    return np.expm1(y) / (beta * params["chronic_user_tolerance_stimulus"])
+
+
+ADAPTATIONS = ("reward_tolerance", "resp_tolerance", "dependence")
+
+
+def adaptations(
+    t_h: np.ndarray, s_reward: np.ndarray, s_respiratory: np.ndarray, chronic_user: bool, params: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Y of reward tolerance, breathing tolerance and dependence of P people [P, time] from their agonist stimuli.
+
+    Every mu agonist drives them in proportion to its stimulus (full cross-tolerance): its reward
+    stimulus for reward tolerance and dependence, its respiratory stimulus for breathing
+    tolerance; released endorphin drives none. A chronic user starts at the level of 90 mg oral
+    morphine a day, a naive person at 0.
     """
-    return _saturating_state(
-        np.diff(t_h), _rows(s_agonist), float(initial), params["dependence_gain_per_h"], params["dependence_loss_per_h"]
-    ).reshape(np.shape(s_agonist))
+    out = []
+    for s, name in zip((s_reward, s_respiratory, s_reward), ADAPTATIONS):
+        beta = params[f"{name}_per_stimulus"]
+        start = chronic_user_shift(beta, params) if chronic_user else 0.0
+        out.append(adaptation(t_h, s, beta, params[f"{name}_onset_per_h"], params[f"{name}_loss_per_h"], start))
+    return out[0], out[1], out[2]
+
+
+def physical_dependence(y_dependence: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
+    """Physical dependence D in [0, 1) from its adaptation Y: D = r^h / (r^h + r50^h), r = Y / Y of a chronic user.
+
+    Withdrawal is the counter-adaptation unmasked: it builds over days of use and fades over days
+    without opioids, so one dose leaves it small and a chronic user on 90 mg oral morphine a day
+    starts near 0.9 (``dependence_half_adaptation`` r50, ``dependence_hill`` h).
+    """
+    r = np.maximum(y_dependence, 0.0) / chronic_user_shift(params["dependence_per_stimulus"], params)
+    x = np.power(r / params["dependence_half_adaptation"], params["dependence_hill"])
+    return x / (1.0 + x)
 
 
 def precipitated_withdrawal(
@@ -213,21 +229,19 @@ def precipitated_withdrawal(
 
 
 def respiratory_drive(
-    s: np.ndarray, tolerance: np.ndarray, fentanyl: Molecule, params: Mapping[str, float]
+    s: np.ndarray, y_tolerance: np.ndarray, fentanyl: Molecule, params: Mapping[str, float]
 ) -> np.ndarray:
     """Resting ventilation relative to the person's own drug-free baseline (1 = normal).
 
     drive = 1 - Imax S^g / (S^g + S50^g) with S = sum_i tau_resp_i B_i. S50 is the respiratory
     stimulus of fentanyl at 0.42 ng/mL, which halves ventilation in opioid-naive people (Algera
-    MH et al. 2021 Clin Pharmacol Ther 109:637); tolerance moves it up in proportion to the
-    habitual stimulus X, S50 = S50_naive (1 + beta X) (a tolerance-compartment model: the more
-    opioid a person is used to, the more it takes to depress their breathing). beta is
-    calibrated so that fentanyl added on top of 90 mg oral morphine a day halves ventilation at
-    1.82 ng/mL (Algera 2021).
+    MH et al. 2021 Clin Pharmacol Ther 109:637); tolerance moves it up, S50 = S50_naive e^Y (Y from
+    :func:`adaptation`, whose beta is calibrated so that fentanyl added on top of 90 mg oral
+    morphine a day halves ventilation at 1.82 ng/mL, Algera 2021).
     """
     # An agonist-free fentanyl (efficacy overridden to 0) leaves no anchor: keep S50 tiny but finite.
     naive = np.maximum(fentanyl_stimulus(params["resp_fentanyl_c50_naive_ng_per_ml"], fentanyl), 1e-12)
-    s50 = naive * (1.0 + params["resp_tolerance_per_stimulus"] * tolerance)
+    s50 = naive * np.exp(y_tolerance)
     x = np.maximum(s, 0.0)
     x /= s50
     np.power(x, params["resp_hill"], out=x)
@@ -276,7 +290,8 @@ class Responses:
 
     reward: np.ndarray  # [P, 2, time] whole reward signal (non-opioid part of alcohol included)
     respiratory_drive: np.ndarray  # [P, time]
-    opioid_tolerance: np.ndarray  # [P, time] habitual respiratory stimulus (stimulus units)
+    opioid_tolerance: np.ndarray  # [P, time] breathing tolerance Y (log of the potency shift)
+    reward_tolerance: np.ndarray  # [P, time] reward tolerance Y (log of the potency shift)
     # Left out (None) when only reward and breathing are asked for, as in populations:
     reward_opioid: np.ndarray | None = None  # [P, 2, time] the part that runs through mu receptors
     stimulus_agonist: np.ndarray | None = None  # [P, 2, time] exogenous agonist reward stimulus
@@ -309,24 +324,27 @@ def respond(
     taus = np.stack([lig.tau, lig.tau_respiratory, lig.tau * exogenous], axis=1)  # [P, 3, ligand]
     s = np.matmul(taus[:, None], np.swapaxes(bound, -1, -2))  # [P, runs, 3, time]: time stays contiguous
     s_opioid, s_resp, s_agonist = s[:, :, 0], s[:, 0, 1], s[:, :, 2]
-    s_total = s_opioid
+    # One tolerance history, that of the run as it happened, for the run and its counterfactual:
+    # the run without naltrexone asks what each dose would have done to this person at that moment.
+    y_reward, y_resp, y_dependence = adaptations(t_h, s_agonist[:, 0], s_resp, chronic_user, params)
+    s_total = s_opioid * np.exp(-y_reward)[:, None]
     if endorphin_nm is not None and "endorphin" in lig.names:
         mols = people.view(trailing=2)
         share = mols["ethanol"]["opioid_share_of_reward"]
-        s_total = s_opioid + nonopioid_alcohol_stimulus(endorphin_nm, mols["endorphin"], share)
-    tolerance = opioid_tolerance(t_h, s_resp, chronic_user, params)
+        s_total = s_total + nonopioid_alcohol_stimulus(endorphin_nm, mols["endorphin"], share)
     out = Responses(
         reward=reward_from_stimulus(s_total, params["hill_n"]),
-        respiratory_drive=respiratory_drive(s_resp, tolerance, people.view(trailing=1)["fentanyl"], params),
-        opioid_tolerance=tolerance,
+        respiratory_drive=respiratory_drive(s_resp, y_resp, people.view(trailing=1)["fentanyl"], params),
+        opioid_tolerance=y_resp,
+        reward_tolerance=y_reward,
     )
     if not everything:
         return out
-    dependence = physical_dependence(t_h, s_agonist[:, 0], 1.0 if chronic_user else 0.0, params)
+    dependence = physical_dependence(y_dependence, params)
     occ_antagonist = bound[:, 0][..., lig.is_antagonist].sum(axis=-1) / density[:, 0]
     return replace(
         out,
-        reward_opioid=reward_from_stimulus(s_opioid, params["hill_n"]),
+        reward_opioid=reward_from_stimulus(s_opioid * np.exp(-y_reward)[:, None], params["hill_n"]),
         stimulus_agonist=s_agonist,
         physical_dependence=dependence,
         precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[:, 0], occ_antagonist, params),

@@ -142,7 +142,13 @@ def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataF
     cols["reward_without_naltrexone"] = r.reward[1][idx]
     cols["blockade_fraction"] = response.blockade_fraction(r.reward[0][idx], r.reward[1][idx])
     cols["respiratory_drive"] = r.respiratory_drive[idx]
-    cols["opioid_tolerance"] = r.opioid_tolerance[idx] / response_parameters()["chronic_user_tolerance_stimulus"].value
+    rp = {k: v.value for k, v in response_parameters().items()}
+    cols["opioid_tolerance"] = response.relative_tolerance(
+        r.opioid_tolerance[idx], rp["resp_tolerance_per_stimulus"], rp
+    )
+    cols["reward_tolerance"] = response.relative_tolerance(
+        r.reward_tolerance[idx], rp["reward_tolerance_per_stimulus"], rp
+    )
     cols["physical_dependence"] = r.physical_dependence[idx]
     cols["precipitated_withdrawal"] = r.precipitated_withdrawal[idx]
     if c.craving is not None:

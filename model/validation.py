@@ -413,13 +413,46 @@ def fentanyl_c50_naive() -> float:
     return float(brentq(lambda c: _equilibrium_drive({}, c, 0.0) - 0.5, 1e-3, 100.0))
 
 
-def _methadone_daily(mg: float) -> Result:
-    return _run(
-        24 * 10,
-        {"drug": "methadone", "route": "oral", "amount_mg": mg, "every_h": 24, "count": 10, "start_h": 0.0},
-        step_h=0.5,
-        patient={"opioid_tolerant": True},
-    )
+MAINTENANCE_DAYS = 60  # stable maintenance: tolerance has reached its steady state
+
+
+def _methadone_daily(mg: float, heroin_mg: float = 0.0) -> Result:
+    """A chronic user on methadone ``mg`` a day for 60 days (optionally 25 mg IV heroin 2 h after the last dose)."""
+    last = 24.0 * MAINTENANCE_DAYS
+    doses = [{"drug": "methadone", "route": "oral", "amount_mg": mg, "every_h": 24, "count": MAINTENANCE_DAYS + 1}]
+    if heroin_mg:
+        doses.append(heroin(last + 2.0, heroin_mg))
+    return _run(last + 12.0, *doses, step_h=0.5, patient={"opioid_tolerant": True})
+
+
+def _single(drug: str, route: str, mg: float) -> Result:
+    return _run(72, {"drug": drug, "route": route, "amount_mg": mg, "at_h": [0.0]}, step_h=0.25)
+
+
+def single_dose_state(drug: str, route: str, mg: float, column: str) -> Callable[[], float]:
+    """Highest tolerance or dependence (a column of the output table) in the 3 days after one dose, naive person."""
+
+    def f() -> float:
+        return float(_single(drug, route, mg).table[column].max())
+
+    return f
+
+
+def maintenance_reward(mg: float) -> Callable[[], float]:
+    """Highest reward on the last day of stable methadone maintenance."""
+
+    def f() -> float:
+        t = _methadone_daily(mg).table
+        return float(t.reward[(t.time_h >= 24 * (MAINTENANCE_DAYS - 1)) & (t.time_h < 24 * MAINTENANCE_DAYS)].max())
+
+    return f
+
+
+def heroin_on_maintenance() -> float:
+    """Reward increment of 25 mg IV heroin on stable methadone 80 mg/day over its increment in a naive person."""
+    on = _methadone_daily(80, heroin_mg=25).challenges.increment_with.iloc[-1]
+    naive = _run(6, heroin(0.0), step_h=0.05).challenges.increment_with.iloc[0]
+    return float(on / naive)
 
 
 def fentanyl_c50_tolerant() -> float:
@@ -441,11 +474,13 @@ def fentanyl_c50_tolerant() -> float:
 
 
 def methadone_drive(mg: float) -> Callable[[], float]:
-    """Lowest respiratory drive on day 10 of methadone maintenance in a tolerant patient."""
+    """Lowest respiratory drive on the last day of stable methadone maintenance."""
 
     def f() -> float:
         t = _methadone_daily(mg).table
-        return float(t.respiratory_drive[t.time_h >= 24 * 9].min())
+        return float(
+            t.respiratory_drive[(t.time_h >= 24 * (MAINTENANCE_DAYS - 1)) & (t.time_h < 24 * MAINTENANCE_DAYS)].min()
+        )
 
     return f
 
@@ -524,10 +559,31 @@ def naloxone_in_occupancy(mg: float) -> Callable[[], float]:
     return f
 
 
+KIM_SAMPLES_H = (5 / 60, 2.0, 4.0, 8.0)
+
+
 def naloxone_occupancy_half_time() -> float:
-    """Hours from the peak occupancy after 2 mg IV naloxone until it has halved."""
-    peak, half = halved_after_peak(*curve(_run(12, _iv("naloxone", 2.0), step_h=0.05), "occupancy_antagonist"))
-    return half - peak
+    """Half-time of occupancy after 2 mg IV naloxone, as Kim 1997 measured it (h).
+
+    Occupancy read at Kim's scan times (5 min, 2, 4 and 8 h) and fitted with one exponential
+    (log-linear least squares).
+    """
+    t, y = curve(_run(9, _iv("naloxone", 2.0), step_h=0.05), "occupancy_antagonist")
+    ts = np.array(KIM_SAMPLES_H)
+    slope = np.polyfit(ts, np.log(np.interp(ts, t, y)), 1)[0]
+    return float(-np.log(2) / slope)
+
+
+def naloxone_in_occupancy_half_life_min(mg: float) -> Callable[[], float]:
+    """Half-life of occupancy disappearance after intranasal naloxone, from the peak to 5.5 h, as Johansson 2019 (min)."""
+
+    def f() -> float:
+        r = _run(6, {"drug": "naloxone", "route": "intranasal", "amount_mg": mg, "at_h": [0.0]}, step_h=0.02)
+        t, y = curve(r, "occupancy_antagonist")
+        i = int(np.argmax(y))
+        return 60 * half_life_h(t, y, float(t[i]), 5.5)
+
+    return f
 
 
 def opioid_free_days(drug: str) -> Callable[[], float]:
@@ -539,6 +595,18 @@ def opioid_free_days(drug: str) -> Callable[[], float]:
     return f
 
 
+WHITE_IRVINE = (
+    "White JM, Irvine RJ 1999 Addiction 94:961 (tolerance builds with regular use; to breathing more slowly than to the "
+    "high); one dose does not make a chronic user"
+)
+ACUTE_DEPENDENCE = (
+    "Heishman SJ et al. 1989 J Pharmacol Exp Ther 248:127; Compton P et al. 2004 Pharmacol Biochem Behav 77:263 "
+    "(naloxone after one opioid dose precipitates measurable but mild withdrawal)"
+)
+DOLE = (
+    "Dole VP, Nyswander ME, Kreek MJ 1966 Arch Intern Med 118:304 (methadone's narcotic blockade); Donny EC et al. 2005 "
+    "Addiction 100:1496 (heroin blunted more by 100 than by 50 mg/day)"
+)
 ALGERA = "Algera MH et al. 2021 Clin Pharmacol Ther 109:637, doi:10.1002/cpt.2027 (effect-site fentanyl, isohypercapnic ventilation; chronic users took >= 90 mg oral morphine equivalents a day: Moss LM et al. 2022 PLoS One)"
 TEICHTAHL = "Teichtahl H et al. 2005 Chest 128:1339 (stable methadone patients: resting ventilation near normal, CO2 response ~23 % lower)"
 DAHAN = "Dahan A et al. 2005 Br J Anaesth 94:825 (buprenorphine: ventilation plateaus at ~50 % of baseline; fentanyl to apnoea)"
@@ -1098,7 +1166,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "resp_methadone_60",
         "Breathing",
-        "Lowest drive on methadone 60 mg/day (tolerant, day 10)",
+        "Lowest drive on stable methadone 60 mg/day (day 60)",
         ">= 0.7 (close to normal)",
         0.7,
         1.0,
@@ -1109,13 +1177,79 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "resp_methadone_100",
         "Breathing",
-        "Lowest drive on methadone 100 mg/day (tolerant, day 10)",
+        "Lowest drive on stable methadone 100 mg/day (day 60)",
         ">= 0.7 (close to normal)",
         0.7,
         1.0,
         "1",
         TEICHTAHL,
         methadone_drive(100),
+    ),
+    Check(
+        "tol_single_methadone",
+        "Tolerance",
+        "Breathing tolerance after one 60 mg methadone dose, naive (3 days)",
+        "small: <= 0.35 of a chronic user's",
+        0,
+        0.35,
+        "1",
+        WHITE_IRVINE,
+        single_dose_state("methadone", "oral", 60, "opioid_tolerance"),
+    ),
+    Check(
+        "tol_single_heroin",
+        "Tolerance",
+        "Reward tolerance after one 25 mg IV heroin dose, naive (3 days)",
+        "small: <= 0.35 of a chronic user's",
+        0,
+        0.35,
+        "1",
+        WHITE_IRVINE,
+        single_dose_state("heroin", "iv", 25, "reward_tolerance"),
+    ),
+    Check(
+        "dep_single_methadone",
+        "Tolerance",
+        "Physical dependence after one 60 mg methadone dose, naive (3 days)",
+        "small: <= 0.3 (chronic user ~0.9)",
+        0,
+        0.3,
+        "1",
+        ACUTE_DEPENDENCE,
+        single_dose_state("methadone", "oral", 60, "physical_dependence"),
+    ),
+    Check(
+        "dep_single_oxycodone",
+        "Tolerance",
+        "Physical dependence after one 20 mg oral oxycodone dose, naive (3 days)",
+        "small: <= 0.15 (below the naltrexone threshold)",
+        0,
+        0.15,
+        "1",
+        ACUTE_DEPENDENCE,
+        single_dose_state("oxycodone", "oral", 20, "physical_dependence"),
+    ),
+    Check(
+        "reward_methadone_80",
+        "Tolerance",
+        "Highest reward on stable methadone 80 mg/day (day 60)",
+        "mid-scale: 0.2-0.6 (no longer near the top)",
+        0.2,
+        0.6,
+        "1",
+        DOLE,
+        maintenance_reward(80),
+    ),
+    Check(
+        "heroin_on_methadone",
+        "Tolerance",
+        "Increment of 25 mg IV heroin on stable methadone 80 mg/day / its increment in a naive person",
+        "blunted but visible: 0.05-0.5",
+        0.05,
+        0.5,
+        "1",
+        DOLE,
+        heroin_on_maintenance,
     ),
     Check(
         "resp_alcohol",
@@ -1215,6 +1349,28 @@ CHECKS: tuple[Check, ...] = (
         "%",
         TROSTHEIM,
         naloxone_iv_occupancy(0.005),
+    ),
+    Check(
+        "nlx_iv_0.03",
+        "Naloxone",
+        "Occupancy 55 min after 0.03 mg/kg IV (2 mg)",
+        "~81 +/- 15 %",
+        66,
+        96,
+        "%",
+        TROSTHEIM,
+        naloxone_iv_occupancy(0.03),
+    ),
+    Check(
+        "nlx_half_time",
+        "Naloxone",
+        "Naloxone 2 mg IV: occupancy half-time (one exponential through Kim's scans at 5 min, 2, 4, 8 h)",
+        "2.0 +/- 1.6 h",
+        0.4,
+        3.6,
+        "h",
+        "Kim S et al. 1997 J Nucl Med 38:1726 ([11C]carfentanil, dual-detector; clearance half-time from receptors)",
+        naloxone_occupancy_half_time,
     ),
     Check(
         "nlx_iv_0.1",
@@ -1365,15 +1521,26 @@ PREDICTIONS: tuple[Check, ...] = (
         naloxone_in_occupancy(4),
     ),
     Check(
-        "nlx_half_time",
+        "nlx_in_half_2",
         "Predictions",
-        "Naloxone 2 mg IV: hours for occupancy to halve from its peak",
-        "2.0 +/- 1.6 h",
-        0.4,
-        3.6,
-        "h",
-        "Kim S et al. 1997 J Nucl Med 38:1726 ([11C]carfentanil PET)",
-        naloxone_occupancy_half_time,
+        "Naloxone 2 mg intranasal: half-life of occupancy disappearance (peak to 5.5 h)",
+        "~100 min (50-150)",
+        50,
+        150,
+        "min",
+        "Johansson 2019 (occupancy scanned 0-60 and 300-360 min; half-life ~100 min)",
+        naloxone_in_occupancy_half_life_min(2),
+    ),
+    Check(
+        "nlx_in_half_4",
+        "Predictions",
+        "Naloxone 4 mg intranasal: half-life of occupancy disappearance (peak to 5.5 h)",
+        "~100 min (50-150)",
+        50,
+        150,
+        "min",
+        "Johansson 2019",
+        naloxone_in_occupancy_half_life_min(4),
     ),
     Check(
         "block_80_48",

@@ -13,6 +13,7 @@ via_app()
 
 P = "nlx_"
 OPIOIDS = ["fentanyl IV", "methadone (oral)"]
+WINDOW_MG = (0.4, 2.0, 4.0)  # naloxone doses whose re-narcotisation window the page states
 present = page.lesson(
     "Naloxone rescue",
     "Naloxone pushes the opioid off the receptors within minutes and breathing comes back, but it leaves the "
@@ -179,6 +180,31 @@ m3.metric(
     help="Re-narcotisation: the opioid outlasts naloxone.",
 )
 m4.metric("Time below 0.5", f"{s['hours_below_limit']:.1f} h")
+
+
+def _window_words(hours: float) -> str:
+    if np.isnan(hours):
+        return "does not lift breathing above half"
+    return "until the opioid has worn off" if np.isinf(hours) else f"{hours:.1f} h"
+
+
+windows = {
+    dose_mg: lessons.rescue_window_h(
+        page.run({**raw_rescue, "dose": lessons.overdose_doses(opioid, mg, route, dose_mg, at_h)}).table, at_h
+    )
+    for dose_mg in WINDOW_MG
+}
+st.markdown(
+    f"**How long naloxone ({route}, at {AT_MIN.value} min) keeps breathing above half on this overdose:** "
+    + "; ".join(f"{d:g} mg: {_window_words(h)}" for d, h in windows.items())
+    + "."
+    + (
+        f" Each doubling of the naloxone dose adds only about {per_doubling:.1f} h: it is cleared within hours "
+        "whatever the dose, and a long-acting opioid outlasts it."
+        if np.isfinite(per_doubling := (windows[4.0] - windows[0.4]) / np.log2(4.0 / 0.4))
+        else ""
+    )
+)
 state.store_plot_data("rescue_summary", pd.DataFrame([s]))
 course = course.assign(time_h=course.time_h - 0.25)
 title = f"{what}; naloxone {nlx_mg:g} mg {route}"

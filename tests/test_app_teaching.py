@@ -249,7 +249,9 @@ def test_naloxone_rescue_claims_match_the_numbers():
 def test_cravings_kept_injection_extinguishes_and_missed_doses_let_craving_back():
     at = open_page("pages/cravings.py")
     end = data(at, "craving").groupby("plan").craving.last()
-    assert end["monthly injection kept"] < 0.5 < end["no naltrexone"]  # craving starts at 0.5
+    # craving starts at 0.5: a tolerant user's unblocked highs keep it there, blocked ones let it fade
+    assert end["monthly injection kept"] < 0.5 and abs(end["no naltrexone"] - 0.5) < 0.1
+    assert end["monthly injection kept"] < end["no naltrexone"] - 0.2
     assert end["second injection missed"] > 2 * end["monthly injection kept"]
     assert quiz_answer(at, "crv_q1") == "It fades: each blocked high teaches less reward"
     at.selectbox(key="crv_preset").set_value("Poor adherence (30 %), daily use").run()

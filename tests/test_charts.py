@@ -185,7 +185,7 @@ def test_dose_response_equilibrium_and_schild_charts_match_their_tables():
     rows = records(spec)
     assert [r["x"] for r in rows] == [10.0, 100.0]
     assert rows[1]["h0"] == pytest.approx(
-        dr[(dr.hours_after_naltrexone == 24) & (dr.dose_mg == 100)].increment_with.iloc[0]
+        dr[(dr.hours_after_naltrexone == 24) & (dr.dose_mg == 100)].increment_with.iloc[0], abs=1e-6
     )
     assert layers(spec)[0]["encoding"]["x"]["scale"]["type"] == "log"
     eq = lessons.equilibrium_curves("heroin", (0.0, 2.2))

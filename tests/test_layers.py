@@ -73,8 +73,50 @@ def test_tolerant_users_breathe_better_on_the_same_dose():
 
 def test_tolerance_fades_during_weeks_without_opioids():
     r = sim(24 * 28, daily_ntx(28), patient={"opioid_tolerant": True})
-    assert r.table.opioid_tolerance.iloc[0] == 1.0 and r.table.opioid_tolerance.iloc[-1] < 0.2
-    assert r.table.physical_dependence.iloc[0] == 1.0 and r.table.physical_dependence.iloc[-1] < 0.05
+    assert r.table.opioid_tolerance.iloc[0] == pytest.approx(1.0) and r.table.opioid_tolerance.iloc[-1] < 0.2
+    assert r.table.reward_tolerance.iloc[0] == pytest.approx(1.0) and r.table.reward_tolerance.iloc[-1] < 0.2
+    assert r.table.physical_dependence.iloc[0] == pytest.approx(0.9, abs=0.01)
+    assert r.table.physical_dependence.iloc[-1] < 0.05
+
+
+def daily(drug, route, mg, days, every_h=24.0):
+    return {"drug": drug, "route": route, "amount_mg": mg, "every_h": every_h, "count": int(days * 24 / every_h)}
+
+
+@pytest.mark.parametrize(
+    "dose",
+    [
+        {"drug": "methadone", "route": "oral", "amount_mg": 60, "at_h": [0.0]},
+        {"drug": "oxycodone", "route": "oral", "amount_mg": 20, "at_h": [0.0]},
+        {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [0.0]},
+    ],
+)
+def test_one_dose_leaves_tolerance_and_dependence_small_and_regular_use_builds_them(dose):
+    once = sim(72, dose).table
+    regular = sim(24 * 21, {**dose, "at_h": list(np.arange(21) * 24.0)}).table
+    reward_shift = (
+        1 + once.reward_tolerance.max() * RP["reward_tolerance_per_stimulus"] * RP["chronic_user_tolerance_stimulus"]
+    )
+    assert once.opioid_tolerance.max() < 0.35 and once.physical_dependence.max() < 0.3 and reward_shift < 1.5
+    for col in ("opioid_tolerance", "reward_tolerance", "physical_dependence"):
+        assert regular[col].iloc[-1] > 3 * once[col].max() > 0  # real but small after one dose
+
+
+def test_tolerance_to_the_high_builds_faster_than_tolerance_to_breathing():
+    t = sim(24 * 28, daily("heroin", "iv", 25, 28, every_h=8)).table
+    share = lambda col, day: t[col][t.time_h <= 24 * day].iloc[-1] / t[col].iloc[-1]  # noqa: E731
+    assert share("reward_tolerance", 5) > share("opioid_tolerance", 5) + 0.1
+
+
+def test_the_run_without_naltrexone_keeps_the_tolerance_history_of_the_run():
+    """Blocked daily heroin builds no tolerance, so its counterfactual high stays that of a naive user."""
+    heroin_days = {**daily("heroin", "iv", 25, 14), "start_h": 2.0}
+    blocked = sim(24 * 14, daily_ntx(14), heroin_days, step_h=0.1)
+    unblocked = sim(24 * 14, heroin_days, step_h=0.1)
+    last_without_ntx = blocked.challenges.increment_without.iloc[-1]
+    assert blocked.table.reward_tolerance.max() < 0.2
+    assert last_without_ntx > unblocked.challenges.increment_with.iloc[-1] + 0.05
+    assert last_without_ntx == pytest.approx(blocked.challenges.increment_without.iloc[0], abs=0.05)
 
 
 def test_naltrexone_displaces_methadone_within_hours():

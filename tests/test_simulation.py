@@ -37,7 +37,9 @@ def test_more_naltrexone_never_lowers_the_blockade(mg, factor, t_h):
     lo = run(oral_ntx(mg), heroin(t_h), duration_h=t_h + 4).challenges.iloc[0]
     hi = run(oral_ntx(mg * factor), heroin(t_h), duration_h=t_h + 4).challenges.iloc[0]
     assert hi.increment_with <= lo.increment_with + 1e-9
-    assert hi.increment_without == lo.increment_without
+    # the counterfactual shares the run's tolerance history, which naltrexone changes only through
+    # the slow tolerance this one blocked dose builds within hours
+    assert hi.increment_without == pytest.approx(lo.increment_without, abs=1e-3)
 
 
 @settings(max_examples=12, deadline=None)
@@ -53,8 +55,9 @@ def test_counterfactual_has_no_naltrexone_and_same_agonist():
     r = run(oral_ntx(50), heroin(24))
     assert r.curves.bound[1][:, r.curves.ligands.index("naltrexone")].max() == 0
     assert r.challenges.increment_without.iloc[0] > r.challenges.increment_with.iloc[0]
-    # same agonist doses; grids differ only by the refinement after the naltrexone dose
-    np.testing.assert_allclose(r.table.reward_without_naltrexone, run(heroin(24)).table.reward, atol=2e-3)
+    # same agonist doses; grids differ only by the refinement after the naltrexone dose, and the
+    # tolerance history (that of the run with naltrexone) only by what one blocked dose builds in hours
+    np.testing.assert_allclose(r.table.reward_without_naltrexone, run(heroin(24)).table.reward, atol=5e-3)
 
 
 def test_blockade_fraction_is_nan_where_there_is_nothing_to_block():

@@ -34,6 +34,7 @@ from .metrics import (
     episode_table,
     occupancy_at,
     rescue_summary,
+    rescue_window_h,
     risk_window,
 )
 from .regimens import (
@@ -96,6 +97,7 @@ __all__ = [
     "pet_occupancy_vs_dose",
     "regimen_doses",
     "rescue_summary",
+    "rescue_window_h",
     "risk_window",
     "schild",
     "treatment_doses",

@@ -371,7 +371,7 @@ def usual_dose_after_stopping(
 
     t, r = _each_taking(s, takes)
     antagonist = r.ligands.is_antagonist
-    per_tolerance = response_parameters()["chronic_user_tolerance_stimulus"].value
+    rp = {k: v.value for k, v in response_parameters().items()}
     rows = []
     for k, (g, a) in enumerate(zip(gaps, at)):
         resp, before = r.response.person(k), max(int(np.searchsorted(t, a - 1e-9)) - 1, 0)
@@ -383,7 +383,9 @@ def usual_dose_after_stopping(
                 "effect": float(inc),
                 "min_respiratory_drive": float(resp.respiratory_drive[t >= a - 1e-9].min()),
                 "receptor_density": density,
-                "opioid_tolerance": float(resp.opioid_tolerance[before]) / per_tolerance,
+                "opioid_tolerance": float(
+                    response.relative_tolerance(resp.opioid_tolerance[before], rp["resp_tolerance_per_stimulus"], rp)
+                ),
                 "occupancy_antagonist": float(r.bound[k, 0, before, antagonist].sum()) / density,
             }
         )

@@ -89,3 +89,15 @@ def rescue_summary(table: pd.DataFrame, rescue_h: float, limit: float = 0.5) -> 
         "renarcotised_h": float(t[later[0]]) if (recovered and later.size) else float("nan"),
         "hours_below_limit": float(np.sum((d < limit)[1:] * np.diff(t))),
     }
+
+
+def rescue_window_h(table: pd.DataFrame, rescue_h: float, limit: float = 0.5) -> float:
+    """Hours from a naloxone rescue until breathing falls below ``limit`` again (the re-narcotisation window).
+
+    NaN when the rescue does not lift breathing above the limit; ``inf`` when breathing stays above
+    it for the rest of the run.
+    """
+    s = rescue_summary(table, rescue_h, limit)
+    if not s["best_after"] >= limit:
+        return float("nan")
+    return float(s["renarcotised_h"] - rescue_h) if np.isfinite(s["renarcotised_h"]) else float("inf")
