@@ -254,11 +254,12 @@ def respiratory_drive(
 def nonopioid_alcohol_stimulus(endorphin_nm: np.ndarray, endorphin: Molecule, opioid_share: float) -> np.ndarray:
     """Reward stimulus of alcohol's non-opioid actions (GABA, glutamate, dopamine), which naltrexone leaves.
 
-    Scaled so that, with no antagonist, the opioid (endorphin) path carries ``opioid_share`` of
-    alcohol's reward stimulus; it follows the same time course as the endorphin release.
+    Alcohol's whole reward stimulus is the endorphin's efficacy times the occupancy its released
+    endorphin would have alone, tau_endo C / (C + K); ``opioid_share`` of it runs through the mu
+    receptors (the endorphin's effective efficacy is tau_endo x share) and the rest follows the
+    same time course outside them. Without antagonists the total does not depend on the share.
     """
-    free = endorphin["tau"] * endorphin_nm / (endorphin_nm + endorphin["kd_nm"])
-    return free * (1.0 - opioid_share) / max(opioid_share, 1e-9)
+    return (1.0 - opioid_share) * endorphin["tau"] * endorphin_nm / (endorphin_nm + endorphin["kd_nm"])
 
 
 def craving_curve(
@@ -322,16 +323,21 @@ def respond(
     """
     exogenous = np.array([n != "endorphin" for n in lig.names], dtype=float)
     taus = np.stack([lig.tau, lig.tau_respiratory, lig.tau * exogenous], axis=1)  # [P, 3, ligand]
+    alcohol = endorphin_nm is not None and "endorphin" in lig.names
+    if alcohol:  # the endorphin carries only the opioid share of alcohol's reward stimulus
+        share = people.view(trailing=1)["ethanol"]["opioid_share_of_reward"]
+        taus[:, 0, lig.names.index("endorphin")] *= np.broadcast_to(share, (taus.shape[0],))
     s = np.matmul(taus[:, None], np.swapaxes(bound, -1, -2))  # [P, runs, 3, time]: time stays contiguous
     s_opioid, s_resp, s_agonist = s[:, :, 0], s[:, 0, 1], s[:, :, 2]
     # One tolerance history, that of the run as it happened, for the run and its counterfactual:
     # the run without naltrexone asks what each dose would have done to this person at that moment.
     y_reward, y_resp, y_dependence = adaptations(t_h, s_agonist[:, 0], s_resp, chronic_user, params)
     s_total = s_opioid * np.exp(-y_reward)[:, None]
-    if endorphin_nm is not None and "endorphin" in lig.names:
+    if alcohol:
         mols = people.view(trailing=2)
-        share = mols["ethanol"]["opioid_share_of_reward"]
-        s_total = s_total + nonopioid_alcohol_stimulus(endorphin_nm, mols["endorphin"], share)
+        s_total = s_total + nonopioid_alcohol_stimulus(
+            endorphin_nm, mols["endorphin"], mols["ethanol"]["opioid_share_of_reward"]
+        )
     out = Responses(
         reward=reward_from_stimulus(s_total, params["hill_n"]),
         respiratory_drive=respiratory_drive(s_resp, y_resp, people.view(trailing=1)["fentanyl"], params),

@@ -32,12 +32,13 @@ NTX = Control(
 SHARE_C = Control(
     P + "share",
     SHARE_DEFAULT,
-    "Share of alcohol's reward that runs through opioid receptors",
+    "Share of alcohol's reward stimulus that runs through opioid receptors",
     lo=0.05,
     hi=1.0,
     step=0.05,
     help="Naltrexone can only blunt this share; the rest (GABA, glutamate, dopamine actions) it does "
-    "not touch. " + page.param_help("ethanol", SHARE),
+    "not touch. Moving the slider moves part of alcohol's reward from one path to the other: the reward "
+    "without naltrexone stays the same. " + page.param_help("ethanol", SHARE),
 )
 GRAMS = Control(
     P + "grams",
@@ -128,7 +129,8 @@ peak_without = float(table.reward_without_naltrexone.max())
 m4.metric(
     "Reward removed by naltrexone",
     f"{100 * (1 - table.reward.max() / peak_without):.0f} %" if peak_without > 0 else "-",
-    help="1 - peak with / peak without naltrexone: at most the opioid share of the reward.",
+    help="1 - peak with / peak without naltrexone: about the opioid share of the stimulus, a little more or "
+    "less because the reward is a curved function of it.",
 )
 
 page.predict(
