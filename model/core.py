@@ -219,7 +219,18 @@ def run(
         lig,
         bound,
         density,
-        response.respond(t, bound, density, lig, rp, s.patient.opioid_tolerant, endo, people, everything),
+        response.respond(
+            t,
+            bound,
+            density,
+            lig,
+            rp,
+            s.patient.opioid_tolerant,
+            endo,
+            people,
+            everything,
+            p.ethanol_blood_mg_per_dl if p.ethanol_blood_mg_per_dl.any() else None,
+        ),
     )
 
 

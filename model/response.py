@@ -229,7 +229,11 @@ def precipitated_withdrawal(
 
 
 def respiratory_drive(
-    s: np.ndarray, y_tolerance: np.ndarray, fentanyl: Molecule, params: Mapping[str, float]
+    s: np.ndarray,
+    y_tolerance: np.ndarray,
+    fentanyl: Molecule,
+    params: Mapping[str, float],
+    nonopioid: np.ndarray | float = 0.0,
 ) -> np.ndarray:
     """Resting ventilation relative to the person's own drug-free baseline (1 = normal).
 
@@ -237,13 +241,16 @@ def respiratory_drive(
     stimulus of fentanyl at 0.42 ng/mL, which halves ventilation in opioid-naive people (Algera
     MH et al. 2021 Clin Pharmacol Ther 109:637); tolerance moves it up, S50 = S50_naive e^Y (Y from
     :func:`adaptation`, whose beta is calibrated so that fentanyl added on top of 90 mg oral
-    morphine a day halves ventilation at 1.82 ng/mL, Algera 2021).
+    morphine a day halves ventilation at 1.82 ng/mL, Algera 2021). ``nonopioid`` adds other
+    depressants in units of their own half-effect (alcohol: blood level / its C50): they add to the
+    opioid's effect, opioid tolerance does not touch them and naloxone does not reverse them.
     """
     # An agonist-free fentanyl (efficacy overridden to 0) leaves no anchor: keep S50 tiny but finite.
     naive = np.maximum(fentanyl_stimulus(params["resp_fentanyl_c50_naive_ng_per_ml"], fentanyl), 1e-12)
     s50 = naive * np.exp(y_tolerance)
     x = np.maximum(s, 0.0)
     x /= s50
+    x += nonopioid
     np.power(x, params["resp_hill"], out=x)
     x /= 1.0 + x
     x *= -params["resp_imax"]
@@ -314,11 +321,13 @@ def respond(
     endorphin_nm: np.ndarray | None,
     people: Cohort,
     everything: bool = True,
+    ethanol_mg_per_dl: np.ndarray | None = None,
 ) -> Responses:
     """Reward, breathing, tolerance, dependence and precipitated withdrawal of P people.
 
     ``bound`` [P, runs, time, ligand] (runs: with naltrexone, and without it when asked), ``density``
-    [P, runs, time], ``lig`` stacked per person [P, ligand], ``endorphin_nm`` [time] or None. With
+    [P, runs, time], ``lig`` stacked per person [P, ligand], ``endorphin_nm`` and ``ethanol_mg_per_dl``
+    (blood alcohol) [time] or None. With
     ``everything`` False only reward, breathing and tolerance are computed.
     """
     exogenous = np.array([n != "endorphin" for n in lig.names], dtype=float)
@@ -340,7 +349,15 @@ def respond(
         )
     out = Responses(
         reward=reward_from_stimulus(s_total, params["hill_n"]),
-        respiratory_drive=respiratory_drive(s_resp, y_resp, people.view(trailing=1)["fentanyl"], params),
+        respiratory_drive=respiratory_drive(
+            s_resp,
+            y_resp,
+            people.view(trailing=1)["fentanyl"],
+            params,
+            0.0
+            if ethanol_mg_per_dl is None
+            else ethanol_mg_per_dl / people.view(trailing=1)["ethanol"]["respiratory_c50_mg_per_dl"],
+        ),
         opioid_tolerance=y_resp,
         reward_tolerance=y_reward,
     )

@@ -141,8 +141,8 @@ st.markdown(
     "- **counselling and support**, which go with naltrexone in every guideline and in the trials behind it;\n"
     "- **relapse as behaviour**: why a person uses, stops taking tablets or misses an injection (cues, stress, "
     "company, money); missed doses here are dice rolls, and the craving page's learning rule is illustrative;\n"
-    "- **alcohol's other actions** (GABA, glutamate, dopamine) beyond one number, the share of its reward that "
-    "runs through opioid receptors;\n"
+    "- **alcohol's other actions** (GABA, glutamate, dopamine) beyond two numbers: the share of its reward that "
+    "runs through opioid receptors and the blood level at which it alone would halve breathing;\n"
     "- **individual genetics**, such as receptor (OPRM1) or liver-enzyme variants: the population band varies "
     "drug handling and receptors at random, not by genotype."
 )

@@ -19,7 +19,7 @@ REQUIRED_ROUTES = {
 }
 CITED = re.compile(r"(19|20)\d\d|label|PubChem|UniProt|Fachinformation|EPAR|Miller's Anesthesia|Neutral antagonist")
 UNIT_SUFFIX = re.compile(
-    r"_(per_h|l|l_per_kg|l_per_h|nm|per_nm_per_h|g_per_mol|mg_per_h|mg_per_l|l_per_kg|per_mg_per_dl)$"
+    r"_(per_h|l|l_per_kg|l_per_h|nm|per_nm_per_h|g_per_mol|mg_per_h|mg_per_l|l_per_kg|per_mg_per_dl|mg_per_dl)$"
 )
 
 
