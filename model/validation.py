@@ -388,7 +388,7 @@ def parent_share_24h() -> float:
 
 def _equilibrium_drive(background_nm: dict[str, float], fentanyl_ng_per_ml: float, tolerance: float) -> float:
     """Respiratory drive with ligands at steady unbound brain levels (nM) plus fentanyl at a steady plasma level."""
-    from . import pk, receptor, response
+    from . import core, pk, receptor, response
     from .drugs import molecules
     from .ligands import LigandSet
 
@@ -400,7 +400,7 @@ def _equilibrium_drive(background_nm: dict[str, float], fentanyl_ng_per_ml: floa
     }
     lig = LigandSet.of(list(levels), mols)
     bound = receptor.equilibrium_occupancy(np.array(list(levels.values())), lig.kd_nm)
-    rp = {k: p.value for k, p in response_parameters().items()}
+    rp = core.response_values()
     return float(
         response.respiratory_drive(np.array([bound @ lig.tau_respiratory]), np.array([tolerance]), fent, rp)[0]
     )

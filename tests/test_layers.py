@@ -165,3 +165,25 @@ def test_increments_of_many_doses_match_one_at_a_time():
     one = np.stack([increment_and_area(t, reward, a, w)[0] for a, w in zip(at, window)], axis=-1)
     assert np.array_equal(increments(t, reward, at, window), one)
     assert increments(t, reward, at[:0], window[:0]).shape == (3, 0)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"drug": "heroin", "route": "iv", "amount_mg": 25},
+        {"drug": "morphine", "route": "oral", "amount_mg": 30},
+        {"drug": "fentanyl", "route": "iv", "amount_mg": 0.2},
+        {"drug": "oxycodone", "route": "oral", "amount_mg": 40},
+    ],
+)
+def test_a_full_agonist_on_top_of_methadone_never_lowers_reward_or_raises_breathing(extra):
+    """Full agonists add to one another: on methadone, more opioid is more effect, never less."""
+    base = daily("methadone", "oral", 60, 10)
+    alone = sim(24 * 10 + 12, base, step_h=0.05, patient={"opioid_tolerant": True}).table
+    both = sim(
+        24 * 10 + 12, base, {**extra, "at_h": [24 * 9 + 4.0]}, step_h=0.05, patient={"opioid_tolerant": True}
+    ).table
+    assert (both.reward >= alone.reward - 1e-3).all()
+    assert (both.respiratory_drive <= alone.respiratory_drive + 1e-3).all()
+    after = alone.time_h >= 24 * 9 + 4.0
+    assert both.respiratory_drive[after].min() < alone.respiratory_drive[after].min() - 1e-4  # and it shows
