@@ -179,41 +179,52 @@ def relative_tolerance(y: np.ndarray, beta: float, params: Mapping[str, float]) 
     return np.expm1(y) / (beta * params["chronic_user_tolerance_stimulus"])
 
 
-ADAPTATIONS = ("reward_tolerance", "resp_tolerance", "dependence")
+ADAPTATIONS = ("reward_tolerance", "resp_tolerance", "dependence", "acute_dependence")
 
 
 def adaptations(
     t_h: np.ndarray, s_reward: np.ndarray, s_respiratory: np.ndarray, chronic_user: bool, params: Mapping[str, float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Y of reward tolerance, breathing tolerance and dependence of P people [P, time] from their agonist stimuli.
+) -> tuple[np.ndarray, ...]:
+    """Y of reward tolerance, breathing tolerance, dependence and acute dependence of P people [P, time].
 
     Every mu agonist drives them in proportion to its stimulus (full cross-tolerance): its reward
-    stimulus for reward tolerance and dependence, its respiratory stimulus for breathing
+    stimulus for reward tolerance and both dependences, its respiratory stimulus for breathing
     tolerance; released endorphin drives none. A chronic user starts at the level of 90 mg oral
-    morphine a day, a naive person at 0.
+    morphine a day, a naive person at 0. Acute dependence shares dependence's beta.
     """
     out = []
-    for s, name in zip((s_reward, s_respiratory, s_reward), ADAPTATIONS):
-        beta = params[f"{name}_per_stimulus"]
+    for s, name in zip((s_reward, s_respiratory, s_reward, s_reward), ADAPTATIONS):
+        beta = params[f"{name.removeprefix('acute_')}_per_stimulus"]
         start = chronic_user_shift(beta, params) if chronic_user else 0.0
         out.append(adaptation(t_h, s, beta, params[f"{name}_onset_per_h"], params[f"{name}_loss_per_h"], start))
-    return out[0], out[1], out[2]
+    return tuple(out)
 
 
-def physical_dependence(y_dependence: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
-    """Physical dependence D in [0, 1) from its adaptation Y: D = r^h / (r^h + r50^h), r = Y / Y of a chronic user.
+def physical_dependence(y_dependence: np.ndarray, y_acute: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
+    """Physical dependence D in [0, 1) from its slow and acute adaptations.
 
-    Withdrawal is the counter-adaptation unmasked: it builds over days of use and fades over days
-    without opioids, so one dose leaves it small and a chronic user on 90 mg oral morphine a day
-    starts near 0.9 (``dependence_half_adaptation`` r50, ``dependence_hill`` h).
+    Withdrawal is the counter-adaptation unmasked. The slow part builds over days of use and fades
+    over days without opioids: D_slow = r^h / (r^h + r50^h), r = Y / Y of a chronic user on 90 mg
+    oral morphine a day, who starts near 0.9 (``dependence_half_adaptation`` r50,
+    ``dependence_hill`` h). The acute part builds within an hour of one dose and fades within a
+    day or two once the drug has gone, up to ``acute_dependence_max``:
+    D = D_slow + (1 - D_slow) a_max r_a / (1 + r_a).
     """
-    r = np.maximum(y_dependence, 0.0) / chronic_user_shift(params["dependence_per_stimulus"], params)
-    x = np.power(r / params["dependence_half_adaptation"], params["dependence_hill"])
-    return x / (1.0 + x)
+    chronic = chronic_user_shift(params["dependence_per_stimulus"], params)
+    x = np.power(
+        np.maximum(y_dependence, 0.0) / chronic / params["dependence_half_adaptation"], params["dependence_hill"]
+    )
+    slow = x / (1.0 + x)
+    r_acute = np.maximum(y_acute, 0.0) / chronic
+    return slow + (1.0 - slow) * params["acute_dependence_max"] * r_acute / (1.0 + r_acute)
 
 
 def precipitated_withdrawal(
-    dependence: np.ndarray, s_agonist: np.ndarray, occupancy_antagonist: np.ndarray, params: Mapping[str, float]
+    dependence: np.ndarray,
+    s_agonist: np.ndarray,
+    occupancy_antagonist: np.ndarray,
+    y_reward: np.ndarray,
+    params: Mapping[str, float],
 ) -> np.ndarray:
     """Withdrawal precipitated by an antagonist, 0..1: D x signal removed / (signal removed + half-signal).
 
@@ -221,10 +232,12 @@ def precipitated_withdrawal(
     the agonist stimulus the person would have without them plus the endogenous tone, times the
     antagonist occupancy. At equilibrium an agonist's occupancy without antagonists is its
     occupancy with them divided by (1 - antagonist occupancy), so
-    removed = (S_agonist / (1 - occ) + tone) occ (illustrative scale).
+    removed = (S_agonist / (1 - occ) + tone) occ, counted in the units the person is adapted to
+    (divided by their reward tolerance shift e^Y), so that a few micrograms of naloxone do not
+    precipitate full withdrawal in a methadone patient (illustrative scale).
     """
     occ = np.clip(occupancy_antagonist, 0.0, 0.999)
-    removed = (s_agonist / (1.0 - occ) + params["endogenous_tone_stimulus"]) * occ
+    removed = (s_agonist / (1.0 - occ) + params["endogenous_tone_stimulus"]) * occ * np.exp(-y_reward)
     return dependence * removed / (removed + params["withdrawal_half_signal"])
 
 
@@ -340,7 +353,7 @@ def respond(
     s_opioid, s_resp, s_agonist = s[:, :, 0], s[:, 0, 1], s[:, :, 2]
     # One tolerance history, that of the run as it happened, for the run and its counterfactual:
     # the run without naltrexone asks what each dose would have done to this person at that moment.
-    y_reward, y_resp, y_dependence = adaptations(t_h, s_agonist[:, 0], s_resp, chronic_user, params)
+    y_reward, y_resp, y_dependence, y_acute = adaptations(t_h, s_agonist[:, 0], s_resp, chronic_user, params)
     s_total = s_opioid * np.exp(-y_reward)[:, None]
     if alcohol:
         mols = people.view(trailing=2)
@@ -363,12 +376,12 @@ def respond(
     )
     if not everything:
         return out
-    dependence = physical_dependence(y_dependence, params)
+    dependence = physical_dependence(y_dependence, y_acute, params)
     occ_antagonist = bound[:, 0][..., lig.is_antagonist].sum(axis=-1) / density[:, 0]
     return replace(
         out,
         reward_opioid=reward_from_stimulus(s_opioid * np.exp(-y_reward)[:, None], params["hill_n"]),
         stimulus_agonist=s_agonist,
         physical_dependence=dependence,
-        precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[:, 0], occ_antagonist, params),
+        precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[:, 0], occ_antagonist, y_reward, params),
     )

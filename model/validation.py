@@ -562,6 +562,32 @@ def alcohol_reward_cut() -> float:
     return 100 * float(1 - t.reward.max() / t.reward_without_naltrexone.max())
 
 
+def acute_withdrawal() -> float:
+    """Peak precipitated withdrawal after 10 mg IV naloxone 2 h after one 10 mg IV morphine dose, naive (Compton 2004)."""
+    return float(_run(5, _iv("morphine", 10.0), _iv("naloxone", 10.0, 2.0)).table.precipitated_withdrawal.max())
+
+
+def _withdrawal_on_methadone(naloxone_mg: float) -> float:
+    last = 24.0 * 30
+    doses = (
+        {"drug": "methadone", "route": "oral", "amount_mg": 80, "every_h": 24, "count": 31},
+        _iv("naloxone", naloxone_mg, last + 22.0),
+    )
+    t = _run(last + 26.0, *doses, step_h=0.1, patient={"opioid_tolerant": True}).table
+    return float(t.precipitated_withdrawal[t.time_h >= last + 22.0].max())
+
+
+def naloxone_withdrawal_graded() -> float:
+    """Peak precipitated withdrawal after 0.04 mg / after 0.4 mg IV naloxone on methadone 80 mg/day (22 h after a dose)."""
+    return _withdrawal_on_methadone(0.04) / _withdrawal_on_methadone(0.4)
+
+
+def withdrawal_a_week_after_one_methadone_dose() -> float:
+    """Peak precipitated withdrawal after 0.75 mg IV naloxone 168 h after one 37.5 mg oral methadone dose (~30 mg IM)."""
+    dose = {"drug": "methadone", "route": "oral", "amount_mg": 37.5, "at_h": [0.0]}
+    return float(_run(172, dose, _iv("naloxone", 0.75, 168.0), step_h=0.1).table.precipitated_withdrawal.max())
+
+
 def naloxone_iv_occupancy(mg_per_kg: float) -> Callable[[], float]:
     """Antagonist occupancy 55 min after IV naloxone (70 kg), %."""
 
@@ -1431,6 +1457,29 @@ CHECKS: tuple[Check, ...] = (
         naloxone_iv_occupancy(0.1),
     ),
     Check(
+        "acute_withdrawal",
+        "Dependence",
+        "Precipitated withdrawal, naloxone 10 mg IV 2 h after one 10 mg IV morphine dose, naive",
+        "measurable but mild: 0.005-0.3",
+        0.005,
+        0.3,
+        "1",
+        ACUTE_DEPENDENCE,
+        acute_withdrawal,
+    ),
+    Check(
+        "nlx_withdrawal_graded",
+        "Dependence",
+        "Withdrawal after 0.04 mg / after 0.4 mg IV naloxone, methadone 80 mg/day (22 h after a dose)",
+        "graded with the dose: <= 0.85",
+        0,
+        0.85,
+        "1",
+        "Heishman 1989 (withdrawal graded over 0.1-30 mg naloxone); naloxone labels: titrate from 0.04 mg in "
+        "opioid-dependent people to avoid abrupt withdrawal",
+        naloxone_withdrawal_graded,
+    ),
+    Check(
         "free_heroin",
         "Dependence",
         "Opioid-free days before naltrexone, heroin user",
@@ -1588,6 +1637,17 @@ PREDICTIONS: tuple[Check, ...] = (
         "min",
         "Johansson 2019",
         naloxone_in_occupancy_half_life_min(4),
+    ),
+    Check(
+        "stitzer_168",
+        "Predictions",
+        "Precipitated withdrawal, naloxone 0.75 mg 168 h after one methadone dose (37.5 mg oral ~ 30 mg IM)",
+        "none: < 0.05",
+        0,
+        0.05,
+        "1",
+        "Stitzer ML et al. 1991 Drug Alcohol Depend 29:39 (recalled: similar at 24 and 96 h, none at 168 h)",
+        withdrawal_a_week_after_one_methadone_dose,
     ),
     Check(
         "block_80_48",
