@@ -49,7 +49,16 @@ COLUMNS: tuple[Column, ...] = (
         "1 - reward / reward_without_naltrexone; empty where reward_without_naltrexone < 0.01 "
         "(no reward to block, so the ratio is undefined).",
     ),
-    Column("respiratory_drive", "1", "Breathing relative to the person's own normal (1 = normal, 0 = apnoea)."),
+    Column(
+        "respiratory_drive",
+        "1",
+        "Resting breathing relative to the person's own normal (1 = normal, 0 = apnoea), CO2 feedback included.",
+    ),
+    Column(
+        "respiratory_drive_isohypercapnic",
+        "1",
+        "Breathing at fixed (high) CO2, as isohypercapnic studies measure it: the drugs' effect without CO2 feedback.",
+    ),
     Column(
         "opioid_tolerance",
         "1",

@@ -248,9 +248,10 @@ def respiratory_drive(
     params: Mapping[str, float],
     nonopioid: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Resting ventilation relative to the person's own drug-free baseline (1 = normal).
+    """Ventilation at fixed (high) CO2 relative to the person's own drug-free baseline (1 = normal).
 
-    drive = 1 - Imax S^g / (S^g + S50^g) with S = sum_i tau_resp_i B_i. S50 is the respiratory
+    This is the controller's output, as the isohypercapnic studies measure it (resting ventilation:
+    :func:`resting_ventilation`): drive = 1 - Imax x^g / (1 + x^g), x = S / S50, S = sum_i tau_resp_i B_i. S50 is the respiratory
     stimulus of fentanyl at 0.42 ng/mL, which halves ventilation in opioid-naive people (Algera
     MH et al. 2021 Clin Pharmacol Ther 109:637); tolerance moves it up, S50 = S50_naive e^Y (Y from
     :func:`adaptation`, whose beta is calibrated so that fentanyl added on top of 90 mg oral
@@ -269,6 +270,19 @@ def respiratory_drive(
     x *= -params["resp_imax"]
     x += 1.0
     return x
+
+
+def resting_ventilation(isohypercapnic: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
+    """Resting ventilation (1 = normal) from the controller's output at fixed CO2 (isohypercapnic drive).
+
+    CO2 feedback at steady state: ventilation = controller output x (PaCO2 / PaCO2_normal)^G, and
+    with CO2 production unchanged PaCO2 rises as ventilation falls (PaCO2 ~ 1 / ventilation), so
+    resting = isohypercapnic^(1 / (1 + G)): a drug that halves the isohypercapnic response lowers
+    resting ventilation less, while the CO2 it retains drives breathing back up (Mann J et al. 2022
+    Clin Pharmacol Ther 112:1020 for a dynamic version of the same loop). CO2 settles within
+    minutes; the model takes it as settled.
+    """
+    return np.power(np.maximum(isohypercapnic, 0.0), 1.0 / (1.0 + params["resp_co2_gain"]))
 
 
 def nonopioid_alcohol_stimulus(endorphin_nm: np.ndarray, endorphin: Molecule, opioid_share: float) -> np.ndarray:
@@ -310,7 +324,7 @@ class Responses:
     """Everything downstream of binding for P people; [P, 2, time] arrays are with / without naltrexone."""
 
     reward: np.ndarray  # [P, 2, time] whole reward signal (non-opioid part of alcohol included)
-    respiratory_drive: np.ndarray  # [P, time]
+    respiratory_drive: np.ndarray  # [P, time] resting ventilation, CO2 feedback included
     opioid_tolerance: np.ndarray  # [P, time] breathing tolerance Y (log of the potency shift)
     reward_tolerance: np.ndarray  # [P, time] reward tolerance Y (log of the potency shift)
     # Left out (None) when only reward and breathing are asked for, as in populations:
@@ -318,6 +332,7 @@ class Responses:
     stimulus_agonist: np.ndarray | None = None  # [P, 2, time] exogenous agonist reward stimulus
     physical_dependence: np.ndarray | None = None  # [P, time]
     precipitated_withdrawal: np.ndarray | None = None  # [P, time]
+    respiratory_drive_isohypercapnic: np.ndarray | None = None  # [P, time] ventilation at fixed CO2
 
     def person(self, i: int) -> Responses:
         """Person ``i``'s responses (the leading axis dropped)."""
@@ -360,17 +375,18 @@ def respond(
         s_total = s_total + nonopioid_alcohol_stimulus(
             endorphin_nm, mols["endorphin"], mols["ethanol"]["opioid_share_of_reward"]
         )
+    iso = respiratory_drive(
+        s_resp,
+        y_resp,
+        people.view(trailing=1)["fentanyl"],
+        params,
+        0.0
+        if ethanol_mg_per_dl is None
+        else ethanol_mg_per_dl / people.view(trailing=1)["ethanol"]["respiratory_c50_mg_per_dl"],
+    )
     out = Responses(
         reward=reward_from_stimulus(s_total, params["hill_n"]),
-        respiratory_drive=respiratory_drive(
-            s_resp,
-            y_resp,
-            people.view(trailing=1)["fentanyl"],
-            params,
-            0.0
-            if ethanol_mg_per_dl is None
-            else ethanol_mg_per_dl / people.view(trailing=1)["ethanol"]["respiratory_c50_mg_per_dl"],
-        ),
+        respiratory_drive=resting_ventilation(iso, params),
         opioid_tolerance=y_resp,
         reward_tolerance=y_reward,
     )
@@ -384,4 +400,5 @@ def respond(
         stimulus_agonist=s_agonist,
         physical_dependence=dependence,
         precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[:, 0], occ_antagonist, y_reward, params),
+        respiratory_drive_isohypercapnic=iso,
     )

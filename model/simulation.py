@@ -142,6 +142,7 @@ def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataF
     cols["reward_without_naltrexone"] = r.reward[1][idx]
     cols["blockade_fraction"] = response.blockade_fraction(r.reward[0][idx], r.reward[1][idx])
     cols["respiratory_drive"] = r.respiratory_drive[idx]
+    cols["respiratory_drive_isohypercapnic"] = r.respiratory_drive_isohypercapnic[idx]
     rp = {k: v.value for k, v in response_parameters().items()}
     cols["opioid_tolerance"] = response.relative_tolerance(
         r.opioid_tolerance[idx], rp["resp_tolerance_per_stimulus"], rp

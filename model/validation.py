@@ -491,20 +491,34 @@ OXY_ALCOHOL = (
 )
 
 
-def _lowest_drive(*doses: dict, after_h: float = 0.0) -> float:
+ISO = "respiratory_drive_isohypercapnic"
+
+
+def _lowest_drive(*doses: dict, after_h: float = 0.0, column: str = "respiratory_drive") -> float:
     t = _run(8, *doses, step_h=0.05).table
-    return float(t.respiratory_drive[t.time_h >= after_h].min())
+    return float(t[column][t.time_h >= after_h].min())
 
 
 def alcohol_deepens_oxycodone() -> float:
-    """Lowest drive after 20 mg oral oxycodone with 65 g alcohol (~100 mg/dL) over that without alcohol."""
-    return _lowest_drive(*OXY_ALCOHOL) / _lowest_drive(OXY_ALCOHOL[0])
+    """Lowest isohypercapnic drive after 20 mg oral oxycodone with 65 g alcohol (~100 mg/dL) over that without."""
+    return _lowest_drive(*OXY_ALCOHOL, column=ISO) / _lowest_drive(OXY_ALCOHOL[0], column=ISO)
+
+
+def oxycodone_drive(column: str) -> Callable[[], float]:
+    """Lowest drive (resting or isohypercapnic) after 20 mg oral oxycodone, opioid-naive."""
+
+    def f() -> float:
+        return _lowest_drive(OXY_ALCOHOL[0], column=column)
+
+    return f
 
 
 def naloxone_leaves_alcohol() -> float:
-    """Lowest drive 0.5-2 h after 2 mg IV naloxone (at 1.5 h): oxycodone alone minus oxycodone with alcohol."""
+    """Lowest isohypercapnic drive from 0.5 h after 2 mg IV naloxone (at 1.5 h): oxycodone alone minus with alcohol."""
     nlx = _iv("naloxone", 2.0, 1.5)
-    return _lowest_drive(OXY_ALCOHOL[0], nlx, after_h=2.0) - _lowest_drive(*OXY_ALCOHOL, nlx, after_h=2.0)
+    return _lowest_drive(OXY_ALCOHOL[0], nlx, after_h=2.0, column=ISO) - _lowest_drive(
+        *OXY_ALCOHOL, nlx, after_h=2.0, column=ISO
+    )
 
 
 def alcohol_drive() -> float:
@@ -517,13 +531,13 @@ def alcohol_drive() -> float:
 
 
 def buprenorphine_drive(mg: float) -> Callable[[], float]:
-    """Lowest respiratory drive in the 24 h after one sublingual dose in an opioid-naive adult."""
+    """Lowest isohypercapnic drive in the 24 h after one sublingual dose in an opioid-naive adult."""
 
     def f() -> float:
         return float(
-            _run(
-                24, {"drug": "buprenorphine", "route": "sublingual", "amount_mg": mg, "at_h": [0.0]}, step_h=0.1
-            ).table.respiratory_drive.min()
+            _run(24, {"drug": "buprenorphine", "route": "sublingual", "amount_mg": mg, "at_h": [0.0]}, step_h=0.1)
+            .table[ISO]
+            .min()
         )
 
     return f
@@ -531,7 +545,7 @@ def buprenorphine_drive(mg: float) -> Callable[[], float]:
 
 def fentanyl_drive(mg: float) -> Callable[[], float]:
     def f() -> float:
-        return float(_run(3, _iv("fentanyl", mg), step_h=0.02).table.respiratory_drive.min())
+        return float(_run(3, _iv("fentanyl", mg), step_h=0.02).table[ISO].min())
 
     return f
 
@@ -1302,7 +1316,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "resp_oxy_alcohol",
         "Breathing",
-        "Lowest drive, oxycodone 20 mg + 65 g alcohol / oxycodone alone, naive",
+        "Lowest isohypercapnic drive, oxycodone 20 mg + 65 g alcohol / oxycodone alone, naive",
         "alcohol deepens it: 0.70-0.97 (VE55 15.7 / 18.6 L/min = 0.84; range from both means' 95 % CIs)",
         0.70,
         0.97,
@@ -1314,7 +1328,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "resp_alcohol_naloxone",
         "Breathing",
-        "After 2 mg IV naloxone: drive without alcohol minus drive with it (oxycodone 20 mg)",
+        "After 2 mg IV naloxone: isohypercapnic drive without alcohol minus with it (oxycodone 20 mg)",
         "naloxone leaves alcohol's part: 0.03-0.3",
         0.03,
         0.3,
@@ -1338,7 +1352,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "resp_bup_8",
         "Breathing",
-        "Lowest drive, buprenorphine 8 mg SL, naive",
+        "Lowest isohypercapnic drive, buprenorphine 8 mg SL, naive",
         "0.35-0.7 (ceiling ~0.5)",
         0.35,
         0.7,
@@ -1349,7 +1363,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "resp_bup_32",
         "Breathing",
-        "Lowest drive, buprenorphine 32 mg SL, naive",
+        "Lowest isohypercapnic drive, buprenorphine 32 mg SL, naive",
         "0.35-0.7 (ceiling ~0.5)",
         0.35,
         0.7,
@@ -1360,7 +1374,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "resp_fentanyl_apnoea",
         "Breathing",
-        "Lowest drive, fentanyl 0.5 mg IV, naive",
+        "Lowest isohypercapnic drive, fentanyl 0.5 mg IV, naive",
         "< 0.1 (towards apnoea)",
         0,
         0.1,
@@ -1637,6 +1651,28 @@ PREDICTIONS: tuple[Check, ...] = (
         "min",
         "Johansson 2019",
         naloxone_in_occupancy_half_life_min(4),
+    ),
+    Check(
+        "oxy_iso",
+        "Predictions",
+        "Oxycodone 20 mg oral, naive: lowest isohypercapnic drive",
+        "0.56 (0.47-0.65: VE55 18.6 / 33.4 L/min with their CIs)",
+        0.47,
+        0.65,
+        "1",
+        "van der Schrier 2017 (only the ratio of resting to isohypercapnic was used, for resp_co2_gain)",
+        oxycodone_drive(ISO),
+    ),
+    Check(
+        "oxy_rest",
+        "Predictions",
+        "Oxycodone 20 mg oral, naive: lowest resting drive",
+        "0.72 (0.62-0.82)",
+        0.62,
+        0.82,
+        "1",
+        "van der Schrier 2017 (baseline minute ventilation -28 %)",
+        oxycodone_drive("respiratory_drive"),
     ),
     Check(
         "stitzer_168",
