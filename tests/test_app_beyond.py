@@ -74,7 +74,7 @@ def test_stopping_bigger_naltrexone_dose_displaces_more_methadone():
     small = displaced(at)
     at.select_slider(key="stop_ntx_mg").set_value(100).run()
     assert not at.exception
-    assert displaced(at) > small > 0.05
+    assert displaced(at) > small > 0.01  # methadone holds a few % of the receptors; naltrexone takes them
     t = data(at, "intervals").set_index("drug")
     assert t.hours_opioid_free["methadone"] > t.hours_opioid_free["heroin"]
 
