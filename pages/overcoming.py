@@ -44,7 +44,7 @@ BIG = Control(
     hi=1000,
     step=25,
     help="The same dose is taken on day 1 and again on day 4 after one tablet, by a person who used daily "
-    "until recently (tolerant at the start; tolerance fades over about a week).",
+    "until recently (tolerant at the start; without opioids most tolerance is gone within one to two weeks).",
 )
 bind_all(AGONIST, NTX, HOURS, BIG)
 state.presets(

@@ -265,8 +265,9 @@ st.markdown("""
   population option is on.
 - In-vivo affinities and efficacies are **calibrated** to the human data on the validation page; they are not
   membrane-binding constants. The reward scale (0-1) is a model construct, not a measured feeling.
-- Receptor up- and down-regulation only when the adaptation option is on; tolerance of breathing grows with
-  habitual use and fades over about a week (respiratory drive is in the downloads, not in these plots).
+- Receptor up- and down-regulation only when the adaptation option is on; tolerance of reward and of breathing
+  grows over days of use (one dose leaves little) and mostly fades within one to two weeks without opioids
+  (respiratory drive is in the downloads, not in these plots).
 - Only part of alcohol's reward runs through the opioid receptors (`ethanol.opioid_share_of_reward`).
 - Teaching model: **not for clinical decisions**.
 """)
