@@ -55,6 +55,7 @@ def sampled_scenarios(n: int, seed: int = 7) -> list[dict]:
     return out
 
 
+@pytest.mark.slow
 def test_predicted_and_measured_time_agree_within_a_factor_of_two():
     """Within 2x both ways of the machine's current speed; the stepwise (matrix exponential) path is only bounded above: its cost per
     distinct step depends on the step's size, so the prediction assumes the dearest."""

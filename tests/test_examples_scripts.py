@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from model.export import scenario_of
 from model.trials import run_trial
@@ -11,6 +12,7 @@ from model.trials import run_trial
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_xr_dose_sweep_example_writes_csv_descriptor_and_figure(tmp_path):
     p = subprocess.run(
         [
@@ -41,6 +43,7 @@ def test_xr_dose_sweep_example_writes_csv_descriptor_and_figure(tmp_path):
     assert abs(again["mean"].iloc[0] - table["mean"].iloc[0]) < 1e-12
 
 
+@pytest.mark.slow
 def test_tornado_script_draws_from_a_sensitivity_table(tmp_path):
     oat = tmp_path / "oat.csv"
     cmd = [

@@ -112,6 +112,7 @@ def test_parser_rejects_generated_file_with_one_line(name):
     one_line_error(info.value, want)
 
 
+@pytest.mark.slow
 def test_every_hostile_file_is_answered_fast_and_small():
     """Parsing cannot be made slow or big: each file under 200 MB of allocations, and none anywhere near the
     tens of seconds that unbounded parsing took (time is only a guard here, on a possibly busy machine;
@@ -189,6 +190,7 @@ def test_cli_in_process_rejects_generated_files_and_odd_paths(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_cli_subprocess_exit_code_and_one_stderr_line(tmp_path):
     """The real command: a sample of every kind of corpus file plus a generated 5 MB file."""
     kinds: dict[str, Path] = {}

@@ -83,6 +83,7 @@ def test_measurements_outside_the_run_or_not_in_it_are_refused():
         residuals(r.table, parse_observed(HEAD + "1,ethanol_blood_mg_per_dl,10,,,a\n"))
 
 
+@pytest.mark.slow
 def test_cli_bad_observed_file_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "obs.csv"
     bad.write_text(HEAD + "1,reward,nan,,,a\n")
