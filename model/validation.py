@@ -273,6 +273,25 @@ def bup_occupancy(mg: float) -> Callable[[], float]:
     return f
 
 
+def bup_trough(mg: float) -> Callable[[], float]:
+    """Plasma level just before the 9th daily sublingual dose (ng/mL)."""
+
+    def f() -> float:
+        t = _bup_daily(mg).table
+        return float(np.interp(24 * 8 - 1e-6, t.time_h, t.buprenorphine_plasma_ng_per_ml))
+
+    return f
+
+
+def bup_blunting(mg: float) -> float:
+    """Increment of 25 mg IV heroin 22 h after the 14th daily dose, on buprenorphine / without it (chronic users)."""
+    at = 24 * 13 + 22.0
+    bup = {"drug": "buprenorphine", "route": "sublingual", "amount_mg": mg, "every_h": 24, "count": 14}
+    on = _run(at + 4, bup, heroin(at), step_h=0.25, patient={"opioid_tolerant": True})
+    off = _run(at + 4, heroin(at), step_h=0.25, patient={"opioid_tolerant": True})
+    return float(on.challenges.increment_with.iloc[-1] / off.challenges.increment_with.iloc[-1])
+
+
 def bup_peak(mg: float) -> Callable[[], float]:
     def f() -> float:
         t = _bup_daily(mg).table
@@ -1081,6 +1100,30 @@ CHECKS: tuple[Check, ...] = (
         "ng/mL",
         GREENWALD,
         bup_peak(16),
+    ),
+    Check(
+        "bup_trough_16mg",
+        "Partial agonism",
+        "Buprenorphine 16 mg/day tablets: plasma just before the next dose",
+        "~0.8 ng/mL (0.5-1.3)",
+        0.5,
+        1.3,
+        "ng/mL",
+        "Kuhlman JJ et al. 1998 Addiction 93:549 (0.80 ng/mL 24 h after 8 mg/day of the sublingual solution, "
+        "which gives about twice the exposure of tablets: Nath RP et al. 1999 J Clin Pharmacol 39:619)",
+        bup_trough(16),
+    ),
+    Check(
+        "bup_blunt_16mg",
+        "Partial agonism",
+        "25 mg IV heroin 22 h after a dose of buprenorphine 16 mg/day: increment / that without buprenorphine",
+        "blunted, not abolished: 0.1-0.6 (its own measure: it blunts by occupying)",
+        0.1,
+        0.6,
+        "1",
+        "Comer SD et al. 2001 Psychopharmacology 154:28, recalled (8 and 16 mg/day tablets attenuate IV heroin's "
+        "subjective effects dose-dependently); Greenwald 2003 (hydromorphone blunted as availability falls)",
+        lambda: bup_blunting(16),
     ),
     Check(
         "oxy_cmax",
