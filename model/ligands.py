@@ -28,6 +28,7 @@ class LigandSet:
     tau: np.ndarray  # reward system
     tau_respiratory: np.ndarray  # brainstem respiratory network
     is_antagonist: np.ndarray  # [ligand] bool
+    is_partial: np.ndarray  # [ligand] bool: partial agonists (buprenorphine)
 
     @classmethod
     def of(cls, names: Sequence[str], mols: Mapping[str, Molecule] | Cohort) -> LigandSet:
@@ -47,4 +48,5 @@ class LigandSet:
             col("tau"),
             col("tau_respiratory"),
             np.array([view[n].role in ANTAGONIST_ROLES for n in names], dtype=bool),
+            np.array([view[n].role == "partial_agonist" for n in names], dtype=bool),
         )

@@ -221,23 +221,27 @@ def physical_dependence(y_dependence: np.ndarray, y_acute: np.ndarray, params: M
 
 def precipitated_withdrawal(
     dependence: np.ndarray,
-    s_agonist: np.ndarray,
-    occupancy_antagonist: np.ndarray,
+    s_full: np.ndarray,
+    occupancy_displacing: np.ndarray,
+    s_displacing: np.ndarray,
     y_reward: np.ndarray,
     params: Mapping[str, float],
 ) -> np.ndarray:
-    """Withdrawal precipitated by an antagonist, 0..1: D x signal removed / (signal removed + half-signal).
+    """Withdrawal precipitated by a ligand that displaces the opioid, 0..1: D x removed / (removed + half-signal).
 
-    The signal removed is the opioid signal the antagonists (naltrexone, naloxone) take away:
-    the agonist stimulus the person would have without them plus the endogenous tone, times the
-    antagonist occupancy. At equilibrium an agonist's occupancy without antagonists is its
-    occupancy with them divided by (1 - antagonist occupancy), so
-    removed = (S_agonist / (1 - occ) + tone) occ, counted in the units the person is adapted to
-    (divided by their reward tolerance shift e^Y), so that a few micrograms of naloxone do not
-    precipitate full withdrawal in a methadone patient (illustrative scale).
+    Displacing ligands are antagonists (no signal of their own) and partial agonists (a little). The
+    signal removed is what the full agonists and the endogenous tone would give without the
+    displacing ligands, minus what is left: at equilibrium the full agonists' stimulus without them
+    is their stimulus with them divided by (1 - occupancy of the displacing ligands), so
+    removed = (S_full / (1 - occ) + tone) occ - S_displacing. It is counted in the units the person
+    is adapted to (divided by their reward tolerance shift e^Y), so a few micrograms of naloxone do
+    not precipitate full withdrawal in a methadone patient. Ordinary elimination displaces nothing
+    and does not count; buprenorphine given to someone on methadone does, as naloxone does
+    (illustrative scale).
     """
-    occ = np.clip(occupancy_antagonist, 0.0, 0.999)
-    removed = (s_agonist / (1.0 - occ) + params["endogenous_tone_stimulus"]) * occ * np.exp(-y_reward)
+    occ = np.clip(occupancy_displacing, 0.0, 0.999)
+    removed = (s_full / (1.0 - occ) + params["endogenous_tone_stimulus"]) * occ - s_displacing
+    removed = np.maximum(removed, 0.0) * np.exp(-y_reward)
     return dependence * removed / (removed + params["withdrawal_half_signal"])
 
 
@@ -393,12 +397,18 @@ def respond(
     if not everything:
         return out
     dependence = physical_dependence(y_dependence, y_acute, params)
-    occ_antagonist = bound[:, 0][..., lig.is_antagonist].sum(axis=-1) / density[:, 0]
+    displacing = lig.is_antagonist | lig.is_partial
+    occ_displacing = bound[:, 0][..., displacing].sum(axis=-1) / density[:, 0]
+    full = (1.0 - displacing) * exogenous
+    s_full = np.matmul(bound[:, 0], (lig.tau * full)[..., None])[..., 0]  # [P, time]
+    s_displacing = np.matmul(bound[:, 0], (lig.tau * lig.is_partial)[..., None])[..., 0]
     return replace(
         out,
         reward_opioid=reward_from_stimulus(s_opioid * np.exp(-y_reward)[:, None], params["hill_n"]),
         stimulus_agonist=s_agonist,
         physical_dependence=dependence,
-        precipitated_withdrawal=precipitated_withdrawal(dependence, s_agonist[:, 0], occ_antagonist, y_reward, params),
+        precipitated_withdrawal=precipitated_withdrawal(
+            dependence, s_full, occ_displacing, s_displacing, y_reward, params
+        ),
         respiratory_drive_isohypercapnic=iso,
     )

@@ -610,6 +610,21 @@ def _withdrawal_on_methadone(naloxone_mg: float) -> float:
     return float(t.precipitated_withdrawal[t.time_h >= last + 22.0].max())
 
 
+def buprenorphine_withdrawal_after_methadone(gap_h: float) -> Callable[[], float]:
+    """Peak precipitated withdrawal after 8 mg SL buprenorphine ``gap_h`` after the last of 30 daily 100 mg methadone doses."""
+
+    def f() -> float:
+        last = 24.0 * 30
+        doses = (
+            {"drug": "methadone", "route": "oral", "amount_mg": 100, "every_h": 24, "count": 31},
+            {"drug": "buprenorphine", "route": "sublingual", "amount_mg": 8, "at_h": [last + gap_h]},
+        )
+        t = _run(last + gap_h + 12.0, *doses, step_h=0.1, patient={"opioid_tolerant": True}).table
+        return float(t.precipitated_withdrawal[t.time_h >= last + gap_h].max())
+
+    return f
+
+
 def naloxone_withdrawal_graded() -> float:
     """Peak precipitated withdrawal after 0.04 mg / after 0.4 mg IV naloxone on methadone 80 mg/day (22 h after a dose)."""
     return _withdrawal_on_methadone(0.04) / _withdrawal_on_methadone(0.4)
@@ -687,6 +702,11 @@ ACUTE_DEPENDENCE = (
 DOLE = (
     "Dole VP, Nyswander ME, Kreek MJ 1966 Arch Intern Med 118:304 (methadone's narcotic blockade); Donny EC et al. 2005 "
     "Addiction 100:1496 (heroin blunted more by 100 than by 50 mg/day)"
+)
+BUP_INDUCTION = (
+    "Subutex/Suboxone labels 2.x (start buprenorphine when withdrawal is evident, well after the last full agonist "
+    "dose; from methadone at <= 30 mg/day); Rosado J et al. 2007 Drug Alcohol Depend 90:261 (recalled: buprenorphine "
+    "precipitates withdrawal in methadone-maintained people, more at higher methadone doses)"
 )
 ALGERA = "Algera MH et al. 2021 Clin Pharmacol Ther 109:637, doi:10.1002/cpt.2027 (effect-site fentanyl, isohypercapnic ventilation; chronic users took >= 90 mg oral morphine equivalents a day: Moss LM et al. 2022 PLoS One)"
 TEICHTAHL = "Teichtahl H et al. 2005 Chest 128:1339 (stable methadone patients: resting ventilation near normal, CO2 response ~23 % lower)"
@@ -1535,6 +1555,28 @@ CHECKS: tuple[Check, ...] = (
         "Heishman 1989 (withdrawal graded over 0.1-30 mg naloxone); naloxone labels: titrate from 0.04 mg in "
         "opioid-dependent people to avoid abrupt withdrawal",
         naloxone_withdrawal_graded,
+    ),
+    Check(
+        "bup_precipitates_12h",
+        "Dependence",
+        "Withdrawal precipitated by buprenorphine 8 mg SL 12 h after methadone 100 mg/day",
+        "yes: >= 0.15",
+        0.15,
+        1.0,
+        "1",
+        BUP_INDUCTION,
+        buprenorphine_withdrawal_after_methadone(12.0),
+    ),
+    Check(
+        "bup_precipitates_48h",
+        "Dependence",
+        "Withdrawal precipitated by buprenorphine 8 mg SL 48 h after methadone 100 mg/day",
+        "little: <= 0.05 (methadone has fallen below buprenorphine's ceiling)",
+        0.0,
+        0.05,
+        "1",
+        BUP_INDUCTION,
+        buprenorphine_withdrawal_after_methadone(48.0),
     ),
     Check(
         "free_heroin",
