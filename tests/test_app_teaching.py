@@ -158,6 +158,13 @@ def test_stopping_notice_quizzes_and_opioid_free_interval_match_the_numbers():
     at = open_page("pages/stopping.py")
     # after naltrexone ends: the old dose hits harder, inside a shaded risk window
     assert delta(at, "Effect on day 7") > 0 and delta(at, "Lowest breathing on day 7") < 0
+    # the fall in breathing splits into lost tolerance and extra receptors, both named with their size
+    split = data(at, "stopping_split").iloc[0]
+    assert split.lost_tolerance < -0.05 and split.extra_receptors < 0
+    assert split.lost_tolerance + split.extra_receptors == pytest.approx(
+        delta(at, "Lowest breathing on day 7"), abs=0.01
+    )
+    assert f"{split.lost_tolerance:+.2f}" in " ".join(m.value for m in at.markdown)
     assert quiz_answer(at, "stop_q1") == "Bigger, and breathing drops further"
     sweep = data(at, "stopping")
     assert sweep.risk_window.any() and sweep.effect.iloc[3] > sweep.effect.iloc[0]

@@ -344,11 +344,13 @@ def usual_dose_after_stopping(
     treatment: str = "daily tablets",
     weeks: float = 4.0,
     gaps_days: Sequence[float] = tuple(range(0, 29)),
+    receptors_adapt: bool = True,
 ) -> pd.DataFrame:
-    """The formerly usual dose taken ``gap`` days after the last naltrexone dose (adaptation on).
+    """The formerly usual dose taken ``gap`` days after the last naltrexone dose.
 
-    The patient was a tolerant user who stopped using during treatment: tolerance fades (t1/2 ~7
-    days) while naltrexone raises receptor density. One row per gap with the peak effect (reward
+    The patient was a tolerant user who stopped using during treatment: tolerance fades while
+    naltrexone raises receptor density (the adaptation layer; ``receptors_adapt`` False leaves the
+    receptors as they were, to separate the two). One row per gap with the peak effect (reward
     increment), the lowest respiratory drive after the dose (on the solver's grid, which resolves
     the minutes after an injection), and receptor density, tolerance and antagonist occupancy
     when the dose is taken. Each row is its own scenario (:func:`usual_dose_after_scenarios`); all
@@ -364,6 +366,7 @@ def usual_dose_after_stopping(
         weeks,
         {"drug": drug, "route": route, "amount_mg": float(mg), "at_h": sorted(set(at))},
         max(at) + window + 1.0,
+        receptors_adapt,
     )
 
     def takes(events: Sequence[DoseEvent]) -> np.ndarray:  # the treatment, and only this gap's usual dose

@@ -177,7 +177,9 @@ def treatment_doses(treatment: str, weeks: float) -> tuple[list[dict[str, Any]],
     )
 
 
-def _stopping_scenario(treatment: str, weeks: float, dose: dict[str, Any] | None, duration_h: float) -> Any:
+def _stopping_scenario(
+    treatment: str, weeks: float, dose: dict[str, Any] | None, duration_h: float, adaptation: bool = True
+) -> Any:
     ntx, _ = treatment_doses(treatment, weeks)
     return parse_scenario(
         {
@@ -186,7 +188,7 @@ def _stopping_scenario(treatment: str, weeks: float, dose: dict[str, Any] | None
             "output_step_h": 1.0,
             "dose": [*ntx, *([dose] if dose else [])],
             "patient": {"opioid_tolerant": True},
-            "options": {"adaptation": True},
+            "options": {"adaptation": adaptation},
         }
     )
 
