@@ -273,6 +273,15 @@ def bup_occupancy(mg: float) -> Callable[[], float]:
     return f
 
 
+def xr_over_oral_exposure() -> float:
+    """Naltrexone AUC over 28 days after one 380 mg XR injection / after 50 mg oral daily for 28 days."""
+    oral = {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": 28}
+    xr = {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0.0]}
+    return auc(*curve(_run(24 * 28, xr, step_h=0.5), "naltrexone_plasma_ng_per_ml"), 24 * 28) / auc(
+        *curve(_run(24 * 28, oral, step_h=0.5), "naltrexone_plasma_ng_per_ml"), 24 * 28
+    )
+
+
 def bup_trough(mg: float) -> Callable[[], float]:
     """Plasma level just before the 9th daily sublingual dose (ng/mL)."""
 
@@ -1769,6 +1778,18 @@ PREDICTIONS: tuple[Check, ...] = (
         "1",
         "Stitzer ML et al. 1991 Drug Alcohol Depend 29:39 (recalled: similar at 24 and 96 h, none at 168 h)",
         withdrawal_a_week_after_one_methadone_dose,
+    ),
+    Check(
+        "xr_oral_auc",
+        "Predictions",
+        "Naltrexone AUC over 28 days: one XR 380 mg injection / 50 mg oral daily",
+        "3-4 (label; 2.5-5)",
+        2.5,
+        5.0,
+        "1",
+        "Vivitrol label 12.3 (recalled: total naltrexone exposure 3- to 4-fold higher than 28 days of 50 mg oral, "
+        "as first-pass metabolism is avoided)",
+        xr_over_oral_exposure,
     ),
     Check(
         "block_80_48",
