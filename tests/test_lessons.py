@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -229,3 +231,17 @@ def test_treatment_doses_parse_for_a_single_injection_and_for_months_of_tablets(
         doses, last = lessons.treatment_doses(treatment, weeks)
         assert last == expected_last_h
         parse_scenario({"title": "t", "duration_h": last + 24, "dose": doses})  # valid even for one injection
+
+
+@pytest.mark.parametrize("example", ["monthly_injection", "oral_daily_missed_doses", "implant"])
+def test_one_days_protected_for_lessons_sensitivity_and_trials(example):
+    """The lesson table, the sensitivity metric and the trial endpoint count the same days."""
+    from model import challenge, load_scenario
+    from model.sensitivity import metric
+
+    r = simulate(load_scenario(Path(__file__).resolve().parents[1] / "examples" / f"{example}.toml"))
+    c = r.curves
+    antagonists = [j for j, n in enumerate(c.ligands) if r.molecules[n].role == "antagonist"]
+    occ = c.bound[0][:, antagonists].sum(axis=1) / c.receptor_density[0]
+    lesson = int(lessons.days_protected(r).protected.sum())
+    assert lesson == int(challenge.days_protected(c.t_h, occ[None])[0]) == metric(r, "days_protected")

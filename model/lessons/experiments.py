@@ -14,7 +14,12 @@ import pandas as pd
 
 from .. import core, receptor, response
 from ..budget import check_budget
-from ..challenge import agonist_brain_profile, blocked_ratio, challenge_ratio_at_levels  # noqa: F401
+from ..challenge import (  # noqa: F401
+    agonist_brain_profile,
+    blocked_ratio,
+    challenge_ratio_at_levels,
+    protection_occupancy,
+)
 from ..cohort import Cohort
 from ..drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
 from ..ligands import LigandSet
@@ -155,20 +160,26 @@ def daily_troughs(r: Result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def days_protected(r: Result, challenge_mg: float = HEROIN_CHALLENGE_MG) -> pd.DataFrame:
-    """Per day, whether 25 mg IV heroin at that day's lowest antagonist level would be blocked.
+def days_protected(r: Result) -> pd.DataFrame:
+    """Per day, whether the day's lowest antagonist occupancy would block 25 mg IV heroin.
 
-    Adds ``heroin_ratio``, ``protected`` (ratio <= blocked ratio) and ``occupancy_ge_90``.
+    ``protected`` is the one definition the studies share (:func:`model.challenge.days_protected`):
+    the trough occupancy is at least :func:`model.challenge.protection_occupancy`. Adds
+    ``heroin_ratio`` (the challenge at the trough's brain levels, for reading) and ``occupancy_ge_90``.
     """
     t = daily_troughs(r)
     if t.empty:
         return t.assign(heroin_ratio=[], protected=[], occupancy_ge_90=[])
     ratio = challenge_ratio_at_levels(
-        "heroin", "iv", challenge_mg, t.naltrexone_brain_nm.to_numpy(), t.naltrexol_brain_nm.to_numpy(), r.molecules
+        "heroin",
+        "iv",
+        HEROIN_CHALLENGE_MG,
+        t.naltrexone_brain_nm.to_numpy(),
+        t.naltrexol_brain_nm.to_numpy(),
+        r.molecules,
     )
-    return t.assign(
-        heroin_ratio=ratio, protected=ratio <= blocked_ratio(), occupancy_ge_90=t.min_occupancy_antagonist >= 0.9
-    )
+    occ = t.min_occupancy_antagonist
+    return t.assign(heroin_ratio=ratio, protected=occ >= protection_occupancy(), occupancy_ge_90=occ >= 0.9)
 
 
 def missed_tablets_table(
