@@ -279,3 +279,27 @@ def test_thinning_keeps_a_peak_lasting_minutes_in_a_run_of_weeks():
     assert len(rows) <= charts.MAX_POINTS < len(r.table)
     assert max(row["reward"] for row in rows) == pytest.approx(r.table.reward.max(), rel=1e-5)
     assert [row["x"] for row in records(occupancy)] == [row["x"] for row in rows]  # one time axis
+
+
+def test_a_log_scale_series_never_bridges_zeros_or_values_below_the_axis():
+    """Repeated heroin doses: between them heroin's plasma level is 0 (or below the axis), and the line stops there."""
+    r = simulate(
+        parse_scenario(
+            {
+                "title": "t",
+                "duration_h": 60.0,
+                "output_step_h": 0.25,
+                "dose": [{"drug": "heroin", "route": "iv", "amount_mg": 25.0, "every_h": 24, "count": 3}],
+            }
+        )
+    )
+    (spec,) = charts.timecourse(r.table, False, ("plasma",), title="t")
+    line = next(lay for lay in layers(spec) if lay.get("mark", {}).get("type") == "line")
+    # values below the axis become null (no filter drops them) and a null breaks the path
+    floor = line["encoding"]["y"]["scale"]["domain"][0]
+    calc = next(t for t in line["transform"] if t.get("as") == "value")
+    assert calc["calculate"] == f"datum.value >= {float(floor)!r} ? datum.value : null"
+    assert line["mark"]["invalid"] == "break-paths-filter-domains"
+    assert not any("filter" in t for t in line["transform"])
+    heroin = [row["heroin"] for row in records(spec)]
+    assert max(heroin) > floor and sum(v < floor for v in heroin) > 10  # the gaps are in the data the chart gets

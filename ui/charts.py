@@ -89,6 +89,7 @@ def _panel(
     A pointer over the panel shows a rule at the nearest time and a tooltip with every series there.
     """
     names = [s[1] for s in series]
+    floor = float(y_domain[0]) if (log and y_domain) else 1e-300  # log axis: lower values are gaps
     fold = {"fold": [s[0] for s in series], "as": ["column", "value"]}
     lookup = (
         {"calculate": " : ".join(f"datum.column === '{c}' ? '{n}'" for c, n, _, _ in series) + " : ''", "as": "series"}
@@ -137,7 +138,14 @@ def _panel(
         marks["transform"] = [fold, lookup, order]
     else:
         marks = {
-            "mark": {"type": "line", "strokeWidth": 2.5 if present else 2, "clip": True, "point": points},
+            # on a log axis a value below the axis (or rounded to 0) has no place: a gap, never a bridge
+            "mark": {
+                "type": "line",
+                "strokeWidth": 2.5 if present else 2,
+                "clip": True,
+                "point": points,
+                **({"invalid": "break-paths-filter-domains"} if log else {}),
+            },
             "encoding": {
                 "x": x,
                 "y": y,
@@ -150,7 +158,11 @@ def _panel(
                     "scale": {"domain": names, "range": [DASHES.get(s[3], [1, 0]) for s in series]},
                 },
             },
-            "transform": [fold, lookup, *([{"filter": "datum.value > 0"}] if log else [])],
+            "transform": [
+                fold,
+                lookup,
+                *([{"calculate": f"datum.value >= {floor!r} ? datum.value : null", "as": "value"}] if log else []),
+            ],
         }
     tip = [{"field": "x", "type": "quantitative", "title": x_title, "format": ".4~g"}] + [
         {"field": c, "type": "quantitative", "title": f"{n}{f' ({unit})' if unit else ''}", "format": ".4~g"}
