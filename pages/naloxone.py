@@ -182,10 +182,30 @@ m3.metric(
 m4.metric("Time below 0.5", f"{s['hours_below_limit']:.1f} h")
 
 
-def _window_words(hours: float) -> str:
-    if np.isnan(hours):
-        return "does not lift breathing above half"
-    return "until the opioid has worn off" if np.isinf(hours) else f"{hours:.1f} h"
+def _window_sentence(windows: dict[float, float]) -> str:
+    """How long each naloxone dose keeps breathing above half, in words computed from the runs."""
+    doses = ", ".join(f"{d:g}" for d in windows)
+    if all(np.isinf(h) for h in windows.values()):
+        return f"every dose ({doses} mg) until the opioid has worn off: it is gone before naloxone is."
+    words = [
+        f"{d:g} mg: "
+        + (
+            "does not lift it above half"
+            if np.isnan(h)
+            else "until the opioid has worn off"
+            if np.isinf(h)
+            else f"{h:.1f} h"
+        )
+        for d, h in windows.items()
+    ]
+    per_doubling = (windows[4.0] - windows[0.4]) / np.log2(4.0 / 0.4)
+    tail = (
+        f" Each doubling of the naloxone dose adds only about {per_doubling:.1f} h: it is cleared within hours "
+        "whatever the dose, and a long-acting opioid outlasts it."
+        if np.isfinite(per_doubling)
+        else ""
+    )
+    return "; ".join(words) + "." + tail
 
 
 windows = {
@@ -195,15 +215,8 @@ windows = {
     for dose_mg in WINDOW_MG
 }
 st.markdown(
-    f"**How long naloxone ({route}, at {AT_MIN.value} min) keeps breathing above half on this overdose:** "
-    + "; ".join(f"{d:g} mg: {_window_words(h)}" for d, h in windows.items())
-    + "."
-    + (
-        f" Each doubling of the naloxone dose adds only about {per_doubling:.1f} h: it is cleared within hours "
-        "whatever the dose, and a long-acting opioid outlasts it."
-        if np.isfinite(per_doubling := (windows[4.0] - windows[0.4]) / np.log2(4.0 / 0.4))
-        else ""
-    )
+    f"**How long naloxone ({'IV' if route == 'iv' else 'nasal spray'}, at {AT_MIN.value} min) keeps breathing "
+    "above half on this overdose:** " + _window_sentence(windows)
 )
 state.store_plot_data("rescue_summary", pd.DataFrame([s]))
 course = course.assign(time_h=course.time_h - 0.25)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -248,6 +249,16 @@ def test_naloxone_rescue_claims_match_the_numbers():
     s = data(at, "rescue_summary").iloc[0]
     assert s.best_after > 0.5 > s.min_later  # methadone outlasts naloxone
     assert quiz_answer(at, "nlx_q1") == "No, breathing can fall again when naloxone wears off"
+    # the page states each dose's window, computed from its own run, and what a doubling adds
+    text = " ".join(m.value for m in at.markdown)
+    windows = {}
+    for mg in (0.4, 2.0, 4.0):
+        doses = lessons.overdose_doses("methadone", 60, "iv", mg, 4.25)
+        run = simulate(parse_scenario({"title": "t", "duration_h": 24.0, "output_step_h": 0.05, "dose": doses}))
+        windows[mg] = lessons.rescue_window_h(run.table, 4.25)
+        assert f"{mg:g} mg: {windows[mg]:.1f} h" in text
+    assert windows[0.4] < windows[2.0] < windows[4.0]
+    assert f"adds only about {(windows[4.0] - windows[0.4]) / np.log2(10):.1f} h" in text
     big = {}
     for mg in (0.4, 2.0):
         at = open_page("pages/naloxone.py", nlx_fentanyl_mg=2.0, nlx_naloxone_mg=mg)
