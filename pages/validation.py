@@ -1,5 +1,6 @@
 """Does the model match people? The calibration checks against human data, and plots built from them."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -15,8 +16,8 @@ P = "val_"
 present = page.lesson(
     "Does the model match people?",
     "Every number the model is tuned to comes from a published human study, listed here with its tolerance and "
-    "whether the model currently meets it. Read the red rows as much as the green ones: a model is only as "
-    "trustworthy as its weakest check.",
+    "whether the model currently meets it. Read the rows marked ✗ (listed first) as much as the others: a model "
+    "is only as trustworthy as its weakest check.",
 )
 
 
@@ -83,6 +84,9 @@ state.write_url(P)
 
 group = GROUP.value
 shown = checks if group == "all" else checks[checks.group == group]
+shown = shown.assign(result=np.where(shown["pass"], "✓ meets", "✗ misses")).sort_values(
+    "pass", kind="stable"
+)  # misses first, each marked in words as well as by the box
 m1, m2 = st.columns(2)
 m1.metric("Checks passed", f"{int(shown['pass'].sum())} of {len(shown)}")
 m2.metric("Groups", shown.group.nunique())
@@ -93,6 +97,7 @@ with st.expander(f"All {len(shown)} checks") if present else st.container():  # 
         hide_index=True,
         width="stretch",
         column_order=[
+            "result",
             "pass",
             "quantity",
             "target",

@@ -293,6 +293,10 @@ def test_validation_bigger_heroin_dose_is_blocked_for_a_shorter_time():
     at = open_page("pages/validation.py")
     checks = data(at, "checks")
     assert metrics(at)["Checks passed"] == f"{int(checks['pass'].sum())} of {len(checks)}"
+    # the notice points at the rows marked as misses, and they are there, first
+    misses = int((~checks["pass"]).sum())
+    assert "✗" in notice(at) and misses > 0
+    assert (checks.result.iloc[:misses] == "✗ misses").all() and (checks.result.iloc[misses:] == "✓ meets").all()
     usual = last_blocked_h(at)
     assert usual >= 24  # the label: 50 mg blocks 25 mg heroin for 24 h
     at.select_slider(key="val_heroin_mg").set_value(100).run()
