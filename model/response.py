@@ -7,7 +7,7 @@ Black JW, Leff P 1983 Proc R Soc Lond B 220:141-162, doi:10.1098/rspb.1983.0093.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -183,21 +183,27 @@ ADAPTATIONS = ("reward_tolerance", "resp_tolerance", "dependence", "acute_depend
 
 
 def adaptations(
-    t_h: np.ndarray, s_reward: np.ndarray, s_respiratory: np.ndarray, chronic_user: bool, params: Mapping[str, float]
-) -> tuple[np.ndarray, ...]:
-    """Y of reward tolerance, breathing tolerance, dependence and acute dependence of P people [P, time].
+    t_h: np.ndarray,
+    s_reward: np.ndarray,
+    s_respiratory: np.ndarray,
+    chronic_user: bool,
+    params: Mapping[str, float],
+    names: Sequence[str] = ADAPTATIONS,
+) -> dict[str, np.ndarray]:
+    """Y of the ``names`` among reward tolerance, breathing tolerance, dependence and acute dependence [P, time].
 
     Every mu agonist drives them in proportion to its stimulus (full cross-tolerance): its reward
     stimulus for reward tolerance and both dependences, its respiratory stimulus for breathing
     tolerance; released endorphin drives none. A chronic user starts at the level of 90 mg oral
     morphine a day, a naive person at 0. Acute dependence shares dependence's beta.
     """
-    out = []
-    for s, name in zip((s_reward, s_respiratory, s_reward, s_reward), ADAPTATIONS):
+    out = {}
+    for name in names:
+        s = s_respiratory if name == "resp_tolerance" else s_reward
         beta = params[f"{name.removeprefix('acute_')}_per_stimulus"]
         start = chronic_user_shift(beta, params) if chronic_user else 0.0
-        out.append(adaptation(t_h, s, beta, params[f"{name}_onset_per_h"], params[f"{name}_loss_per_h"], start))
-    return tuple(out)
+        out[name] = adaptation(t_h, s, beta, params[f"{name}_onset_per_h"], params[f"{name}_loss_per_h"], start)
+    return out
 
 
 def physical_dependence(y_dependence: np.ndarray, y_acute: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
@@ -372,7 +378,8 @@ def respond(
     s_opioid, s_resp, s_agonist = s[:, :, 0], s[:, 0, 1], s[:, :, 2]
     # One tolerance history, that of the run as it happened, for the run and its counterfactual:
     # the run without naltrexone asks what each dose would have done to this person at that moment.
-    y_reward, y_resp, y_dependence, y_acute = adaptations(t_h, s_agonist[:, 0], s_resp, chronic_user, params)
+    y = adaptations(t_h, s_agonist[:, 0], s_resp, chronic_user, params, ADAPTATIONS if everything else ADAPTATIONS[:2])
+    y_reward, y_resp = y["reward_tolerance"], y["resp_tolerance"]
     s_total = s_opioid * np.exp(-y_reward)[:, None]
     if alcohol:
         mols = people.view(trailing=2)
@@ -396,7 +403,7 @@ def respond(
     )
     if not everything:
         return out
-    dependence = physical_dependence(y_dependence, y_acute, params)
+    dependence = physical_dependence(y["dependence"], y["acute_dependence"], params)
     displacing = lig.is_antagonist | lig.is_partial
     occ_displacing = bound[:, 0][..., displacing].sum(axis=-1) / density[:, 0]
     full = (1.0 - displacing) * exogenous
