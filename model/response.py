@@ -154,29 +154,50 @@ def _rows(s: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(s.reshape(-1, s.shape[-1]))
 
 
+def steady_shift(s: np.ndarray | float, beta: float, max_shift: float = np.inf) -> np.ndarray:
+    """Potency shift minus 1 that a habitual stimulus S holds at steady state: beta S, saturating at ``max_shift`` - 1.
+
+    F - 1 = beta S (M - 1) / (M - 1 + beta S): linear for small S, never above M - 1 (M infinite: linear).
+    """
+    x = beta * np.maximum(s, 0.0)
+    return x if np.isinf(max_shift) else x * (max_shift - 1.0) / (max_shift - 1.0 + x)
+
+
 def adaptation(
-    t_h: np.ndarray, s: np.ndarray, beta: float, onset_per_h: float, loss_per_h: float, start: float
+    t_h: np.ndarray,
+    s: np.ndarray,
+    beta: float,
+    onset_per_h: float,
+    loss_per_h: float,
+    start: float,
+    max_shift: float = np.inf,
 ) -> np.ndarray:
     """Tolerance of one system as the log of its potency shift, Y = ln(S50 / S50_naive), over time.
 
-    The shift the current stimulus S would hold at steady state is 1 + beta S (the more opioid a
-    person is used to, the more it takes to act); Y follows its log, ln(1 + beta S), with
-    first-order kinetics: ``onset_per_h`` while the target is above Y, ``loss_per_h`` below.
-    Following the log lets sustained use build tolerance over days while one large dose, however
-    big, adds little (tolerance grows with time of exposure, not only with its size).
+    The shift the current stimulus S would hold at steady state is 1 + :func:`steady_shift` (the
+    more opioid a person is used to, the more it takes to act); Y follows its log with first-order
+    kinetics: ``onset_per_h`` while the target is above Y, ``loss_per_h`` below. Following the log
+    lets sustained use build tolerance over days while one large dose, however big, adds little
+    (tolerance grows with time of exposure, not only with its size).
     """
-    target = np.log1p(beta * np.maximum(_rows(s), 0.0))
+    target = np.log1p(steady_shift(_rows(s), beta, max_shift))
     return _follow(np.diff(t_h), target, float(start), onset_per_h, loss_per_h).reshape(np.shape(s))
 
 
-def chronic_user_shift(beta: float, params: Mapping[str, float]) -> float:
-    """Y of a chronic user on 90 mg oral morphine a day (``chronic_user_tolerance_stimulus``) for a system's beta."""
-    return float(np.log1p(beta * params["chronic_user_tolerance_stimulus"]))
+def _system(name: str, params: Mapping[str, float]) -> tuple[float, float]:
+    """(beta, max shift) of an adaptation; acute dependence shares dependence's."""
+    base = name.removeprefix("acute_")
+    return params[f"{base}_per_stimulus"], params.get(f"{base}_max_shift", np.inf)
 
 
-def relative_tolerance(y: np.ndarray, beta: float, params: Mapping[str, float]) -> np.ndarray:
+def chronic_user_shift(name: str, params: Mapping[str, float]) -> float:
+    """Y of adaptation ``name`` in a chronic user on 90 mg oral morphine a day (``chronic_user_tolerance_stimulus``)."""
+    return float(np.log1p(steady_shift(params["chronic_user_tolerance_stimulus"], *_system(name, params))))
+
+
+def relative_tolerance(y: np.ndarray, name: str, params: Mapping[str, float]) -> np.ndarray:
     """Tolerance as reported: (shift - 1) relative to a chronic user's (0 naive, 1 = 90 mg oral morphine a day)."""
-    return np.expm1(y) / (beta * params["chronic_user_tolerance_stimulus"])
+    return np.expm1(y) / np.expm1(chronic_user_shift(name, params))
 
 
 ADAPTATIONS = ("reward_tolerance", "resp_tolerance", "dependence", "acute_dependence")
@@ -200,9 +221,10 @@ def adaptations(
     out = {}
     for name in names:
         s = s_respiratory if name == "resp_tolerance" else s_reward
-        beta = params[f"{name.removeprefix('acute_')}_per_stimulus"]
-        start = chronic_user_shift(beta, params) if chronic_user else 0.0
-        out[name] = adaptation(t_h, s, beta, params[f"{name}_onset_per_h"], params[f"{name}_loss_per_h"], start)
+        beta, max_shift = _system(name, params)
+        start = chronic_user_shift(name, params) if chronic_user else 0.0
+        onset, loss = params[f"{name}_onset_per_h"], params[f"{name}_loss_per_h"]
+        out[name] = adaptation(t_h, s, beta, onset, loss, start, max_shift)
     return out
 
 
@@ -216,7 +238,7 @@ def physical_dependence(y_dependence: np.ndarray, y_acute: np.ndarray, params: M
     day or two once the drug has gone, up to ``acute_dependence_max``:
     D = D_slow + (1 - D_slow) a_max r_a / (1 + r_a).
     """
-    chronic = chronic_user_shift(params["dependence_per_stimulus"], params)
+    chronic = chronic_user_shift("dependence", params)
     x = np.power(
         np.maximum(y_dependence, 0.0) / chronic / params["dependence_half_adaptation"], params["dependence_hill"]
     )

@@ -144,12 +144,8 @@ def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataF
     cols["respiratory_drive"] = r.respiratory_drive[idx]
     cols["respiratory_drive_isohypercapnic"] = r.respiratory_drive_isohypercapnic[idx]
     rp = {k: v.value for k, v in response_parameters().items()}
-    cols["opioid_tolerance"] = response.relative_tolerance(
-        r.opioid_tolerance[idx], rp["resp_tolerance_per_stimulus"], rp
-    )
-    cols["reward_tolerance"] = response.relative_tolerance(
-        r.reward_tolerance[idx], rp["reward_tolerance_per_stimulus"], rp
-    )
+    cols["opioid_tolerance"] = response.relative_tolerance(r.opioid_tolerance[idx], "resp_tolerance", rp)
+    cols["reward_tolerance"] = response.relative_tolerance(r.reward_tolerance[idx], "reward_tolerance", rp)
     cols["physical_dependence"] = r.physical_dependence[idx]
     cols["precipitated_withdrawal"] = r.precipitated_withdrawal[idx]
     if c.craving is not None:

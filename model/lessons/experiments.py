@@ -398,7 +398,7 @@ def usual_dose_after_stopping(
                 "min_respiratory_drive": float(resp.respiratory_drive[t >= a - 1e-9].min()),
                 "receptor_density": density,
                 "opioid_tolerance": float(
-                    response.relative_tolerance(resp.opioid_tolerance[before], rp["resp_tolerance_per_stimulus"], rp)
+                    response.relative_tolerance(resp.opioid_tolerance[before], "resp_tolerance", rp)
                 ),
                 "occupancy_antagonist": float(r.bound[k, 0, before, antagonist].sum()) / density,
             }
