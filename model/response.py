@@ -159,8 +159,13 @@ def steady_shift(s: np.ndarray | float, beta: float, max_shift: float = np.inf) 
 
     F - 1 = beta S (M - 1) / (M - 1 + beta S): linear for small S, never above M - 1 (M infinite: linear).
     """
-    x = beta * np.maximum(s, 0.0)
-    return x if np.isinf(max_shift) else x * (max_shift - 1.0) / (max_shift - 1.0 + x)
+    x = np.maximum(s, 0.0)
+    x *= beta
+    if np.isfinite(max_shift):
+        room = x + (max_shift - 1.0)
+        x *= max_shift - 1.0
+        x /= room
+    return x
 
 
 def adaptation(
@@ -180,7 +185,8 @@ def adaptation(
     lets sustained use build tolerance over days while one large dose, however big, adds little
     (tolerance grows with time of exposure, not only with its size).
     """
-    target = np.log1p(steady_shift(_rows(s), beta, max_shift))
+    target = steady_shift(_rows(s), beta, max_shift)
+    np.log1p(target, out=target)
     return _follow(np.diff(t_h), target, float(start), onset_per_h, loss_per_h).reshape(np.shape(s))
 
 
