@@ -46,7 +46,8 @@ METHADONE = Control(
     lo=10,
     hi=200,
     step=10,
-    help="30-40 mg can kill a person without tolerance.",
+    help="Methadone builds up over the first days (half-life a day or more): deaths early in methadone "
+    "treatment come around the third day, as the level rises (Drummer OH et al. 1992).",
 )
 AT_MIN = Control(
     P + "at_min",
