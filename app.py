@@ -5,20 +5,8 @@ import streamlit as st
 from ui import boot, page
 from ui.controls import Control
 from ui.page import NOTICE
+from ui.registry import PAGES
 
-PAGES = [
-    ("pages/home.py", "Home", ":material/home:", "home"),
-    ("pages/mechanism.py", "1 Mechanism", ":material/biotech:", "mechanism"),
-    ("pages/regimens.py", "2 Regimens and adherence", ":material/calendar_month:", "regimens"),
-    ("pages/overcoming.py", "3 Overcoming the blockade", ":material/warning:", "overcoming"),
-    ("pages/alcohol.py", "4 Alcohol", ":material/local_bar:", "alcohol"),
-    ("pages/compare.py", "5 Compare agonists", ":material/compare_arrows:", "compare"),
-    ("pages/cravings.py", "6 Cravings and relapse", ":material/psychology:", "cravings"),
-    ("pages/stopping.py", "7 Stopping and starting", ":material/swap_horiz:", "stopping"),
-    ("pages/naloxone.py", "8 Naloxone rescue", ":material/emergency:", "naloxone"),
-    ("pages/workbench.py", "9 Researcher workbench", ":material/science:", "workbench"),
-    ("pages/validation.py", "10 Does the model match people?", ":material/fact_check:", "validation"),
-]
 GLOSSARY = {
     "Agonist": "A drug that binds the mu-opioid receptor and activates it (heroin, morphine, fentanyl).",
     "Antagonist": "A drug that binds the receptor without activating it and keeps agonists out (naltrexone).",
@@ -87,7 +75,7 @@ st.set_page_config(
 )
 st.sidebar.html(PHONE_CSS + (PRESENT_CSS if present else ""))
 
-pages = [st.Page(f, title=t, icon=i, url_path=u, default=(u == "home")) for f, t, i, u in PAGES]
+pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url, default=(p.url == "home")) for p in PAGES]
 nav = st.navigation(pages)
 
 with st.sidebar:

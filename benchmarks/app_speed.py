@@ -42,14 +42,10 @@ ARGS = [
 
 
 def pages() -> list[tuple[str, str]]:
-    """(file, url name) of every page listed in app.py."""
-    import ast
+    """(file, url name) of every page of the app."""
+    from ui.registry import PAGES
 
-    tree = ast.parse((ROOT / "app.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES":
-            return [(e.elts[0].value, e.elts[3].value) for e in node.value.elts]
-    raise SystemExit("PAGES not found in app.py")
+    return [(p.path, p.url) for p in PAGES]
 
 
 def open_page(path: str):

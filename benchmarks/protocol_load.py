@@ -32,7 +32,10 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-PAGES = ["", "mechanism", "regimens", "overcoming", "alcohol", "compare", "cravings", "stopping", "naloxone"]
+from ui.registry import URLS
+
+# the lesson pages (the root is Home); the workbench and validation are not part of a class's load
+PAGES = ["", *(u for u in URLS[1:] if u not in ("workbench", "validation"))]
 
 
 @dataclass

@@ -5,6 +5,7 @@ import streamlit as st
 from ui import page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.registry import PAGES
 
 via_app()
 
@@ -109,29 +110,10 @@ page.why(
 )
 
 st.header("The lessons")
-for path, name, text in [
-    ("pages/mechanism.py", "Mechanism", "concentrations -> receptors -> reward, and a picture of 100 receptors."),
-    ("pages/regimens.py", "Regimens and adherence", "tablets vs monthly injection vs implant; missed doses."),
-    ("pages/overcoming.py", "Overcoming the blockade", "bigger doses, the rightward shift, why it is dangerous."),
-    ("pages/alcohol.py", "Alcohol", "drinks -> blood alcohol -> endorphin -> reward."),
-    ("pages/compare.py", "Compare agonists", "full vs partial, fast vs slow dissociation."),
-    (
-        "pages/cravings.py",
-        "Cravings and relapse",
-        "use episodes teach craving; blocked highs let it fade (illustrative).",
-    ),
-    (
-        "pages/stopping.py",
-        "Stopping and starting",
-        "overdose risk after treatment ends; withdrawal if started too soon.",
-    ),
-    ("pages/naloxone.py", "Naloxone rescue", "reversing an overdose, and why it can come back."),
-    ("pages/workbench.py", "Researcher workbench", "your own doses, parameters and scenario files."),
-    ("pages/validation.py", "Does the model match people?", "Calibration against human data."),
-]:
+for entry in PAGES[1:]:
     c1, c2 = st.columns([1, 3])
-    c1.page_link(path, label=name)
-    c2.markdown(text)
+    c1.page_link(entry.path, label=entry.name)
+    c2.markdown(entry.blurb)
 
 st.header("What this model leaves out")
 st.markdown(

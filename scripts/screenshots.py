@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.protocol_load import FIGURE
+from ui.registry import URLS
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "artifacts" / "screens"
@@ -29,19 +30,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = [
-    "home",
-    "mechanism",
-    "regimens",
-    "overcoming",
-    "alcohol",
-    "compare",
-    "cravings",
-    "stopping",
-    "naloxone",
-    "workbench",
-    "validation",
-]
+PAGES = list(URLS)
 #: name: (viewport width, height, link parameters, device scale)
 SIZES = {
     "desktop": (1440, 900, "", 1),

@@ -15,20 +15,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.registry import URLS
+
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [
-    "home",
-    "mechanism",
-    "regimens",
-    "overcoming",
-    "alcohol",
-    "compare",
-    "cravings",
-    "stopping",
-    "naloxone",
-    "workbench",
-    "validation",
-]
+PAGES = list(URLS)
 VALUES = [
     "inf",
     "-inf",

@@ -74,3 +74,11 @@ def test_the_server_does_not_force_a_full_garbage_collection_after_every_rerun()
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_the_page_registry_lists_every_page_file_once():
+    from ui.registry import PAGES as REGISTERED
+
+    assert sorted(p.path for p in REGISTERED) == sorted(p.relative_to(ROOT).as_posix() for p in PAGES)
+    assert len({p.url for p in REGISTERED}) == len(REGISTERED) and REGISTERED[0].url == "home"
+    assert all(p.blurb for p in REGISTERED[1:])  # Home lists every lesson with its line

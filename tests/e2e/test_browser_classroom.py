@@ -5,21 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from ui.registry import URLS
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-PAGES = [
-    "",
-    "mechanism",
-    "regimens",
-    "overcoming",
-    "alcohol",
-    "compare",
-    "cravings",
-    "stopping",
-    "naloxone",
-    "workbench",
-    "validation",
-]
+PAGES = ["", *URLS[1:]]  # the root is Home
 MAGIC = {"csv": b"", "json": b"{", "png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF", "toml": b""}
 
 pytestmark = [
