@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .drugs import response_parameters
 from .scenario import Scenario, parse_scenario
@@ -457,6 +458,12 @@ def _single(drug: str, route: str, mg: float) -> Result:
     return _run(72, {"drug": drug, "route": route, "amount_mg": mg, "at_h": [0.0]}, step_h=0.25)
 
 
+def _last_maintenance_day(mg: float) -> pd.DataFrame:
+    """The output rows of the last full day of stable methadone maintenance."""
+    t = _methadone_daily(mg).table
+    return t[(t.time_h >= 24 * (MAINTENANCE_DAYS - 1)) & (t.time_h < 24 * MAINTENANCE_DAYS)]
+
+
 def single_dose_state(drug: str, route: str, mg: float, column: str) -> Callable[[], float]:
     """Highest tolerance or dependence (a column of the output table) in the 3 days after one dose, naive person."""
 
@@ -470,8 +477,7 @@ def maintenance_reward(mg: float) -> Callable[[], float]:
     """Highest reward on the last day of stable methadone maintenance."""
 
     def f() -> float:
-        t = _methadone_daily(mg).table
-        return float(t.reward[(t.time_h >= 24 * (MAINTENANCE_DAYS - 1)) & (t.time_h < 24 * MAINTENANCE_DAYS)].max())
+        return float(_last_maintenance_day(mg).reward.max())
 
     return f
 
@@ -505,10 +511,7 @@ def methadone_drive(mg: float) -> Callable[[], float]:
     """Lowest respiratory drive on the last day of stable methadone maintenance."""
 
     def f() -> float:
-        t = _methadone_daily(mg).table
-        return float(
-            t.respiratory_drive[(t.time_h >= 24 * (MAINTENANCE_DAYS - 1)) & (t.time_h < 24 * MAINTENANCE_DAYS)].min()
-        )
+        return float(_last_maintenance_day(mg).respiratory_drive.min())
 
     return f
 
@@ -609,34 +612,30 @@ def acute_withdrawal() -> float:
     return float(_run(5, _iv("morphine", 10.0), _iv("naloxone", 10.0, 2.0)).table.precipitated_withdrawal.max())
 
 
-def _withdrawal_on_methadone(naloxone_mg: float) -> float:
+def _withdrawal_on_methadone(methadone_mg: float, dose: dict, gap_h: float) -> float:
+    """Peak precipitated withdrawal after ``dose`` (given ``gap_h`` after the last of 30 daily methadone doses)."""
     last = 24.0 * 30
-    doses = (
-        {"drug": "methadone", "route": "oral", "amount_mg": 80, "every_h": 24, "count": 31},
-        _iv("naloxone", naloxone_mg, last + 22.0),
+    chronic = {"drug": "methadone", "route": "oral", "amount_mg": methadone_mg, "every_h": 24, "count": 31}
+    t = _run(
+        last + gap_h + 12.0, chronic, {**dose, "at_h": [last + gap_h]}, step_h=0.1, patient={"opioid_tolerant": True}
     )
-    t = _run(last + 26.0, *doses, step_h=0.1, patient={"opioid_tolerant": True}).table
-    return float(t.precipitated_withdrawal[t.time_h >= last + 22.0].max())
+    return float(t.table.precipitated_withdrawal[t.table.time_h >= last + gap_h].max())
 
 
 def buprenorphine_withdrawal_after_methadone(gap_h: float) -> Callable[[], float]:
     """Peak precipitated withdrawal after 8 mg SL buprenorphine ``gap_h`` after the last of 30 daily 100 mg methadone doses."""
 
     def f() -> float:
-        last = 24.0 * 30
-        doses = (
-            {"drug": "methadone", "route": "oral", "amount_mg": 100, "every_h": 24, "count": 31},
-            {"drug": "buprenorphine", "route": "sublingual", "amount_mg": 8, "at_h": [last + gap_h]},
-        )
-        t = _run(last + gap_h + 12.0, *doses, step_h=0.1, patient={"opioid_tolerant": True}).table
-        return float(t.precipitated_withdrawal[t.time_h >= last + gap_h].max())
+        return _withdrawal_on_methadone(100, {"drug": "buprenorphine", "route": "sublingual", "amount_mg": 8}, gap_h)
 
     return f
 
 
 def naloxone_withdrawal_graded() -> float:
     """Peak precipitated withdrawal after 0.04 mg / after 0.4 mg IV naloxone on methadone 80 mg/day (22 h after a dose)."""
-    return _withdrawal_on_methadone(0.04) / _withdrawal_on_methadone(0.4)
+    return _withdrawal_on_methadone(80, _iv("naloxone", 0.04), 22.0) / _withdrawal_on_methadone(
+        80, _iv("naloxone", 0.4), 22.0
+    )
 
 
 def withdrawal_a_week_after_one_methadone_dose() -> float:

@@ -1,11 +1,9 @@
 """Stopping and starting: the overdose risk after naltrexone ends; precipitated withdrawal when it starts."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from model import lessons
-from model.drugs import response_parameters
 from ui import beyond_plots, charts, page, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
@@ -13,7 +11,6 @@ from ui.controls import Control, bind_all
 via_app()
 
 P = "stop_"
-TOLERANCE_HALF_LIFE_D = float(np.log(2) / response_parameters()["resp_tolerance_loss_per_h"].value / 24.0)
 USUAL = {
     "heroin 20 mg IV": ("heroin", "iv", 20.0),
     "heroin 25 mg IV": ("heroin", "iv", 25.0),
@@ -316,7 +313,7 @@ page.why(
     "nearly twice as many after one to two weeks of naltrexone (Yoburn BC et al. 1988; Lesscher HMB et al. 2003); in "
     "people this has not been measured, so the model's size for it is illustrative. They relax back over days once "
     "naltrexone is gone. At the same time, without opioids, tolerance fades (in the model, half-life about "
-    f"{TOLERANCE_HALF_LIFE_D:.1f} days for breathing). When the blockade wears off, the usual dose meets more receptors and a body "
+    f"{lessons.breathing_tolerance_half_life_days():.1f} days for breathing). When the blockade wears off, the usual dose meets more receptors and a body "
     "that no longer tolerates it: a bigger effect and deeper respiratory depression. Starting naltrexone works the "
     "other way round: it binds far more tightly than the opioid and pushes it off the receptors within hours, "
     "so a dependent person goes into sudden withdrawal unless the opioid has left and the dependence has faded, "

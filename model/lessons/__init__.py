@@ -29,6 +29,7 @@ from .experiments import (
 )
 from .metrics import (
     blocked_ratio,
+    breathing_tolerance_half_life_days,
     dissociation_half_life_min,
     drug_of_species,
     episode_table,
@@ -96,6 +97,7 @@ __all__ = [
     "overrides_of",
     "pet_occupancy_vs_dose",
     "regimen_doses",
+    "breathing_tolerance_half_life_days",
     "rescue_summary",
     "rescue_window_h",
     "risk_window",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..challenge import blocked_ratio  # noqa: F401  (re-exported)
-from ..drugs import Molecule, molecules
+from ..drugs import Molecule, molecules, response_parameters
 from ..simulation import Result
 
 
@@ -101,3 +101,8 @@ def rescue_window_h(table: pd.DataFrame, rescue_h: float, limit: float = 0.5) ->
     if not s["best_after"] >= limit:
         return float("nan")
     return float(s["renarcotised_h"] - rescue_h) if np.isfinite(s["renarcotised_h"]) else float("inf")
+
+
+def breathing_tolerance_half_life_days() -> float:
+    """Half-life of breathing tolerance without opioids (days), from ``resp_tolerance_loss_per_h``."""
+    return float(np.log(2) / response_parameters()["resp_tolerance_loss_per_h"].value / 24.0)
