@@ -16,7 +16,7 @@ present = page.lesson(
     "Full agonists (fentanyl, heroin, morphine, oxycodone, methadone) keep rising with the dose; buprenorphine, a "
     "partial agonist, levels off lower and lets go of the receptor slowly (try a larger dose multiple). How much "
     "naltrexone a dose needs depends on how many receptors it can take and how strongly each one signals, not on "
-    "affinity alone, and bigger doses need more: the line under the table names the one that needs the most.",
+    "affinity alone, and bigger doses need more: the sentence above the chart names the one that needs the most.",
 )
 
 

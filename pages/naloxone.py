@@ -215,10 +215,6 @@ windows = {
     )
     for dose_mg in WINDOW_MG
 }
-st.markdown(
-    f"**How long naloxone ({'IV' if route == 'iv' else 'nasal spray'}, at {AT_MIN.value} min) keeps breathing "
-    "above half on this overdose:** " + _window_sentence(windows)
-)
 state.store_plot_data("rescue_summary", pd.DataFrame([s]))
 course = course.assign(time_h=course.time_h - 0.25)
 title = f"{what}; naloxone {nlx_mg:g} mg {route}"
@@ -235,6 +231,10 @@ st.caption(
     "Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who holds the receptors in the rescue. "
     "Fentanyl stops breathing while holding only a few % of the receptors (receptor reserve), so a little "
     "naloxone goes a long way, until it is cleared."
+)
+st.markdown(
+    f"**How long naloxone ({'IV' if route == 'iv' else 'nasal spray'}, at {AT_MIN.value} min) keeps breathing "
+    "above half on this overdose:** " + _window_sentence(windows)
 )
 
 page.predict(
