@@ -168,12 +168,6 @@ m3.metric(
 no_extra_receptors = lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, (day,), receptors_adapt=False)
 tolerance_part = float(no_extra_receptors.min_respiratory_drive.iloc[0]) - before["min_drive"]
 receptor_part = float(row.min_respiratory_drive - no_extra_receptors.min_respiratory_drive.iloc[0])
-st.markdown(
-    f"**Why breathing drops further on day {day}** ({before['min_drive']:.2f} before treatment, "
-    f"{row.min_respiratory_drive:.2f} now): lost tolerance **{tolerance_part:+.2f}** (any weeks without "
-    f"opioids do this) and extra receptors **{receptor_part:+.2f}** (seen in rodents after naltrexone; "
-    "its size in people is not known, so this part is illustrative)."
-)
 state.store_plot_data(
     "stopping_split",
     pd.DataFrame([{"day": day, "lost_tolerance": tolerance_part, "extra_receptors": receptor_part}]),
@@ -194,6 +188,12 @@ page.plot(
         *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment)),
     ],
     vega=charts.stopping(after, before, risk, day, usual, present),
+)
+st.markdown(
+    f"**Why breathing drops further on day {day}** ({before['min_drive']:.2f} before treatment, "
+    f"{row.min_respiratory_drive:.2f} now): lost tolerance **{tolerance_part:+.2f}** (any weeks without "
+    f"opioids do this) and extra receptors **{receptor_part:+.2f}** (seen in rodents after naltrexone; "
+    "its size in people is not known, so this part is illustrative)."
 )
 st.info(
     f"**In people.** Deaths from overdose were {lessons.DEATHS_PER_100PY_AFTER:g} per 100 person-years in the "
