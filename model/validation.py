@@ -442,6 +442,22 @@ def fentanyl_c50_naive() -> float:
     return float(brentq(lambda c: _equilibrium_drive({}, c, 0.0) - 0.5, 1e-3, 100.0))
 
 
+def fentanyl_resting_c50() -> float:
+    """Steady fentanyl plasma level (ng/mL) that halves resting (room-air) ventilation in an opioid-naive person."""
+    from scipy.optimize import brentq
+
+    from . import core, response
+
+    rp = core.response_values()
+    return float(
+        brentq(
+            lambda c: float(response.resting_ventilation(np.array(_equilibrium_drive({}, c, 0.0)), rp)) - 0.5,
+            1e-3,
+            100.0,
+        )
+    )
+
+
 MAINTENANCE_DAYS = 60  # stable maintenance: tolerance has reached its steady state
 
 
@@ -542,6 +558,12 @@ def oxycodone_drive(column: str) -> Callable[[], float]:
         return _lowest_drive(OXY_ALCOHOL[0], column=column)
 
     return f
+
+
+def equianalgesic_drive_ratio() -> float:
+    """Lowest isohypercapnic drive after 20 mg oral oxycodone over that after 30 mg oral morphine, naive."""
+    morphine = {"drug": "morphine", "route": "oral", "amount_mg": 30, "at_h": [0.0]}
+    return _lowest_drive(OXY_ALCOHOL[0], column=ISO) / _lowest_drive(morphine, column=ISO)
 
 
 def naloxone_leaves_alcohol() -> float:
@@ -717,6 +739,7 @@ BUP_INDUCTION = (
     "precipitates withdrawal in methadone-maintained people, more at higher methadone doses)"
 )
 ALGERA = "Algera MH et al. 2021 Clin Pharmacol Ther 109:637, doi:10.1002/cpt.2027 (effect-site fentanyl, isohypercapnic ventilation; chronic users took >= 90 mg oral morphine equivalents a day: Moss LM et al. 2022 PLoS One)"
+VDS = "van der Schrier R et al. 2017 Anesthesiology 126:534, doi:10.1097/ALN.0000000000001505"
 TEICHTAHL = "Teichtahl H et al. 2005 Chest 128:1339 (stable methadone patients: resting ventilation near normal, CO2 response ~23 % lower)"
 DAHAN = "Dahan A et al. 2005 Br J Anaesth 94:825 (buprenorphine: ventilation plateaus at ~50 % of baseline; fentanyl to apnoea)"
 TROSTHEIM = "Trostheim M et al. 2022 Neuropsychopharmacology (compiled IV naloxone [11C]carfentanil PET: Mayberg & Frost 1990, Kim 1997)"
@@ -1385,6 +1408,28 @@ CHECKS: tuple[Check, ...] = (
         heroin_on_maintenance,
     ),
     Check(
+        "oxy_iso",
+        "Breathing",
+        "Oxycodone 20 mg oral, naive: lowest isohypercapnic drive",
+        "0.56 (0.47-0.65: VE55 18.6 / 33.4 L/min with their CIs)",
+        0.47,
+        0.65,
+        "1",
+        VDS + " (oxycodone's in vivo affinity is set to this value)",
+        oxycodone_drive(ISO),
+    ),
+    Check(
+        "oxy_rest",
+        "Breathing",
+        "Oxycodone 20 mg oral, naive: lowest resting drive",
+        "0.72 (0.62-0.82)",
+        0.62,
+        0.82,
+        "1",
+        VDS + " (baseline minute ventilation -28 %; with oxy_iso it sets resp_co2_gain)",
+        oxycodone_drive("respiratory_drive"),
+    ),
+    Check(
         "resp_oxy_alcohol",
         "Breathing",
         "Lowest isohypercapnic drive, oxycodone 20 mg + 65 g alcohol / oxycodone alone, naive",
@@ -1392,8 +1437,7 @@ CHECKS: tuple[Check, ...] = (
         0.70,
         0.97,
         "1",
-        "van der Schrier R et al. 2017 Anesthesiology 126:534, doi:10.1097/ALN.0000000000001505 (1 g/L ethanol: "
-        "resting ventilation -28 % with oxycodone, -47 % with both)",
+        VDS + " (1 g/L ethanol: resting ventilation -28 % with oxycodone, -47 % with both)",
         alcohol_deepens_oxycodone,
     ),
     Check(
@@ -1746,26 +1790,28 @@ PREDICTIONS: tuple[Check, ...] = (
         naloxone_in_occupancy_half_life_min(4),
     ),
     Check(
-        "oxy_iso",
+        "oxy_morphine_equianalgesic",
         "Predictions",
-        "Oxycodone 20 mg oral, naive: lowest isohypercapnic drive",
-        "0.56 (0.47-0.65: VE55 18.6 / 33.4 L/min with their CIs)",
-        0.47,
-        0.65,
+        "Lowest isohypercapnic drive, oxycodone 20 mg oral / morphine 30 mg oral, naive",
+        "about equal: 0.7-1.3 (equianalgesic doses)",
+        0.7,
+        1.3,
         "1",
-        "van der Schrier 2017 (only the ratio of resting to isohypercapnic was used, for resp_co2_gain)",
-        oxycodone_drive(ISO),
+        "Oral morphine milligram equivalents: oxycodone x 1.5 (Dowell D et al. 2016 MMWR Recomm Rep 65:1, "
+        "doi:10.15585/mmwr.rr6501e1); respiratory depression parallels analgesia",
+        equianalgesic_drive_ratio,
     ),
     Check(
-        "oxy_rest",
+        "mildh_fentanyl_rest",
         "Predictions",
-        "Oxycodone 20 mg oral, naive: lowest resting drive",
-        "0.72 (0.62-0.82)",
-        0.62,
-        0.82,
-        "1",
-        "van der Schrier 2017 (baseline minute ventilation -28 %)",
-        oxycodone_drive("respiratory_drive"),
+        "Steady fentanyl plasma level halving resting ventilation (room air), naive",
+        "6.1 +/- 1.4 ng/mL (3.3-8.9: +/- 2 SD)",
+        3.3,
+        8.9,
+        "ng/mL",
+        "Mildh LH et al. 2001 Anesth Analg 93:939, doi:10.1097/00000539-200110000-00028 (slowly ascending "
+        "infusions in 8 volunteers; minute volume EC50 6.1 +/- 1.4 ng/mL)",
+        fentanyl_resting_c50,
     ),
     Check(
         "stitzer_168",
