@@ -1,4 +1,4 @@
-"""Command line: ``python -m model run|drugs|columns|sensitivity|gsa|trial|events`` (``--help`` on each).
+"""Command line: ``python -m model run|drugs|columns|sensitivity|gsa|trial|events|fit`` (``--help`` on each).
 
 A CSV gets its data-package descriptor beside it (``<name>.csv`` -> ``<name>.datapackage.json``).
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, columns, engine, events, observed, sensitivity, trials
+from . import __version__, columns, engine, events, fit, observed, sensitivity, trials
 from .drugs import DRUG_SPECIES, molecules
 from .export import datapackage, descriptor_name, now_utc, result_to_json, table_to_csv
 from .scenario import Scenario, ScenarioError, quoted, read_scenario
@@ -133,6 +133,13 @@ def _parser() -> _Parser:
     trial.add_argument("--chunk", type=int, default=trials.CHUNK, help="people per task (at most 100)")
     trial.add_argument("--out", type=Path, default=None)
     _engine_args(trial)
+    ft = sub.add_parser("fit", help="least-squares fit of named parameters to measurements (estimates, SE, residuals)")
+    ft.add_argument("scenario", type=Path)
+    ft.add_argument("--observed", type=Path, required=True, help="CSV of measurements (as for run --observed)")
+    ft.add_argument(
+        "--parameters", required=True, help="comma-separated species.name, e.g. naltrexone.kd_nm,naltrexone.kp_uu"
+    )
+    ft.add_argument("--out", type=Path, default=None, help="CSV of the estimates (with its descriptor)")
     ev = sub.add_parser("events", help="NONMEM / nlmixr2 event dataset of a scenario's people")
     ev.add_argument("scenario", type=Path)
     ev.add_argument("--out", type=Path, required=True)
@@ -143,13 +150,14 @@ def _parser() -> _Parser:
 def _check_out(out: Path | None, *inputs: Path) -> None:
     for i in inputs:
         if out is not None and out.exists() and i.exists() and os.path.samefile(out, i):
-            raise ScenarioError(f"--out {quoted(out)}: is the scenario file itself; choose another name")
+            raise ScenarioError(f"--out {quoted(out)}: is an input file itself; choose another name")
 
 
 def _run(args: argparse.Namespace) -> None:
     out = args.out
-    _check_out(out, args.scenario)
-    _check_out(args.people, args.scenario)
+    inputs = [args.scenario] + ([args.observed] if args.observed is not None else [])
+    _check_out(out, *inputs)
+    _check_out(args.people, *inputs)
     obs = observed.read_observed(str(args.observed)) if args.observed is not None else None
     result = simulate(read_scenario(args.scenario))
     if args.people is not None and result.population is None:
@@ -172,6 +180,22 @@ def _run(args: argparse.Namespace) -> None:
     if res is not None:
         print(f"observed: {len(res)} measurements from {quoted(args.observed)} (residual = observed - model)")
         print(observed.summary(res).to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+
+
+def _fit(s: Scenario, args: argparse.Namespace) -> None:
+    obs = observed.read_observed(str(args.observed))
+    names = [n.strip() for n in args.parameters.split(",") if n.strip()]
+    f = fit.fit(s, obs, names)
+    state = "converged" if f.converged else "stopped"
+    print(f"fit of {len(names)} parameter(s) to {len(obs)} measurement(s): {state} after {f.evaluations} steps")
+    print(_show(f.estimates))
+    if f.estimates["se"].isna().all():
+        print("standard errors need more measurements than parameters")
+    print("residuals (observed - model):")
+    print(_show(f.residuals))
+    if args.out is not None:
+        side = _write_table(args.out, f.estimates, s, f"fit of {', '.join(names)}", now_utc())
+        print(f"{quoted(args.out)}: descriptor {quoted(side)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         _check_out(out, args.scenario)
         s = read_scenario(args.scenario)
+        if args.command == "fit":
+            _check_out(out, args.observed)
+            _fit(s, args)
+            return 0
         if args.command == "events":
             s = events.with_people(s, args.people)
             table = events.event_dataset(s)

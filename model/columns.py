@@ -141,6 +141,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("S1_conf", "1", "95 % bootstrap half-width of S1.", "sensitivity"),
     Column("ST", "1", "Sobol total index: share of variance involving this parameter.", "sensitivity"),
     Column("ST_conf", "1", "95 % bootstrap half-width of ST.", "sensitivity"),
+    # fits (python -m model fit); parameter and unit as for sensitivity
+    Column("start", "", "Parameter value the search started from (the scenario's; unit in the unit column).", "fit"),
+    Column("estimate", "", "Least-squares estimate of the parameter.", "fit"),
+    Column("se", "", "Standard error of the estimate (Jacobian at the estimate; empty with too few points).", "fit"),
+    Column("low", "", "Lowest value searched: the plausible range, else the input guard.", "fit"),
+    Column("high", "", "Highest value searched: the plausible range, else the input guard.", "fit"),
+    Column("at_bound", "", "True when the estimate sits on low or high (the data push it out of range).", "fit"),
     # virtual trials (python -m model trial)
     Column("arm", "", "Arm: the title of its scenario.", "trial"),
     Column("dose_mg", "mg", "Dose of the arm (dose sweeps).", "trial"),

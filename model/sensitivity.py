@@ -10,23 +10,20 @@ Global: Morris screening or Sobol indices over the plausible ranges of ``data/pl
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable
-from dataclasses import replace
-from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import engine
-from .drugs import DATA_DIR, molecules
-from .scenario import Options, Scenario, ScenarioError, loads_scenario, scenario_to_toml
+from .drugs import molecules
+from .forward import FIXED, overrides, plausible_ranges, single_person, with_parameters
+from .scenario import Scenario, ScenarioError, loads_scenario, scenario_to_toml
 from .simulation import Result, simulate
 
 #: Summary metrics; ``blockade_ratio:D`` is the increment ratio of the first agonist challenge on day D.
 METRICS = ("peak_reward", "blockade_ratio:D", "days_protected", "lowest_breathing")
-FIXED = {"molar_mass_g_per_mol"}  # physical constants
 
 
 def check_metric(name: str, s: Scenario) -> None:
@@ -56,23 +53,15 @@ def metric(r: Result, name: str) -> float:
     return float(on.iloc[0]["ratio"])
 
 
-def _base(s: Scenario) -> Scenario:
-    return replace(s, options=Options(adaptation=s.options.adaptation, seed=s.options.seed, population=0))
-
-
 def evaluate(task: tuple[str, dict[str, dict[str, float]], str]) -> float:
     """Metric of the scenario (TOML) with parameter overrides {species: {name: value}}: one budgeted run."""
     toml, over, name = task
-    s = loads_scenario(toml)
-    params = {k: dict(v) for k, v in s.parameters.items()}
-    for sp, kv in over.items():
-        params.setdefault(sp, {}).update(kv)
-    return metric(simulate(replace(s, parameters=params)), name)
+    return metric(simulate(with_parameters(loads_scenario(toml), over)), name)
 
 
 def varied_parameters(s: Scenario) -> list[tuple[str, str]]:
     """(species, parameter) of every molecule in the run whose parameter is not a fixed constant."""
-    r = simulate(_base(s))
+    r = simulate(single_person(s))
     species = set(r.curves.plasma_ng_per_ml) | set(r.curves.ligands)
     if r.curves.ethanol_blood_mg_per_dl.any():
         species |= {"ethanol", "endorphin"}
@@ -98,7 +87,7 @@ def local(
     """
     if not 0.001 <= step <= 0.5:
         raise ScenarioError("--step: give a relative step between 0.001 and 0.5")
-    s = _base(s)
+    s = single_person(s)
     check_metric(name, s)
     toml = scenario_to_toml(s)
     mols = {k: m.with_overrides(s.parameters.get(k, {})) for k, m in molecules().items()}
@@ -141,19 +130,6 @@ def local(
     )
 
 
-@cache
-def plausible_ranges() -> dict[str, Any]:
-    """The design and the plausible range (low, high, scale, reason) of each parameter for global analysis."""
-    raw = tomllib.loads((DATA_DIR / "plausible_ranges.toml").read_text(encoding="utf-8"))
-    mols = molecules()
-    for key, v in raw["parameters"].items():
-        sp, n = key.split(".", 1)
-        p = mols[sp].parameters[n]
-        if not (p.min <= v["low"] < v["high"] <= p.max) or not v.get("reason"):
-            raise ValueError(f"plausible_ranges.toml: {key} needs low < high inside {p.min:g}..{p.max:g} and a reason")
-    return raw
-
-
 def _problem() -> tuple[dict[str, Any], list[bool]]:
     par = plausible_ranges()["parameters"]
     logs = [v.get("scale") == "log" for v in par.values()]
@@ -177,7 +153,7 @@ def global_sensitivity(
     """Morris (mu*, sigma) or first/total Sobol indices of metric ``name`` over the plausible ranges."""
     design = plausible_ranges()["design"]
     seed = design["seed"] if seed is None else seed
-    s = _base(s)
+    s = single_person(s)
     check_metric(name, s)
     problem, logs = _problem()
     if method == "morris":
@@ -203,11 +179,7 @@ def global_sensitivity(
     toml = scenario_to_toml(s)
     tasks = []
     for row in values:
-        over: dict[str, dict[str, float]] = {}
-        for key, v in zip(problem["names"], row):
-            sp, pn = key.split(".", 1)
-            over.setdefault(sp, {})[pn] = float(v)
-        tasks.append((toml, over, name))
+        tasks.append((toml, overrides(problem["names"], row), name))
     y = np.array(engine.map_tasks(evaluate, tasks, workers, scheduler))
     if method == "morris":
         res = analyze.analyze(problem, x, y, num_levels=lv, seed=seed)

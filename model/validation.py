@@ -7,7 +7,9 @@ and the app's "Does the model match people?" page.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,11 +19,24 @@ from .drugs import response_parameters
 from .scenario import Scenario, parse_scenario
 from .simulation import Result, simulate
 
+_PARAMETERS: ContextVar[Mapping[str, Mapping[str, float]] | None] = ContextVar("validation_parameters", default=None)
+
+
+@contextmanager
+def parameters(over: Mapping[str, Mapping[str, float]]) -> Iterator[None]:
+    """Run the checks with parameter overrides ``{species: {name: value}}`` (as a refit tries values)."""
+    token = _PARAMETERS.set(over)
+    try:
+        yield
+    finally:
+        _PARAMETERS.reset(token)
+
 
 def scenario(duration_h: float, *doses: dict, step_h: float = 0.25, **extra: object) -> Scenario:
     """A scenario from dose tables (``dict(drug=..., route=..., amount_mg=..., at_h=[...])``)."""
+    over = {"parameters": _PARAMETERS.get()} if _PARAMETERS.get() else {}  # a refit's trial values
     return parse_scenario(
-        {"title": "validation", "duration_h": duration_h, "output_step_h": step_h, "dose": list(doses), **extra}
+        {"title": "validation", "duration_h": duration_h, "output_step_h": step_h, "dose": list(doses), **over, **extra}
     )
 
 
@@ -38,7 +53,7 @@ _CACHE: dict[str, Result] = {}
 
 def _run(duration_h: float, *doses: dict, step_h: float = 0.25, patient: dict | None = None) -> Result:
     """Simulate (memoised: several checks share a run)."""
-    key = json.dumps([duration_h, doses, step_h, patient], sort_keys=True)
+    key = json.dumps([duration_h, doses, step_h, patient, _PARAMETERS.get()], sort_keys=True)
     if key not in _CACHE:
         extra = {"patient": patient} if patient else {}
         _CACHE[key] = simulate(scenario(duration_h, *doses, step_h=step_h, **extra))

@@ -13,24 +13,14 @@ import sys
 import numpy as np
 from scipy.optimize import minimize
 
-import model.simulation as sim
 from model import validation
-
-EXTRA: dict[str, dict[str, float]] = {}
-_base = sim.scenario_molecules
-
-
-def _patched(s):  # noqa: ANN001, ANN202 - the scenario's molecules with the trial values on top
-    return {k: m.with_overrides(EXTRA.get(k, {})) for k, m in _base(s).items()}
-
-
-sim.scenario_molecules = _patched
+from model.forward import overrides, parameter
 
 FREE = [
-    ("naltrexone", "ke0_per_h"),
-    ("naltrexone", "kp_uu"),
-    ("naltrexone", "retention_efflux_per_h"),
-    ("naltrexone", "retention_kp_uu"),
+    "naltrexone.ke0_per_h",
+    "naltrexone.kp_uu",
+    "naltrexone.retention_efflux_per_h",
+    "naltrexone.retention_kp_uu",
 ]
 #: (check id, wanted value) - the centre the fit aims at, inside each check's range.
 FIT_CHECKS = {
@@ -52,12 +42,11 @@ FIT_CHECKS = {
 
 
 def evaluate(values: np.ndarray) -> dict[str, float]:
-    EXTRA.clear()
-    for (sp, name), v in zip(FREE, values):
-        EXTRA.setdefault(sp, {})[name] = float(v)
+    """The fitted checks with the FREE parameters at ``values``."""
     validation._CACHE.clear()
     checks = {c.id: c for c in validation.CHECKS}
-    return {k: float(checks[k].compute()) for k in FIT_CHECKS}
+    with validation.parameters(overrides(FREE, values)):
+        return {k: float(checks[k].compute()) for k in FIT_CHECKS}
 
 
 def loss(logv: np.ndarray) -> float:
@@ -74,12 +63,10 @@ def loss(logv: np.ndarray) -> float:
 
 
 if __name__ == "__main__":
-    from model.drugs import molecules
-
-    x0 = np.log([molecules()[sp][n] for sp, n in FREE])
+    x0 = np.log([parameter(n).value for n in FREE])
     if "--fit" in sys.argv:
         res = minimize(loss, x0, method="Nelder-Mead", options={"maxfev": 400, "xatol": 1e-3, "fatol": 1e-4})
         x0 = res.x
-        print("fitted:", {f"{sp}.{n}": round(float(np.exp(v)), 4) for (sp, n), v in zip(FREE, x0)})
+        print("fitted:", {n: round(float(np.exp(v)), 4) for n, v in zip(FREE, x0)})
     for k, v in evaluate(np.exp(x0)).items():
         print(f"{k:14s} {v:8.3f}   (aim {FIT_CHECKS[k]})")

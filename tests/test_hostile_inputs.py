@@ -228,7 +228,7 @@ def test_cli_refuses_fifos_odd_paths_and_overwriting_its_input(tmp_path):
     out = tmp_path / "out.csv"
     assert_cli_error(*run_main(["run", str(fifo), "--out", str(out)]), "not a regular file")
     assert_cli_error(*run_main(["run", str(good), "--out", str(fifo)]), "not a regular file")
-    assert_cli_error(*run_main(["run", str(good), "--out", str(good)]), "is the scenario file itself")
+    assert_cli_error(*run_main(["run", str(good), "--out", str(good)]), "is an input file itself")
     assert good.read_bytes() == GOOD
     assert_cli_error(*run_main(["run", str(tmp_path / "two\nlines.toml"), "--out", str(out)]), "two\\nlines")
     assert_cli_error(*run_main(["run", str(good), "--out", str(out), "--bad\nflag"]))
