@@ -5,6 +5,7 @@ import streamlit as st
 
 from model import ScenarioError, parse_scenario
 from model.drugs import DRUG_SPECIES, molecules, response_parameters
+from model.lessons import claims
 from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_toml
 from ui import charts, controls, page, plots, population, research, state
 from ui.boot import via_app
@@ -280,6 +281,10 @@ st.markdown("""
 5. Revia (naltrexone) and Vivitrol labels; Comer SD et al. 2002 Psychopharmacology 159:351 (XR naltrexone).
 6. Every parameter's own source is in the parameter table above.
 """)
+KD_CLAIMS = claims.kd_doubling(
+    page.run(DEFAULT).challenges,
+    page.run({**DEFAULT, "parameters": {"naltrexone": {"kd_nm": 2 * molecules()["naltrexone"]["kd_nm"]}}}).challenges,
+)
 page.predict(
     P + "q1",
     "Double naltrexone's Kd (weaker binding): what happens to the heroin challenges of the "
@@ -287,8 +292,7 @@ page.predict(
     ["They are blocked better", "They get through more easily", "Nothing changes"],
     1,
     "A larger Kd means naltrexone needs twice the concentration to hold the same share of receptors, so "
-    "every challenge gets through more (at 24 h about twice as much) and the 48 h dose is no longer blocked. Press the button "
-    "below to run it: the doubled Kd becomes A, the scenario before it B.",
+    f"{claims.joined(KD_CLAIMS)}. Press the button below to run it: the doubled Kd becomes A, the scenario before it B.",
 )
 st.button(
     "Try it: double naltrexone's Kd",

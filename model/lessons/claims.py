@@ -1,0 +1,92 @@
+"""Sentences computed from the run a page shows: numbers and comparison words chosen at run time.
+
+A :class:`Claim` is one model-derived statement: its text, the number behind it and, when its
+wording rests on a comparison ("blocked", "lowest", "twice"), the threshold it is compared with.
+Within :data:`BAND` (relative) of the threshold the word alone would overstate the model, so the
+sentence states both numbers instead. Pages render ``Claim.text``; the teaching tests recompute
+each claim from the data the page shows, at the defaults and at every preset, and name the claim
+that no longer holds. Cited facts (labels, glossary, sources) are typed text, not claims.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..challenge import blocked_ratio
+
+BAND = 0.10  # a comparison within 10 % of its threshold is stated with its numbers
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement on a page: ``text`` says ``value`` (and how it compares with ``threshold``)."""
+
+    id: str
+    text: str
+    value: float
+    threshold: float | None = None
+
+    @property
+    def margin(self) -> float:
+        """Relative distance of the value from its threshold (inf for a claim without one)."""
+        if self.threshold is None:
+            return math.inf
+        return abs(self.value - self.threshold) / abs(self.threshold) if self.threshold else abs(self.value)
+
+
+def close(value: float, threshold: float) -> bool:
+    """Whether a comparison sits inside the dead band, where the sentence gives both numbers."""
+    return Claim("", "", value, threshold).margin < BAND
+
+
+def blocked_phrase(ratio: float, threshold: float | None = None) -> str:
+    """'blocked (ratio 0.13)' / 'not blocked (ratio 0.46)' / 'just past being blocked (0.27 against 0.25)'."""
+    limit = blocked_ratio() if threshold is None else threshold
+    if close(ratio, limit):
+        side = "just blocked" if ratio <= limit else "just past being blocked"
+        return f"{side} (ratio {ratio:.2f} against the threshold {limit:.2f})"
+    return f"{'blocked' if ratio <= limit else 'not blocked'} (ratio {ratio:.2f})"
+
+
+def times_phrase(factor: float) -> str:
+    """'about twice', 'about 3.4 times' or 'about as much' for a ratio of two amounts."""
+    if abs(factor - 1.0) < BAND:
+        return "about as much"
+    if abs(factor - 2.0) < 2 * BAND:
+        return "about twice as much"
+    return f"about {factor:.1f} times as much"
+
+
+def kd_doubling(before: pd.DataFrame, after: pd.DataFrame) -> list[Claim]:
+    """What doubling naltrexone's Kd does to a scenario's agonist challenges (challenge tables, same doses).
+
+    Claims: the first challenge's increment ratio grows by a factor; every challenge whose blocked
+    state changes is named with both ratios.
+    """
+    first = Claim(
+        "kd_doubling.first_challenge_factor",
+        f"every challenge gets through more (at {before.at_h.iloc[0]:g} h "
+        f"{times_phrase(after.ratio.iloc[0] / before.ratio.iloc[0])})",
+        float(after.ratio.iloc[0] / before.ratio.iloc[0]),
+    )
+    limit = blocked_ratio()
+    flips = [
+        Claim(
+            f"kd_doubling.flip_{t:g}h",
+            f"the {t:g} h dose goes from {blocked_phrase(b)} to {blocked_phrase(a)}",
+            float(a),
+            limit,
+        )
+        for t, b, a in zip(before.at_h, before.ratio, after.ratio)
+        if (b <= limit) != (a <= limit)
+    ]
+    return [first, *flips]
+
+
+def joined(claims: list[Claim]) -> str:
+    """The claims' texts as one clause list: 'a', 'a and b', 'a, b and c'."""
+    texts = [c.text for c in claims]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
