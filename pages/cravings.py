@@ -7,6 +7,7 @@ from model import lessons
 from ui import beyond_plots, charts, page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.theme import colour_name
 
 via_app()
 
@@ -16,7 +17,7 @@ present = page.lesson(
     "Cravings and relapse",
     "Every use episode teaches the brain how rewarding the drug is: while naltrexone blocks the high, the expected "
     "reward (craving) fades, and one missed injection or a run of missed tablets lets it climb back. "
-    "Compare the craving curves and look for the orange crosses: episodes that were not blocked.",
+    f"Compare the craving curves and look for the {colour_name('without')} crosses: episodes that were not blocked.",
 )
 st.caption(
     "The craving layer is **illustrative**: a simple learning rule (Rescorla-Wagner) on the model's reward, "
@@ -168,8 +169,9 @@ m[4].metric(
 )
 
 st.caption(
-    "Top: craving under each plan (the orange dashed line is the same person without naltrexone). "
-    "Bottom: each use episode of the chosen plan; open blue circles were blocked, orange crosses were not."
+    f"Top: craving under each plan (the {colour_name('without')} dashed line is the same person without naltrexone). "
+    f"Bottom: each use episode of the chosen plan; open {colour_name('with')} circles were blocked, "
+    f"{colour_name('without')} crosses were not."
 )
 st.subheader("Use episodes")
 state.store_plot_data("episodes", episodes)

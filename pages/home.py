@@ -6,6 +6,7 @@ from ui import page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
 from ui.registry import PAGES
+from ui.theme import colour_name
 
 via_app()
 
@@ -13,7 +14,9 @@ P = "home_"
 present = page.lesson(
     "Naltrexone vs opioids at the mu-opioid receptor",
     "Naltrexone sits on the receptors the heroin needs, so the same heroin dose gives a much smaller reward. "
-    "Watch the blue band (receptors held by naltrexone) and how little room it leaves for the orange one (heroin).",
+    f"Watch the {colour_name('naltrexone')} line (receptors held by naltrexone) and how little room it leaves for "
+    f"heroin's: {colour_name('monoacetylmorphine')} (6-MAM, what heroin becomes within minutes) and "
+    f"{colour_name('morphine')} (morphine).",
 )
 (st.caption if state.presentation() else st.warning)(
     f"**{page.NOTICE}** The numbers come from a simplified model calibrated to published averages; "

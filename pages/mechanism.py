@@ -2,15 +2,17 @@
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from model import lessons
 from model.drugs import molecules
+from model.lessons import claims
 from ui import charts, page, pictures, plots, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
-from ui.theme import label
+from ui.theme import colour_name, label
 
 via_app()
 
@@ -23,7 +25,8 @@ AGONISTS = {
 present = page.lesson(
     "Mechanism: from blood to receptor to reward",
     "Each panel shares the same time axis: plasma levels drive what sits on the receptors, and only the "
-    "agonist's share (orange) makes reward. Naltrexone (blues) holds its receptors long after its plasma level has fallen.",
+    f"agonist's share makes reward. Naltrexone ({colour_name('naltrexone')}, its metabolite "
+    f"{colour_name('naltrexol')}) holds its receptors long after its plasma level has fallen.",
 )
 
 AGONIST = Control(
@@ -170,19 +173,32 @@ st.caption(
     "about tenfold: that is competition."
 )
 
+AFTER_TABLET = claims.naltrexone_family_share(
+    page.run(
+        {
+            "title": "naltrexone 50 mg",
+            "duration_h": 25.0,
+            "output_step_h": 0.25,
+            "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]}],
+        }
+    ).table,
+    24.0,
+)
+OPTIONS = ["Almost none", "About half", "Most of them"]
 page.predict(
     P + "q1",
     "Twenty-four hours after a 50 mg tablet, plasma naltrexone is almost gone. "
     "What share of the receptors does the naltrexone family still hold?",
-    ["Almost none", "About half", "Most of them"],
-    2,
+    OPTIONS,
+    int(np.argmin(np.abs(np.array([0.05, 0.5, 0.9]) - AFTER_TABLET.value))),
     "Naltrexone binds very tightly and leaves the brain much more slowly than the blood, so the trace "
-    "that is left still holds most receptors. Its metabolite 6-beta-naltrexol lasts longer in blood but "
-    "binds far more weakly in the body and holds only a few (see the receptor picture at 24 h).",
+    f"that is left still holds {page.stated(AFTER_TABLET)}. Its metabolite lasts longer in blood but binds far more "
+    "weakly in the body (see the receptor picture at 24 h).",
 )
 page.why(
     "Binding is a competition: each molecule's share of the receptors depends on its concentration "
     "divided by its Kd. Naltrexone's Kd is tiny, so even a trace holds many receptors. Reward comes only "
     "from the receptors an agonist holds, weighted by its efficacy; because full agonists have receptor "
-    "reserve, a few percent of the receptors already give a clear reward."
+    f"reserve, a few receptors give a clear reward: on the equilibrium plot above, "
+    f"{page.stated(claims.receptors_for_half_reward(eq, agonist))}."
 )

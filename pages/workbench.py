@@ -292,7 +292,7 @@ page.predict(
     ["They are blocked better", "They get through more easily", "Nothing changes"],
     1,
     "A larger Kd means naltrexone needs twice the concentration to hold the same share of receptors, so "
-    f"{claims.joined(KD_CLAIMS)}. Press the button below to run it: the doubled Kd becomes A, the scenario before it B.",
+    f"{page.stated(*KD_CLAIMS)}. Press the button below to run it: the doubled Kd becomes A, the scenario before it B.",
 )
 st.button(
     "Try it: double naltrexone's Kd",

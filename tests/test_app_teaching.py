@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from model import lessons, parse_scenario, simulate
 from model.drugs import molecules
 from model.lessons import claims
+from ui import theme
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,6 +118,9 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def test_home_notice_quiz_and_what_the_model_leaves_out():
     at = open_page()
+    held = data(at, "timecourse").max()
+    for species in ("naltrexone", "monoacetylmorphine", "morphine"):  # the lines the notice points at
+        assert held[f"occupancy_{species}"] > 0.002 and theme.colour_name(species) in notice(at), species
     m = metrics(at)
     without, with_ = float(m["Heroin effect without naltrexone"]), float(m["With naltrexone"])
     assert m["Blocked?"] == "yes" and with_ < 0.5 * without  # "a much smaller reward"
@@ -198,7 +202,16 @@ def test_mechanism_naltrexone_holds_receptors_after_its_plasma_level_has_fallen(
     assert before.naltrexone_plasma_ng_per_ml < 0.05 * t.naltrexone_plasma_ng_per_ml.max()  # "almost gone"
     assert before.occupancy_antagonist > 0.5 and before.occupancy_naltrexol < 0.1  # naltrexone itself holds them
     assert quiz_answer(at, "mech_q1") == "Most of them"
+    explained = next(s.value for s in at.success if s.value.startswith("Right."))
+    held = before.occupancy_naltrexone + before.occupancy_naltrexol  # the chain plot at 24 h
+    assert f"{100 * held:.0f} % of the receptors" in explained, "claim mechanism.naltrexone_family_share"
     eq = data(at, "equilibrium")
+    alone = eq[eq.naltrexone_nm == 0.0].sort_values("agonist_nm")
+    needed = np.interp(0.5, alone.reward, alone.occupancy_agonist)
+    text = " ".join(md.value for md in at.markdown)
+    assert needed < 0.1 and f"only {100 * needed:.0f} % of the receptors" in text, (
+        "claim mechanism.receptors_for_half_reward"
+    )
     levels = sorted(eq.naltrexone_nm.unique())
     base = eq[eq.naltrexone_nm == 0.0]
     ec0 = lessons.ec50_nm(base.agonist_nm.to_numpy(), base.reward.to_numpy(), 0.5 * base.reward.max())

@@ -16,7 +16,7 @@ drug = "toyorphine"
 
 [display]
 label = "toyorphine"
-palette = 11
+palette = 12
 line = "--"
 
 [routes.iv]
@@ -43,6 +43,23 @@ def test_every_molecule_has_its_own_colour():
     assert all(theme.label(m) for m in molecules())
 
 
+def test_colour_words_name_the_colours_drawn():
+    assert theme.colour_name("naltrexone") == "blue" and theme.colour_name("monoacetylmorphine") == "orange"
+    assert theme.colour_name("agonist") == theme.colour_name("heroin")  # role colours are palette colours too
+    assert len(theme.COLOUR_NAMES) == len(theme.PALETTE)
+
+
+def test_a_molecule_without_a_colour_of_its_own_is_refused_by_name(toy_data, monkeypatch):
+    monkeypatch.setattr(theme, "PALETTE", theme.PALETTE[:-1])
+    monkeypatch.setattr(theme, "COLOUR_NAMES", theme.COLOUR_NAMES[:-1])
+    with pytest.raises(ValueError, match="toyorphine.*palette = 12 is not a slot"):
+        theme.check_palette()
+    (drugs.DATA_DIR / "molecules" / "toyorphine.toml").write_text(TOY.replace("palette = 12", "palette = 11"))
+    drugs.molecules.cache_clear()
+    with pytest.raises(ValueError, match="palette = 11 is already"):
+        theme.check_palette()
+
+
 def test_drug_names_come_from_the_molecule_files():
     assert DRUG_SPECIES["alcohol"] == "ethanol" and DRUG_SPECIES["heroin"] == "heroin"
     assert all(molecules()[sp].drug == drug for drug, sp in DRUG_SPECIES.items())
@@ -55,8 +72,12 @@ def toy_data(tmp_path, monkeypatch):
     shutil.copytree(drugs.DATA_DIR, data)
     (data / "molecules" / "toyorphine.toml").write_text(TOY, encoding="utf-8")
     monkeypatch.setattr(drugs, "DATA_DIR", data)
+    # the contributor's one UI step: a 13th colour and its word
+    monkeypatch.setattr(theme, "PALETTE", (*theme.PALETTE, "#117733"))
+    monkeypatch.setattr(theme, "COLOUR_NAMES", (*theme.COLOUR_NAMES, "green"))
     drugs.molecules.cache_clear()
     drugs.response_parameters.cache_clear()
+    theme.check_palette()
     yield
     drugs.molecules.cache_clear()
     drugs.response_parameters.cache_clear()

@@ -24,6 +24,8 @@ from matplotlib.figure import Figure
 from model import Scenario, ScenarioError, lessons, parse_scenario, simulate
 from model.drugs import Molecule, molecules
 from model.export import datapackage, figure_metadata, provenance, result_to_json, table_to_csv
+from model.lessons import claims
+from model.lessons.claims import Claim
 from model.scenario import parse_scenario_bytes, scenario_to_toml
 from model.simulation import Result
 
@@ -155,8 +157,15 @@ def header(title: str, notice: str) -> None:
 
 def lesson(title: str, notice: str) -> bool:
     """The top of every lesson page: its title and 'What to notice'; returns whether presentation mode is on."""
+    st.session_state["claims"] = {}  # the claims this run states (read by the tests)
     header(title, notice)
     return state.presentation()
+
+
+def stated(*said: Claim) -> str:
+    """The text of claims computed from a run, kept where the tests can check each against its numbers."""
+    st.session_state.setdefault("claims", {}).update({c.id: c for c in said})
+    return claims.joined(list(said))
 
 
 def why(text: str) -> None:

@@ -35,6 +35,21 @@ PALETTE = (
     "#009E73",  # 10 bluish green
     "#CC6677",  # 11 rose
 )
+#: The word a page uses for each palette colour (the text and the plot name the same colour).
+COLOUR_NAMES = (
+    "blue",
+    "sky blue",
+    "indigo",
+    "red-orange",
+    "orange",
+    "wine",
+    "black",
+    "olive",
+    "teal",
+    "reddish purple",
+    "bluish green",
+    "rose",
+)
 #: Colours of roles and comparisons (not of a molecule).
 ROLE_COLOURS = {
     "antagonist": PALETTE[0],
@@ -82,7 +97,29 @@ PRESENTATION_RC = {
 def colour(name: str) -> str:
     """Colour of a species (its palette slot) or of a role; grey when unknown."""
     m = molecules().get(name)
-    return PALETTE[m.palette % len(PALETTE)] if m else ROLE_COLOURS.get(name, "#666666")
+    return PALETTE[m.palette] if m else ROLE_COLOURS.get(name, "#666666")
+
+
+def colour_name(name: str) -> str:
+    """The word for the colour :func:`colour` gives a species or role (for text that points at a series)."""
+    hexcode = colour(name)
+    return COLOUR_NAMES[PALETTE.index(hexcode)] if hexcode in PALETTE else "grey"
+
+
+def check_palette() -> None:
+    """Every molecule has a palette slot of its own: a new molecule without a free slot is refused by name."""
+    if len(COLOUR_NAMES) != len(PALETTE):
+        raise ValueError("ui/theme.py: COLOUR_NAMES needs one word per PALETTE colour")
+    taken: dict[int, str] = {}
+    for m in molecules().values():
+        if not 0 <= m.palette < len(PALETTE):
+            raise ValueError(
+                f"{m.id}: [display] palette = {m.palette} is not a slot of ui/theme.py PALETTE (0-{len(PALETTE) - 1}); "
+                "add a colour (and its name in COLOUR_NAMES) there"
+            )
+        if m.palette in taken:
+            raise ValueError(f"{m.id}: [display] palette = {m.palette} is already {taken[m.palette]}'s colour")
+        taken[m.palette] = m.id
 
 
 def line_style(name: str) -> str:
@@ -156,3 +193,6 @@ def figure(
         fig = Figure(figsize=(w, h * rows))
         axes = fig.subplots(rows, cols, squeeze=True, **kw)
     return fig, axes
+
+
+check_palette()  # refuse a molecule without a colour of its own before anything is drawn

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..challenge import blocked_ratio
@@ -90,3 +91,37 @@ def joined(claims: list[Claim]) -> str:
     """The claims' texts as one clause list: 'a', 'a and b', 'a, b and c'."""
     texts = [c.text for c in claims]
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def share_word(share: float) -> str:
+    """'almost none' (< 15 %), 'about half' (35-65 %), 'most' (> 65 %), else 'a minority' / 'a majority'."""
+    if share < 0.15:
+        return "almost none"
+    if share < 0.35:
+        return "a minority"
+    if share <= 0.65:
+        return "about half"
+    return "most"
+
+
+def receptors_for_half_reward(eq: pd.DataFrame, agonist: str) -> Claim:
+    """Share of receptors an agonist must hold for a reward of 0.5 (equilibrium curve without naltrexone)."""
+    alone = eq[eq.naltrexone_nm == 0].sort_values("agonist_nm")
+    occupancy = float(np.interp(0.5, alone.reward.to_numpy(), alone.occupancy_agonist.to_numpy()))
+    few = "only " if occupancy < 0.1 else ""
+    return Claim(
+        "mechanism.receptors_for_half_reward",
+        f"{agonist} reaches a reward of 0.5 (half the scale) while holding {few}{100 * occupancy:.0f} % of the receptors",
+        occupancy,
+    )
+
+
+def naltrexone_family_share(table: pd.DataFrame, t_h: float) -> Claim:
+    """Receptors held by naltrexone and 6-beta-naltrexol at ``t_h`` (output table), with the metabolite's part."""
+    row = table.iloc[int(np.argmin(np.abs(table.time_h.to_numpy() - t_h)))]
+    parent, metabolite = float(row.get("occupancy_naltrexone", 0.0)), float(row.get("occupancy_naltrexol", 0.0))
+    return Claim(
+        "mechanism.naltrexone_family_share",
+        f"{100 * (parent + metabolite):.0f} % of the receptors ({100 * metabolite:.0f} % by 6-beta-naltrexol)",
+        parent + metabolite,
+    )
