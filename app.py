@@ -86,5 +86,6 @@ with st.sidebar:
         for term, text in GLOSSARY.items():
             st.markdown(f"**{term}**: {text}")
 
+st.session_state["claims"] = {}  # the claims the page states in this run (read by the tests)
 with boot.running_app():
     page.guarded(nav.run)

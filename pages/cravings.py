@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
+from model.lessons import claims
 from ui import beyond_plots, charts, page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
@@ -190,7 +191,8 @@ page.predict(
 page.why(
     "Craving is modelled as the reward the person expects, updated after every use episode by the Rescorla-Wagner "
     "rule (V <- V + alpha (r - V), r = the high actually felt). Under naltrexone the high is small, so the "
-    "expectation falls, which is one explanation of why naltrexone helps people who keep taking it. Missed tablets "
-    "or a missed injection give full highs again, and the expectation climbs back within a few episodes. "
+    "expectation falls, which is one explanation of why naltrexone helps people who keep taking it. An episode "
+    "that gets through teaches the old reward again, more the fuller the high: here, "
+    f"{page.stated(claims.episodes_through(episodes, shown))}. "
     "This layer is illustrative: its learning rate is not fitted to human craving scores."
 )

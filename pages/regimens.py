@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons, parse_scenario
+from model.lessons import claims
 from ui import charts, page, plots, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
@@ -27,7 +28,8 @@ lost_after = int(gaps.missed_tablets[~gaps.blocked].iloc[0]) if (~gaps.blocked).
 n_text = f"{lost_after} missed tablets in a row" if lost_after else "a week of missed tablets"
 present = page.lesson(
     "Regimens and adherence",
-    f"A daily tablet keeps the blockade only while few tablets are missed: after {n_text} an ordinary heroin dose "
+    "A daily tablet keeps the blockade only while few tablets are missed: after "
+    f"{page.stated(claims.tablets_to_lose_blockade(gaps))} an ordinary heroin dose "
     "gets through. An injection or implant keeps a steady level for weeks, and injections are missed less often "
     "than tablets. Compare the days protected against a 25 mg heroin dose with the days on which 90 % of "
     "receptors are blocked.",

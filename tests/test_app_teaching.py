@@ -77,6 +77,11 @@ def test_regimens_notice_and_quiz_match_the_numbers_at_the_start():
     assert n is not None and n >= 1
     assert gaps.blocked[gaps.missed_tablets < n].all() and not gaps.blocked[gaps.missed_tablets == n].any()
     assert f"after {n} missed tablets in a row" in notice(at)
+    before = float(gaps.heroin_ratio[gaps.missed_tablets == n - 1].iloc[0])
+    if claims.close(before, 0.25):  # the last blocked count sits next to the threshold: the notice says so
+        assert f"after {n - 1} the heroin ratio is already {before:.2f}" in notice(at), (
+            "claim regimens.tablets_to_lose_blockade"
+        )
     assert at.metric[0].value == str(n)
     t = data(at, "protection").set_index("regimen")
     # an injection or implant keeps a steady level: with every dose taken it protects (nearly) every day
@@ -303,6 +308,14 @@ def test_cravings_kept_injection_extinguishes_and_missed_doses_let_craving_back(
     at.selectbox(key="crv_preset").set_value("Poor adherence (30 %), daily use").run()
     poor = data(at, "craving").groupby("plan").craving.last()["daily tablets"]
     assert poor > end["daily tablets"] and (~data(at, "episodes").blocked).any()
+    for preset in ("Poor adherence (30 %), daily use", "Missed second injection"):
+        at.selectbox(key="crv_preset").set_value(preset).run()
+        ep = data(at, "episodes")
+        through = ep[~ep.blocked]
+        why = " ".join(md.value for md in at.markdown)
+        said = f"{len(through)} of {len(ep)} episodes got through, with highs of {through.reward_with.mean():.2f}"
+        assert said in why, f"claim cravings.episodes_through at {preset}"
+        assert through.reward_with.mean() < through.reward_without.mean()  # partial highs, as the text says
 
 
 def test_validation_bigger_heroin_dose_is_blocked_for_a_shorter_time():

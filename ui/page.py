@@ -157,7 +157,6 @@ def header(title: str, notice: str) -> None:
 
 def lesson(title: str, notice: str) -> bool:
     """The top of every lesson page: its title and 'What to notice'; returns whether presentation mode is on."""
-    st.session_state["claims"] = {}  # the claims this run states (read by the tests)
     header(title, notice)
     return state.presentation()
 

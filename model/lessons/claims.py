@@ -125,3 +125,43 @@ def naltrexone_family_share(table: pd.DataFrame, t_h: float) -> Claim:
         f"{100 * (parent + metabolite):.0f} % of the receptors ({100 * metabolite:.0f} % by 6-beta-naltrexol)",
         parent + metabolite,
     )
+
+
+def tablets_to_lose_blockade(gaps: pd.DataFrame) -> Claim:
+    """How many tablets missed in a row let 25 mg IV heroin through (a ``missed_tablets_table``).
+
+    Where the ratio after one tablet fewer, or at the count itself, lies within the dead band of
+    the threshold, the sentence says so with its number.
+    """
+    limit = blocked_ratio()
+    lost = gaps[~gaps.blocked.astype(bool)]
+    if lost.empty:
+        last = float(gaps.heroin_ratio.iloc[-1])
+        return Claim("regimens.tablets_to_lose_blockade", "a week of missed tablets", last, limit)
+    i = int(lost.index[0])
+    n, ratio = int(gaps.missed_tablets[i]), float(gaps.heroin_ratio[i])
+    text = f"{n} missed tablets in a row"
+    nearest = ratio
+    if i > 0 and close(float(gaps.heroin_ratio[i - 1]), limit):
+        nearest = float(gaps.heroin_ratio[i - 1])
+        text += f" (after {n - 1} the heroin ratio is already {nearest:.2f}, just under the threshold {limit:.2f})"
+    elif close(ratio, limit):
+        text += f" (heroin ratio {ratio:.2f}, just over the threshold {limit:.2f})"
+    return Claim("regimens.tablets_to_lose_blockade", text, nearest, limit)
+
+
+def episodes_through(episodes: pd.DataFrame, plan: str) -> Claim:
+    """What the episodes that got through did to craving under ``plan`` (an ``episode_table``)."""
+    through = episodes[~episodes.blocked.astype(bool)]
+    if through.empty:
+        return Claim("cravings.episodes_through", f"with {plan} every episode was blocked, so craving only fell", 0.0)
+    first = int(through.index[0])
+    before = float(episodes.craving_after[first - 1]) if first > 0 else 0.5
+    peak = float(episodes.craving_after[first:].max())
+    high, full = float(through.reward_with.mean()), float(through.reward_without.mean())
+    return Claim(
+        "cravings.episodes_through",
+        f"with {plan}, {len(through)} of {len(episodes)} episodes got through, with highs of {high:.2f} on "
+        f"average against {full:.2f} without naltrexone, and craving climbed from {before:.2f} to {peak:.2f}",
+        peak - before,
+    )
