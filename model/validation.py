@@ -144,6 +144,10 @@ def nol_half_life() -> float:
     return half_life_h(*curve(_oral50(), "naltrexol_plasma_ng_per_ml"), 24.0, 72.0)
 
 
+def ntx_half_life_12_36() -> float:
+    return half_life_h(*curve(_oral50(), "naltrexone_plasma_ng_per_ml"), 12.0, 36.0)
+
+
 def ntx_terminal_half_life() -> float:
     return half_life_h(*curve(_oral50(), "naltrexone_plasma_ng_per_ml"), 96.0, 192.0)
 
@@ -231,11 +235,13 @@ def xr_metabolite_ratio() -> float:
     return float(np.mean(nol[m] / ntx[m]))
 
 
-def xr_heroin_ratio(day: float) -> Callable[[], float]:
+def xr_heroin_ratio(day: float, mg: float = 380.0) -> Callable[[], float]:
+    """Increment ratio of 25 mg IV heroin on ``day`` after one XR injection of ``mg``."""
+
     def f() -> float:
         r = _run(
             24 * day + 6,
-            {"drug": "naltrexone", "route": "im_xr", "amount_mg": 380, "at_h": [0.0]},
+            {"drug": "naltrexone", "route": "im_xr", "amount_mg": mg, "at_h": [0.0]},
             heroin(24 * day),
             step_h=1.0,
         )
@@ -1828,6 +1834,30 @@ PREDICTIONS: tuple[Check, ...] = (
         "Mildh LH et al. 2001 Anesth Analg 93:939, doi:10.1097/00000539-200110000-00028 (slowly ascending "
         "infusions in 8 volunteers; minute volume EC50 6.1 +/- 1.4 ng/mL)",
         fentanyl_resting_c50,
+    ),
+    Check(
+        "comer_192_w4",
+        "Predictions",
+        "Depot 192 mg: ratio of 25 mg heroin on day 28",
+        "not blocked (> 0.25): blocked ~3 weeks",
+        BLOCKED,
+        1,
+        "1",
+        "Comer SD et al. 2002 Psychopharmacology 159:351, doi:10.1007/s002130100909 (Depotrex 192 mg blocked heroin "
+        "~3 weeks, 384 mg ~5 weeks; a microsphere like the Vivitrol injection whose release the model uses)",
+        xr_heroin_ratio(28, 192.0),
+    ),
+    Check(
+        "ntx_half_life_late",
+        "Predictions",
+        "Naltrexone plasma half-life 12-36 h after 50 mg oral",
+        "~9 h (6-12)",
+        6,
+        12,
+        "h",
+        "Wall ME et al. 1981 Drug Metab Dispos 9:369 (terminal t1/2 of unconjugated naltrexone 8.9 h after oral doses); "
+        "Kjome 2011 (~10 h on chronic dosing)",
+        ntx_half_life_12_36,
     ),
     Check(
         "stitzer_168",

@@ -92,8 +92,11 @@ show = table.rename(
     columns={
         "dose_mg": "dose (mg)",
         "kd_nm": "Kd (nM)",
+        "kd_tag": "Kd is",
         "tau": "efficacy tau",
+        "tau_tag": "tau is",
         "dissociation_half_life_min": "stays bound, half-life (min)",
+        "dissociation_tag": "half-life is",
         "naltrexone_brain_nm_to_block": "naltrexone to block (nM, brain)",
         "naltrexone_plasma_ng_per_ml_to_block": "naltrexone to block (ng/mL plasma)",
         "blocked_at_chosen_level": f"blocked at {level:g} ng/mL?",
@@ -103,7 +106,14 @@ st.dataframe(
     show,
     hide_index=True,
     width="stretch",
-    column_config={c: st.column_config.NumberColumn(format="%.3g") for c in show.columns[4:9]},
+    column_config={c: st.column_config.NumberColumn(format="%.3g") for c in show.columns if show[c].dtype.kind == "f"},
+)
+st.caption(
+    "The Kd and efficacy values are the model's in vivo values, not membrane binding constants: an agonist "
+    "binds far more weakly in the living brain (sodium and GTP) than in a test tube, and full agonists act "
+    "through a receptor reserve. **calibrated** = set so the model meets the human data on the Validation "
+    "page; **illustrative** = a plausible teaching value, not measured; **measured** = from a study. "
+    "Each value's source: the Workbench's parameter table or `python -m model drugs`."
 )
 
 page.predict(

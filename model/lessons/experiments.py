@@ -109,7 +109,7 @@ def naltrexone_needed(
 
 
 def compare_agonists(mols: Mapping[str, Molecule] | None = None, dose_factor: float = 1.0) -> pd.DataFrame:
-    """One row per agonist: role, affinity, efficacy, dissociation half-life, naltrexone needed.
+    """One row per agonist: role, affinity, efficacy, dissociation half-life (each with its tag), naltrexone needed.
 
     ``dose_factor`` scales every typical dose in :data:`AGONIST_DOSES`.
     """
@@ -126,8 +126,11 @@ def compare_agonists(mols: Mapping[str, Molecule] | None = None, dose_factor: fl
                 "route": route,
                 "dose_mg": mg,
                 "kd_nm": m["kd_nm"],
+                "kd_tag": m.parameters["kd_nm"].tag,
                 "tau": m["tau"],
+                "tau_tag": m.parameters["tau"].tag,
                 "dissociation_half_life_min": dissociation_half_life_min(m),
+                "dissociation_tag": m.parameters["kon_per_nm_per_h"].tag,
                 "naltrexone_brain_nm_to_block": need["naltrexone_brain_nm"],
                 "naltrexone_plasma_ng_per_ml_to_block": need["naltrexone_plasma_ng_per_ml"],
             }
