@@ -8,9 +8,11 @@ Exit 0 on success; on bad input exit 2 with one line ``error: ...`` on stderr an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import stat
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -43,17 +45,44 @@ def _drugs_text() -> str:
 
 
 def _write(out: Path, text: str) -> None:
-    """Write ``text`` to ``out``, a regular file (a FIFO or device is refused, never waited on)."""
+    """Write ``text`` to ``out`` through a temporary file renamed into place (no half file on failure).
+
+    An existing ``out`` that is not a regular file (a FIFO, a device) is refused, never waited on.
+    """
     try:
         if out.exists() and not stat.S_ISREG(out.stat().st_mode):
             raise ScenarioError(f"--out {quoted(out)}: not a regular file")
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NONBLOCK", 0), 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ScenarioError(f"--out {quoted(out)}: not a regular file")
-            f.write(text)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name[:40]}.", suffix=".part", dir=out.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, out)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
     except OSError as err:
         raise ScenarioError(f"--out {quoted(out)}: cannot write ({err.strerror})") from None
+
+
+def _table_files(out: Path | None) -> list[Path]:
+    """A CSV output and the descriptor written beside it (none for no output)."""
+    return [] if out is None else [out, out.with_name(descriptor_name(out.name))]
+
+
+def _check_outputs(inputs: list[Path], outputs: list[Path]) -> None:
+    """Refuse, before anything runs or is written, an output that is an input or another output.
+
+    Paths are compared after following links, so a link to an input is refused too.
+    """
+    seen: dict[Path, Path] = {i.resolve(): i for i in inputs}
+    for out in outputs:
+        real = out.resolve()
+        if real in seen:
+            what = "an input" if seen[real] in inputs else f"another output ({quoted(seen[real])})"
+            raise ScenarioError(f"--out {quoted(out)}: is {what}; choose another name")
+        seen[real] = out
 
 
 def _write_table(
@@ -147,32 +176,25 @@ def _parser() -> _Parser:
     return parser
 
 
-def _check_out(out: Path | None, *inputs: Path) -> None:
-    for i in inputs:
-        if out is not None and out.exists() and i.exists() and os.path.samefile(out, i):
-            raise ScenarioError(f"--out {quoted(out)}: is an input file itself; choose another name")
-
-
 def _run(args: argparse.Namespace) -> None:
     out = args.out
     inputs = [args.scenario] + ([args.observed] if args.observed is not None else [])
-    _check_out(out, *inputs)
-    _check_out(args.people, *inputs)
+    json_out = (args.format or ("json" if out.suffix.lower() == ".json" else "csv")) == "json"
+    _check_outputs(inputs, ([out] if json_out else _table_files(out)) + _table_files(args.people))
     obs = observed.read_observed(str(args.observed)) if args.observed is not None else None
     result = simulate(read_scenario(args.scenario))
     if args.people is not None and result.population is None:
         raise ScenarioError("--people: the scenario has no population ([options] population = N)")
     res = observed.residuals(result.table, obs) if obs is not None else None
-    fmt = args.format or ("json" if out.suffix.lower() == ".json" else "csv")
     created = now_utc()
-    if fmt == "json":
+    if json_out:
         _write(out, result_to_json(result, created))
     else:
         side = _write_table(out, result.table, result.scenario, "", created)
     blocked = int(result.challenges["blocked"].sum())
     print(
         f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked"
-        + (f"; descriptor {quoted(side)}" if fmt != "json" else "")
+        + (f"; descriptor {quoted(side)}" if not json_out else "")
     )
     if args.people is not None:
         side = _write_table(args.people, result.population.people, result.scenario, "people", created)
@@ -213,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         out = getattr(args, "out", None)
         if args.command == "trial":
-            _check_out(out, *args.arms)
+            _check_outputs(args.arms, _table_files(out))
             arms = [read_scenario(a) for a in args.arms]
             t = trials.run_trial(arms, args.people, args.endpoint, args.seed, args.chunk, args.workers, args.scheduler)
             engine_name = (
@@ -230,10 +252,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"{quoted(out)}: descriptor {quoted(_write_table(out, t.summary, arms[0], f'trial: {args.endpoint}', now_utc(), arms))}"
                 )
             return 0
-        _check_out(out, args.scenario)
+        _check_outputs([args.scenario, *([args.observed] if args.command == "fit" else [])], _table_files(out))
         s = read_scenario(args.scenario)
         if args.command == "fit":
-            _check_out(out, args.observed)
             _fit(s, args)
             return 0
         if args.command == "events":

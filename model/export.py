@@ -145,9 +145,20 @@ def datapackage(
     return json.dumps(doc, indent=1)
 
 
+#: A text cell starting with one of these is read by spreadsheets as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ' (numbers are left alone)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def table_to_csv(table: pd.DataFrame) -> str:
-    """Any table as plain CSV text (6 significant digits, empty cells for missing values)."""
-    return table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+    """Any table as plain CSV text (6 significant digits, empty cells for missing values, no formulas)."""
+    text = table.select_dtypes(include=["object", "string"]).columns
+    safe = table.assign(**{c: table[c].map(spreadsheet_safe) for c in text}) if len(text) else table
+    return safe.to_csv(index=False, float_format="%.6g", lineterminator="\n")
 
 
 def scenario_of(doc: dict[str, Any]) -> Scenario:

@@ -10,7 +10,7 @@ from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_tom
 from ui import charts, controls, page, plots, population, research, state
 from ui.boot import via_app
 from ui.controls import Control
-from ui.editor import Editor
+from ui.editor import Editor, times_entry, times_text
 
 via_app()
 
@@ -63,21 +63,23 @@ duration = c2.number_input(
     "Duration (h)", 1.0, 24.0 * 730, float(current["duration_h"]), step=12.0, key=f"{P}duration_{version}"
 )
 
-rows = []
-for d in current.get("dose", []):
-    times = d.get("at_h") or [d.get("start_h", 0.0) + d["every_h"] * i for i in range(d["count"])]
-    rows.append(
-        {
-            "drug": d["drug"],
-            "route": d["route"],
-            "amount": d.get("amount_mg", d.get("amount_g")),
-            "times_h": ", ".join(f"{t:g}" for t in times),
-            "taken_probability": d.get("taken_probability", 1.0),
-        }
-    )
-st.markdown("**Doses** (amount in mg; grams for alcohol; times in hours, separated by commas)")
+rows = [
+    {
+        "drug": d["drug"],
+        "route": d["route"],
+        "amount": d.get("amount_mg", d.get("amount_g")),
+        "times_h": times_text(d),
+        "taken_probability": d.get("taken_probability", 1.0),
+        "release_months": d.get("release_months"),
+    }
+    for d in current.get("dose", [])
+]
+st.markdown(
+    "**Doses** (amount in mg; grams for alcohol; times in hours separated by commas, or a schedule such as "
+    "`every 24 h x 30 from 0 h`; release months for implants)"
+)
 edited = st.data_editor(
-    pd.DataFrame(rows, columns=["drug", "route", "amount", "times_h", "taken_probability"]),
+    pd.DataFrame(rows, columns=["drug", "route", "amount", "times_h", "taken_probability", "release_months"]),
     num_rows="dynamic",
     key=f"{P}doses_{version}",
     width="stretch",
@@ -87,6 +89,7 @@ edited = st.data_editor(
         "amount": st.column_config.NumberColumn("amount (mg, g for alcohol)", min_value=0.0),
         "times_h": st.column_config.TextColumn("times (h)"),
         "taken_probability": st.column_config.NumberColumn("taken probability", min_value=0.0, max_value=1.0),
+        "release_months": st.column_config.NumberColumn("release (months, implants)", min_value=0.0),
     },
 )
 over_rows = [
@@ -113,18 +116,16 @@ def build() -> dict:
     for i, r in edited.iterrows():
         if pd.isna(r.drug) or pd.isna(r.amount):
             continue
-        try:
-            times = [float(x) for x in str(r.times_h).replace(";", ",").split(",") if x.strip()]
-        except ValueError:
-            raise ScenarioError(f"dose[{i}].at_h: {r.times_h!r} is not a list of numbers") from None
         d = {
             "drug": r.drug,
             "route": r.route,
             "amount_g" if r.drug == "alcohol" else "amount_mg": float(r.amount),
-            "at_h": times,
+            **times_entry("" if pd.isna(r.times_h) else str(r.times_h), f"dose[{i}] times"),
         }
         if pd.notna(r.taken_probability) and float(r.taken_probability) < 1:
             d["taken_probability"] = float(r.taken_probability)
+        if r.route == "implant" and pd.notna(r.release_months):
+            d["release_months"] = float(r.release_months)
         doses.append(d)
     params: dict = {}
     for _, r in overrides.iterrows():

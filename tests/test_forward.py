@@ -98,7 +98,7 @@ def test_the_fit_command_prints_estimates_and_refuses_bad_input(tmp_path, capsys
     err = capsys.readouterr().err
     assert err.startswith("error:") and err.count("\n") == 1 and "Traceback" not in err
     assert main(["fit", str(scenario), "--observed", str(observed), "--parameters", "a", "--out", str(observed)]) == 2
-    assert "itself" in capsys.readouterr().err
+    assert "is an input" in capsys.readouterr().err
 
 
 def test_validation_checks_take_overrides_and_forget_them_afterwards():

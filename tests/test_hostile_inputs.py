@@ -228,7 +228,7 @@ def test_cli_refuses_fifos_odd_paths_and_overwriting_its_input(tmp_path):
     out = tmp_path / "out.csv"
     assert_cli_error(*run_main(["run", str(fifo), "--out", str(out)]), "not a regular file")
     assert_cli_error(*run_main(["run", str(good), "--out", str(fifo)]), "not a regular file")
-    assert_cli_error(*run_main(["run", str(good), "--out", str(good)]), "is an input file itself")
+    assert_cli_error(*run_main(["run", str(good), "--out", str(good)]), "is an input")
     assert good.read_bytes() == GOOD
     assert_cli_error(*run_main(["run", str(tmp_path / "two\nlines.toml"), "--out", str(out)]), "two\\nlines")
     assert_cli_error(*run_main(["run", str(good), "--out", str(out), "--bad\nflag"]))
@@ -573,3 +573,73 @@ def test_workbench_caps_the_population_of_a_file_and_survives_many_dose_tables()
     assert not at.exception and not at.error
     at.run()
     assert not at.exception and not at.error
+
+
+def test_no_output_or_descriptor_may_be_an_input_or_another_output(tmp_path):
+    good = tmp_path / "s.toml"
+    good.write_bytes(GOOD)
+    obs = tmp_path / "obs.csv"
+    obs.write_text("time_h,column,value,study\n1,reward,0.1,x\n", encoding="utf-8")
+    side_of_curves = tmp_path / "curves.datapackage.json"
+    cases = [
+        (["run", str(good), "--out", str(tmp_path / "s.datapackage.json"), "--format", "csv"], "is an input"),
+        (["run", str(good), "--out", str(tmp_path / "curves.csv"), "--observed", str(side_of_curves)], "is an input"),
+        (["run", str(good), "--out", str(tmp_path / "c.csv"), "--people", str(tmp_path / "c.csv")], "another output"),
+        (["run", str(good), "--out", str(obs), "--observed", str(obs)], "is an input"),
+        (["fit", str(good), "--observed", str(obs), "--parameters", "naltrexone.kd_nm", "--out", str(obs)], "input"),
+    ]
+    side_of_curves.write_text("{}", encoding="utf-8")
+    (tmp_path / "s.datapackage.json").symlink_to(good)  # a descriptor name that is a link to the scenario
+    link = tmp_path / "link.csv"
+    link.symlink_to(obs)
+    cases.append((["run", str(good), "--out", str(link), "--observed", str(obs)], "is an input"))
+    for args, want in cases:
+        assert_cli_error(*run_main(args), want)
+    assert good.read_bytes() == GOOD and side_of_curves.read_text(encoding="utf-8") == "{}"
+    assert obs.read_text(encoding="utf-8").startswith("time_h,column")
+    assert not (tmp_path / "c.csv").exists() and not (tmp_path / "curves.csv").exists()
+
+
+def test_a_failed_write_leaves_no_half_file(tmp_path, monkeypatch):
+    from model import cli
+
+    good = tmp_path / "s.toml"
+    good.write_bytes(GOOD)
+    out = tmp_path / "out.csv"
+    out.write_text("kept", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli.os, "replace", broken)
+    assert_cli_error(*run_main(["run", str(good), "--out", str(out)]), "cannot write")
+    assert out.read_text(encoding="utf-8") == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "s.toml"]
+
+
+def test_text_cells_that_spreadsheets_would_run_are_neutralised():
+    import pandas as pd
+
+    from model.export import table_to_csv
+
+    text = table_to_csv(pd.DataFrame({"arm": ["=HYPERLINK(1)", "+1", "-cmd", "@x", "\tt", "fine"], "v": [-1.5] * 6}))
+    rows = text.splitlines()[1:]
+    assert [r.split(",")[0] for r in rows[:4]] == ["'=HYPERLINK(1)", "'+1", "'-cmd", "'@x"]
+    assert rows[-1] == "fine,-1.5"  # numbers, negative ones too, are left alone
+
+
+def test_a_dollar_in_a_title_is_drawn_as_a_dollar(tmp_path):
+    import io
+
+    from model import parse_scenario, simulate
+    from ui import plots
+
+    raw = {
+        "title": "$5 a $bag$ \\frac{",
+        "duration_h": 6,
+        "dose": [{"drug": "heroin", "route": "iv", "amount_mg": 10, "at_h": [1]}],
+    }
+    r = simulate(parse_scenario(raw))
+    fig = plots.timecourse(r.table, False, ("reward",), r.scenario.title)
+    fig.savefig(io.BytesIO(), format="png")  # mathtext would fail on the unbalanced $ and \frac
+    assert any("$5 a $bag$" in t.get_text() for ax in fig.axes for t in (ax.title, ax._left_title))

@@ -7,9 +7,11 @@ The state lives in this session only (keys start with ``wb_``). The editors on t
 from __future__ import annotations
 
 import base64
+import re
 import zlib
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 from model import ScenarioError, parse_scenario
@@ -18,6 +20,37 @@ from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_dic
 
 P = "wb_"
 MAX_LINK_CHARS = 3000  # longer scenarios are shared as files, not links
+
+
+def number_text(x: float) -> str:
+    """A float as the shortest text that reads back to exactly the same float ('24', '999.9375')."""
+    return np.format_float_positional(float(x), trim="-")
+
+
+_NUM = r"([0-9.]+(?:[eE][-+]?[0-9]+)?)"
+_SCHEDULE = re.compile(rf"^\s*every\s+{_NUM}\s*h?\s*x\s*([0-9]+)\s+from\s+{_NUM}\s*h?\s*$", re.IGNORECASE)
+
+
+def times_text(dose: dict) -> str:
+    """A dose's times for the editor: '0, 24, 48' or, for a schedule, 'every 24 h x 30 from 0 h' (exact)."""
+    if dose.get("at_h"):
+        return ", ".join(number_text(t) for t in dose["at_h"])
+    return (
+        f"every {number_text(dose['every_h'])} h x {int(dose['count'])} from {number_text(dose.get('start_h', 0.0))} h"
+    )
+
+
+def times_entry(text: str, where: str) -> dict[str, Any]:
+    """The dose keys a times cell stands for (``at_h``, or ``every_h``/``count``/``start_h``)."""
+    m = _SCHEDULE.match(text)
+    try:
+        if m:
+            return {"every_h": float(m.group(1)), "count": int(m.group(2)), "start_h": float(m.group(3))}
+        return {"at_h": [float(x) for x in text.replace(";", ",").split(",") if x.strip()]}
+    except ValueError:
+        raise ScenarioError(
+            f"{where}: {text[:60]!r} is neither times separated by commas nor 'every 24 h x 30 from 0 h'"
+        ) from None
 
 
 def encode(toml_text: str) -> str:
