@@ -110,7 +110,8 @@ def _engine_args(p: argparse.ArgumentParser) -> None:
 
 
 def _show(df: pd.DataFrame) -> str:
-    return df.to_string(index=False, float_format=lambda v: f"{v:.4g}")
+    """A table for the terminal: 4 significant digits, 'n/a' where a value cannot be computed."""
+    return df.to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="n/a")
 
 
 def _parser() -> _Parser:
@@ -201,7 +202,7 @@ def _run(args: argparse.Namespace) -> None:
         print(f"{quoted(args.people)}: {len(result.population.people)} people; descriptor {quoted(side)}")
     if res is not None:
         print(f"observed: {len(res)} measurements from {quoted(args.observed)} (residual = observed - model)")
-        print(observed.summary(res).to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+        print(observed.summary(res).to_string(index=False, float_format=lambda v: f"{v:.3g}", na_rep="n/a"))
 
 
 def _fit(s: Scenario, args: argparse.Namespace) -> None:
@@ -244,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                 else f"{args.workers or engine.default_workers()} local worker(s)"
             )
             print(_show(t.summary))
+            if t.summary.ci95_low.isna().any():
+                print("n/a: an interval needs at least two people per arm")
             print(
                 f"{sum(v.size for v in t.values)} runs in {t.seconds:.2f} s on {engine_name}: {t.runs_per_s:.0f} runs/s"
             )
@@ -271,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             table = sensitivity.local(s, args.metric, args.step, args.workers, args.scheduler)
             print(f"local sensitivity of {args.metric} (base {table.metric_base.iloc[0]:.4g}), step +/-{args.step:g}:")
             print(_show(table.drop(columns=["metric_base"])))
+            if table.elasticity.isna().any():
+                print("n/a: no elasticity where the metric's base value is 0 (a relative change is undefined)")
         else:
             table = sensitivity.global_sensitivity(
                 s,

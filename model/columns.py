@@ -172,6 +172,16 @@ def _compiled() -> tuple[tuple[re.Pattern[str], Column], ...]:
     return tuple(out)
 
 
+#: Dimensionless output columns that are ratios, not fractions: they may exceed 1.
+RATIOS = ("receptor_density", "opioid_tolerance", "reward_tolerance")
+
+
+def is_fraction(name: str) -> bool:
+    """Whether an output column holds a fraction 0..1 (occupancy, reward, breathing, dependence, craving)."""
+    entry = lookup(name)
+    return entry is not None and entry.unit == "1" and entry.table == "curves" and name not in RATIOS
+
+
 def lookup(name: str) -> Column | None:
     """The registry entry of a concrete column name, or None if it is not registered."""
     for rx, c in _compiled():

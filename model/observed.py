@@ -61,6 +61,7 @@ def parse_observed(data: bytes | str) -> pd.DataFrame:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError("observed: the file is not UTF-8 text") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # CR-only files count their rows too
     if text.count("\n") > MAX_ROWS + 1:
         raise ScenarioError(f"observed: more than {MAX_ROWS:,} rows")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -96,6 +97,9 @@ def parse_observed(data: bytes | str) -> pd.DataFrame:
             raise ScenarioError(
                 f"observed row {i}: column {col[:60]!r} is not an output column (python -m model columns)"
             )
+        value = _number(i, "value", cell["value"])
+        if value > 1 and columns.is_fraction(col):
+            raise ScenarioError(f"observed row {i}: {col} is a fraction 0..1, not percent (value = {value:g})")
         sd = cell.get("sd", "").strip()
         n = cell.get("n", "").strip()
         study = cell["study"].strip()
@@ -105,7 +109,7 @@ def parse_observed(data: bytes | str) -> pd.DataFrame:
             {
                 "time_h": _number(i, "time_h", cell["time_h"]),
                 "column": col,
-                "value": _number(i, "value", cell["value"]),
+                "value": value,
                 "sd": _number(i, "sd", sd) if sd else np.nan,
                 "n": int(_number(i, "n", n, integer=True)) if n else pd.NA,
                 "study": study,

@@ -24,7 +24,7 @@ from .challenge import days_protected
 from .cohort import Cohort
 from .drugs import DATA_DIR, Molecule, Parameter, parse_parameter
 from .ligands import ANTAGONIST_ROLES
-from .scenario import DoseEvent, Scenario, ScenarioError, parse_scenario, scenario_to_dict
+from .scenario import MAX_POPULATION, DoseEvent, Scenario, ScenarioError, checked, parse_scenario, scenario_to_dict
 
 BAND_QUANTILES = (0.05, 0.5, 0.95)
 #: Bands summarise spread far wider than the binding step error, so people get coarser steps: one
@@ -146,9 +146,10 @@ def simulate_population(s: Scenario, n: int | None = None, observe: np.ndarray |
 
     ``observe``: output-row indices at which each person's plasma naltrexone is kept (``observed``).
     """
+    s = checked(s)
     n = s.options.population if n is None else n
-    if n < 1:
-        raise ScenarioError("options.population: give at least 1 person for a population run")
+    if not isinstance(n, int) or not 1 <= n <= MAX_POPULATION:
+        raise ScenarioError(f"options.population: give 1 to {MAX_POPULATION:,} people for a population run")
     check_budget(s, n)
     rng = np.random.default_rng(s.options.seed)
     base = core.scenario_molecules(s)

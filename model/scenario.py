@@ -343,6 +343,8 @@ def read_scenario(path: str | Path) -> Scenario:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as err:
         raise ScenarioError(f"{shown}: cannot read ({err.strerror})") from None
+    except ValueError:  # a NUL byte in the path
+        raise ScenarioError(f"{shown}: not a file name (it contains a NUL byte)") from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ScenarioError(f"{shown}: not a regular file")
@@ -443,6 +445,26 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         out["parameters"] = {k: dict(v) for k, v in s.parameters.items()}
     out["options"] = {"adaptation": s.options.adaptation, "seed": s.options.seed, "population": s.options.population}
     return out
+
+
+def whole_day(text: str, where: str, duration_h: float) -> int:
+    """A day number written in ASCII digits that lies inside a run of ``duration_h`` hours (day 1 = 0-24 h)."""
+    last = int(math.floor(duration_h / 24 + 1e-9))
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= last:
+        raise ScenarioError(f"{where}: the day must be a whole day inside the run, in digits 0-9 (1..{last})")
+    return int(text)
+
+
+def checked(s: object) -> Scenario:
+    """``s`` validated the way a parsed scenario is (a hand-made one with NaN or a negative dose is refused)."""
+    if not isinstance(s, Scenario):
+        raise ScenarioError(f"scenario: expected a Scenario (parse_scenario or load_scenario), got {type(s).__name__}")
+    try:
+        return parse_scenario(scenario_to_dict(s))
+    except ScenarioError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError) as err:
+        raise ScenarioError(f"scenario: not a valid Scenario ({type(err).__name__})") from None
 
 
 def scenario_to_toml(s: Scenario) -> str:

@@ -19,7 +19,8 @@ import pandas as pd
 from . import engine
 from .drugs import molecules
 from .forward import FIXED, overrides, plausible_ranges, single_person, with_parameters
-from .scenario import Scenario, ScenarioError, loads_scenario, scenario_to_toml
+from .ligands import ANTAGONIST_ROLES
+from .scenario import Scenario, ScenarioError, dose_events, loads_scenario, scenario_to_toml, whole_day
 from .simulation import Result, simulate
 
 #: Summary metrics; ``blockade_ratio:D`` is the increment ratio of the first agonist challenge on day D.
@@ -27,12 +28,17 @@ METRICS = ("peak_reward", "blockade_ratio:D", "days_protected", "lowest_breathin
 
 
 def check_metric(name: str, s: Scenario) -> None:
-    """Refuse an unknown metric or a blockade day without a challenge, naming it."""
+    """Refuse an unknown metric, or a blockade day outside the run or without an agonist dose, naming it."""
     if name in ("peak_reward", "days_protected", "lowest_breathing"):
         return
-    if name.startswith("blockade_ratio:") and name.split(":", 1)[1].isdigit():
-        return
-    raise ScenarioError(f"--metric {name[:40]!r}: use one of {', '.join(METRICS)}")
+    if not name.startswith("blockade_ratio:"):
+        raise ScenarioError(f"--metric {name[:40]!r}: use one of {', '.join(METRICS)}")
+    day = whole_day(name.split(":", 1)[1], f"--metric {name[:40]!r}", s.duration_h)
+    mols = molecules()
+    if not any(
+        mols[e.species].role not in ANTAGONIST_ROLES and 24.0 * (day - 1) <= e.at_h < 24.0 * day for e in dose_events(s)
+    ):
+        raise ScenarioError(f"--metric {name}: the scenario has no agonist dose on day {day}")
 
 
 def metric(r: Result, name: str) -> float:
@@ -153,6 +159,8 @@ def global_sensitivity(
     """Morris (mu*, sigma) or first/total Sobol indices of metric ``name`` over the plausible ranges."""
     design = plausible_ranges()["design"]
     seed = design["seed"] if seed is None else seed
+    if not 0 <= seed < 2**32:
+        raise ScenarioError("--seed: a whole number from 0 to 4294967295")
     s = single_person(s)
     check_metric(name, s)
     problem, logs = _problem()
@@ -160,8 +168,8 @@ def global_sensitivity(
         from SALib.analyze import morris as analyze
         from SALib.sample import morris as sample
 
-        r = trajectories or design["trajectories"]
-        lv = levels or design["levels"]
+        r = design["trajectories"] if trajectories is None else trajectories
+        lv = design["levels"] if levels is None else levels
         if not 2 <= r <= 1000 or lv not in (4, 6, 8, 10):
             raise ScenarioError("--trajectories: 2..1000; --levels: 4, 6, 8 or 10")
         x = sample.sample(problem, r, num_levels=lv, seed=seed)
@@ -169,7 +177,7 @@ def global_sensitivity(
         from SALib.analyze import sobol as analyze
         from SALib.sample import sobol as sample
 
-        nn = n or design["sobol_n"]
+        nn = design["sobol_n"] if n is None else n
         if nn < 8 or nn > 65536 or nn & (nn - 1):
             raise ScenarioError("--n: a power of 2 between 8 and 65536")
         x = sample.sample(problem, nn, calc_second_order=False, seed=seed)

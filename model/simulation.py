@@ -16,7 +16,7 @@ from .core import check_finite, scenario_molecules
 from .drugs import NALTREXONE_SPECIES, Molecule, response_parameters
 from .ligands import ANTAGONIST_ROLES
 from .population import simulate_population
-from .scenario import DoseEvent, Scenario, dose_events
+from .scenario import DoseEvent, Scenario, checked, dose_events
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Result:
 
 def simulate(s: Scenario) -> Result:
     """Simulate a scenario and its counterfactual without naltrexone (docs/model.md)."""
+    s = checked(s)
     check_budget(s)
     mols = scenario_molecules(s)
     events = dose_events(s)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import core, engine, population
 from .challenge import days_protected, protection_occupancy
-from .scenario import Scenario, ScenarioError, loads_scenario, scenario_to_toml
+from .scenario import Scenario, ScenarioError, loads_scenario, scenario_to_toml, whole_day
 
 CHUNK = population.CHUNK
 MAX_PEOPLE = 10_000_000
@@ -31,11 +31,7 @@ def check_endpoint(endpoint: str, duration_h: float) -> None:
     if endpoint in ("days_protected", "peak_reward", "lowest_breathing"):
         return
     if endpoint.startswith("blocked_on_day:"):
-        day = endpoint.split(":", 1)[1]
-        if not day.isdigit() or not 1 <= int(day) <= math.floor(duration_h / 24 + 1e-9):
-            raise ScenarioError(
-                f"--endpoint {endpoint}: the day must be a whole day inside the run (1..{int(duration_h // 24)})"
-            )
+        whole_day(endpoint.split(":", 1)[1], f"--endpoint {endpoint[:40]!r}", duration_h)
         return
     raise ScenarioError(f"--endpoint {endpoint[:40]!r}: use one of {', '.join(ENDPOINTS)}")
 
@@ -93,6 +89,11 @@ class Trial:
         return sum(v.size for v in self.values) / self.seconds
 
 
+def endpoint_range(endpoint: str, duration_h: float) -> tuple[float, float]:
+    """The values an endpoint can take: a share or a 0-1 signal, or 0..days for days_protected."""
+    return (0.0, float(math.ceil(duration_h / 24 - 1e-9))) if endpoint == "days_protected" else (0.0, 1.0)
+
+
 def summarise(arms: list[Scenario], values: list[np.ndarray], endpoint: str) -> pd.DataFrame:
     """Mean and 95 % CI per arm: Wilson interval for a share (blocked_on_day), normal interval for means."""
     rows = []
@@ -103,9 +104,10 @@ def summarise(arms: list[Scenario], values: list[np.ndarray], endpoint: str) -> 
             centre = (m + z * z / (2 * n)) / (1 + z * z / n)
             half = z * math.sqrt(m * (1 - m) / n + z * z / (4 * n * n)) / (1 + z * z / n)
             lo, hi = max(centre - half, 0.0), min(centre + half, 1.0)
-        else:
+        else:  # normal interval, kept inside the endpoint's own range; none from one person
             se = float(v.std(ddof=1)) / math.sqrt(n) if n > 1 else float("nan")
-            lo, hi = m - 1.959964 * se, m + 1.959964 * se
+            low_end, high_end = endpoint_range(endpoint, s.duration_h)
+            lo, hi = max(m - 1.959964 * se, low_end), min(m + 1.959964 * se, high_end)
         rows.append({"arm": s.title, "people": n, "endpoint": endpoint, "mean": m, "ci95_low": lo, "ci95_high": hi})
     return pd.DataFrame(rows)
 
@@ -120,6 +122,8 @@ def run_trial(
     scheduler: str | None = None,
 ) -> Trial:
     """Run every arm on ``people`` simulated people through the engine; identical results whatever the engine."""
+    if not 0 <= seed < 2**32:
+        raise ScenarioError("--seed: a whole number from 0 to 4294967295")
     work = tasks(arms, people, endpoint, seed, chunk)
     t0 = time.perf_counter()
     parts = engine.map_tasks(people_chunk, work, workers, scheduler)

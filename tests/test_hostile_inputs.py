@@ -17,6 +17,7 @@ import sys
 import tokenize
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -530,14 +531,18 @@ def test_valid_scenarios_simulate_to_finite_bounded_results(raw):
 
 
 def test_a_run_that_would_give_nan_is_refused_with_one_line():
-    from dataclasses import replace
+    import pandas as pd
 
+    from model.core import check_finite
     from model.scenario import Dose
 
     s = parse_scenario_bytes(GOOD)
     tiny = replace(s, doses=(Dose("alcohol", "oral", 1e-300, at_h=(1.0,)), *s.doses))  # bypasses the parser
     with pytest.raises(ScenarioError) as info:
-        simulate(tiny)
+        simulate(tiny)  # a hand-made Scenario is checked like a parsed one
+    one_line_error(info.value, "amount_g")
+    with pytest.raises(ScenarioError) as info:  # and a run that still ends in NaN is refused, not returned
+        check_finite(pd.DataFrame({"time_h": [0.0, 1.0], "reward": [0.1, float("nan")]}))
     one_line_error(info.value, "non-finite")
 
 
@@ -643,3 +648,56 @@ def test_a_dollar_in_a_title_is_drawn_as_a_dollar(tmp_path):
     fig = plots.timecourse(r.table, False, ("reward",), r.scenario.title)
     fig.savefig(io.BytesIO(), format="png")  # mathtext would fail on the unbalanced $ and \frac
     assert any("$5 a $bag$" in t.get_text() for ax in fig.axes for t in (ax.title, ax._left_title))
+
+
+@pytest.mark.parametrize(
+    ("args", "want"),
+    [
+        (["sensitivity", "{s}", "--metric", "blockade_ratio:\u00b2"], "digits 0-9"),
+        (["sensitivity", "{s}", "--metric", "blockade_ratio:" + "9" * 5000], "digits 0-9"),
+        (["sensitivity", "{s}", "--metric", "blockade_ratio:\uff12"], "digits 0-9"),
+        (["sensitivity", "{s}", "--metric", "blockade_ratio:1"], "no agonist dose on day 1"),
+        (["gsa", "{s}", "--metric", "peak_reward", "--levels", "0"], "--levels"),
+        (["gsa", "{s}", "--metric", "peak_reward", "--trajectories", "0"], "--trajectories"),
+        (["gsa", "{s}", "--metric", "peak_reward", "--method", "sobol", "--n", "0"], "--n"),
+        (["gsa", "{s}", "--metric", "peak_reward", "--seed", "-1"], "--seed"),
+        (["trial", "{s}", "--people", "3", "--endpoint", "blocked_on_day:\u0661"], "digits 0-9"),
+        (["trial", "{s}", "--people", "3", "--endpoint", "peak_reward", "--seed", "-3"], "--seed"),
+    ],
+)
+def test_study_arguments_are_checked_before_any_run(args, want):
+    example = str(Path(__file__).resolve().parents[1] / "examples" / "heroin_after_naltrexone.toml")
+    assert_cli_error(*run_main([a.replace("{s}", example) for a in args]), want)
+
+
+def test_observed_fractions_in_percent_and_cr_only_files_are_refused():
+    from model.observed import MAX_ROWS, parse_observed
+
+    with pytest.raises(ScenarioError, match="fraction 0..1, not percent"):
+        parse_observed("time_h,column,value,study\n3,occupancy_antagonist,75,PET\n")
+    assert parse_observed("time_h,column,value,study\n3,receptor_density,1.4,x\n").value[0] == 1.4  # a ratio
+    with pytest.raises(ScenarioError, match="rows"):
+        parse_observed("time_h,column,value,study\r" + "1,reward,0.1,x\r" * (MAX_ROWS + 5))
+
+
+def test_the_api_has_one_error_type_and_checks_hand_made_scenarios():
+    from dataclasses import replace
+
+    from model import parse_scenario, simulate
+    from model.population import simulate_population
+    from model.scenario import load_scenario
+
+    s = parse_scenario(
+        {"title": "g", "duration_h": 24, "dose": [{"drug": "heroin", "route": "iv", "amount_mg": 10, "at_h": [1]}]}
+    )
+    bad = [
+        lambda: simulate(replace(s, duration_h=float("nan"))),
+        lambda: simulate(replace(s, doses=(replace(s.doses[0], amount=-5.0),))),
+        lambda: simulate({"title": "x"}),
+        lambda: simulate("x.toml"),
+        lambda: load_scenario("a\x00b"),
+        lambda: simulate_population(s, 5001),
+    ]
+    for call in bad:
+        with pytest.raises(ScenarioError):
+            call()
