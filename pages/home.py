@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from model import lessons
+from model.lessons import claims
 from ui import page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
@@ -97,13 +99,31 @@ m2.metric(
 )
 m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 % of the effect without naltrexone.")
 
+at_72 = page.run(
+    {
+        "title": "Heroin 25 mg IV 72 h after naltrexone 50 mg",
+        "duration_h": 80.0,
+        "output_step_h": 0.05,
+        "dose": [
+            {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
+            {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [72.0]},
+        ],
+    }
+).challenges.iloc[0]
+AT_72 = claims.Claim(
+    "home.heroin_at_72h",
+    f"{claims.blocked_phrase(at_72.ratio)}: {at_72.increment_with:.2f} against {at_72.increment_without:.2f} "
+    "without naltrexone",
+    float(at_72.ratio),
+    lessons.blocked_ratio(),
+)
 page.predict(
     P + "q1",
     "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",
-    ["Still fully blocked", "Partly blocked: heroin works again, somewhat weaker", "Heroin works better than before"],
-    1,
+    ["Still fully blocked", "Partly blocked: heroin works again, but weaker", "Heroin works better than before"],
+    0 if at_72.ratio <= lessons.blocked_ratio() else 1 if at_72.ratio < 0.9 else 2,
     "Naltrexone leaves the brain over days, so fewer receptors are held and heroin competes its way "
-    "back: at 72 h it is no longer blocked, but still weaker than without naltrexone (try the slider).",
+    f"back: at 72 h it is {page.stated(AT_72)} (try the slider).",
 )
 
 page.why(

@@ -192,8 +192,8 @@ page.predict(
     OPTIONS,
     int(np.argmin(np.abs(np.array([0.05, 0.5, 0.9]) - AFTER_TABLET.value))),
     "Naltrexone binds very tightly and leaves the brain much more slowly than the blood, so the trace "
-    f"that is left still holds {page.stated(AFTER_TABLET)}. Its metabolite lasts longer in blood but binds far more "
-    "weakly in the body (see the receptor picture at 24 h).",
+    f"that is left still holds {page.stated(AFTER_TABLET)}. Its metabolite lasts longer in blood but barely "
+    "enters the brain (see the receptor picture at 24 h).",
 )
 page.why(
     "Binding is a competition: each molecule's share of the receptors depends on its concentration "

@@ -5,6 +5,7 @@ import streamlit as st
 
 from model import lessons
 from model.drugs import molecules
+from model.lessons import claims
 from ui import charts, page, plots, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
@@ -39,7 +40,7 @@ HOURS = Control(P + "hours", [24, 72], "Opioid given this many hours after the t
 BIG = Control(
     P + "big_mg",
     100,
-    "dose that gets through the blockade (mg)",
+    "dose taken to get through the blockade (mg)",
     lo=25,
     hi=1000,
     step=25,
@@ -50,7 +51,7 @@ bind_all(AGONIST, NTX, HOURS, BIG)
 state.presets(
     P + "preset",
     {
-        "Heroin after 50 mg: day 1 vs day 3": {P + "agonist": "heroin", P + "ntx_mg": 50, P + "hours": [24, 72]},
+        "Heroin after 50 mg: 24 h vs 72 h": {P + "agonist": "heroin", P + "ntx_mg": 50, P + "hours": [24, 72]},
         "Fentanyl after 50 mg: 6 h to 4 days": {P + "agonist": "fentanyl", P + "ntx_mg": 50, P + "hours": [6, 48, 96]},
         "Heroin after 150 mg": {P + "agonist": "heroin", P + "ntx_mg": 150, P + "hours": [24, 72]},
     },
@@ -105,6 +106,9 @@ with right:
     }
     res = page.run(raw)
     ch = res.challenges
+    ratio = float(ch.ratio.iloc[0])
+    said = claims.Claim("overcoming.day1", claims.blocked_phrase(ratio), ratio, lessons.blocked_ratio())
+    st.caption(f"{agonist} {big:g} mg IV on day 1 is {page.stated(said)}; on day 4 the blockade has faded.")
     st.metric("Effect on day 1 (with blockade)", f"{ch.increment_with.iloc[0]:.2f}")
     st.metric(
         "Same dose on day 4",

@@ -26,6 +26,9 @@ def missed_tablets() -> pd.DataFrame:
 gaps = missed_tablets()
 lost_after = int(gaps.missed_tablets[~gaps.blocked].iloc[0]) if (~gaps.blocked).any() else None
 n_text = f"{lost_after} missed tablets in a row" if lost_after else "a week of missed tablets"
+COVERED = {None: "Missed tablets are", 1: "No missed tablet is", 2: "One missed tablet is"}.get(
+    lost_after, f"Up to {(lost_after or 1) - 1} missed tablets in a row are"
+)
 present = page.lesson(
     "Regimens and adherence",
     "A daily tablet keeps the blockade only while few tablets are missed: after "
@@ -152,7 +155,7 @@ for name in KINDS:
             "days_protected_every_dose_taken": every,
             "days_lost_to_missed_doses": every - int(p.protected.sum()),
             "days_occupancy_ge_90": int(p.occupancy_ge_90.sum()),
-            "days_plasma_ge_1_ng_per_ml": int((p.naltrexone_plasma_ng_per_ml >= 1).sum()),
+            "days_lowest_plasma_ge_1_ng_per_ml": int((p.naltrexone_plasma_ng_per_ml >= 1).sum()),
         }
     )
 summary = pd.DataFrame(rows)
@@ -231,14 +234,21 @@ page.predict(
     "received, 90 days), which regimen loses the most protected days compared with taking every dose?",
     ["Daily tablets", "Monthly injection", "Implant"],
     0,
-    f"One missed tablet is covered by the day before, but {n_text} open a gap, and at "
+    f"{COVERED} covered by the days before, but {n_text} open a gap, and at "
     f"{TABLETS_PCT} % adherence such runs are common; a missed monthly injection opens a longer gap but "
     "only once in a while, and an implant cannot be missed at all. Compare with the table.",
 )
+LEVELS = [
+    claims.steady_level(page.run(regimen(name, 1.0)).table, name, 2, 28)
+    for name in ("monthly injection", "implant")
+    if name in KINDS
+]
 page.why(
     "Oral naltrexone's plasma half-life is a few hours, but its receptor blockade lasts days because naltrexone "
-    "itself leaves the brain slowly (its metabolite 6-beta-naltrexol lasts longer in blood but binds far more "
-    "weakly in the body and adds little). The monthly injection and the implant release naltrexone steadily, so "
-    "the level stays near 1-2 ng/mL, which is enough to block a 25 mg heroin dose. Receptor occupancy of 90 % "
-    "is a stricter yardstick than protection against one ordinary dose: it is not needed to block 25 mg."
+    "itself leaves the brain slowly (its metabolite 6-beta-naltrexol lasts longer in blood but barely enters the "
+    "brain and adds little). The monthly injection and the implant release naltrexone steadily, with every dose "
+    f"taken: {page.stated(*LEVELS)}, enough to block a 25 mg heroin dose (peaks in the first days after an "
+    "injection are higher). Receptor occupancy of 90 % is a stricter yardstick than protection against one "
+    "ordinary dose: it is not needed to block 25 mg. The table's plasma column counts days whose lowest level "
+    "is at least 1 ng/mL, so tablets, which fall below it between doses, count none."
 )

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
+from model.lessons import claims
 from ui import beyond_plots, charts, page, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
@@ -189,11 +190,12 @@ page.plot(
     ],
     vega=charts.stopping(after, before, risk, day, usual, present),
 )
+split = claims.stopping_split(
+    day, before["min_drive"], row.min_respiratory_drive, tolerance_part, receptor_part, row.occupancy_antagonist
+)
 st.markdown(
-    f"**Why breathing drops further on day {day}** ({before['min_drive']:.2f} before treatment, "
-    f"{row.min_respiratory_drive:.2f} now): lost tolerance **{tolerance_part:+.2f}** (any weeks without "
-    f"opioids do this) and extra receptors **{receptor_part:+.2f}** (seen in rodents after naltrexone; "
-    "its size in people is not known, so this part is illustrative)."
+    f"{page.stated(split)}. Tolerance is lost in any weeks without opioids; the extra receptors are seen in "
+    "rodents after naltrexone and their size in people is not known, so that part is illustrative."
 )
 st.info(
     f"**In people.** Deaths from overdose were {lessons.DEATHS_PER_100PY_AFTER:g} per 100 person-years in the "
@@ -247,7 +249,8 @@ course = pd.DataFrame(
 after_tablet = course[course.time_h >= tablet]
 displaced = float((after_tablet.occupancy_agonist_without - after_tablet.occupancy_agonist_with).max())
 lost = float((after_tablet.reward_without - after_tablet.reward_with).max())
-e1, e2, e3 = st.columns(3)
+withdrawal = float(with_tab.precipitated_withdrawal[with_tab.time_h >= tablet].max())
+e1, e2, e3, e4 = st.columns(4)
 e1.metric(
     "Receptors held by the opioid at the tablet",
     f"{100 * course.occupancy_agonist_with[course.time_h <= tablet].iloc[-1]:.1f} %",
@@ -260,8 +263,14 @@ e2.metric(
 e3.metric(
     "Opioid effect lost (0-1)",
     f"{lost:.2f}",
-    help="A sudden loss of effect in a dependent person is "
-    "precipitated withdrawal: sweating, vomiting, pain, agitation.",
+    help="Largest drop in the opioid's effect in the 24 h after the tablet.",
+)
+e4.metric(
+    "Precipitated withdrawal (model, 0-1)",
+    f"{withdrawal:.2f}",
+    help="The model's withdrawal score: how fast the opioid signal is taken away, set against how dependent "
+    "the body is. Even a small loss of effect precipitates withdrawal in a dependent person: sweating, "
+    "vomiting, pain, agitation.",
 )
 wtitle = f"Naltrexone {ntx} mg {gap} h after the last {agonist} dose"
 page.plot(

@@ -129,7 +129,7 @@ def test_home_notice_quiz_and_what_the_model_leaves_out():
     m = metrics(at)
     without, with_ = float(m["Heroin effect without naltrexone"]), float(m["With naltrexone"])
     assert m["Blocked?"] == "yes" and with_ < 0.5 * without  # "a much smaller reward"
-    assert quiz_answer(at, "home_q1") == "Partly blocked: heroin works again, somewhat weaker"
+    assert quiz_answer(at, "home_q1") == "Partly blocked: heroin works again, but weaker"
     at.slider(key="home_gap_h").set_value(72).run()
     m = metrics(at)
     assert m["Blocked?"] == "no" and 0.0 < float(m["With naltrexone"]) < 0.9 * float(
@@ -198,6 +198,21 @@ def test_stopping_notice_quizzes_and_opioid_free_interval_match_the_numbers():
     assert quiz_answer(at, "stop_q2") == "Someone on methadone"
     caption = " ".join(c.value for c in at.caption)
     assert "7-10" in caption and "14 days" in caption and "safety margin" in caption
+
+
+def test_stopping_presets_word_the_split_and_withdrawal_by_their_numbers():
+    at = open_page("pages/stopping.py")
+    at.selectbox(key="stop_preset").set_value("The day after the last tablet").run()
+    row = data(at, "stopping").set_index("days_after_last_naltrexone").loc[1.0]
+    text = " ".join(m.value for m in at.markdown)
+    lowest = float(next(m.value for m in at.metric if m.label.startswith("Lowest breathing on day")))
+    before = lowest - delta(at, "Lowest breathing on day")
+    # breathing is not yet worse than before treatment, and naltrexone still holds most receptors
+    assert lowest > before and "is not lower yet" in text, "claim stopping.split"
+    assert f"naltrexone still holding {100 * row.occupancy_antagonist:.0f} %" in text, "claim stopping.split"
+    at.selectbox(key="stop_preset").set_value("Heroin a day ago, 50 mg tablet").run()
+    shown = float(next(m.value for m in at.metric if m.label.startswith("Precipitated withdrawal")))
+    assert shown > 0.05  # a tablet a day after heroin still precipitates withdrawal
 
 
 def test_mechanism_naltrexone_holds_receptors_after_its_plasma_level_has_fallen():

@@ -151,17 +151,62 @@ def tablets_to_lose_blockade(gaps: pd.DataFrame) -> Claim:
 
 
 def episodes_through(episodes: pd.DataFrame, plan: str) -> Claim:
-    """What the episodes that got through did to craving under ``plan`` (an ``episode_table``)."""
+    """What the episodes that got through did to craving under ``plan`` (an ``episode_table``).
+
+    The climb is the largest rise of craving from its lowest point before an episode that got
+    through to its highest point after it (craving starts at 0.5).
+    """
     through = episodes[~episodes.blocked.astype(bool)]
     if through.empty:
         return Claim("cravings.episodes_through", f"with {plan} every episode was blocked, so craving only fell", 0.0)
-    first = int(through.index[0])
-    before = float(episodes.craving_after[first - 1]) if first > 0 else 0.5
-    peak = float(episodes.craving_after[first:].max())
-    high, full = float(through.reward_with.mean()), float(through.reward_without.mean())
+    craving = np.concatenate([[0.5], episodes.craving_after.to_numpy(float)])  # before episode 1, after each
+    climbs = [
+        (craving[: i + 1].min(), craving[i + 1 :].max()) for i in (episodes.index.get_loc(j) for j in through.index)
+    ]
+    low, high = max(climbs, key=lambda c: c[1] - c[0])
+    head = (
+        f"with {plan}, {len(through)} of {len(episodes)} episodes got through, with highs of "
+        f"{through.reward_with.mean():.2f} on average against {through.reward_without.mean():.2f} without naltrexone"
+    )
+    if high - low < 0.02:
+        end = float(craving[-1])
+        return Claim("cravings.episodes_through", f"{head}; too few to stop craving falling (to {end:.2f})", 0.0)
     return Claim(
-        "cravings.episodes_through",
-        f"with {plan}, {len(through)} of {len(episodes)} episodes got through, with highs of {high:.2f} on "
-        f"average against {full:.2f} without naltrexone, and craving climbed from {before:.2f} to {peak:.2f}",
-        peak - before,
+        "cravings.episodes_through", f"{head}, and craving climbed back from {low:.2f} to {high:.2f}", high - low
+    )
+
+
+def stopping_split(
+    day: float, before: float, now: float, tolerance_part: float, receptor_part: float, held: float
+) -> Claim:
+    """Why the usual dose's lowest breathing on ``day`` after stopping differs from before treatment.
+
+    ``tolerance_part``: the run without extra receptors minus before treatment; ``receptor_part``: the
+    rest. While naltrexone still holds receptors (``held``, a fraction) the first part also carries
+    what it still blocks, and the sentence says so.
+    """
+    verb = "drops further" if now < before else "is not lower yet"
+    first = (
+        "lost tolerance"
+        if held < 0.1
+        else f"lost tolerance and the naltrexone still holding {100 * held:.0f} % of the receptors"
+    )
+    return Claim(
+        "stopping.split",
+        f"**Why breathing {verb} on day {day:g}** ({before:.2f} before treatment, {now:.2f} now): {first} "
+        f"**{tolerance_part:+.2f}**, extra receptors **{receptor_part:+.2f}**",
+        now - before,
+        before,
+    )
+
+
+def steady_level(table: pd.DataFrame, name: str, from_day: float, to_day: float) -> Claim:
+    """The range of plasma naltrexone (ng/mL) a regimen's ``table`` holds between two days."""
+    t = table.time_h.to_numpy() / 24.0
+    level = table.naltrexone_plasma_ng_per_ml.to_numpy()[(t >= from_day) & (t <= to_day)]
+    low, high = float(level.min()), float(level.max())
+    return Claim(
+        f"regimens.level_{name.replace(' ', '_')}",
+        f"{name} {low:.1f}-{high:.1f} ng/mL from day {from_day:g} to {to_day:g}",
+        low,
     )
