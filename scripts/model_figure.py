@@ -19,7 +19,7 @@ if __name__ == "__main__":
     t = r.table.time_h
     fig, ax = plt.subplots(3, 1, figsize=(9, 8), sharex=True, constrained_layout=True)
     ax[0].plot(t, r.table.naltrexone_plasma_ng_per_ml, color="#0072B2", label="naltrexone")
-    ax[0].plot(t, r.table.naltrexol_plasma_ng_per_ml, color="#56B4E9", label="6-beta-naltrexol")
+    ax[0].plot(t, r.table.naltrexol_plasma_ng_per_ml, color="#1D96DB", label="6-beta-naltrexol")
     ax[0].plot(t, r.table.monoacetylmorphine_plasma_ng_per_ml, color="#D55E00", label="6-MAM (from heroin)")
     ax[0].set_yscale("log")
     ax[0].set_ylim(0.01, 500)

@@ -56,3 +56,29 @@ def test_every_stated_claim_is_finite_and_gives_its_numbers_near_a_threshold(pat
         assert c.text and "nan" not in c.text.lower(), c.id
         if c.threshold is not None and c.margin < claims.BAND:
             assert f"{c.threshold:.2f}" in c.text, f"{c.id}: {c.value:.3f} is within 10 % of {c.threshold}"
+
+
+def test_a_chart_in_words_reports_what_its_data_show():
+    import pandas as pd
+
+    t = pd.DataFrame({"time_h": [0.0, 1.0, 2.0], "reward": [0.0, 0.53, 0.1], "occupancy_agonist": [0.2] * 3})
+    said = claims.describe_chart("k", "Heroin", t, focus=("reward",)).text
+    assert said.startswith("Heroin over time (h) 0 to 2: reward from 0 to 0.53 (highest at time (h) 1)")
+    assert "occupancy agonist stays at 0.2" in said
+    items = pd.DataFrame({"drug": ["a", "b"], "kd_nm": [1.0, 300.0]})
+    assert (
+        claims.describe_chart("k", "Drugs", items).text
+        == "Drugs for 2 rows: kd (nM) highest for b (300), lowest for a (1)"
+    )
+
+
+@pytest.mark.slow
+def test_every_chart_on_every_page_has_its_words():
+    for entry in PAGES:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+        at.switch_page(entry.path).run()
+        said = [c for k, c in at.session_state["claims"].items() if k.startswith("chart.")]
+        shown = " ".join(c.value.replace("\\", "") for c in at.caption)
+        assert said, entry.path  # every page draws at least one chart
+        for c in said:
+            assert f"Chart in words: {c.text}" in shown, (entry.path, c.id)

@@ -369,8 +369,12 @@ def plot(
     scenario: Scenario | None = None,
     arms: Sequence[Scenario] = (),
     vega: Sequence[Mapping[str, Any]] = (),
+    focus: Sequence[str] = (),
 ) -> None:
     """Show a figure, keep its data in session_state, offer its downloads (the figure ``spec`` drawn by matplotlib).
+
+    Under the chart, its text alternative: a sentence computed from ``table`` (the ``focus`` columns,
+    those drawn, first).
 
     With ``vega`` (Vega-Lite specs of the same panels) the screen shows those, drawn in the browser
     (values on hover, text that keeps its size on a phone); otherwise the figure's PNG, redrawn only
@@ -382,7 +386,12 @@ def plot(
         st.vega_lite_chart(spec=dict(chart), width="stretch", theme=None)
     if not vega:  # screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time
         st.image(figure_bytes(spec, "png", SCREEN_DPI, state.narrow()), width="stretch")
+    in_words = f"Chart in words: {plain(stated(claims.describe_chart(key, title, table, tuple(focus))))}."
+    if not state.presentation():  # the chart's text alternative, beside it (in the expander on a projector)
+        st.caption(in_words)
     with st.expander("Read the values off the curves", icon=":material/straighten:"):
+        if state.presentation():
+            st.caption(in_words)
         readout(key, table)
     downloads(key, title, spec, table, result, scenario, arms)
 
@@ -414,7 +423,17 @@ def timecourse(
         result,
         scenario,
         vega=charts.timecourse(table, present, panels, **kw),
+        focus=[c for p in panels for c in PANEL_COLUMNS.get(p, ()) if c in table],
     )
+
+
+#: The columns each time-course panel draws first (its text alternative describes them first).
+PANEL_COLUMNS = {
+    "plasma": ("naltrexone_plasma_ng_per_ml", "naltrexol_plasma_ng_per_ml"),
+    "occupancy": ("occupancy_antagonist", "occupancy_agonist"),
+    "reward": ("reward", "reward_without_naltrexone"),
+    "breathing": ("respiratory_drive",),
+}
 
 
 @st.fragment

@@ -18,20 +18,21 @@ from model.drugs import molecules  # noqa: E402
 
 STYLE = Path(__file__).with_name("teaching.mplstyle")
 
-#: One colour-blind-safe palette: Okabe-Ito's eight colours and four of Paul Tol's "muted" set.
+#: One colour-blind-safe palette: Okabe-Ito's eight colours and four of Paul Tol's "muted" set, the light
+#: ones darkened (same hue) to at least 3:1 against the white plot (WCAG 2.1 non-text contrast).
 #: Each molecule names its slot and line style in its data file ([display]); where two colours
 #: are hard to tell apart for some readers, their line styles differ.
 PALETTE = (
     "#0072B2",  # 0 blue
-    "#56B4E9",  # 1 sky blue
+    "#1D96DB",  # 1 sky blue
     "#332288",  # 2 indigo
     "#D55E00",  # 3 vermillion
-    "#E69F00",  # 4 orange
+    "#BD8300",  # 4 orange
     "#882255",  # 5 wine
     "#000000",  # 6 black
-    "#999933",  # 7 olive
-    "#44AA99",  # 8 teal
-    "#CC79A7",  # 9 reddish purple
+    "#939331",  # 7 olive
+    "#3F9D8E",  # 8 teal
+    "#CA73A3",  # 9 reddish purple
     "#009E73",  # 10 bluish green
     "#CC6677",  # 11 rose
 )
@@ -68,8 +69,8 @@ GREYS = {
     "span": "#DDDDDD",
     "mark": "#999999",
 }
-#: A sequential blue scale, light to dark, for ordered series (doses, levels).
-BLUES = ("#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b", "#041a3a")
+#: A sequential blue scale, light to dark, for ordered series (doses, levels); the lightest still 3:1 on white.
+BLUES = ("#3E93C9", "#2F7FBF", "#2171b5", "#1660A8", "#08519c", "#08306b", "#041a3a")
 #: Naltrexone plans and regimens (blues, darker = longer acting) and the danger fill.
 PLAN_COLOURS = {
     "no naltrexone": PALETTE[3],

@@ -210,3 +210,65 @@ def steady_level(table: pd.DataFrame, name: str, from_day: float, to_day: float)
         f"{name} {low:.1f}-{high:.1f} ng/mL from day {from_day:g} to {to_day:g}",
         low,
     )
+
+
+_UNITS = (
+    ("_ng_per_ml", " (ng/mL)"),
+    ("_mg_per_dl", " (mg/dL)"),
+    ("_min", " (min)"),
+    ("_mg", " (mg)"),
+    ("_nm", " (nM)"),
+    ("_h", " (h)"),
+)
+
+
+def _name(column: str) -> str:
+    """A column name read aloud: words, with its unit in brackets."""
+    for suffix, unit in _UNITS:
+        if column.endswith(suffix):
+            return column[: -len(suffix)].replace("_", " ") + unit
+    return column.replace("_", " ")
+
+
+def _value(v: float) -> str:
+    return "0" if abs(v) < 5e-4 else f"{v:.3g}"
+
+
+def describe_chart(key: str, title: str, table: pd.DataFrame, focus: tuple[str, ...] = (), most: int = 5) -> Claim:
+    """A chart's text alternative computed from its data: what is plotted against what, and each series' range.
+
+    For data along an increasing x (time, dose): each series' lowest and highest value and where it
+    peaks; otherwise (one row per item) each numeric column's highest and lowest item. ``focus``:
+    the columns the chart draws, described first.
+    """
+    numeric = table.select_dtypes("number")
+    x_name = str(table.columns[0])
+    x = table[x_name]
+    along = x.dtype.kind in "if" and len(x) > 1 and bool((x.diff().dropna() > 0).all())
+    present = [c for c in numeric.columns if c != x_name and numeric[c].notna().any()]
+    series = [c for c in focus if c in present] + [c for c in present if c not in focus]
+    parts = []
+    for c in series[:most]:
+        y = numeric[c]
+        lo, hi = float(y.min()), float(y.max())
+        if along:
+            at = float(x[y.idxmax()])
+            parts.append(
+                f"{_name(c)} stays at {_value(lo)}"
+                if hi - lo <= 1e-3 * max(abs(hi), 1e-12)
+                else f"{_name(c)} from {_value(lo)} to {_value(hi)} (highest at {_name(x_name)} {at:.4g})"
+            )
+        else:
+            labels = table.select_dtypes(exclude="number")
+            who = labels.iloc[:, 0] if labels.shape[1] else table.index.to_series()
+            parts.append(
+                f"{_name(c)} highest for {who[y.idxmax()]} ({_value(hi)}), lowest for {who[y.idxmin()]} ({_value(lo)})"
+            )
+    span = (
+        f" over {_name(x_name)} {float(x.iloc[0]):.4g} to {float(x.iloc[-1]):.4g}"
+        if along
+        else f" for {len(table)} rows"
+    )
+    more = f"; {len(series) - most} more series in the table of values" if len(series) > most else ""
+    text = f"{title}{span}: " + "; ".join(parts) + more if parts else f"{title}: no numeric values"
+    return Claim(f"chart.{key}", text, float(len(series)))
