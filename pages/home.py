@@ -16,7 +16,7 @@ P = "home_"
 present = page.lesson(
     "Naltrexone vs opioids at the mu-opioid receptor",
     "Naltrexone sits on the receptors the heroin needs, so the same heroin dose gives a much smaller reward. "
-    f"Watch the {colour_name('naltrexone')} line (receptors held by naltrexone) and how little room it leaves for "
+    f"Watch the {colour_name('naltrexone')} band (receptors held by naltrexone) and how little room it leaves for "
     f"heroin's: {colour_name('monoacetylmorphine')} (6-MAM, what heroin becomes within minutes) and "
     f"{colour_name('morphine')} (morphine).",
 )

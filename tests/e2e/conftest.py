@@ -74,6 +74,16 @@ def app_url():
 
 
 @pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module, for tests that open pages at several sizes."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
 def page():
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
