@@ -99,19 +99,28 @@ COLUMNS: tuple[Column, ...] = (
     # event dataset (NONMEM / nlmixr2 convention)
     Column("ID", "1", "Person identifier (1-based).", "events"),
     Column("TIME", "h", "Time of the record.", "events"),
-    Column("AMT", "mg", "Dose amount (g for alcohol, see UNIT); 0 on observation records.", "events"),
+    Column(
+        "AMT",
+        "mg",
+        "Dose amount (g for alcohol, see UNIT); 0 on observations. DV is in ng/mL (= ug/L): with volumes in L, "
+        "a model needs AMT x 1000 (ug) for DV.",
+        "events",
+    ),
     Column("EVID", "1", "Event type: 0 observation, 1 dose.", "events"),
     Column(
         "CMT",
         "1",
-        "Compartment: 1 depot (doses by every route but iv), 2 central (iv doses; plasma observations).",
+        "Compartment: each drug has its own pair, depot 2 x DRUGN - 1 (doses by every route but iv) and central "
+        "2 x DRUGN (iv doses); observations are naltrexone's central compartment, 2.",
         "events",
     ),
     Column("DV", "ng/mL", "Observed (here: simulated) plasma naltrexone; 0 on dose records.", "events"),
     Column("MDV", "1", "Missing dependent variable: 1 on dose records, 0 on observations.", "events"),
-    Column("DRUG", "", "Drug of the dose record (empty on observations).", "events"),
+    Column("DRUG", "", "Drug of the dose record; on observations the drug DV measures (naltrexone).", "events"),
     Column("ROUTE", "", "Route of the dose record (empty on observations).", "events"),
-    Column("UNIT", "", "Unit of AMT (mg or g).", "events"),
+    Column("UNIT", "", "Unit of AMT on doses (mg, or g for alcohol); of DV on observations (ng/mL).", "events"),
+    Column("DRUGN", "1", "DRUG as a number (for NONMEM): CODES_DRUG.", "events"),
+    Column("ROUTEN", "1", "ROUTE as a number (for NONMEM), 0 on observations: CODES_ROUTE.", "events"),
     Column("WT", "kg", "Body weight covariate.", "events"),
     Column("SEXF", "1", "Sex covariate: 1 female, 0 male.", "events"),
     Column("TOL", "1", "Opioid-tolerant covariate: 1 yes, 0 no.", "events"),
@@ -228,6 +237,30 @@ def help_text(name: str) -> str:
     return "" if c is None else f"{c.description} Unit: {c.unit or 'none'}."
 
 
+#: Numeric route codes of the event dataset (fixed; a new route is appended after these).
+ROUTE_ORDER = ("oral", "iv", "sublingual", "intranasal", "im_xr", "implant")
+
+
+def drug_codes() -> dict[str, int]:
+    """DRUGN of each drug name: the molecule files' display order (naltrexone 1), fixed by their palette slots."""
+    from .drugs import DRUG_SPECIES
+
+    return {drug: i + 1 for i, drug in enumerate(DRUG_SPECIES)}
+
+
+def route_codes() -> dict[str, int]:
+    """ROUTEN of each route (:data:`ROUTE_ORDER`, then any other route alphabetically)."""
+    extra = sorted({r for m in molecules().values() for r in m.routes} - set(ROUTE_ORDER))
+    return {r: i + 1 for i, r in enumerate((*ROUTE_ORDER, *extra))}
+
+
+def _legend(text: str) -> str:
+    """A description with its code legend filled in."""
+    drugs = ", ".join(f"{n} {d}" for d, n in drug_codes().items())
+    routes = ", ".join(f"{n} {r}" for r, n in route_codes().items())
+    return text.replace("CODES_DRUG", drugs).replace("CODES_ROUTE", routes)
+
+
 def field(name: str, dtype: str = "number", strict: bool = True) -> dict[str, str]:
     """A Frictionless Table Schema field for a concrete column name (unregistered: an error, or blank if not strict)."""
     c = lookup(name)
@@ -235,7 +268,7 @@ def field(name: str, dtype: str = "number", strict: bool = True) -> dict[str, st
         return {"name": name, "type": dtype, "unit": "", "description": "Derived column; its unit is in its name."}
     if c is None:
         raise KeyError(f"column {name!r} is not in model/columns.py")
-    return {"name": name, "type": dtype, "unit": c.unit, "description": c.description}
+    return {"name": name, "type": dtype, "unit": c.unit, "description": _legend(c.description)}
 
 
 def listing() -> str:
@@ -243,6 +276,6 @@ def listing() -> str:
     w = max(len(c.pattern) for c in COLUMNS)
     return "\n".join(
         f"{c.table:<7} {c.pattern:<{w}}  [{c.unit or 'unit of <column>' if '<column>' in c.pattern else c.unit or '-'}]"
-        f"  {c.description}"
+        f"  {_legend(c.description)}"
         for c in COLUMNS
     )

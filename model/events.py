@@ -1,8 +1,9 @@
 """Event dataset in the NONMEM / nlmixr2 convention: one row per dose taken and per observation.
 
-Columns ID, TIME (h), AMT (mg; g for alcohol), EVID (1 dose, 0 observation), CMT (1 depot, 2
-central), DV (plasma naltrexone, ng/mL, simulated), MDV, then DRUG, ROUTE, UNIT and the
-covariates WT (kg), SEXF and TOL. People, their missed doses and their parameters are those of
+Columns ID, TIME (h), AMT (mg; g for alcohol), EVID (1 dose, 0 observation), CMT (each drug its
+own depot 2 x DRUGN - 1 and central 2 x DRUGN; naltrexone 1 and 2), DV (plasma naltrexone, ng/mL,
+simulated), MDV, then DRUG, ROUTE, UNIT, their numeric codes DRUGN and ROUTEN (legend in the
+descriptor and ``python -m model columns``) and the covariates WT (kg), SEXF and TOL. People, their missed doses and their parameters are those of
 the scenario's population run (same seed), so the dataset matches ``run --people``.
 """
 
@@ -13,13 +14,30 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from .columns import drug_codes, route_codes
 from .drugs import molecules
 from .population import simulate_population
 from .scenario import MAX_POPULATION, Scenario, ScenarioError
 
 #: Observation records per person at most: every k-th output time, k as small as this allows.
 MAX_OBSERVATIONS = 200
-COLUMNS = ("ID", "TIME", "AMT", "EVID", "CMT", "DV", "MDV", "DRUG", "ROUTE", "UNIT", "WT", "SEXF", "TOL")
+COLUMNS = (
+    "ID",
+    "TIME",
+    "AMT",
+    "EVID",
+    "CMT",
+    "DV",
+    "MDV",
+    "DRUG",
+    "ROUTE",
+    "UNIT",
+    "DRUGN",
+    "ROUTEN",
+    "WT",
+    "SEXF",
+    "TOL",
+)
 
 
 def with_people(s: Scenario, people: int | None = None) -> Scenario:
@@ -40,6 +58,9 @@ def event_dataset(s: Scenario, people: int | None = None) -> pd.DataFrame:
     t_out = pop.bands["time_h"].to_numpy()[obs_rows]
     cov = {"WT": s.patient.weight_kg, "SEXF": int(s.patient.sex == "female"), "TOL": int(s.patient.opioid_tolerant)}
     ev = pop.events
+    drugn, routen = drug_codes(), route_codes()
+    drug_of = [molecules()[e.species].drug for e in ev]
+    observed = drugn["naltrexone"]
     parts = []
     for i in range(n):
         took = np.nonzero(pop.taken[i])[0]
@@ -49,12 +70,14 @@ def event_dataset(s: Scenario, people: int | None = None) -> pd.DataFrame:
                 "TIME": [ev[j].at_h for j in took],
                 "AMT": [ev[j].amount for j in took],
                 "EVID": 1,
-                "CMT": [2 if ev[j].route == "iv" else 1 for j in took],
+                "CMT": [2 * drugn[drug_of[j]] - (ev[j].route != "iv") for j in took],
                 "DV": 0.0,
                 "MDV": 1,
-                "DRUG": [molecules()[ev[j].species].drug for j in took],
+                "DRUG": [drug_of[j] for j in took],
                 "ROUTE": [ev[j].route for j in took],
                 "UNIT": ["g" if ev[j].species == "ethanol" else "mg" for j in took],
+                "DRUGN": [drugn[drug_of[j]] for j in took],
+                "ROUTEN": [routen[ev[j].route] for j in took],
             }
         )
         obs = pd.DataFrame(
@@ -63,12 +86,14 @@ def event_dataset(s: Scenario, people: int | None = None) -> pd.DataFrame:
                 "TIME": t_out,
                 "AMT": 0.0,
                 "EVID": 0,
-                "CMT": 2,
+                "CMT": 2 * observed,
                 "DV": pop.observed[i],
                 "MDV": 0,
-                "DRUG": "",
+                "DRUG": "naltrexone",
                 "ROUTE": "",
-                "UNIT": "",
+                "UNIT": "ng/mL",
+                "DRUGN": observed,
+                "ROUTEN": 0,
             }
         )
         parts += [doses, obs]

@@ -701,3 +701,43 @@ def test_the_api_has_one_error_type_and_checks_hand_made_scenarios():
     for call in bad:
         with pytest.raises(ScenarioError):
             call()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [":::", "tcp://", "x:notaport", "inproc://x", "ucx://h:1", "tcp://user:pw@h:1", "tcp://h:1\nx", "tcp://h:99999"],
+)
+def test_malformed_scheduler_addresses_are_refused_before_connecting(address):
+    from model.engine import scheduler_address
+
+    with pytest.raises(ScenarioError, match="--scheduler"):
+        scheduler_address(address)
+
+
+def test_scheduler_addresses_that_refuse_or_speak_http_fail_in_one_line():
+    import socket
+    import threading
+
+    from model.engine import map_tasks, scheduler_address
+
+    assert scheduler_address("tcp://10.0.0.5:8786") == ("tcp", "10.0.0.5", 8786)
+    assert scheduler_address("tls://[::1]:9000") == ("tls", "::1", 9000)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    with pytest.raises(ScenarioError, match="cannot connect"):
+        map_tasks(abs, [1], scheduler=f"tcp://127.0.0.1:{port}")
+    http = socket.socket()
+    http.bind(("127.0.0.1", 0))
+    http.listen()
+
+    def answer() -> None:
+        with http:
+            conn, _ = http.accept()
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    with pytest.raises(ScenarioError, match="not a Dask scheduler") as info:
+        map_tasks(abs, [1], scheduler=f"tcp://127.0.0.1:{http.getsockname()[1]}")
+    assert "\n" not in str(info.value)

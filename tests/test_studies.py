@@ -8,7 +8,7 @@ import pytest
 from model import ScenarioError, load_scenario, simulate
 from model.cli import main
 from model.drugs import molecules
-from model.events import event_dataset
+from model.events import event_dataset, with_people
 from model.export import scenario_of
 from model.population import simulate_population
 from model.scenario import parse_scenario
@@ -228,3 +228,38 @@ def test_cli_trial_sensitivity_gsa_and_people(tmp_path, capsys):
         main(["sensitivity", str(a), "--metric", "blockade_ratio:2", "--workers", "1"]) == 2
     )  # heroin at 12, 60, 108 h: none on day 2
     assert main(["gsa", str(a), "--metric", "nonsense"]) == 2
+
+
+def test_event_dataset_follows_the_nonmem_rules_and_replays_to_its_dv():
+    from model.columns import drug_codes, route_codes
+
+    raw = {
+        "title": "naltrexone then heroin and alcohol",
+        "duration_h": 72,
+        "output_step_h": 1,
+        "options": {"seed": 3},
+        "dose": [
+            {"drug": "naltrexone", "route": "oral", "amount_mg": 50, "at_h": [0, 24]},
+            {"drug": "heroin", "route": "iv", "amount_mg": 25, "at_h": [30]},
+            {"drug": "alcohol", "route": "oral", "amount_g": 14, "at_h": [40]},
+        ],
+    }
+    s = parse_scenario(raw)
+    ev = event_dataset(s, 3)
+    assert (ev.groupby("ID").TIME.apply(lambda t: t.is_monotonic_increasing)).all()
+    assert ((ev.EVID == 1) == (ev.MDV == 1)).all() and set(ev.EVID) == {0, 1}
+    drugn, routen = drug_codes(), route_codes()
+    doses, obs = ev[ev.EVID == 1], ev[ev.EVID == 0]
+    # each drug's doses go only into its own compartments: depot 2n-1, or central 2n for iv
+    want = 2 * doses.DRUG.map(drugn) - (doses.ROUTE != "iv")
+    assert (doses.CMT == want).all() and (doses.DRUGN == doses.DRUG.map(drugn)).all()
+    assert (doses.ROUTEN == doses.ROUTE.map(routen)).all()
+    assert set(doses[doses.DRUG == "heroin"].CMT) == {2 * drugn["heroin"]}
+    assert (obs.CMT == 2 * drugn["naltrexone"]).all() and (obs.UNIT == "ng/mL").all()
+    # each person's doses, replayed through the model with their own parameters, give their DV
+    pop = simulate_population(with_people(s, 3), 3)
+    for i in range(3):
+        mine = obs[obs.ID == i + 1]
+        table = simulate(pop.person_scenario(i)).table.set_index("time_h")
+        replay = table.naltrexone_plasma_ng_per_ml.reindex(mine.TIME.to_numpy()).to_numpy()
+        np.testing.assert_allclose(mine.DV.to_numpy(), replay, rtol=0.05, atol=0.05)
