@@ -714,6 +714,7 @@ def test_malformed_scheduler_addresses_are_refused_before_connecting(address):
         scheduler_address(address)
 
 
+@pytest.mark.slow
 def test_scheduler_addresses_that_refuse_or_speak_http_fail_in_one_line():
     import socket
     import threading
@@ -741,3 +742,13 @@ def test_scheduler_addresses_that_refuse_or_speak_http_fail_in_one_line():
     with pytest.raises(ScenarioError, match="not a Dask scheduler") as info:
         map_tasks(abs, [1], scheduler=f"tcp://127.0.0.1:{http.getsockname()[1]}")
     assert "\n" not in str(info.value)
+
+
+def test_link_values_are_shown_as_plain_text_never_markdown():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params["home_ntx_mg"] = "![x](http://example.invalid/i.png)<img src=x>"
+    at.run()  # Home, the first page, reads the link
+    note = next(w.value for w in at.warning if "Link value" in w.value)
+    assert "\\!\\[x\\]" in note and "\\<img" in note  # escaped: no image is fetched, no tag is made

@@ -14,6 +14,8 @@ from typing import Any
 
 import streamlit as st
 
+from .text import plain
+
 URL_KEYS = "_url_keys"
 KEPT = "_kept"
 NOTES = "_link_notes"
@@ -96,7 +98,7 @@ class Control:
             if text is not None:
                 value, note = self.parse(text)
                 if note:
-                    ss.setdefault(NOTES, {})[self.key] = (value, f"Link value {self.key}={text!r} {note}.")
+                    ss.setdefault(NOTES, {})[self.key] = (value, plain(f"Link value {self.key}={text!r} {note}."))
             ss[self.key] = value
         kept[self.key] = ss[self.key]
 

@@ -30,6 +30,7 @@ from model.scenario import parse_scenario_bytes, scenario_to_toml
 from model.simulation import Result
 
 from . import charts, plots, state, theme
+from .text import plain
 
 NOTICE = "Teaching model - not for clinical decisions."
 SCREEN_DPI = 110  # ~1100 px wide figures: sharp at full page width, fast to redraw
@@ -117,11 +118,6 @@ def run(raw: Mapping[str, Any]) -> Result:
 def run_scenario(s: Scenario) -> Result:
     """Simulate an already parsed Scenario (cached on its TOML text)."""
     return _simulate(scenario_to_toml(s), s)
-
-
-def plain(text: Any) -> str:
-    """User text for Markdown elements (titles, errors): every Markdown and HTML character escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])", r"\\\1", " ".join(str(text).split()))
 
 
 def guarded(body: Callable[[], None]) -> None:

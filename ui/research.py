@@ -37,7 +37,7 @@ def measurements(result: Result) -> None:
         obs = observed.parse_observed(up.getvalue()[: observed.MAX_BYTES + 1])
         res = observed.residuals(result.table, obs)
     except ScenarioError as err:
-        st.error(f"These measurements cannot be used: {err}")
+        st.error(f"These measurements cannot be used: {page.plain(err)}")
         return
     page.plot(
         "observed",
