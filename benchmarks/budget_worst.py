@@ -142,8 +142,8 @@ def main() -> None:
         print(f"{name} (knob {knob}): {cost}; measured {got['s']:.2f} s, peak RSS {got['peak_mb']:.0f} MB")
     print(f"worst legal run: {worst_s:.2f} s, peak RSS {worst_mb:.0f} MB")
     if args.sample:
+        from corpora.budget import sampled_scenarios
         from model import simulate
-        from tests.test_budget import sampled_scenarios
 
         simulate(
             parse_scenario(

@@ -1,6 +1,6 @@
 """The hostile corpus through the real command line, counted: cases, clean refusals, valid runs, crashes, hangs.
 
-Every file in tests/hostile (and accepted/) plus the big generated ones of tests/test_hostile_inputs.py
+Every file in corpora/hostile (and accepted/) plus the big generated ones of corpora/hostile.py
 runs as ``python -m model run FILE --out OUT`` in its own process with a time limit. A clean refusal
 is exit 2 with one ``error:`` line; a valid run is exit 0 for a file in accepted/; anything else is a
 crash, a run past the limit a hang. Prints the slowest case and the largest peak memory.
@@ -18,7 +18,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.test_hostile_inputs import ACCEPTED, CORPUS, GENERATED
+from corpora.hostile import ACCEPTED, CORPUS, GENERATED
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = (

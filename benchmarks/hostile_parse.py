@@ -1,4 +1,4 @@
-"""Time and memory to refuse every hostile scenario file (the corpus in tests/hostile and generated ones).
+"""Time and memory to refuse every hostile scenario file (the corpus in corpora/hostile and generated ones).
 
 Run: .venv/bin/python -m benchmarks.hostile_parse
 Prints the slowest files and the worst peak allocation; the goal is < 1 s and < 200 MB per file.
@@ -17,7 +17,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "hostile"
 
 
 def main() -> None:
-    from tests.test_hostile_inputs import GENERATED
+    from corpora.hostile import GENERATED
 
     rows = []
     files = [

@@ -19,7 +19,7 @@ import urllib.request
 from urllib.parse import quote
 
 from benchmarks.load_test import ARGS, CHROMIUM, rss_mb, start_server
-from tests.link_fuzz import WORKBENCH
+from corpora.links import WORKBENCH
 
 BIG = "9" * 5_000
 LINKS = [f"workbench?wb_s={link}" for link in WORKBENCH[:6]] + [

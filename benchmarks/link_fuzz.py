@@ -1,11 +1,11 @@
-"""Every hostile link value on every page (tests/link_fuzz.py), counted: cases, refusals, valid runs, crashes, hangs.
+"""Every hostile link value on every page (corpora/links.py), counted: cases, refusals, valid runs, crashes, hangs.
 
 Run: .venv/bin/python -m benchmarks.link_fuzz
 """
 
 import time
 
-from tests.link_fuzz import PAGES, VALUES, WORKBENCH, fuzz
+from corpora.links import PAGES, VALUES, WORKBENCH, fuzz
 
 
 def main() -> None:

@@ -21,6 +21,8 @@ import numpy as np
 import tomli_w
 
 from .drugs import DRUG_SPECIES, molecules
+from .errors import ScenarioError
+from .toml_shape import check_toml_shape
 
 MAX_FILE_BYTES = 256_000
 MAX_DURATION_H = 24 * 730.0
@@ -28,27 +30,8 @@ MAX_OUTPUT_ROWS = 100_000
 MAX_DOSE_EVENTS = 5_000
 MAX_POPULATION = 5_000
 MIN_OUTPUT_STEP_H = 1 / 60
-MAX_KEY_PARTS = 32
-MAX_NESTING = 32
-MAX_DIGITS = 1000
 MAX_DOSE_TABLES = 1000
 MIN_DOSE = 1e-9  # mg (g for alcohol); smaller amounts underflow in the binding step
-# The text is checked in linear time before tomllib sees it: tomllib is quadratic in the parts of a dotted
-# key (60 000 parts, 120 kB: about a minute), recursive in nesting, and refuses integers over 4 300 digits
-# with a bare ValueError. Strings and comments are tokens first (escapes included, unterminated ones end at
-# the line's end), so nothing inside them is counted and no pattern can scan one twice.
-_TOKENS = re.compile(  # each alternative always matches once it starts: no text is scanned twice
-    r'"""(?:[^\\]|\\.)*?(?:"""|\\?\Z)'  # multi-line basic string
-    r"|'''.*?(?:'''|\Z)"  # multi-line literal string
-    r'|"(?:[^"\\\n]|\\[^\n])*+\\?"?'  # basic string, escapes included
-    r"|'[^'\n]*+'?"  # literal string
-    r"|#[^\n]*+",  # comment
-    re.DOTALL,
-)
-_DEEP_KEY = re.compile(r"(?<![A-Za-z0-9_.-])(?:(?:[A-Za-z0-9_-]++|\x01)[ \t]*+\.[ \t]*+){" + str(MAX_KEY_PARTS) + "}")
-_LONG_NUMBER = re.compile(r"[0-9A-Fa-f_]{" + str(MAX_DIGITS + 1) + ",}")
-_BRACKETS = re.compile(r"[\[\]{}]")
-
 TOP_KEYS = {"title", "description", "duration_h", "output_step_h", "dose", "patient", "parameters", "options"}
 DOSE_KEYS = {
     "drug",
@@ -64,10 +47,6 @@ DOSE_KEYS = {
 }
 PATIENT_KEYS = {"weight_kg", "sex", "opioid_tolerant"}
 OPTION_KEYS = {"adaptation", "seed", "population"}
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be simulated; the message names the offending key."""
 
 
 @dataclass(frozen=True)
@@ -380,19 +359,6 @@ def load_scenario(source: str | bytes | Path) -> Scenario:
     if isinstance(source, str):
         return loads_scenario(source) if "\n" in source or "=" in source else read_scenario(source)
     raise ScenarioError(f"scenario: expected a path, TOML text or bytes, got {type(source).__name__}")
-
-
-def check_toml_shape(text: str) -> None:
-    """Refuse, in linear time, text whose shape would make the TOML parser slow, deep or big."""
-    skeleton = _TOKENS.sub(lambda m: "" if m.group().startswith("#") else "\x01", text)
-    if _DEEP_KEY.search(skeleton):
-        raise ScenarioError(f"scenario: a key with more than {MAX_KEY_PARTS} dotted parts (nested too deeply)")
-    if _LONG_NUMBER.search(skeleton):
-        raise ScenarioError(f"scenario: a number or key with more than {MAX_DIGITS} digits")
-    b = np.frombuffer(skeleton.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    depth = np.cumsum(np.isin(b, (91, 123)).astype(np.int32) - np.isin(b, (93, 125)))
-    if depth.size and depth.max() > MAX_NESTING:
-        raise ScenarioError(f"scenario: nested too deeply (more than {MAX_NESTING} levels of [ ] or {{ }})")
 
 
 def parse_scenario_bytes(data: bytes) -> Scenario:

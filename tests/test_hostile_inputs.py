@@ -1,6 +1,6 @@
 """Garbage in, one clear line out: hostile scenario files through the parser, the command line and the app.
 
-The corpus is tests/hostile/*.toml (written by tests/hostile/make_corpus.py); each file's first line
+The corpus is corpora/hostile/*.toml (written by corpora/hostile/make_corpus.py); each file's first line
 ``# expect: <text>`` is a part of the one-line error it must give. Big and deeply nested files are
 generated here into tmp_path. Nothing uploaded may ever be executed or unpickled.
 """
@@ -25,54 +25,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from corpora.hostile import ACCEPTED, CORPUS, GENERATED, GOOD, HOSTILE, MARKER, expected
 from model import ScenarioError, parse_scenario, simulate
 from model.cli import main
 from model.drugs import DRUG_SPECIES, molecules
-from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes
+from model.scenario import parse_scenario_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
-HOSTILE = ROOT / "tests" / "hostile"
-CORPUS = sorted(HOSTILE.glob("*.toml"))
-ACCEPTED = sorted((HOSTILE / "accepted").glob("*.toml"))
-MARKER = Path("/tmp/naltrexone_hostile_marker")  # the corpus' pickle/YAML/Python payloads would create it
-GOOD = b'title = "Good"\nduration_h = 48\n[[dose]]\ndrug = "heroin"\nroute = "iv"\namount_mg = 25\nat_h = [24]\n'
-
-
-def expected(data: bytes) -> str | None:
-    if data.startswith(b"# expect: "):
-        return data.split(b"\n", 1)[0][len(b"# expect: ") :].decode()
-    return None
-
-
-def generated() -> dict[str, tuple[bytes, str]]:
-    """Big or deep inputs built at test time: name -> (bytes, text the error must contain)."""
-    heroin = 'drug="heroin"\nroute="iv"\namount_mg=1\n'
-    return {
-        "over_cap_comments": (b"# padding\n" * (MAX_FILE_BYTES // 10 + 10) + GOOD, "larger than"),
-        "five_megabytes": (b"duration_h = 48\n" + b"x" * 5_000_000, "larger than"),
-        "deep_arrays": (b"x = " + b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-        "deep_inline_tables": (b"x = " + b"{a = " * 30_000 + b"1" + b"}" * 30_000, "nested too deeply"),
-        "deep_dotted_key": (".".join(["a"] * 60_000).encode() + b" = 1\nduration_h = 48\n", "dotted parts"),
-        "long_string_value": (b'duration_h = "' + b"9" * 200_000 + b'"', "duration_h: must be a number"),
-        "many_dose_tables": (
-            b"duration_h = 17520\n" + (f"[[dose]]\n{heroin}every_h=1\ncount=6\n" * 900).encode(),
-            "doses in all",
-        ),
-        "too_many_times": (
-            b"duration_h = 17520\n[[dose]]\n" + heroin.encode() + b"at_h = [" + b",".join([b"1"] * 6000) + b"]\n",
-            "dose[0].at_h",
-        ),
-        "nul_flood": (b"\x00" * MAX_FILE_BYTES, "scenario"),
-        "escaped_quote_key_255kB": (b'"\\"".' * 51_000 + b"x = 1", "dotted parts"),
-        "escaped_quote_run_255kB": (b'"' + b'\\"' * 127_000 + b"\\", "scenario"),
-        "digits_255kB": (b"duration_h = " + b"9" * 255_000, "digits"),
-        "brackets_255kB": (b"x = " + b"[" * 255_000, "nested too deeply"),
-        "many_keys_255kB": (b"".join(b"k%d = 1\n" % i for i in range(22_000)), "unknown key"),
-        "random_bytes": (np.random.default_rng(0).bytes(100_000), "scenario"),
-    }
-
-
-GENERATED = generated()
 
 
 def shown(markdown: str) -> str:

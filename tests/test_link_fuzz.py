@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.link_fuzz import PAGES, VALUES, WORKBENCH, fuzz
+from corpora.links import PAGES, VALUES, WORKBENCH, fuzz
 
 
 @pytest.mark.parametrize("i,page_name", list(enumerate(PAGES)), ids=PAGES)
@@ -20,7 +20,7 @@ def test_a_title_from_a_link_is_plain_text():
 
     from streamlit.testing.v1 import AppTest
 
-    from tests.link_fuzz import ROOT
+    from corpora.links import ROOT
 
     toml = 'title = "![x](https://example.org/x.png) <img src=x> [click](https://example.org)"\nduration_h = 48\n'
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -36,8 +36,14 @@ def test_every_third_party_import_is_pinned_in_the_requirements():
         for line in (ROOT / "requirements.txt").read_text().splitlines()
         if "==" in line
     }
-    local = {"model", "ui", "pages", "tests", "benchmarks", "scripts"}
-    for folder, needed in (("model", runtime), ("ui", runtime), ("pages", runtime), ("tests", pinned)):
+    local = {"model", "ui", "pages", "tests", "benchmarks", "scripts", "corpora"}
+    for folder, needed in (
+        ("model", runtime),
+        ("ui", runtime),
+        ("pages", runtime),
+        ("tests", pinned),
+        ("corpora", pinned),
+    ):
         for path in (ROOT / folder).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
                 names = (

@@ -82,3 +82,13 @@ def test_the_page_registry_lists_every_page_file_once():
     assert sorted(p.path for p in REGISTERED) == sorted(p.relative_to(ROOT).as_posix() for p in PAGES)
     assert len({p.url for p in REGISTERED}) == len(REGISTERED) and REGISTERED[0].url == "home"
     assert all(p.blurb for p in REGISTERED[1:])  # Home lists every lesson with its line
+
+
+def test_benchmarks_and_scripts_import_no_test_module():
+    import ast
+
+    for path in [*ROOT.glob("benchmarks/*.py"), *ROOT.glob("scripts/*.py"), *ROOT.glob("corpora/*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [m for m in names if m == "tests" or m.startswith("tests.")], path.name

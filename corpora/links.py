@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui.registry import URLS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]  # the project
 PAGES = list(URLS)
 VALUES = [
     "inf",

@@ -1,4 +1,4 @@
-"""Write the hostile scenario corpus (run from the repository root: python tests/hostile/make_corpus.py).
+"""Write the hostile scenario corpus (run from the repository root: python corpora/hostile/make_corpus.py).
 
 Each file starts with '# expect: <text>', a part of the one-line error it must give (usually the key).
 Files in accepted/ are odd but valid and must simulate.
