@@ -148,3 +148,18 @@ def check_budget(s: Scenario, people: int | None = None) -> Cost:
             "(fewer people, a shorter duration_h, a larger output_step_h or fewer doses)"
         )
     return cost
+
+
+#: A study (many runs) predicted to need more computing than this needs an explicit ``--long``.
+MAX_STUDY_SECONDS = 600.0
+
+
+def check_study(what: str, runs: int, seconds_each: float, allow_long: bool = False) -> float:
+    """A study's predicted computing time (s, one core), refused over :data:`MAX_STUDY_SECONDS` unless ``allow_long``."""
+    total = runs * seconds_each
+    if total > MAX_STUDY_SECONDS and not allow_long:
+        raise ScenarioError(
+            f"{what}: {runs:,} runs of ~{seconds_each:.2g} s, about {total / 60:,.0f} min of computing "
+            f"(the limit is {MAX_STUDY_SECONDS / 60:g} min); add --long to run it anyway, or ask for fewer runs"
+        )
+    return total

@@ -101,6 +101,7 @@ def _write_table(
 
 
 def _engine_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--long", action="store_true", help="run a study predicted to need more than 10 min of computing")
     p.add_argument(
         "--workers", type=int, default=None, help="local worker processes (default: one per core; 1: this process)"
     )
@@ -238,7 +239,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "trial":
             _check_outputs(args.arms, _table_files(out))
             arms = [read_scenario(a) for a in args.arms]
-            t = trials.run_trial(arms, args.people, args.endpoint, args.seed, args.chunk, args.workers, args.scheduler)
+            t = trials.run_trial(
+                arms,
+                args.people,
+                args.endpoint,
+                args.seed,
+                args.chunk,
+                args.workers,
+                args.scheduler,
+                allow_long=args.long,
+            )
             engine_name = (
                 f"dask {args.scheduler}"
                 if args.scheduler
@@ -271,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 0
         if args.command == "sensitivity":
-            table = sensitivity.local(s, args.metric, args.step, args.workers, args.scheduler)
+            table = sensitivity.local(s, args.metric, args.step, args.workers, args.scheduler, allow_long=args.long)
             print(f"local sensitivity of {args.metric} (base {table.metric_base.iloc[0]:.4g}), step +/-{args.step:g}:")
             print(_show(table.drop(columns=["metric_base"])))
             if table.elasticity.isna().any():
@@ -287,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.seed,
                 args.workers,
                 args.scheduler,
+                allow_long=args.long,
             )
             print(
                 f"{args.method} global sensitivity of {args.metric}: {table.attrs['runs']} runs over "

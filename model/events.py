@@ -21,6 +21,8 @@ from .scenario import MAX_POPULATION, Scenario, ScenarioError
 
 #: Observation records per person at most: every k-th output time, k as small as this allows.
 MAX_OBSERVATIONS = 200
+#: Rows of one event dataset at most (about 100 MB of CSV), checked before anything is simulated.
+MAX_ROWS = 2_000_000
 COLUMNS = (
     "ID",
     "TIME",
@@ -54,6 +56,11 @@ def event_dataset(s: Scenario, people: int | None = None) -> pd.DataFrame:
     n = s.options.population
     rows_out = int(np.ceil(s.duration_h / s.step_h)) + 1
     obs_rows = np.arange(0, rows_out, -(-rows_out // MAX_OBSERVATIONS))
+    rows = n * (sum(len(d.at_h) or d.count for d in s.doses) + obs_rows.size)
+    if rows > MAX_ROWS:
+        raise ScenarioError(
+            f"events: {n:,} people would make {rows:,} rows (at most {MAX_ROWS:,}); ask for fewer people or doses"
+        )
     pop = simulate_population(s, n, observe=obs_rows)
     t_out = pop.bands["time_h"].to_numpy()[obs_rows]
     cov = {"WT": s.patient.weight_kg, "SEXF": int(s.patient.sex == "female"), "TOL": int(s.patient.opioid_tolerant)}

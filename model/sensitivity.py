@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import engine
+from .budget import check_study, run_cost
 from .drugs import molecules
 from .forward import FIXED, overrides, plausible_ranges, single_person, with_parameters
 from .ligands import ANTAGONIST_ROLES
@@ -86,10 +87,12 @@ def local(
     workers: int | None = 1,
     scheduler: str | None = None,
     progress: Callable[[float], None] | None = None,
+    allow_long: bool = False,
 ) -> pd.DataFrame:
     """One-at-a-time elasticities of metric ``name`` to every non-fixed parameter, largest first.
 
     ``progress``: called with the share of runs done (0..1); the runs then stay in this process.
+    A study predicted over the study budget is refused unless ``allow_long``.
     """
     if not 0.001 <= step <= 0.5:
         raise ScenarioError("--step: give a relative step between 0.001 and 0.5")
@@ -103,6 +106,7 @@ def local(
         p = mols[sp].parameters[n]
         for f in (1 - step, 1 + step):
             tasks.append((toml, {sp: {n: min(max(p.value * f, p.min), p.max)}}, name))
+    check_study("sensitivity", len(tasks), run_cost(s).seconds, allow_long)
     if progress is None:
         ys = engine.map_tasks(evaluate, tasks, workers, scheduler)
     else:
@@ -155,8 +159,12 @@ def global_sensitivity(
     seed: int | None = None,
     workers: int | None = 1,
     scheduler: str | None = None,
+    allow_long: bool = False,
 ) -> pd.DataFrame:
-    """Morris (mu*, sigma) or first/total Sobol indices of metric ``name`` over the plausible ranges."""
+    """Morris (mu*, sigma) or first/total Sobol indices of metric ``name`` over the plausible ranges.
+
+    A design predicted over the study budget is refused unless ``allow_long``.
+    """
     design = plausible_ranges()["design"]
     seed = design["seed"] if seed is None else seed
     if not 0 <= seed < 2**32:
@@ -183,6 +191,7 @@ def global_sensitivity(
         x = sample.sample(problem, nn, calc_second_order=False, seed=seed)
     else:
         raise ScenarioError(f"--method {method[:20]!r}: use morris or sobol")
+    check_study(f"gsa {method}", len(x), run_cost(s).seconds, allow_long)
     values = np.where(logs, np.exp(x), x)
     toml = scenario_to_toml(s)
     tasks = []

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import core, engine, population
+from .budget import check_study, run_cost
 from .challenge import days_protected, protection_occupancy
 from .scenario import Scenario, ScenarioError, loads_scenario, scenario_to_toml, whole_day
 
@@ -120,11 +121,17 @@ def run_trial(
     chunk: int = CHUNK,
     workers: int | None = None,
     scheduler: str | None = None,
+    allow_long: bool = False,
 ) -> Trial:
-    """Run every arm on ``people`` simulated people through the engine; identical results whatever the engine."""
+    """Run every arm on ``people`` simulated people through the engine; identical results whatever the engine.
+
+    A trial predicted over the study budget is refused unless ``allow_long``.
+    """
     if not 0 <= seed < 2**32:
         raise ScenarioError("--seed: a whole number from 0 to 4294967295")
     work = tasks(arms, people, endpoint, seed, chunk)
+    each = max(run_cost(s, min(chunk, people)).seconds for s in arms)
+    check_study("trial", len(work), each, allow_long)
     t0 = time.perf_counter()
     parts = engine.map_tasks(people_chunk, work, workers, scheduler)
     secs = time.perf_counter() - t0

@@ -711,3 +711,18 @@ def test_link_values_are_shown_as_plain_text_never_markdown():
     at.run()  # Home, the first page, reads the link
     note = next(w.value for w in at.warning if "Link value" in w.value)
     assert "\\!\\[x\\]" in note and "\\<img" in note  # escaped: no image is fetched, no tag is made
+
+
+def test_studies_over_the_study_budget_need_long_and_events_are_sized_first(tmp_path):
+    example = str(ROOT / "examples" / "heroin_after_naltrexone.toml")
+    code, err = run_main(["trial", example, "--people", "10000000", "--endpoint", "peak_reward"])
+    assert_cli_error(code, err, "add --long")
+    many = tmp_path / "many.toml"
+    many.write_text(
+        'title = "many"\nduration_h = 17000\noutput_step_h = 1\n[[dose]]\ndrug = "heroin"\nroute = "iv"\n'
+        "amount_mg = 1\nevery_h = 4\ncount = 4000\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "ev.csv"
+    assert_cli_error(*run_main(["events", str(many), "--out", str(out), "--people", "5000"]), "rows")
+    assert not out.exists()
