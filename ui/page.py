@@ -21,7 +21,7 @@ from model.lessons.claims import Claim
 from model.simulation import Result
 
 from . import charts, plots, state
-from .figures import SCREEN_DPI, Fig, downloads, fig, fig_bytes, figure_bytes, slug, table_json  # noqa: F401
+from .figures import SCREEN_DPI, Fig, downloads, fig, fig_bytes, figure_bytes, slug, table_json
 from .runs import (
     FRIENDLY,
     RESULTS,
@@ -34,8 +34,45 @@ from .runs import (
     run_scenario,
     toml_of,
     try_run,
-)  # noqa: F401
-from .text import plain  # noqa: F401
+)
+from .text import plain
+
+#: The pages' toolbox: this module's skeleton and the running and figure helpers it re-exports.
+__all__ = [
+    "ByteCache",
+    "FRIENDLY",
+    "Fig",
+    "NOTICE",
+    "PANEL_COLUMNS",
+    "RESULTS",
+    "RUNNING",
+    "SCREEN_DPI",
+    "downloads",
+    "fig",
+    "fig_bytes",
+    "figure_bytes",
+    "guarded",
+    "header",
+    "lesson",
+    "more_settings",
+    "nbytes",
+    "param_help",
+    "plain",
+    "plot",
+    "plot_first",
+    "predict",
+    "protection_table",
+    "readout",
+    "run",
+    "run_scenario",
+    "slug",
+    "stated",
+    "table_json",
+    "timecourse",
+    "toml_of",
+    "try_run",
+    "why",
+]
 
 NOTICE = "Teaching model - not for clinical decisions."
 
