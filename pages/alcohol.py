@@ -129,8 +129,9 @@ peak_without = float(table.reward_without_naltrexone.max())
 m4.metric(
     "Reward removed by naltrexone",
     f"{100 * (1 - table.reward.max() / peak_without):.0f} %" if peak_without > 0 else "-",
-    help="1 - peak with / peak without naltrexone: about the opioid share of the stimulus, a little more or "
-    "less because the reward is a curved function of it.",
+    help=f"1 - peak with / peak without naltrexone. Not the opioid share itself ({SHARE_C.value:.0%} of the "
+    "stimulus): the reward is a curved, saturating function of the stimulus, so removing the same share takes "
+    "off less reward when much alcohol is drunk and about the share when little is.",
 )
 
 page.predict(

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
+from model.lessons import claims
 from ui import charts, page, plots, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
@@ -128,5 +129,6 @@ page.why(
     "An agonist's effect depends on how many receptors it holds (affinity, Kd) and how strongly each one "
     "signals (efficacy, tau). Full agonists with high efficacy need only a few receptors, so naltrexone must "
     "hold almost all of them. Buprenorphine's low efficacy caps its reward, and its slow dissociation means "
-    "it keeps the receptors it holds even when naltrexone arrives."
+    "it keeps the receptors it holds even when naltrexone arrives: "
+    f"{page.stated(claims.Claim('compare.needs_most', f'here {need.idxmax()} needs the most naltrexone ({need.max():.3g} ng/mL)', float(need.max())))}."
 )

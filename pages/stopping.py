@@ -70,7 +70,7 @@ AGONIST = Control(
     format_func=lambda d: (
         f"{d} ({lessons.CHRONIC_USE[d][1]:g} mg {lessons.CHRONIC_USE[d][0]}, every {lessons.CHRONIC_USE[d][2]:g} h)"
     ),
-    help="Five days of regular use, the last dose at time 0 of the opioid-free interval.",
+    help="Five days of regular use (the bars below: a week), the last dose at time 0 of the chart.",
 )
 GAP = Control(
     P + "gap_h",

@@ -195,7 +195,7 @@ def stopping_split(
         "stopping.split",
         f"**Why breathing {verb} on day {day:g}** ({before:.2f} before treatment, {now:.2f} now): {first} "
         f"**{tolerance_part:+.2f}**, extra receptors **{receptor_part:+.2f}**",
-        now - before,
+        now,
         before,
     )
 
