@@ -430,6 +430,6 @@ def solve_alcohol(
             y = sol.y[:, -1]
         elif t1 > t0:  # no grid point before the next drink: just carry the state on
             y = solve_ivp(rhs, (t0, t1), y, method="LSODA", rtol=1e-8, atol=1e-9).y[:, -1]
-        elif mask.any():
-            bac[mask], endo[mask] = y[1] / v / 10.0, y[2]
+        elif mask.any():  # a drink at the last time point: the state as it stands (never below 0)
+            bac[mask], endo[mask] = max(y[1], 0.0) / v / 10.0, max(y[2], 0.0)
     return bac, endo

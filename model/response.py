@@ -302,7 +302,7 @@ def respiratory_drive(
     s50 = naive * np.exp(y_tolerance)
     x = np.maximum(s, 0.0)
     x /= s50
-    x += nonopioid
+    x += np.maximum(nonopioid, 0.0)
     np.power(x, params["resp_hill"], out=x)
     x /= 1.0 + x
     x *= -params["resp_imax"]

@@ -175,3 +175,20 @@ def test_coinciding_rate_constants(drug, route):
                 "dose": [{"drug": drug, "route": route, f"amount_{unit}": 10.0, "at_h": [0.0]}],
             }
         )
+
+
+def test_a_drink_at_the_last_time_point_after_earlier_drinks_stays_finite():
+    import numpy as np
+
+    from model import parse_scenario, simulate
+
+    drink = {"drug": "alcohol", "route": "oral", "amount_g": 1.0}
+    raw = {
+        "title": "drinks at the start and at the very end",
+        "duration_h": 24.0,
+        "output_step_h": 0.25,
+        "patient": {"weight_kg": 45.0},
+        "dose": [{**drink, "at_h": [0.0]}, {**drink, "at_h": [0.0]}, {**drink, "at_h": [24.0]}],
+    }
+    t = simulate(parse_scenario(raw)).table  # used to end in NaN breathing (blood alcohol just below 0)
+    assert np.isfinite(t.respiratory_drive).all() and (t.ethanol_blood_mg_per_dl >= 0).all()
