@@ -110,13 +110,7 @@ at_72 = page.run(
         ],
     }
 ).challenges.iloc[0]
-AT_72 = claims.Claim(
-    "home.heroin_at_72h",
-    f"{claims.blocked_phrase(at_72.ratio)}: {at_72.increment_with:.2f} against {at_72.increment_without:.2f} "
-    "without naltrexone",
-    float(at_72.ratio),
-    lessons.blocked_ratio(),
-)
+AT_72 = claims.challenge("home.heroin_at_72h", at_72)
 page.predict(
     P + "q1",
     "A 50 mg tablet blocks 25 mg heroin at 24 h. What happens at 72 h?",

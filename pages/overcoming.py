@@ -106,8 +106,7 @@ with right:
     }
     res = page.run(raw)
     ch = res.challenges
-    ratio = float(ch.ratio.iloc[0])
-    said = claims.Claim("overcoming.day1", claims.blocked_phrase(ratio), ratio, lessons.blocked_ratio())
+    said = claims.challenge("overcoming.day1", ch.iloc[0])
     st.caption(f"{agonist} {big:g} mg IV on day 1 is {page.stated(said)}; on day 4 the blockade has faded.")
     st.metric("Effect on day 1 (with blockade)", f"{ch.increment_with.iloc[0]:.2f}")
     st.metric(

@@ -52,6 +52,14 @@ def blocked_phrase(ratio: float, threshold: float | None = None) -> str:
     return f"{'blocked' if ratio <= limit else 'not blocked'} (ratio {ratio:.2f})"
 
 
+def challenge(cid: str, row: pd.Series) -> Claim:
+    """An agonist challenge (a row of ``Result.challenges``): blocked or not, with both effects."""
+    text = (
+        f"{blocked_phrase(row.ratio)}: {row.increment_with:.2f} against {row.increment_without:.2f} without naltrexone"
+    )
+    return Claim(cid, text, float(row.ratio), blocked_ratio())
+
+
 def times_phrase(factor: float) -> str:
     """'about twice', 'about 3.4 times' or 'about as much' for a ratio of two amounts."""
     if abs(factor - 1.0) < BAND:
