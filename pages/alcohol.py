@@ -3,9 +3,10 @@
 import streamlit as st
 
 from model.drugs import molecules
-from ui import charts, page, plots, population, state
+from ui import page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.drawings import time as drawings
 
 via_app()
 
@@ -114,11 +115,10 @@ window = population.with_band(table, bands)
 page.plot(
     "alcohol",
     title,
-    page.fig(plots.alcohol, table, present, bands),
+    drawings.alcohol(table, bands),
     window,
     result if bands is None else None,
     population.scenario(raw) if bands is not None else None,
-    vega=charts.alcohol(table, present, bands),
 )
 m1, m2, m3, m4 = (st.container() if present else numbers).columns(4)
 bac = table.get("ethanol_blood_mg_per_dl")

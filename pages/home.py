@@ -80,7 +80,6 @@ page.timecourse(
     "timecourse",
     title,
     table,
-    present,
     ("occupancy", "reward"),
     window,
     result if bands is None else None,

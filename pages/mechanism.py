@@ -114,7 +114,6 @@ page.timecourse(
     "chain",
     title,
     table,
-    present,
     ("plasma", "occupancy", "reward"),
     window,
     result if bands is None else None,

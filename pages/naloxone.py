@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
-from ui import beyond_plots, charts, page, population, state
+from ui import page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.drawings import time as drawings
 
 via_app()
 
@@ -222,10 +223,9 @@ arms = [r.scenario for r in runs] + ([population.scenario(raw_rescue)] if bands 
 page.plot(
     "rescue",
     title,
-    page.fig(beyond_plots.rescue, course, at_h - 0.25, present, bands),
+    drawings.rescue(course, at_h - 0.25, bands),
     course,
     arms=arms,
-    vega=charts.rescue(course, at_h - 0.25, present, bands),
 )
 st.caption(
     "Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who holds the receptors in the rescue. "

@@ -124,7 +124,7 @@ with right:
         delta=f"{drive[1] - drive[0]:+.2f} vs day 1",
         help="Respiratory drive, 1 = normal breathing, 0 = stops breathing.",
     )
-    page.timecourse("danger", raw["title"], tab, present, ("reward", "breathing"), result=res)
+    page.timecourse("danger", raw["title"], tab, ("reward", "breathing"), result=res)
 
 page.predict(
     P + "q1",

@@ -7,9 +7,10 @@ from model import ScenarioError, parse_scenario
 from model.drugs import DRUG_SPECIES, molecules, response_parameters
 from model.lessons import claims
 from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_toml
-from ui import charts, controls, page, plots, population, research, state
+from ui import controls, page, population, research, state
 from ui.boot import via_app
 from ui.controls import Control
+from ui.drawings import time as drawings
 from ui.editor import Editor, times_entry, times_text
 
 via_app()
@@ -191,11 +192,10 @@ with figure:  # the plot and its numbers
     page.plot(
         "overlay",
         scenario.title,
-        page.fig(plots.overlay, table, table_b, present, "A", "B"),
+        drawings.overlay(table, table_b, "A", "B"),
         both,
         result if other is None else None,
         arms=[scenario, other.scenario] if other is not None else (),
-        vega=charts.overlay(table, table_b, present, "A", "B"),
     )
     st.markdown("**Agonist challenges** (increments are peak reward rises, 0-1; blocked = ratio <= 0.25)")
     state.store_plot_data("challenges", result.challenges)
@@ -203,7 +203,7 @@ with figure:  # the plot and its numbers
     if other is not None and not other.challenges.empty:
         st.markdown("**Agonist challenges of B** (the comparison)")
         st.dataframe(other.challenges, hide_index=True, width="stretch")
-page.timecourse("timecourse", scenario.title, table, present, ("plasma", "occupancy", "reward"), result=result)
+page.timecourse("timecourse", scenario.title, table, ("plasma", "occupancy", "reward"), result=result)
 research.panel(result)
 
 st.header("Parameters, with units and sources")

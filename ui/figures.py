@@ -7,7 +7,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from functools import cached_property
 from typing import Any
 
@@ -71,6 +71,9 @@ def _feed(h: Any, obj: Any) -> None:
     elif isinstance(obj, np.ndarray):
         h.update(repr((obj.dtype.str, obj.shape)).encode())
         h.update(np.ascontiguousarray(obj).tobytes())
+    elif is_dataclass(obj) and not isinstance(obj, type):
+        h.update(type(obj).__name__.encode())
+        _feed(h, {f.name: getattr(obj, f.name) for f in fields(obj)})
     elif isinstance(obj, Mapping):
         h.update(b"{")
         for k in sorted(obj, key=repr):

@@ -7,7 +7,7 @@ their names are re-exported here for the pages.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,12 @@ from model.lessons import claims
 from model.lessons.claims import Claim
 from model.simulation import Result
 
-from . import charts, plots, state
+from . import state
+from .drawings import mpl
+from .drawings import vega as screen
+from .drawings.spec import Figure
+from .drawings.time import PANEL_COLUMNS
+from .drawings.time import timecourse as timecourse_figure
 from .figures import SCREEN_DPI, Fig, downloads, fig, fig_bytes, figure_bytes, slug, table_json
 from .runs import (
     FRIENDLY,
@@ -130,34 +135,39 @@ def param_help(species: str, name: str) -> str:
 def plot(
     key: str,
     title: str,
-    spec: Fig,
+    figure: Figure | Fig,
     table: pd.DataFrame,
     result: Result | None = None,
     scenario: Scenario | None = None,
     arms: Sequence[Scenario] = (),
-    vega: Sequence[Mapping[str, Any]] = (),
     focus: Sequence[str] = (),
+    vega: Sequence[dict] = (),
 ) -> None:
-    """Show a figure, keep its data in session_state, offer its downloads (the figure ``spec`` drawn by matplotlib).
+    """Show a figure, keep its data in session_state, offer its downloads.
 
-    Under the chart, its text alternative: a sentence computed from ``table`` (the ``focus`` columns,
-    those drawn, first).
-
-    With ``vega`` (Vega-Lite specs of the same panels) the screen shows those, drawn in the browser
-    (values on hover, text that keeps its size on a phone); otherwise the figure's PNG, redrawn only
-    when its inputs change.
+    A figure description is drawn in the browser on the screen (values on hover, text that keeps its
+    size on a phone) and by matplotlib in the downloads, from the same description; a matplotlib-only
+    ``Fig`` (research plots) is shown as its PNG, redrawn only when its inputs change. Under the chart,
+    its text alternative: a sentence computed from ``table`` (the ``focus`` columns, those drawn, first).
     """
+    present = state.presentation()
+    spec = fig(mpl.render, figure, present) if isinstance(figure, Figure) else figure
     state.store_plot_data(key, table)
     st.session_state.setdefault("plot_specs", {})[key] = spec
-    for chart in vega:
-        st.vega_lite_chart(spec=dict(chart), width="stretch", theme=None)
-    if not vega:  # screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time
+    if isinstance(figure, Figure):
+        st.session_state.setdefault("plot_figures", {})[key] = figure
+        for chart in screen.render(figure, present):
+            st.vega_lite_chart(spec=chart, width="stretch", theme=None)
+    elif vega:  # legacy: Vega-Lite specs written beside a matplotlib figure
+        for chart in vega:
+            st.vega_lite_chart(spec=dict(chart), width="stretch", theme=None)
+    else:  # screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time
         st.image(figure_bytes(spec, "png", SCREEN_DPI, state.narrow()), width="stretch")
     in_words = f"Chart in words: {plain(stated(claims.describe_chart(key, title, table, tuple(focus))))}."
-    if not state.presentation():  # the chart's text alternative, beside it (in the expander on a projector)
+    if not present:  # the chart's text alternative, beside it (in the expander on a projector)
         st.caption(in_words)
     with st.expander("Read the values off the curves", icon=":material/straighten:"):
-        if state.presentation():
+        if present:
             st.caption(in_words)
         readout(key, table)
     downloads(key, title, spec, table, result, scenario, arms)
@@ -167,7 +177,6 @@ def timecourse(
     key: str,
     title: str,
     table: pd.DataFrame,
-    present: bool,
     panels: Sequence[str],
     window: pd.DataFrame | None = None,
     result: Result | None = None,
@@ -175,32 +184,22 @@ def timecourse(
     titled: bool = False,
     **kw: Any,
 ) -> None:
-    """The time-course panels (:func:`ui.plots.timecourse`): in the browser on screen, matplotlib in the downloads.
+    """The time-course panels (:func:`ui.drawings.time.timecourse`) with their words and downloads.
 
     ``window`` is the table offered for download and reading (default ``table``); ``titled`` puts the title
-    on the drawing; ``kw`` go to both drawings.
+    on the drawing; ``kw`` go to the figure.
     """
     if titled:
         kw["title"] = title
     plot(
         key,
         title,
-        fig(plots.timecourse, table, present, panels, **kw),
+        timecourse_figure(table, panels, **kw),
         table if window is None else window,
         result,
         scenario,
-        vega=charts.timecourse(table, present, panels, **kw),
         focus=[c for p in panels for c in PANEL_COLUMNS.get(p, ()) if c in table],
     )
-
-
-#: The columns each time-course panel draws first (its text alternative describes them first).
-PANEL_COLUMNS = {
-    "plasma": ("naltrexone_plasma_ng_per_ml", "naltrexol_plasma_ng_per_ml"),
-    "occupancy": ("occupancy_antagonist", "occupancy_agonist"),
-    "reward": ("reward", "reward_without_naltrexone"),
-    "breathing": ("respiratory_drive",),
-}
 
 
 @st.fragment

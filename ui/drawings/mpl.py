@@ -1,0 +1,209 @@
+"""The file renderer: a figure description drawn by matplotlib, for the PNG, SVG and PDF downloads."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import FuncFormatter, NullFormatter
+
+from ..theme import GREYS, figure, is_narrow, outside, styled
+from .spec import Axis, Band, Bars, Figure, Lines, Panel, Points, Ranges, Rule, Spans, Text
+
+MARKERS = {"o": "o", "s": "s", "x": "x", "_": "_"}
+PANEL_HEIGHT_IN = 3.0  # inches per standard panel in a column of panels
+
+
+def _axis(ax: object, axis: Axis, which: str) -> None:
+    set_label, set_scale, set_lim = (
+        (ax.set_xlabel, ax.set_xscale, ax.set_xlim) if which == "x" else (ax.set_ylabel, ax.set_yscale, ax.set_ylim)
+    )
+    if axis.hidden:
+        (ax.xaxis if which == "x" else ax.yaxis).set_visible(False)
+        return
+    if axis.categories:
+        if which == "y":
+            ax.set_yticks(range(len(axis.categories)), axis.categories)
+            ax.set_ylim(len(axis.categories) - 0.5, -0.5)  # the first category on top, as on the screen
+            ax.grid(False, axis="y")
+        set_label(axis.title)
+        return
+    # a y title on two lines fits a panel's height at presentation size
+    set_label(axis.title if which == "x" else "\n".join(textwrap.wrap(axis.title, 20)))
+    if axis.log:
+        set_scale("log")
+        fmt = ax.xaxis if which == "x" else ax.yaxis
+        fmt.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        fmt.set_minor_formatter(NullFormatter())
+    if axis.domain:
+        set_lim(*axis.domain)
+
+
+def _lines(ax: object, layer: Lines, present: bool) -> None:
+    x = layer.frame["x"].to_numpy()
+    if layer.stacked:
+        ax.stackplot(
+            x,
+            [layer.frame[s.column].to_numpy() for s in layer.series],
+            colors=[s.colour for s in layer.series],
+            labels=[s.label for s in layer.series],
+            alpha=0.9,
+        )
+        return
+    for s in layer.series:
+        ax.plot(
+            x,
+            layer.frame[s.column].to_numpy(),
+            color=s.colour,
+            ls=s.dash,
+            label=s.label,
+            marker="o" if layer.points else None,
+        )
+
+
+def _band(ax: object, layer: Band) -> None:
+    ax.fill_between(layer.x, layer.lo, layer.hi, color=layer.colour, alpha=0.18, lw=0, label=f"{layer.label}: 5-95 %")
+    ax.plot(layer.x, layer.mid, color=layer.colour, lw=1.2, ls=":", label=f"{layer.label}: median")
+
+
+def _rule(ax: object, layer: Rule) -> None:
+    line = ax.axhline if layer.axis == "y" else ax.axvline
+    line(layer.at, color=layer.colour, ls=layer.dash, lw=1.5)
+    if layer.text and layer.axis == "y":
+        ax.annotate(
+            layer.text,
+            (0.995, layer.at),
+            xycoords=("axes fraction", "data"),
+            ha="right",
+            va="bottom",
+            color=layer.colour,
+        )
+    elif layer.text:
+        ax.annotate(
+            layer.text, (layer.at, 0.99), xycoords=("data", "axes fraction"), ha="left", va="top", color=layer.colour
+        )
+
+
+def _spans(ax: object, layer: Spans) -> None:
+    span = ax.axvspan if layer.axis == "x" else ax.axhspan
+    for i, (a, b) in enumerate(zip(layer.starts, layer.ends)):
+        span(a, b, color=layer.colour, alpha=layer.opacity, lw=0, label=layer.label if i == 0 and layer.label else None)
+
+
+def _points(ax: object, layer: Points, present: bool) -> None:
+    size = (90 if present else 55) * layer.size
+    filled = layer.filled or layer.shape in ("x", "_")
+    ax.scatter(
+        layer.x,
+        layer.y,
+        s=size,
+        marker=MARKERS[layer.shape],
+        color=layer.colour if filled else "none",
+        edgecolors=(GREYS["outline"] if layer.size > 2 else layer.colour) if layer.shape not in ("x", "_") else None,
+        linewidths=0.8 if layer.size > 2 else 2,
+        label=layer.label or None,
+        zorder=3,
+    )
+
+
+def _ranges(ax: object, layer: Ranges) -> None:
+    mid = (layer.lo + layer.hi) / 2
+    ax.errorbar(layer.x, mid, yerr=[mid - layer.lo, layer.hi - mid], fmt="none", color=layer.colour, capsize=6, lw=2)
+    ax.plot([], [], "s", color=layer.colour, label=layer.label)
+
+
+def _bars(ax: object, layer: Bars) -> None:
+    y = np.arange(len(layer.categories)) + layer.offset
+    start = np.nan_to_num(np.asarray(layer.start, float))
+    end = np.asarray(layer.end, float)
+    ok = np.isfinite(end)
+    faded = np.asarray(layer.faded or (False,) * len(y), bool)
+    for i in np.flatnonzero(ok):
+        ax.barh(
+            y[i],
+            end[i] - start[i],
+            left=start[i],
+            height=layer.thickness,
+            color=layer.colours[i],
+            alpha=0.35 if faded[i] else 1.0,
+            hatch="//" if faded[i] else None,
+            edgecolor="white",
+            lw=0.3,
+            label=layer.label if layer.label and i == np.flatnonzero(ok)[0] else None,
+        )
+    for i, t in enumerate(layer.texts):
+        at = end[i] if ok[i] else start[i]
+        ax.annotate(t, (at, y[i]), xytext=(4, 0), textcoords="offset points", va="center")
+
+
+def _text(ax: object, layer: Text) -> None:
+    if layer.y is None:
+        ax.annotate(
+            layer.text, (layer.x, 1.0), xycoords=("data", "axes fraction"), ha="center", va="bottom", color=layer.colour
+        )
+    else:
+        ax.annotate(layer.text, (layer.x, layer.y), ha="center", va="bottom", color=layer.colour)
+
+
+def draw_panel(ax: object, panel: Panel, present: bool) -> None:
+    """Every layer of ``panel`` on ``ax``, then its axes, title and legend."""
+    for layer in panel.layers:
+        if isinstance(layer, Lines):
+            _lines(ax, layer, present)
+        elif isinstance(layer, Band):
+            _band(ax, layer)
+        elif isinstance(layer, Rule):
+            _rule(ax, layer)
+        elif isinstance(layer, Spans):
+            _spans(ax, layer)
+        elif isinstance(layer, Points):
+            _points(ax, layer, present)
+        elif isinstance(layer, Ranges):
+            _ranges(ax, layer)
+        elif isinstance(layer, Bars):
+            _bars(ax, layer)
+        elif isinstance(layer, Text):
+            _text(ax, layer)
+        else:
+            raise TypeError(f"unknown layer {type(layer).__name__}")
+    _axis(ax, panel.x, "x")
+    _axis(ax, panel.y, "y")
+    if panel.x.hidden and panel.y.hidden:
+        ax.axis("off")
+    if panel.equal:
+        ax.set_aspect("equal")
+    if panel.title:
+        ax.set_title(panel.title, fontsize="medium")
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(title=panel.legend_title or None, **outside())
+
+
+def render(fig: Figure, present: bool) -> MplFigure:
+    """The figure as a matplotlib Figure (no pyplot state): panels in a column, or side by side in ``columns``."""
+    n = len(fig.panels)
+    cols = min(fig.columns, n)
+    rows = -(-n // cols)
+    heights = [p.height for p in fig.panels]
+    height = PANEL_HEIGHT_IN * max(heights) if cols > 1 else PANEL_HEIGHT_IN * sum(heights) / n
+    out, axes = figure(
+        present,
+        rows=rows,
+        cols=cols,
+        height=height,
+        sharex=fig.shared_x,
+        **({"gridspec_kw": {"height_ratios": heights}} if cols == 1 and n > 1 and not is_narrow() else {}),
+    )
+    axes = np.atleast_1d(axes).ravel()
+    with styled(present):
+        for ax, panel in zip(axes, fig.panels):
+            draw_panel(ax, panel, present)
+        for ax in axes[n:]:
+            ax.set_visible(False)
+        if fig.shared_x and cols == 1:
+            for ax in axes[: n - 1]:
+                ax.set_xlabel("")
+        if fig.title:  # on the first panel, where a phone's layout wraps it
+            first = axes[0]
+            first.set_title("\n".join(t for t in (fig.title, fig.panels[0].title) if t))
+    return out
