@@ -17,7 +17,7 @@ import pandas as pd
 from . import pk, receptor, response
 from .cohort import Cohort
 from .drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
-from .ligands import LigandSet
+from .ligands import LigandSet, held_share
 from .scenario import DoseEvent, Scenario, ScenarioError
 
 #: Grid refinement after a dose, by how fast the route delivers (offsets in h).
@@ -136,11 +136,7 @@ class Run:
 
     def occupancy_antagonist(self) -> np.ndarray:
         """Share of the receptors held by the antagonists in the run with naltrexone [P, time]."""
-        held = sum(
-            (self.bound[:, 0, :, i] for i in np.flatnonzero(self.ligands.is_antagonist)),
-            np.zeros_like(self.density[:, 0]),
-        )
-        return held / self.density[:, 0]
+        return held_share(self.bound[:, 0], self.density[:, 0], self.ligands.is_antagonist)
 
 
 def run(

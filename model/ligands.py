@@ -18,6 +18,19 @@ from .drugs import Molecule
 ANTAGONIST_ROLES = ("antagonist",)
 
 
+def antagonist_mask(names: Sequence[str], mols: Mapping[str, Molecule]) -> np.ndarray:
+    """Which of the ligands ``names`` are antagonists (bool per ligand)."""
+    return np.array([mols[n].role in ANTAGONIST_ROLES for n in names], dtype=bool)
+
+
+def held_share(bound: np.ndarray, density: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Share of the receptors held by the ligands in mask ``held``: bound [..., time, ligand] / density [..., time].
+
+    The one antagonist (or agonist) occupancy of the model: tables, studies, lessons and checks use it.
+    """
+    return bound[..., held].sum(axis=-1) / density
+
+
 @dataclass(frozen=True)
 class LigandSet:
     """Per-ligand constants on the last axis (leading axes, if any, are people)."""
@@ -47,6 +60,6 @@ class LigandSet:
             col("kon_per_nm_per_h"),
             col("tau"),
             col("tau_respiratory"),
-            np.array([view[n].role in ANTAGONIST_ROLES for n in names], dtype=bool),
+            antagonist_mask(names, view),
             np.array([view[n].role == "partial_agonist" for n in names], dtype=bool),
         )

@@ -14,7 +14,7 @@ from .budget import check_budget
 from .cohort import Cohort
 from .core import check_finite, scenario_molecules
 from .drugs import NALTREXONE_SPECIES, Molecule, response_parameters
-from .ligands import ANTAGONIST_ROLES
+from .ligands import ANTAGONIST_ROLES, antagonist_mask, held_share
 from .population import simulate_population
 from .scenario import DoseEvent, Scenario, checked, dose_events
 
@@ -128,12 +128,11 @@ def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataF
             cols[f"{sp}_plasma_ng_per_ml"] = v[idx]
     if c.ethanol_blood_mg_per_dl.any():
         cols["ethanol_blood_mg_per_dl"] = c.ethanol_blood_mg_per_dl[idx]
-    antagonist = [j for j, n in enumerate(c.ligands) if mols[n].role in ANTAGONIST_ROLES]
-    agonist = [j for j, n in enumerate(c.ligands) if mols[n].role not in ANTAGONIST_ROLES]
+    antagonist = antagonist_mask(c.ligands, mols)
     b = c.bound[0][idx]
     dens = c.receptor_density[0][idx]
-    cols["occupancy_antagonist"] = b[:, antagonist].sum(axis=1) / dens
-    cols["occupancy_agonist"] = b[:, agonist].sum(axis=1) / dens
+    cols["occupancy_antagonist"] = held_share(b, dens, antagonist)
+    cols["occupancy_agonist"] = held_share(b, dens, ~antagonist)
     for j, n in enumerate(c.ligands):
         cols[f"occupancy_{n}"] = b[:, j] / dens
     cols["receptor_density"] = dens

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .drugs import DATA_DIR, response_parameters
+from .ligands import antagonist_mask, held_share
 from .scenario import Scenario, parse_scenario
 from .simulation import Result, simulate
 
@@ -67,8 +68,7 @@ def curve(r: Result, col: str) -> tuple[np.ndarray, np.ndarray]:
     if col.endswith("_plasma_ng_per_ml"):
         return c.t_h, c.plasma_ng_per_ml[col.removesuffix("_plasma_ng_per_ml")]
     if col == "occupancy_antagonist":
-        idx = [j for j, n in enumerate(c.ligands) if r.molecules[n].role == "antagonist"]
-        return c.t_h, c.bound[0][:, idx].sum(axis=1) / c.receptor_density[0]
+        return c.t_h, held_share(c.bound[0], c.receptor_density[0], antagonist_mask(c.ligands, r.molecules))
     if col == "reward_without_naltrexone":
         return c.t_h, c.reward[1]
     raise KeyError(col)

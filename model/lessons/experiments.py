@@ -22,7 +22,7 @@ from ..challenge import (  # noqa: F401
 )
 from ..cohort import Cohort
 from ..drugs import NALTREXONE_SPECIES, Molecule, molecules, response_parameters
-from ..ligands import LigandSet
+from ..ligands import LigandSet, antagonist_mask, held_share
 from ..scenario import DoseEvent, Scenario, dose_events, parse_scenario
 from ..simulation import Result, simulate
 from .equilibrium import _hill, brain_nm_to_plasma_ng_per_ml
@@ -141,8 +141,7 @@ def compare_agonists(mols: Mapping[str, Molecule] | None = None, dose_factor: fl
 def daily_troughs(r: Result) -> pd.DataFrame:
     """Per whole day: lowest antagonist occupancy and the brain levels at that moment."""
     c = r.curves
-    idx = [j for j, n in enumerate(c.ligands) if r.molecules[n].role == "antagonist"]
-    occ = c.bound[0][:, idx].sum(axis=1) / c.receptor_density[0]
+    occ = held_share(c.bound[0], c.receptor_density[0], antagonist_mask(c.ligands, r.molecules))
     zeros = np.zeros(c.t_h.size)
     ntx, nol = c.brain_nm.get("naltrexone", zeros), c.brain_nm.get("naltrexol", zeros)
     days = int(np.floor(c.t_h[-1] / 24.0 + 1e-9))
