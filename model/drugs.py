@@ -72,6 +72,19 @@ class Route:
 
 
 @dataclass(frozen=True)
+class TeachingUse:
+    """A user-facing drug's place in the lessons: typical single dose and regular (chronic) use.
+
+    ``order`` is its place in the lessons' lists; ``dose`` is (route, mg); ``chronic`` is (route, mg,
+    every_h). Each comes with a tag and source in the molecule's file.
+    """
+
+    order: int
+    dose: tuple[str, float]
+    chronic: tuple[str, float, float]
+
+
+@dataclass(frozen=True)
 class Molecule:
     """A circulating species with its parameters (by name) and the routes it can be given by."""
 
@@ -85,6 +98,7 @@ class Molecule:
     label: str = ""  # readable name in plots and tables
     palette: int = 0  # slot in the app's colour-blind-safe palette (ui/theme.py)
     line: str = "-"  # matplotlib line style
+    teaching: TeachingUse | None = None  # the lessons' typical dose and chronic use ([teaching])
 
     def __getitem__(self, name: str) -> float:
         return self.parameters[name].value
@@ -183,7 +197,31 @@ def _parse_molecule(path: Path) -> Molecule:
         str(shown["label"]),
         shown["palette"],
         shown["line"],
+        _parse_teaching(where, raw.get("teaching"), routes),
     )
+
+
+def _parse_teaching(where: str, raw: object, routes: Mapping[str, Route]) -> TeachingUse | None:
+    """The [teaching] table: order, dose = {route, amount_mg, tag, source}, chronic_use (+ every_h)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("order"), int) or raw["order"] < 1:
+        raise ValueError(f"{where}: [teaching] needs order (a positive integer), dose and chronic_use")
+
+    def use(key: str, every: bool) -> tuple:
+        v = raw.get(key)
+        if not isinstance(v, dict) or v.get("route") not in routes:
+            raise ValueError(f"{where}: [teaching] {key} needs a route of this molecule ({', '.join(routes)})")
+        if v.get("tag") not in TAGS or not str(v.get("source", "")).strip():
+            raise ValueError(f"{where}: [teaching] {key} needs a tag in {TAGS} and a source")
+        numbers = [v.get("amount_mg")] + ([v.get("every_h")] if every else [])
+        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 < x < math.inf for x in numbers):
+            raise ValueError(f"{where}: [teaching] {key} needs amount_mg{' and every_h' if every else ''} > 0")
+        if numbers[0] > routes[v["route"]].max_dose:
+            raise ValueError(f"{where}: [teaching] {key} amount_mg above the route's max_dose_mg")
+        return (v["route"], *map(float, numbers))
+
+    return TeachingUse(raw["order"], use("dose", False), use("chronic_use", True))
 
 
 @cache

@@ -84,7 +84,36 @@ def test_every_teaching_constant_has_unit_or_route_tag_and_source():
 
     raw = tomllib.loads((drugs.DATA_DIR / "teaching.toml").read_text(encoding="utf-8"))
     entries = [e for table in raw.values() for e in table.values()]
+    for path in sorted((drugs.DATA_DIR / "molecules").glob("*.toml")):
+        use = tomllib.loads(path.read_text(encoding="utf-8")).get("teaching", {})
+        entries += [use[k] for k in ("dose", "chronic_use") if k in use]
     assert len(entries) > 10
     for e in entries:
         assert e["tag"] in TAGS and e["source"].strip()
         assert "unit" in e or ("route" in e and "amount_mg" in e)
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ("[teaching]\norder = 0\n", "order"),
+        ('[teaching]\norder = 1\ndose = { route = "oral", amount_mg = 1, tag = "measured", source = "x" }\n', "route"),
+        (
+            '[teaching]\norder = 1\ndose = { route = "iv", amount_mg = -1, tag = "measured", source = "x" }\n'
+            'chronic_use = { route = "iv", amount_mg = 1, every_h = 8, tag = "measured", source = "x" }\n',
+            "amount_mg",
+        ),
+        (
+            '[teaching]\norder = 1\ndose = { route = "iv", amount_mg = 1, tag = "guess", source = "x" }\n',
+            "tag",
+        ),
+    ],
+)
+def test_a_bad_teaching_use_is_refused_with_its_file_and_field(tmp_path, section, message):
+    body = (drugs.DATA_DIR / "molecules" / "fentanyl.toml").read_text(encoding="utf-8")
+    start = body.index("[teaching]")
+    end = body.index("[parameters]")
+    path = tmp_path / "fentanyl.toml"
+    path.write_text(body[:start] + section + "\n" + body[end:], encoding="utf-8")
+    with pytest.raises(ValueError, match=f"fentanyl.toml: \\[teaching\\].*{message}"):
+        drugs._parse_molecule(path)
