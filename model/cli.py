@@ -193,9 +193,11 @@ def _run(args: argparse.Namespace) -> None:
         _write(out, result_to_json(result, created))
     else:
         side = _write_table(out, result.table, result.scenario, "", created)
-    blocked = int(result.challenges["blocked"].sum())
+    blocked = result.challenges["blocked"]
+    unjudged = int(blocked.isna().sum())
     print(
-        f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {blocked} blocked"
+        f"{quoted(out)}: {len(result.table)} rows; {len(result.challenges)} challenges, {int(blocked.sum())} blocked"
+        + (f", {unjudged} not judged (no effect before the run ends)" if unjudged else "")
         + (f"; descriptor {quoted(side)}" if not json_out else "")
     )
     if args.people is not None:

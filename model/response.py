@@ -90,7 +90,11 @@ def challenges_table(
     challenges: list[tuple[str, str, float, float, str]],
     blocked_ratio: float,
 ) -> pd.DataFrame:
-    """One row per agonist dose: increments and areas with and without naltrexone, ratio, blocked."""
+    """One row per agonist dose: increments and areas with and without naltrexone, ratio, blocked.
+
+    ``blocked`` is missing (NA) when the dose has no effect without naltrexone within the run (a dose
+    at its last time point): there is nothing to judge, so it is neither blocked nor "not blocked".
+    """
     rows = []
     for drug, route, at_h, amount, unit in challenges:
         w = challenge_window_h(route)
@@ -107,7 +111,7 @@ def challenges_table(
                 "increment_with": inc_w,
                 "increment_without": inc_wo,
                 "ratio": ratio,
-                "blocked": bool(ratio <= blocked_ratio) if np.isfinite(ratio) else False,
+                "blocked": bool(ratio <= blocked_ratio) if np.isfinite(ratio) else pd.NA,
                 "area_with": area_w,
                 "area_without": area_wo,
             }
@@ -125,7 +129,7 @@ def challenges_table(
         "area_with",
         "area_without",
     ]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=cols).astype({"blocked": "boolean"})
 
 
 def fentanyl_stimulus(c_ng_per_ml: float, fentanyl: Molecule) -> float:

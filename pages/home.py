@@ -1,5 +1,6 @@
 """Home: one heroin dose with and without naltrexone, the lessons, the notice and how to cite."""
 
+import pandas as pd
 import streamlit as st
 
 from model import lessons
@@ -96,7 +97,11 @@ m2.metric(
     delta=f"{ch.increment_with - ch.increment_without:+.2f}",
     delta_color="inverse",
 )
-m3.metric("Blocked?", "yes" if ch.blocked else "no", help="Blocked = at most 25 % of the effect without naltrexone.")
+m3.metric(
+    "Blocked?",
+    "n/a" if pd.isna(ch.blocked) else "yes" if ch.blocked else "no",
+    help="Blocked = at most 25 % of the effect without naltrexone.",
+)
 
 at_72 = page.run(
     {

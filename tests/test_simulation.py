@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -131,3 +132,20 @@ def test_each_caller_gets_its_own_table_of_a_shared_result():
     a, b = page.run(raw), page.run(raw)
     a.table["reward"] = -1.0
     assert (b.table.reward >= 0).all() and (page.run(raw).table.reward >= 0).all()
+
+
+def test_a_dose_at_the_last_time_point_is_not_judged_rather_than_not_blocked():
+    s = parse_scenario(
+        {
+            "title": "t",
+            "duration_h": 24.0,
+            "dose": [
+                {"drug": "naltrexone", "route": "oral", "amount_mg": 50.0, "at_h": [0.0]},
+                {"drug": "heroin", "route": "iv", "amount_mg": 25.0, "at_h": [2.0, 24.0]},
+            ],
+        }
+    )
+    ch = simulate(s).challenges
+    assert bool(ch.blocked.iloc[0])
+    assert pd.isna(ch.blocked.iloc[1]) and np.isnan(ch.ratio.iloc[1])
+    assert int(ch.blocked.sum()) == 1

@@ -50,7 +50,7 @@ def episode_table(r: Result) -> pd.DataFrame:
             "day": c.at_h.to_numpy() / 24.0,
             "reward_with": c.increment_with.to_numpy(),
             "reward_without": c.increment_without.to_numpy(),
-            "blocked": c.blocked.to_numpy(dtype=bool),
+            "blocked": c.blocked.fillna(False).to_numpy(dtype=bool),  # an episode at the run's end: not blocked
             "craving_after": crav[after],
         }
     )
