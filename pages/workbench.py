@@ -175,7 +175,10 @@ link = editor.link(toml_text)  # empty when too long for a link: share the TOML 
 
 other = None
 if editor.compare is not None:
-    other = page.run_scenario(parse_scenario_bytes(editor.compare.encode("utf-8")))
+    try:  # a comparison that cannot run is reported on its own; scenario A is still shown
+        other = page.run_scenario(parse_scenario_bytes(editor.compare.encode("utf-8")))
+    except ScenarioError as err:
+        st.error(f"The comparison (B) cannot be simulated, so only A is shown: {page.plain(err)}")
 name_b = other.scenario.title + " (B)" if other is not None else ""
 table = result.table
 both = (

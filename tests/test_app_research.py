@@ -40,3 +40,23 @@ def test_sensitivity_runs_behind_its_button_and_draws_a_tornado():
         .isin(["cl_l_per_h", "kd_nm", "oral_bioavailability", "fraction_unbound", "retention_kp_uu", "kp_uu"])
         .any()
     )
+
+
+def test_a_comparison_over_budget_is_reported_and_scenario_a_still_shown():
+    from model.scenario import parse_scenario, scenario_to_toml
+    from ui.editor import encode
+
+    huge = {
+        "title": "huge",
+        "duration_h": 24 * 365.0,
+        "output_step_h": 0.25,
+        "dose": [{"drug": "naltrexone", "route": "oral", "amount_mg": 50, "every_h": 24, "count": 365}],
+        "options": {"population": 5000},
+    }
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["wb_b"] = encode(scenario_to_toml(parse_scenario(huge)))
+    at.switch_page("pages/workbench.py").run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("comparison (B) cannot be simulated" in e and "too costly" in e for e in errors), errors
+    assert "overlay" in at.session_state["plot_specs"]  # A's chart is still drawn
