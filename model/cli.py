@@ -13,6 +13,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -224,95 +225,136 @@ def _fit(s: Scenario, args: argparse.Namespace) -> None:
         print(f"{quoted(args.out)}: descriptor {quoted(side)}")
 
 
+class Progress:
+    """A study's progress on stderr once it has run ~2 s: runs done, share and time left.
+
+    On a terminal one line is rewritten in place; otherwise a line is written at each tenth.
+    """
+
+    AFTER_S = 2.0
+
+    def __init__(self, what: str, stream: object = None) -> None:
+        self.what, self.stream = what, stream or sys.stderr
+        self.start = time.monotonic()
+        self.shown = -1  # the last tenth written (not on a terminal)
+        self.live = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.written = False
+
+    def __call__(self, done: int, total: int) -> None:
+        spent = time.monotonic() - self.start
+        if spent < self.AFTER_S and done < total or total <= 0:
+            return
+        left = spent / done * (total - done) if done else float("nan")
+        line = f"{self.what}: {done:,}/{total:,} runs ({100 * done / total:.0f} %), about {_duration(left)} left"
+        if self.live:
+            print("\r" + line, end="" if done < total else "\n", file=self.stream, flush=True)
+            self.written = True
+        elif (tenth := 10 * done // total) > self.shown and (self.written or done < total):
+            self.shown = tenth
+            print(line, file=self.stream, flush=True)
+            self.written = True
+
+
+def _duration(s: float) -> str:
+    """Seconds as '42 s', '3 min' or '1.5 h'."""
+    if s != s:
+        return "? s"
+    return f"{s:.0f} s" if s < 90 else f"{s / 60:.0f} min" if s < 5400 else f"{s / 3600:.1f} h"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
-        if args.command == "drugs":
-            print(_drugs_text())
-            return 0
-        if args.command == "columns":
-            print(columns.listing())
-            return 0
-        if args.command == "run":
-            _run(args)
-            return 0
-        out = getattr(args, "out", None)
-        if args.command == "trial":
-            _check_outputs(args.arms, _table_files(out))
-            arms = [read_scenario(a) for a in args.arms]
-            t = trials.run_trial(
-                arms,
-                args.people,
-                args.endpoint,
-                args.seed,
-                args.chunk,
-                args.workers,
-                args.scheduler,
-                allow_long=args.long,
-            )
-            engine_name = (
-                f"dask {args.scheduler}"
-                if args.scheduler
-                else f"{args.workers or engine.default_workers()} local worker(s)"
-            )
-            print(_show(t.summary))
-            if t.summary.ci95_low.isna().any():
-                print("n/a: an interval needs at least two people per arm")
-            print(
-                f"{sum(v.size for v in t.values)} runs in {t.seconds:.2f} s on {engine_name}: {t.runs_per_s:.0f} runs/s"
-            )
-            if out is not None:
-                print(
-                    f"{quoted(out)}: descriptor {quoted(_write_table(out, t.summary, arms[0], f'trial: {args.endpoint}', now_utc(), arms))}"
-                )
-            return 0
-        _check_outputs([args.scenario, *([args.observed] if args.command == "fit" else [])], _table_files(out))
-        s = read_scenario(args.scenario)
-        if args.command == "fit":
-            _fit(s, args)
-            return 0
-        if args.command == "events":
-            s = events.with_people(s, args.people)
-            table = events.event_dataset(s)
-            side = _write_table(out, table, s, "events", now_utc())
-            doses = int((table.EVID == 1).sum())
-            print(
-                f"{quoted(out)}: {table.ID.nunique()} people, {doses} dose records, {len(table) - doses} observations; "
-                f"descriptor {quoted(side)}"
-            )
-            return 0
-        if args.command == "sensitivity":
-            table = sensitivity.local(s, args.metric, args.step, args.workers, args.scheduler, allow_long=args.long)
-            print(f"local sensitivity of {args.metric} (base {table.metric_base.iloc[0]:.4g}), step +/-{args.step:g}:")
-            print(_show(table.drop(columns=["metric_base"])))
-            if table.elasticity.isna().any():
-                print("n/a: no elasticity where the metric's base value is 0 (a relative change is undefined)")
-        else:
-            table = sensitivity.global_sensitivity(
-                s,
-                args.metric,
-                args.method,
-                args.trajectories,
-                args.levels,
-                args.n,
-                args.seed,
-                args.workers,
-                args.scheduler,
-                allow_long=args.long,
-            )
-            print(
-                f"{args.method} global sensitivity of {args.metric}: {table.attrs['runs']} runs over "
-                f"model/data/plausible_ranges.toml"
-            )
-            print(_show(table))
-        if out is not None:
-            side = _write_table(out, table, s, f"{args.command} of {args.metric}", now_utc())
-            print(f"{quoted(out)}: descriptor {quoted(side)}")
-        return 0
+        with engine.reporting(Progress(args.command)):
+            return _command(args)
     except ScenarioError as err:
         print("error: " + " ".join(str(err).splitlines()), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Carry out one parsed command; 0 when done."""
+    if args.command == "drugs":
+        print(_drugs_text())
+        return 0
+    if args.command == "columns":
+        print(columns.listing())
+        return 0
+    if args.command == "run":
+        _run(args)
+        return 0
+    out = getattr(args, "out", None)
+    if args.command == "trial":
+        _check_outputs(args.arms, _table_files(out))
+        arms = [read_scenario(a) for a in args.arms]
+        t = trials.run_trial(
+            arms,
+            args.people,
+            args.endpoint,
+            args.seed,
+            args.chunk,
+            args.workers,
+            args.scheduler,
+            allow_long=args.long,
+        )
+        engine_name = (
+            f"dask {args.scheduler}"
+            if args.scheduler
+            else f"{args.workers or engine.default_workers()} local worker(s)"
+        )
+        print(_show(t.summary))
+        if t.summary.ci95_low.isna().any():
+            print("n/a: an interval needs at least two people per arm")
+        print(f"{sum(v.size for v in t.values)} runs in {t.seconds:.2f} s on {engine_name}: {t.runs_per_s:.0f} runs/s")
+        if out is not None:
+            print(
+                f"{quoted(out)}: descriptor {quoted(_write_table(out, t.summary, arms[0], f'trial: {args.endpoint}', now_utc(), arms))}"
+            )
+        return 0
+    _check_outputs([args.scenario, *([args.observed] if args.command == "fit" else [])], _table_files(out))
+    s = read_scenario(args.scenario)
+    if args.command == "fit":
+        _fit(s, args)
+        return 0
+    if args.command == "events":
+        s = events.with_people(s, args.people)
+        table = events.event_dataset(s)
+        side = _write_table(out, table, s, "events", now_utc())
+        doses = int((table.EVID == 1).sum())
+        print(
+            f"{quoted(out)}: {table.ID.nunique()} people, {doses} dose records, {len(table) - doses} observations; "
+            f"descriptor {quoted(side)}"
+        )
+        return 0
+    if args.command == "sensitivity":
+        table = sensitivity.local(s, args.metric, args.step, args.workers, args.scheduler, allow_long=args.long)
+        print(f"local sensitivity of {args.metric} (base {table.metric_base.iloc[0]:.4g}), step +/-{args.step:g}:")
+        print(_show(table.drop(columns=["metric_base"])))
+        if table.elasticity.isna().any():
+            print("n/a: no elasticity where the metric's base value is 0 (a relative change is undefined)")
+    else:
+        table = sensitivity.global_sensitivity(
+            s,
+            args.metric,
+            args.method,
+            args.trajectories,
+            args.levels,
+            args.n,
+            args.seed,
+            args.workers,
+            args.scheduler,
+            allow_long=args.long,
+        )
+        print(
+            f"{args.method} global sensitivity of {args.metric}: {table.attrs['runs']} runs over "
+            f"model/data/plausible_ranges.toml"
+        )
+        print(_show(table))
+    if out is not None:
+        side = _write_table(out, table, s, f"{args.command} of {args.metric}", now_utc())
+        print(f"{quoted(out)}: descriptor {quoted(side)}")
+    return 0

@@ -12,14 +12,30 @@ import os
 import re
 import socket
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from .scenario import ScenarioError
 
 T = TypeVar("T")
 CONNECT_TIMEOUT_S = 8.0
+#: Called with (tasks done, tasks in all) as a study's tasks finish; set with :func:`reporting`.
+_PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("progress", default=None)
+
+
+@contextmanager
+def reporting(progress: Callable[[int, int], None]) -> Iterator[None]:
+    """Inside this block :func:`map_tasks` calls ``progress(done, total)`` as each task finishes."""
+    token = _PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        _PROGRESS.reset(token)
+
+
 _ADDRESS = re.compile(r"(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))(?::([0-9]{1,5}))?")
 
 
@@ -47,16 +63,26 @@ def map_tasks(
 ) -> list[T]:
     """``[fn(t) for t in tasks]`` in order, on ``workers`` local processes (1: in this process) or a Dask scheduler."""
     tasks = list(tasks)
+    progress = _PROGRESS.get() or (lambda done, total: None)
     if scheduler:
-        return _on_dask(fn, tasks, scheduler)
+        return _on_dask(fn, tasks, scheduler, progress)
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(tasks) <= 1:
-        return [fn(t) for t in tasks]
+        out = []
+        for t in tasks:
+            out.append(fn(t))
+            progress(len(out), len(tasks))
+        return out
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        return list(pool.map(fn, tasks))
+        futures = {pool.submit(fn, t): i for i, t in enumerate(tasks)}
+        results: list[Any] = [None] * len(tasks)
+        for done, f in enumerate(as_completed(futures), 1):
+            results[futures[f]] = f.result()
+            progress(done, len(tasks))
+        return results
 
 
-def _on_dask(fn: Callable[[Any], T], tasks: list[Any], scheduler: str) -> list[T]:
+def _on_dask(fn: Callable[[Any], T], tasks: list[Any], scheduler: str, progress: Callable[[int, int], None]) -> list[T]:
     """The tasks on an existing Dask scheduler; every failure to reach it is one line within ~8 s."""
     scheme, host, port = scheduler_address(scheduler)
     shown = f"--scheduler {scheduler[:80]}"
@@ -93,7 +119,12 @@ def _on_dask(fn: Callable[[Any], T], tasks: list[Any], scheduler: str) -> list[T
         except TimeoutError:
             raise ScenarioError(f"{shown}: the scheduler has no workers; start some with dask worker") from None
         try:
-            return client.gather(client.map(fn, tasks, pure=False))
+            from distributed import as_completed as finished
+
+            futures = client.map(fn, tasks, pure=False)
+            for done, _ in enumerate(finished(futures), 1):
+                progress(done, len(tasks))
+            return client.gather(futures)
         except (OSError, ModuleNotFoundError) as err:
             first = (str(err).splitlines() or [type(err).__name__])[0][:160]
             raise ScenarioError(

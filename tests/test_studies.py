@@ -263,3 +263,24 @@ def test_event_dataset_follows_the_nonmem_rules_and_replays_to_its_dv():
         table = simulate(pop.person_scenario(i)).table.set_index("time_h")
         replay = table.naltrexone_plasma_ng_per_ml.reindex(mine.TIME.to_numpy()).to_numpy()
         np.testing.assert_allclose(mine.DV.to_numpy(), replay, rtol=0.05, atol=0.05)
+
+
+def test_a_study_reports_its_progress_and_time_left_as_its_runs_finish(monkeypatch):
+    import io
+
+    from model import cli, engine
+
+    calls = []
+    with engine.reporting(lambda done, total: calls.append((done, total))):
+        assert engine.map_tasks(abs, [-1, -2, -3], workers=1) == [1, 2, 3]
+        assert engine.map_tasks(abs, [-4, -5], workers=2) == [4, 5]  # results in order, progress as they finish
+    assert calls[:3] == [(1, 3), (2, 3), (3, 3)] and sorted(calls[3:]) == [(1, 2), (2, 2)]
+
+    monkeypatch.setattr(cli.Progress, "AFTER_S", 0.0)
+    out = io.StringIO()  # not a terminal: a line at each tenth
+    report = cli.Progress("gsa", out)
+    for done in range(1, 101):
+        report(done, 100)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 11 and lines[-1].startswith("gsa: 100/100 runs (100 %), about 0 s left")
+    assert all("runs (" in line and "left" in line for line in lines)
