@@ -30,7 +30,6 @@ from .figures import SCREEN_DPI, Fig, downloads, fig, fig_bytes, figure_bytes, s
 from .runs import (
     FRIENDLY,
     RESULTS,
-    RUNNING,
     ByteCache,
     guarded,
     nbytes,
@@ -50,7 +49,6 @@ __all__ = [
     "NOTICE",
     "PANEL_COLUMNS",
     "RESULTS",
-    "RUNNING",
     "SCREEN_DPI",
     "downloads",
     "fig",

@@ -15,6 +15,7 @@ from model.scenario import Scenario, scenario_to_toml
 
 from .controls import Control
 from .page import ByteCache
+from .runs import costly
 
 #: People simulated for a band in the app (kept modest for speed; cached).
 PEOPLE = 200
@@ -65,7 +66,7 @@ def bands(raw: Mapping[str, Any]) -> pd.DataFrame | None:
         if people < 10:
             return None
     with st.spinner(f"Simulating {people} people ..."):
-        return BANDS.get(scenario_to_toml(s), lambda: simulate_population(s).bands)
+        return BANDS.get(scenario_to_toml(s), lambda: costly(s, lambda: simulate_population(s).bands))
 
 
 def with_band(table: pd.DataFrame, bands: pd.DataFrame | None) -> pd.DataFrame:

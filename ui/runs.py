@@ -1,12 +1,15 @@
-"""Running scenarios for the pages: a cache bounded by bytes, a cap on scripts running at once, error guarding."""
+"""Running scenarios for the pages: a cache bounded by bytes, fair admission of costly runs, error guarding."""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 import logging
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -14,16 +17,14 @@ import pandas as pd
 import streamlit as st
 
 from model import Scenario, ScenarioError, lessons, parse_scenario, simulate
+from model.budget import Cost, run_cost
 from model.drugs import Molecule
 from model.scenario import parse_scenario_bytes, scenario_to_toml
 from model.simulation import Result
 
 from .text import plain
 
-CACHE_BYTES = 256_000_000  # results kept for every session together, by their size in memory
-#: Page scripts running at once in this server; the others wait for their turn. The Python parts of a rerun
-#: share one interpreter lock anyway, so this bounds memory and keeps the server answering without slowing a class.
-RUNNING = threading.BoundedSemaphore(2)
+CACHE_BYTES = 160_000_000  # results kept for every session together, by their size in memory
 FRIENDLY = (
     "Something went wrong on this page; it has been logged. Change a setting, reload the page, or open another lesson."
 )
@@ -74,12 +75,82 @@ class ByteCache:
 RESULTS = ByteCache(CACHE_BYTES)
 
 
+class Admission:
+    """Costly runs share the server fairly: at most ``slots`` at once and ``megabytes`` of predicted memory.
+
+    Runs wait in arrival order, so a session waits for the costly runs ahead of its own, never for a
+    stream of later ones; a run predicted under ``cheap_s`` and 50 MB (a lesson's usual run) never
+    waits, so a student opening a page is not queued behind anyone's heavy work. One run over
+    ``megabytes`` alone still runs (the per-run budget bounds it), but alone.
+    """
+
+    def __init__(self, slots: int = 2, megabytes: float = 400.0, cheap_s: float = 0.3) -> None:
+        self.slots, self.megabytes, self.cheap_s = slots, megabytes, cheap_s
+        self.running, self.held_mb = 0, 0.0
+        self._queue: deque[object] = deque()
+        self._cond = threading.Condition()
+
+    def _full(self, mb: float) -> bool:
+        return self.running >= self.slots or (self.running > 0 and self.held_mb + mb > self.megabytes)
+
+    @contextmanager
+    def admit(self, cost: Cost) -> Iterator[None]:
+        """Hold a place for a run of ``cost`` while inside the block (at once when it is cheap)."""
+        if cost.seconds < self.cheap_s and cost.megabytes < 50:
+            yield
+            return
+        ticket, mb = object(), float(cost.megabytes)
+        with self._cond:
+            self._queue.append(ticket)
+            while self._queue[0] is not ticket or self._full(mb):
+                self._cond.wait()
+            self._queue.popleft()
+            self.running += 1
+            self.held_mb += mb
+            self._cond.notify_all()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.running -= 1
+                self.held_mb -= mb
+                self._cond.notify_all()
+            if LIBC is not None:
+                LIBC.malloc_trim(0)  # give a costly run's freed memory back to the system
+
+
+#: The server's one admission for costly simulations (runs and population bands).
+HEAVY = Admission()
+
+
+def _libc() -> Any:
+    """The C library when it is glibc (its malloc tunables), else None."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+LIBC = _libc()
+if LIBC is not None:
+    # Each session's script thread would get malloc arenas of its own that keep freed memory: two
+    # arenas for the whole server keep its resident memory near what it uses (M_ARENA_MAX = -8).
+    LIBC.mallopt(-8, 2)
+
+
+def costly(s: Scenario, make: Callable[[], Any]) -> Any:
+    """``make()`` once the server admits a run of ``s``'s predicted cost."""
+    with HEAVY.admit(run_cost(s)):
+        return make()
+
+
 def _simulate(toml_text: str, s: Scenario) -> Result:
     """Simulate ``s`` (whose TOML text is ``toml_text``), shared between sessions in :data:`RESULTS`.
 
     A shared result's arrays are read-only; each caller gets its own (copy-on-write) tables.
     """
-    r = RESULTS.get(toml_text, lambda: simulate(s))
+    r = RESULTS.get(toml_text, lambda: costly(s, lambda: simulate(s)))
     return dataclasses.replace(r, table=r.table.copy(deep=False), challenges=r.challenges.copy(deep=False))
 
 
@@ -107,8 +178,7 @@ def run_scenario(s: Scenario) -> Result:
 def guarded(body: Callable[[], None]) -> None:
     """Run a page: a scenario error is shown as its one line, anything else as a short message (details logged)."""
     try:
-        with RUNNING:
-            body()
+        body()
     except ScenarioError as err:
         st.error(f"This scenario cannot be simulated: {plain(err)}")
     except Exception:  # st.stop and reruns are not Exceptions; they pass
