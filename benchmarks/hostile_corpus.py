@@ -3,7 +3,9 @@
 Every file in corpora/hostile (and accepted/) plus the big generated ones of corpora/hostile.py
 runs as ``python -m model run FILE --out OUT`` in its own process with a time limit. A clean refusal
 is exit 2 with one ``error:`` line; a valid run is exit 0 for a file in accepted/; anything else is a
-crash, a run past the limit a hang. Prints the slowest case and the largest peak memory.
+crash, a run past the limit a hang. Prints the slowest case and the largest peak memory. Then every
+hostile command line of corpora/commands.py (studies, Dask addresses, events, ``--people``,
+``--observed``, sidecars), counted per class: as wanted, or not (and then how), and inputs changed.
 
 Run: .venv/bin/python -m benchmarks.hostile_corpus
 """
@@ -18,6 +20,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from corpora import commands
 from corpora.hostile import ACCEPTED, CORPUS, GENERATED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,5 +78,35 @@ def main() -> None:
             print(f"  {outcome}: {f.name}")
 
 
+def run_commands() -> None:
+    """Every command case in its own process; per class: cases, as wanted, inputs changed."""
+    per: dict[str, Counter] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        files = commands.prepare(Path(tmp))
+        for case in commands.CASES:
+            before = commands.fingerprint(files)
+            try:
+                p = subprocess.run(
+                    [sys.executable, "-m", "model", *commands.argv(case, files)],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                    timeout=LIMIT_S,
+                )
+                verdict = commands.judge(case, p.returncode, p.stdout, p.stderr)
+            except subprocess.TimeoutExpired:
+                verdict = "hang"
+            tally = per.setdefault(case.klass, Counter())
+            tally["cases"] += 1
+            tally["as wanted"] += verdict == "ok"
+            tally["inputs changed"] += commands.fingerprint(files) != before
+            if verdict != "ok":
+                print(f"  {case.klass}: {' '.join(case.args)[:80]}: {verdict}")
+    print("hostile command lines, per class (cases / as wanted / inputs changed):")
+    for klass, t in per.items():
+        print(f"  {klass:<11} {t['cases']:>3} / {t['as wanted']:>3} / {t['inputs changed']}")
+
+
 if __name__ == "__main__":
     main()
+    run_commands()

@@ -112,8 +112,17 @@ def _engine_args(p: argparse.ArgumentParser) -> None:
 
 
 def _show(df: pd.DataFrame) -> str:
-    """A table for the terminal: 4 significant digits, 'n/a' where a value cannot be computed."""
-    return df.to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="n/a")
+    """A table for the terminal: 4 significant digits, 'n/a' where a value cannot be computed.
+
+    Text cells (titles, arm names) lose their control characters: a title cannot move the cursor or
+    recolour the terminal.
+    """
+    text = df.copy()
+    for col in [c for c in text.columns if not pd.api.types.is_numeric_dtype(text[c])]:
+        text[col] = text[col].map(
+            lambda v: "".join(c if c.isprintable() else "?" for c in v) if isinstance(v, str) else v
+        )
+    return text.to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="n/a")
 
 
 def _parser() -> _Parser:
