@@ -5,14 +5,15 @@ import streamlit as st
 
 from model import lessons
 from model.lessons import claims
-from ui import charts, page, plots, state
+from ui import page, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.drawings import compare as drawings
 
 via_app()
 
 P = "cmp_"
-present = page.lesson(
+page.lesson(
     "Compare agonists",
     "Full agonists (fentanyl, heroin, morphine, oxycodone, methadone) keep rising with the dose; buprenorphine, a "
     "partial agonist, levels off lower and lets go of the receptor slowly (try a larger dose multiple). How much "
@@ -79,15 +80,9 @@ st.markdown(
     f"At **{factor:g} x** the typical dose, **{need.idxmax()}** needs the most naltrexone "
     f"({need.max():.2g} ng/mL) and **{need.idxmin()}** the least ({need.min():.2g} ng/mL). A steady "
     f"**{level:g} ng/mL** blocks **{len(table) - len(open_)} of {len(table)}**"
-    + (f"; not blocked: {', '.join(open_)} (hatched bars)." if open_ else ": every one.")
+    + (f"; not blocked: {', '.join(open_)} (faint bars)." if open_ else ": every one.")
 )
-page.plot(
-    "compare",
-    title,
-    page.fig(plots.compare, table, curves, present, level),
-    table,
-    vega=charts.compare(table, curves, present, level),
-)
+page.plot("compare", title, drawings.compare(table, curves, level), table)
 
 show = table.rename(
     columns={

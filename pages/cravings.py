@@ -5,9 +5,10 @@ import streamlit as st
 
 from model import lessons
 from model.lessons import claims
-from ui import beyond_plots, charts, page, population, state
+from ui import page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.drawings import craving as drawings
 from ui.theme import colour_name
 
 via_app()
@@ -142,10 +143,9 @@ arms = [r.scenario for r in results.values()] + ([population.scenario(scenario(s
 page.plot(
     "craving",
     title,
-    page.fig(beyond_plots.craving, tables, episodes, shown, present, bands),
+    drawings.craving(tables, episodes, shown, bands),
     long,
     arms=arms,
-    vega=charts.craving(tables, episodes, shown, present, bands),
 )
 if present:
     numbers = st.container()

@@ -9,9 +9,10 @@ import streamlit as st
 from model import lessons
 from model.drugs import molecules
 from model.lessons import claims
-from ui import charts, page, pictures, plots, population, state
+from ui import page, pictures, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.drawings import mechanism as drawings
 from ui.theme import colour_name, label
 
 via_app()
@@ -22,7 +23,7 @@ AGONISTS = {
     "fentanyl": ("iv", 0.1, 0.02, 2.0),
     "morphine": ("iv", 20.0, 5.0, 200.0),
 }
-present = page.lesson(
+page.lesson(
     "Mechanism: from blood to receptor to reward",
     "Each panel shares the same time axis: plasma levels drive what sits on the receptors, and only the "
     f"agonist's share makes reward. Naltrexone ({colour_name('naltrexone')}, its metabolite "
@@ -138,14 +139,7 @@ with left:
             },
         }
     )
-    page.plot(
-        "receptors",
-        title,
-        page.fig(plots.receptor_picture, labels, present),
-        grid_table,
-        None,
-        vega=charts.receptor_picture(labels, present),
-    )
+    page.plot("receptors", title, drawings.receptor_picture(labels), grid_table)
 with right:
     st.subheader("Who holds the receptors")
     for k in ("naltrexone", "naltrexol", "agonist"):
@@ -158,14 +152,7 @@ st.subheader("At equilibrium: occupancy and reward vs opioid concentration")
 kd = molecules()["naltrexone"]["kd_nm"]
 levels = (0.0, kd, 10 * kd, 100 * kd)
 eq = lessons.equilibrium_curves(agonist, levels)
-page.plot(
-    "equilibrium",
-    f"{agonist} equilibrium with naltrexone",
-    page.fig(plots.equilibrium, eq, present, agonist),
-    eq,
-    None,
-    vega=charts.equilibrium(eq, present, agonist),
-)
+page.plot("equilibrium", f"{agonist} equilibrium with naltrexone", drawings.equilibrium(eq, agonist), eq)
 st.caption(
     f"Naltrexone levels: 0, 1, 10 and 100 x its Kd ({kd:g} nM). Each level moves the reward curve to the "
     "right by the dose ratio 1 + level/Kd (2, 11 and 101 times), so at high levels each tenfold step is "

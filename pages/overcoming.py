@@ -6,9 +6,10 @@ import streamlit as st
 from model import lessons
 from model.drugs import molecules
 from model.lessons import claims
-from ui import charts, page, plots, state
+from ui import page, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.drawings import mechanism as drawings
 
 via_app()
 
@@ -18,7 +19,7 @@ AGONISTS = {
     "fentanyl": ("iv", (0.02, 0.05, 0.1, 0.3, 1, 3, 10)),
 }
 TIMES = [6, 24, 48, 72, 96]
-present = page.lesson(
+page.lesson(
     "Overcoming the blockade",
     "Naltrexone does not cap the effect of an opioid: it moves the whole dose-response curve to the right, so a "
     "big enough dose gets through. As the naltrexone wears off, the curve slides back and the same big dose becomes "
@@ -66,25 +67,13 @@ state.write_url(P)
 agonist, ntx = AGONIST.value, NTX.value
 dr = dose_response(agonist, float(ntx), tuple(float(h) for h in hours))
 title = f"{agonist} dose-response after naltrexone {ntx} mg"
-page.plot(
-    "dose_response",
-    title,
-    page.fig(plots.dose_response, dr, present, agonist),
-    dr,
-    vega=charts.dose_response(dr, present, agonist),
-)
+page.plot("dose_response", title, drawings.dose_response(dr, agonist), dr)
 
 left = right = st.container()
 with left:
     st.subheader("Schild plot")
     sch, slope, pa2 = lessons.schild(agonist)
-    page.plot(
-        "schild",
-        f"Schild plot {agonist} vs naltrexone",
-        page.fig(plots.schild, sch, slope, pa2, present),
-        sch,
-        vega=charts.schild(sch, slope, pa2, present),
-    )
+    page.plot("schild", f"Schild plot {agonist} vs naltrexone", drawings.schild(sch, slope, pa2), sch)
     st.caption(
         f"Slope {slope:.2f} (1 = simple competition). pA2 {pa2:.2f} = -log10 of naltrexone's Kd in mol/L "
         f"({molecules()['naltrexone']['kd_nm']:g} nM)."

@@ -5,9 +5,10 @@ import streamlit as st
 
 from model import lessons, parse_scenario
 from model.lessons import claims
-from ui import charts, page, plots, population, state
+from ui import page, population, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.drawings import regimens as drawings
 
 via_app()
 
@@ -29,7 +30,7 @@ n_text = f"{lost_after} missed tablets in a row" if lost_after else "a week of m
 COVERED = {None: "Missed tablets are", 1: "No missed tablet is", 2: "One missed tablet is"}.get(
     lost_after, f"Up to {(lost_after or 1) - 1} missed tablets in a row are"
 )
-present = page.lesson(
+page.lesson(
     "Regimens and adherence",
     "A daily tablet keeps the blockade only while few tablets are missed: after "
     f"{page.stated(claims.tablets_to_lose_blockade(gaps))} an ordinary heroin dose "
@@ -178,14 +179,7 @@ if bands is not None:  # the band travels with the plot's data (and its CSV), on
 arms = [parse_scenario(regimen(name, share[name])) for name in KINDS]  # the scenario of each regimen
 if bands is not None:
     arms.append(population.scenario(regimen(BAND_FOR, share[BAND_FOR])))
-page.plot(
-    "regimens",
-    title,
-    page.fig(plots.regimens, tables, protected, present, bands, BAND_FOR),
-    long,
-    arms=arms,
-    vega=charts.regimens(tables, protected, present, bands, BAND_FOR),
-)
+page.plot("regimens", title, drawings.regimens(tables, protected, bands, BAND_FOR), long, arms=arms)
 if bands is not None:
     st.caption(
         f"Shaded band (top two panels), for the monthly injection only (daily tablets swing too much from day "
@@ -193,14 +187,7 @@ if bands is not None:
         "and their own missed injections; the dotted line is their median."
     )
 st.subheader("Days protected")
-page.plot(
-    "protection",
-    title,
-    page.fig(plots.protection_bars, summary, present),
-    summary,
-    arms=arms,
-    vega=charts.protection_bars(summary, present),
-)
+page.plot("protection", title, drawings.protection_bars(summary), summary, arms=arms)
 st.caption(
     "A day counts as protected when 25 mg IV heroin, taken at that day's lowest naltrexone level, "
     "would be blocked (its effect at most 25 % of the effect without naltrexone). The table adds the days "

@@ -5,9 +5,10 @@ import streamlit as st
 
 from model import lessons
 from model.lessons import claims
-from ui import beyond_plots, charts, page, state
+from ui import page, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.drawings import stopping as drawings
 
 via_app()
 
@@ -20,7 +21,7 @@ USUAL = {
     "fentanyl 0.2 mg IV": ("fentanyl", "iv", 0.2),
 }
 AGONISTS = list(lessons.CHRONIC_USE)
-present = page.lesson(
+page.lesson(
     "Stopping and starting",
     "After weeks on naltrexone the body has lost its tolerance and grown extra receptors, so the dose a person "
     "used to take hits much harder once the blockade wears off: watch the shaded risk window. Starting naltrexone "
@@ -178,7 +179,7 @@ title = f"{usual} after {weeks} weeks of {treatment}"
 page.plot(
     "stopping",
     title,
-    page.fig(beyond_plots.stopping, after, before, risk, day, usual, present),
+    drawings.stopping(after, before, risk, day, usual),
     after.assign(
         risk_window=risk,
         effect_before_treatment=before["effect"],
@@ -188,7 +189,6 @@ page.plot(
         lessons.usual_dose_before_scenario(drug, route, mg),
         *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment)),
     ],
-    vega=charts.stopping(after, before, risk, day, usual, present),
 )
 split = claims.stopping_split(
     day, before["min_drive"], row.min_respiratory_drive, tolerance_part, receptor_part, row.occupancy_antagonist
@@ -276,9 +276,8 @@ wtitle = f"Naltrexone {ntx} mg {gap} h after the last {agonist} dose"
 page.plot(
     "withdrawal",
     wtitle,
-    page.fig(beyond_plots.displacement, course, agonist, tablet, present),
+    drawings.displacement(course, agonist, tablet),
     course,
-    vega=charts.displacement(course, agonist, tablet, present),
 )
 
 
@@ -296,9 +295,8 @@ st.subheader("How long to wait before the first tablet")
 page.plot(
     "intervals",
     f"Opioid-free interval before naltrexone {ntx} mg",
-    page.fig(beyond_plots.intervals, table, present, thr),
+    drawings.intervals(table, thr),
     table,
-    vega=charts.intervals(table, present, thr),
 )
 st.caption(
     "Bars: days from the last dose of a week of regular use until physical dependence has faded, so the "

@@ -6,9 +6,10 @@ import streamlit as st
 
 from model import lessons
 from model.validation import CHECKS, PREDICTIONS
-from ui import charts, page, plots, state
+from ui import page, state
 from ui.boot import via_app
 from ui.controls import Control, bind_all
+from ui.drawings import validation as drawings
 
 via_app()
 
@@ -152,9 +153,8 @@ pet_targets = pd.DataFrame(
 page.plot(
     "pet",
     "PET occupancy vs naltrexone dose",
-    page.fig(plots.pet, pet, pet_targets, present),
+    drawings.pet(pet, pet_targets),
     pet,
-    vega=charts.pet(pet, pet_targets, present),
 )
 
 st.subheader("Plasma naltrexone after 50 mg by mouth and after the 380 mg injection")
@@ -186,9 +186,8 @@ both = pd.concat(
 page.plot(
     "plasma",
     "Naltrexone plasma oral 50 mg and XR 380 mg",
-    page.fig(plots.plasma_reference, oral.table, xr.table, present),
+    drawings.plasma_reference(oral.table, xr.table),
     both,
-    vega=charts.plasma_reference(oral.table, xr.table, present),
 )
 
 heroin_mg = float(HEROIN.value)
@@ -197,9 +196,8 @@ bl = blockade(heroin_mg)
 page.plot(
     "blockade",
     f"Heroin {heroin_mg:g} mg blockade vs time after naltrexone",
-    page.fig(plots.blockade_vs_time, bl, present, lessons.blocked_ratio()),
+    drawings.blockade_vs_time(bl, lessons.blocked_ratio()),
     bl,
-    vega=charts.blockade_vs_time(bl, present, lessons.blocked_ratio()),
 )
 
 page.predict(

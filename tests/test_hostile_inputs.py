@@ -596,7 +596,7 @@ def test_a_dollar_in_a_title_is_drawn_as_a_dollar(tmp_path):
     import io
 
     from model import parse_scenario, simulate
-    from ui import plots
+    from ui.drawings import mpl, time
 
     raw = {
         "title": "$5 a $bag$ \\frac{",
@@ -604,7 +604,7 @@ def test_a_dollar_in_a_title_is_drawn_as_a_dollar(tmp_path):
         "dose": [{"drug": "heroin", "route": "iv", "amount_mg": 10, "at_h": [1]}],
     }
     r = simulate(parse_scenario(raw))
-    fig = plots.timecourse(r.table, False, ("reward",), r.scenario.title)
+    fig = mpl.render(time.timecourse(r.table, ("reward",), r.scenario.title), False)
     fig.savefig(io.BytesIO(), format="png")  # mathtext would fail on the unbalanced $ and \frac
     assert any("$5 a $bag$" in t.get_text() for ax in fig.axes for t in (ax.title, ax._left_title))
 

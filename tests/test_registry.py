@@ -6,7 +6,9 @@ import pytest
 
 from model import drugs, parse_scenario, simulate
 from model.drugs import DRUG_SPECIES, molecules
-from ui import plots, theme
+from ui import theme
+from ui.drawings import mpl, vega
+from ui.drawings.time import timecourse
 
 TOY = """id = "toyorphine"
 name = "Toyorphine"
@@ -101,10 +103,11 @@ def test_a_new_agonist_file_is_all_it_takes(toy_data, capsys):
     assert r.table.occupancy_toyorphine.max() > 0
     assert r.challenges.drug.tolist() == ["toyorphine"]
     assert theme.label("toyorphine") == "toyorphine" and theme.line_style("toyorphine") == "--"
-    fig, (a1, a2) = theme.figure(False, 2, 1)
-    plots.plasma_panel(a1, r.table)
-    plots.occupancy_panel(a2, r.table)
-    for ax in (a1, a2):
+    fig = timecourse(r.table, ("plasma", "occupancy"))
+    for ax in mpl.render(fig, False).axes:  # the file and the screen draw it in its own colour
         assert "toyorphine" in [t.get_text() for t in ax.get_legend().get_texts()]
+    for chart in vega.render(fig, False):
+        scale = chart["layer"][0]["layer"][0]["encoding"]["color"]["scale"]
+        assert dict(zip(scale["domain"], scale["range"]))["toyorphine"] == "#117733"
     assert cli.main(["drugs"]) == 0
     assert "toyorphine" in capsys.readouterr().out

@@ -139,7 +139,6 @@ def plot(
     scenario: Scenario | None = None,
     arms: Sequence[Scenario] = (),
     focus: Sequence[str] = (),
-    vega: Sequence[dict] = (),
 ) -> None:
     """Show a figure, keep its data in session_state, offer its downloads.
 
@@ -156,9 +155,6 @@ def plot(
         st.session_state.setdefault("plot_figures", {})[key] = figure
         for chart in screen.render(figure, present):
             st.vega_lite_chart(spec=chart, width="stretch", theme=None)
-    elif vega:  # legacy: Vega-Lite specs written beside a matplotlib figure
-        for chart in vega:
-            st.vega_lite_chart(spec=dict(chart), width="stretch", theme=None)
     else:  # screen resolution: st.pyplot's 200 dpi "tight" PNG costs 3-4x the time
         st.image(figure_bytes(spec, "png", SCREEN_DPI, state.narrow()), width="stretch")
     in_words = f"Chart in words: {plain(stated(claims.describe_chart(key, title, table, tuple(focus))))}."

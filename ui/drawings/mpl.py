@@ -15,6 +15,40 @@ MARKERS = {"o": "o", "s": "s", "x": "x", "_": "_"}
 PANEL_HEIGHT_IN = 3.0  # inches per standard panel in a column of panels
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+def _log_tick(v: float, wide: bool) -> str:
+    """A log axis' tick: plain from 0.001 to 1000, else (or on a ``wide`` axis) a power of ten as 10\u2076.
+
+    Short labels, never '1e+06', so the ticks of many decades do not run into each other.
+    """
+    e = round(float(np.log10(v))) if v > 0 else 0
+    plain = 1e-3 <= v < 1e4 and not (wide and not 0 <= e <= 1)  # on a wide axis 1 and 10, then 10², 10³...
+    if v <= 0 or plain or not np.isclose(v, 10.0**e):
+        return f"{v:g}"
+    return "10" + str(e).translate(_SUPERSCRIPT)
+
+
+def _log_formatter(axis: object) -> FuncFormatter:
+    """Ticks of a log axis: powers of ten written 10\u207f where it spans more than four decades."""
+
+    def tick(v: float, _: object) -> str:
+        lo, hi = sorted(axis.get_view_interval())
+        return _log_tick(v, lo > 0 and hi / lo > 1e4)
+
+    return FuncFormatter(tick)
+
+
+def _two_lines(name: str, width: int = 16) -> str:
+    """A category longer than ``width`` on two lines of nearly equal length (a phone keeps its panel's width)."""
+    spaces = [i for i, ch in enumerate(name) if ch == " "]
+    if len(name) <= width or not spaces:
+        return name
+    at = min(spaces, key=lambda i: max(i, len(name) - i - 1))
+    return f"{name[:at]}\n{name[at + 1 :]}"
+
+
 def _axis(ax: object, axis: Axis, which: str) -> None:
     set_label, set_scale, set_lim = (
         (ax.set_xlabel, ax.set_xscale, ax.set_xlim) if which == "x" else (ax.set_ylabel, ax.set_yscale, ax.set_ylim)
@@ -24,7 +58,8 @@ def _axis(ax: object, axis: Axis, which: str) -> None:
         return
     if axis.categories:
         if which == "y":
-            ax.set_yticks(range(len(axis.categories)), axis.categories)
+            names = [_two_lines(c) if is_narrow() else c for c in axis.categories]
+            ax.set_yticks(range(len(axis.categories)), names)
             ax.set_ylim(len(axis.categories) - 0.5, -0.5)  # the first category on top, as on the screen
             ax.grid(False, axis="y")
         set_label(axis.title)
@@ -34,7 +69,7 @@ def _axis(ax: object, axis: Axis, which: str) -> None:
     if axis.log:
         set_scale("log")
         fmt = ax.xaxis if which == "x" else ax.yaxis
-        fmt.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        fmt.set_major_formatter(_log_formatter(fmt))
         fmt.set_minor_formatter(NullFormatter())
     if axis.domain:
         set_lim(*axis.domain)
@@ -113,8 +148,10 @@ def _ranges(ax: object, layer: Ranges) -> None:
     ax.plot([], [], "s", color=layer.colour, label=layer.label)
 
 
-def _bars(ax: object, layer: Bars) -> None:
-    y = np.arange(len(layer.categories)) + layer.offset
+def _bars(ax: object, layer: Bars, order: tuple[str, ...] = ()) -> None:
+    # each bar on the row of its category on the axis (as on the screen), several bars on one row allowed
+    row = {c: i for i, c in enumerate(order)}
+    y = np.array([row.get(c, i) for i, c in enumerate(layer.categories)], dtype=float) + layer.offset
     start = np.nan_to_num(np.asarray(layer.start, float))
     end = np.asarray(layer.end, float)
     ok = np.isfinite(end)
@@ -162,7 +199,7 @@ def draw_panel(ax: object, panel: Panel, present: bool) -> None:
         elif isinstance(layer, Ranges):
             _ranges(ax, layer)
         elif isinstance(layer, Bars):
-            _bars(ax, layer)
+            _bars(ax, layer, panel.y.categories)
         elif isinstance(layer, Text):
             _text(ax, layer)
         else:
@@ -176,7 +213,19 @@ def draw_panel(ax: object, panel: Panel, present: bool) -> None:
     if panel.title:
         ax.set_title(panel.title, fontsize="medium")
     if ax.get_legend_handles_labels()[1]:
-        ax.legend(title=panel.legend_title or None, **outside())
+        place = outside()
+        if panel.equal and is_narrow():  # a picture has no empty corner: on a phone its legend goes below it
+            place = {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "ncols": 2}
+        if panel.y.categories and is_narrow() and len(ax.figure.axes) == 1:
+            # bars fill a phone's panel, no corner is free: the legend goes under the figure
+            ax.figure.legend(
+                *ax.get_legend_handles_labels(),
+                title=panel.legend_title or None,
+                loc="outside lower center",
+                fontsize="small",
+            )
+        else:
+            ax.legend(title=panel.legend_title or None, **place)
 
 
 def render(fig: Figure, present: bool) -> MplFigure:
@@ -192,14 +241,22 @@ def render(fig: Figure, present: bool) -> MplFigure:
         cols=cols,
         height=height,
         sharex=fig.shared_x,
-        **({"gridspec_kw": {"height_ratios": heights}} if cols == 1 and n > 1 and not is_narrow() else {}),
+        **({"gridspec_kw": {"height_ratios": heights}} if cols == 1 and n > 1 else {}),
     )
+    if cols == 1 and n > 1 and is_narrow():  # a phone caps each panel's height: taller panels make the figure taller
+        out.set_figheight(out.get_figheight() * max(1.0, sum(heights) / n))
     axes = np.atleast_1d(axes).ravel()
     with styled(present):
         for ax, panel in zip(axes, fig.panels):
             draw_panel(ax, panel, present)
         for ax in axes[n:]:
             ax.set_visible(False)
+        if cols > 1 and not is_narrow():  # side by side: a legend the panel on its right repeats is dropped
+            for i in range(n - 1):
+                left, right = axes[i].get_legend(), axes[i + 1].get_legend()
+                same = left and right and [t.get_text() for t in left.texts] == [t.get_text() for t in right.texts]
+                if (i + 1) % cols and same:
+                    left.remove()
         if fig.shared_x and cols == 1:
             for ax in axes[: n - 1]:
                 ax.set_xlabel("")

@@ -78,7 +78,10 @@ class Spans:
 
 @dataclass(frozen=True)
 class Points:
-    """Markers at (x, y): ``shape`` 'o' (circle), 's' (square), 'x' (cross) or '_' (dash), filled or open."""
+    """Markers at (x, y): ``shape`` 'o' (circle), 's' (square), 'x' (cross) or '_' (dash), filled or open.
+
+    On a category axis (``Axis.categories``) y is the index of the category.
+    """
 
     x: np.ndarray
     y: np.ndarray

@@ -69,8 +69,9 @@ def _scale(axis: Axis) -> dict[str, Any]:
 
 def _enc(axis: Axis, field: str, title: bool = True) -> dict[str, Any]:
     """A quantitative position encoding on ``axis`` (its title only on the layer that owns it)."""
-    if axis.categories:
-        return {"field": field, "type": "nominal", "sort": list(axis.categories), "title": axis.title or None}
+    if axis.categories:  # the domain itself: layers of different data keep the order (a union drops a sort)
+        cats = list(axis.categories)
+        return {"field": field, "type": "nominal", "sort": cats, "scale": {"domain": cats}, "title": axis.title or None}
     enc: dict[str, Any] = {"field": field, "type": "quantitative", "scale": _scale(axis)}
     if title:
         enc["title"] = axis.title
@@ -282,11 +283,15 @@ def _spans(layer: Spans, panel: Panel) -> list[dict[str, Any]]:
 def _points(layer: Points, panel: Panel, legend: _Legend, present: bool) -> list[dict[str, Any]]:
     values = [{"x": _num(a), "y": _num(b)} for a, b in zip(layer.x, layer.y)]
     values = [v for v in values if v["x"] is not None and v["y"] is not None]
-    colour = {**legend.encoding(), "datum": layer.label} if layer.label else {"value": layer.colour}
-    colour.pop("field", None)
+    cats = panel.y.categories
+    if cats:  # on a category axis y is the category's index (as in the files)
+        values = [{**v, "y": cats[int(round(v["y"]))]} for v in values if 0 <= round(v["y"]) < len(cats)]
+    # a labelled layer names its series in every row (in the Vega-Lite schema a datum takes no scale nor legend)
+    values = [{**v, "series": layer.label} for v in values] if layer.label else values
+    colour = legend.encoding() if layer.label else {"value": layer.colour}
     tip = [
         {"field": "x", "title": panel.x.title, "format": ".4~g"},
-        {"field": "y", "title": f"{layer.label or panel.y.title}", "format": ".4~g"},
+        {"field": "y", "title": f"{layer.label or panel.y.title}", **({} if cats else {"format": ".4~g"})},
     ]
     return [
         {
@@ -301,8 +306,9 @@ def _points(layer: Points, panel: Panel, legend: _Legend, present: bool) -> list
                 **({"stroke": GREYS["outline"], "strokeWidth": 0.8} if layer.filled and layer.size > 2 else {}),
             },
             "encoding": {
-                "x": _enc(panel.x, "x", title=False),
-                "y": _enc(panel.y, "y", title=False),
+                # titled: a panel of points alone has its axis titles (the same title of other layers is merged)
+                "x": _enc(panel.x, "x"),
+                "y": _enc(panel.y, "y"),
                 "color": colour,
                 "tooltip": [] if panel.x.hidden else tip,
             },
@@ -313,8 +319,8 @@ def _points(layer: Points, panel: Panel, legend: _Legend, present: bool) -> list
 def _ranges(layer: Ranges, panel: Panel, legend: _Legend) -> list[dict[str, Any]]:
     values = [{"x": float(a), "lo": float(b), "hi": float(c)} for a, b, c in zip(layer.x, layer.lo, layer.hi)]
     x = _enc(panel.x, "x", title=False)
-    colour = {**legend.encoding(), "datum": layer.label}
-    colour.pop("field", None)
+    values = [{**v, "series": layer.label} for v in values]  # its series in every row (as in _points)
+    colour = legend.encoding()
     return [
         {
             "data": {"values": values},
@@ -355,13 +361,8 @@ def _bars(layer: Bars, panel: Panel, legend: _Legend, groups: list[float]) -> li
     ]
     y = _enc(panel.y, "category")
     offset = {"yOffset": {"field": "group", "type": "nominal", "sort": groups, "scale": {"domain": groups}}}
-    colour = (
-        {**legend.encoding(), "datum": layer.label}
-        if layer.label
-        else {"field": "colour", "type": "nominal", "scale": None, "legend": None}
-    )
-    if layer.label:
-        colour.pop("field", None)
+    values = [{**v, "series": layer.label} for v in values]  # its series in every row (as in _points)
+    colour = legend.encoding() if layer.label else {"field": "colour", "type": "nominal", "scale": None, "legend": None}
     tip = [{"field": "category", "title": panel.y.title or "row"}]
     if layer.texts:
         tip.append({"field": "text", "title": layer.label or panel.x.title})
@@ -375,7 +376,9 @@ def _bars(layer: Bars, panel: Panel, legend: _Legend, groups: list[float]) -> li
                 "x2": {"field": "end"},
                 "y": y,
                 **(offset if len(groups) > 1 else {}),
-                "color": colour,
+                # unlabelled bars paint their own colours as fill: the panel's colour scale (and its legend of
+                # the other layers) stays whole
+                ("color" if layer.label else "fill"): colour,
                 "opacity": {"condition": {"test": "datum.faded", "value": 0.35}, "value": 1.0},
                 "tooltip": tip,
             },
