@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from model import lessons
-from model.drugs import molecules
+from model.drugs import DRUG_SPECIES, molecules
 from model.lessons import claims
 from ui import page, pictures, population, state
 from ui.boot import via_app
@@ -18,10 +18,11 @@ from ui.theme import colour_name, label
 via_app()
 
 P = "mech_"
+#: Full agonists with an IV teaching dose (each molecule's [teaching]): route, dose and the slider's range (mg).
 AGONISTS = {
-    "heroin": ("iv", 25.0, 5.0, 200.0),
-    "fentanyl": ("iv", 0.1, 0.02, 2.0),
-    "morphine": ("iv", 20.0, 5.0, 200.0),
+    drug: (route, mg, mg / 5, mg * 10)
+    for drug, (route, mg) in lessons.AGONIST_DOSES.items()
+    if route == "iv" and molecules()[DRUG_SPECIES[drug]].role == "agonist"
 }
 page.lesson(
     "Mechanism: from blood to receptor to reward",
@@ -33,7 +34,15 @@ page.lesson(
 AGONIST = Control(
     P + "agonist", "heroin", "Opioid (IV)", "selectbox", options=list(AGONISTS), help="Which full agonist is injected."
 )
-DOSE = Control(P + "dose_mg", 25.0, "dose (mg)", "number", lo=0.02, hi=200.0, step=0.01)
+DOSE = Control(
+    P + "dose_mg",
+    25.0,
+    "dose (mg)",
+    "number",
+    lo=min(v[2] for v in AGONISTS.values()),
+    hi=max(v[3] for v in AGONISTS.values()),
+    step=0.01,
+)
 NTX = Control(
     P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=0, hi=150, step=5, help=page.param_help("naltrexone", "kd_nm")
 )

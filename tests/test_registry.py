@@ -1,5 +1,6 @@
 """One source of truth per drug: identity and drawing in each molecule's file; a new drug needs no code."""
 
+import json
 import shutil
 
 import pytest
@@ -24,6 +25,11 @@ line = "--"
 [routes.iv]
 kind = "iv"
 max_dose_mg = 100
+
+[teaching]
+order = 7
+dose = { route = "iv", amount_mg = 10, tag = "illustrative", source = "test" }
+chronic_use = { route = "iv", amount_mg = 10, every_h = 8, tag = "illustrative", source = "test" }
 
 [parameters]
 molar_mass_g_per_mol = { value = 300, unit = "g/mol", min = 100, max = 5000, tag = "illustrative", source = "test" }
@@ -111,3 +117,59 @@ def test_a_new_agonist_file_is_all_it_takes(toy_data, capsys):
         assert dict(zip(scale["domain"], scale["range"]))["toyorphine"] == "#117733"
     assert cli.main(["drugs"]) == 0
     assert "toyorphine" in capsys.readouterr().out
+
+
+def test_a_new_agonist_appears_on_every_page_that_lists_agonists_and_in_both_drawings(toy_data):
+    """Compare, Stopping, Mechanism and the Workbench list it from its file; each figure draws it both ways."""
+    from pathlib import Path
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from model.scenario import scenario_to_toml
+    from ui.editor import encode
+
+    root = Path(__file__).resolve().parents[1]
+    st.cache_data.clear()  # lesson tables cached before the toy existed
+
+    def page(path: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(root / "app.py"), default_timeout=90)
+        for k, v in query.items():
+            at.query_params[k] = v
+        at.switch_page(path).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    def drawn_both_ways(at: AppTest, key: str) -> None:
+        fig = at.session_state["plot_figures"][key]
+        shown = json.dumps(vega.render(fig, False), default=lambda x: vega.records(x))
+        assert "toyorphine" in shown and "#117733" in shown, key
+        texts = [
+            t.get_text() for ax in mpl.render(fig, False).axes if ax.get_legend() for t in ax.get_legend().get_texts()
+        ]
+        texts += [t.get_text() for ax in mpl.render(fig, False).axes for t in ax.get_yticklabels()]
+        assert any("toyorphine" in t for t in texts), key
+
+    compare = page("pages/compare.py")
+    assert "toyorphine" in set(compare.session_state["plot_data"]["compare"].drug)
+    drawn_both_ways(compare, "compare")
+
+    stopping = page("pages/stopping.py")
+    assert any("toyorphine" in str(o) for box in stopping.selectbox for o in box.options)
+    drawn_both_ways(stopping, "intervals")
+
+    mechanism = page("pages/mechanism.py", mech_agonist="toyorphine")
+    assert "toyorphine" in mechanism.selectbox(key="mech_agonist").options
+    assert mechanism.selectbox(key="mech_agonist").value == "toyorphine"
+    drawn_both_ways(mechanism, "chain")
+
+    toy = parse_scenario(
+        {
+            "title": "toy",
+            "duration_h": 12,
+            "dose": [{"drug": "toyorphine", "route": "iv", "amount_mg": 10, "at_h": [1]}],
+        }
+    )
+    workbench = page("pages/workbench.py", wb_s=encode(scenario_to_toml(toy)))
+    drawn_both_ways(workbench, "timecourse")
+    st.cache_data.clear()  # nothing of the toy outlives the test
