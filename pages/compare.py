@@ -23,7 +23,8 @@ page.lesson(
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def comparison(factor: float) -> pd.DataFrame:
+def comparison(factor: float, uses: tuple) -> pd.DataFrame:
+    """Every agonist at ``factor`` times its teaching dose (cached on the doses ``uses`` too)."""
     return lessons.compare_agonists(dose_factor=factor)
 
 
@@ -58,7 +59,7 @@ LEVEL.widget(c2)
 state.write_url(P)
 
 factor, level = float(FACTOR.value), float(LEVEL.value)
-table = comparison(factor)
+table = comparison(factor, tuple(lessons.AGONIST_DOSES.items()))
 table["blocked_at_chosen_level"] = table.naltrexone_plasma_ng_per_ml_to_block <= level
 curves = {}
 for drug, (route, mg) in lessons.AGONIST_DOSES.items():

@@ -282,15 +282,18 @@ page.plot(
 
 
 @st.cache_data(max_entries=16, show_spinner="Finding the opioid-free interval for each opioid ...")
-def intervals(ntx_mg: float, threshold: float) -> pd.DataFrame:
-    """Per agonist: days until dependence has faded, and days until the tablet displaces little (cached)."""
+def intervals(ntx_mg: float, threshold: float, uses: tuple) -> pd.DataFrame:
+    """Per agonist: days until dependence has faded, and days until the tablet displaces little.
+
+    Cached on the agonists' regular use ``uses`` too, which their molecule files give.
+    """
     t = lessons.opioid_free_interval(ntx_mg, threshold, simulate_fn=page.run_scenario)
     free = [lessons.opioid_free_days(d, simulate_fn=page.run_scenario) for d in t.drug]
     return t.rename(columns={"days_opioid_free": "days_receptors_free"}).assign(days_opioid_free=free)
 
 
 thr = THRESHOLD.value
-table = intervals(float(ntx), thr / 100)
+table = intervals(float(ntx), thr / 100, tuple(lessons.CHRONIC_USE.items()))
 st.subheader("How long to wait before the first tablet")
 page.plot(
     "intervals",

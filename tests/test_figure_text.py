@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui.theme import fit_narrow, narrow_layout
 
+pytestmark = pytest.mark.slow  # every page at three sizes (~35 s): the full suite's
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 

@@ -8,6 +8,8 @@ import pytest
 from corpora.commands import CASES, argv, fingerprint, judge, prepare
 from model import cli
 
+pytestmark = pytest.mark.slow  # 53 command lines (~10 s): the full suite's
+
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):

@@ -467,7 +467,7 @@ def displacement_after_last_dose(
 def opioid_free_interval(
     naltrexone_mg: float = 50.0,
     max_displaced: float = 0.02,
-    drugs: Sequence[str] = tuple(CHRONIC_USE),
+    drugs: Sequence[str] | None = None,
     max_hours: float = 240.0,
     simulate_fn: Any = simulate,
 ) -> pd.DataFrame:
@@ -476,6 +476,7 @@ def opioid_free_interval(
     One row per drug with its chronic use, the hours (NaN when longer than ``max_hours``) and the
     displacement if the tablet were taken 12 h after the last dose.
     """
+    drugs = tuple(CHRONIC_USE) if drugs is None else drugs  # read now: a molecule file may add one
     hours = np.arange(0.0, max_hours + 1e-9, 2.0)
     rows = []
     for drug in drugs:
