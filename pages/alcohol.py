@@ -112,20 +112,27 @@ table = result.table
 
 numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
 window = population.with_band(table, bands)
-page.plot(
-    "alcohol",
-    title,
-    drawings.alcohol(table, bands),
-    window,
-    result if bands is None else None,
-    population.scenario(raw) if bands is not None else None,
+peak_without = float(table.reward_without_naltrexone.max())
+removed = 1 - float(table.reward.max()) / peak_without if peak_without > 0 else float("nan")
+page.headline(
+    f"{title}: naltrexone removes {removed:.0%} of the peak reward ({peak_without:.3f} -> {table.reward.max():.3f})."
+    if peak_without > 0
+    else f"{title}: no reward to remove."
 )
+with page.stage():
+    page.plot(
+        "alcohol",
+        title,
+        drawings.alcohol(table, bands),
+        window,
+        result if bands is None else None,
+        population.scenario(raw) if bands is not None else None,
+    )
 m1, m2, m3, m4 = (st.container() if present else numbers).columns(4)
 bac = table.get("ethanol_blood_mg_per_dl")
 m1.metric("Peak blood alcohol (mg/dL)", f"{(bac.max() if bac is not None else 0):.0f}")
 m2.metric("Peak reward without naltrexone", f"{table.reward_without_naltrexone.max():.3f}")
 m3.metric("Peak reward with naltrexone", f"{table.reward.max():.3f}")
-peak_without = float(table.reward_without_naltrexone.max())
 m4.metric(
     "Reward removed by naltrexone",
     f"{100 * (1 - table.reward.max() / peak_without):.0f} %" if peak_without > 0 else "-",

@@ -83,7 +83,12 @@ st.markdown(
     f"**{level:g} ng/mL** blocks **{len(table) - len(open_)} of {len(table)}**"
     + (f"; not blocked: {', '.join(open_)} (faint bars)." if open_ else ": every one.")
 )
-page.plot("compare", title, drawings.compare(table, curves, level), table)
+page.headline(
+    f"At {factor:g} x the typical dose, {need.idxmax()} needs the most naltrexone ({need.max():.2g} ng/mL); "
+    f"a steady {level:g} ng/mL blocks {len(table) - len(open_)} of {len(table)}."
+)
+with page.stage():
+    page.plot("compare", title, drawings.compare(table, curves, level), table)
 
 show = table.rename(
     columns={

@@ -130,6 +130,12 @@ episodes = lessons.episode_table(results[shown])
 bands = population.bands(scenario(shown)) if show_band else None
 
 numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
+SHORT_NAMES = {
+    "no naltrexone": "no naltrexone",
+    "monthly injection kept": "injection kept",
+    "second injection missed": "2nd injection missed",
+    "daily tablets": f"tablets, {adherence:.0%} taken",
+}
 long = pd.concat(
     [t[["time_h", "craving", "craving_without_naltrexone"]].assign(plan=p) for p, t in tables.items()],
     ignore_index=True,
@@ -140,26 +146,26 @@ if bands is not None:
         long.loc[mine, f"population_craving_{q}"] = bands[f"craving_{q}"].to_numpy()
 title = f"Craving with heroin {mg} mg every {every:g} days for {weeks} weeks"
 arms = [r.scenario for r in results.values()] + ([population.scenario(scenario(shown))] if bands is not None else [])
-page.plot(
-    "craving",
-    title,
-    drawings.craving(tables, episodes, shown, bands),
-    long,
-    arms=arms,
+page.headline(
+    f"Craving after {weeks} weeks: "
+    + ", ".join(f"{SHORT_NAMES[plan]} {tables[plan].craving.iloc[-1]:.2f}" for plan in PLANS)
+    + " (it starts at 0.5)."
 )
+with page.stage():
+    page.plot(
+        "craving",
+        title,
+        drawings.craving(tables, episodes, shown, bands),
+        long,
+        arms=arms,
+    )
 if present:
     numbers = st.container()
 numbers.markdown(f"**Craving at week {weeks}** (expected reward, 0-1; it starts at 0.5)")
-SHORT = {
-    "no naltrexone": "no naltrexone",
-    "monthly injection kept": "injection kept",
-    "second injection missed": "2nd injection missed",
-    "daily tablets": f"tablets, {adherence:.0%} taken",
-}
 m = numbers.columns(5)
 for col, plan in zip(m, PLANS):
     col.metric(
-        SHORT[plan],
+        SHORT_NAMES[plan],
         f"{tables[plan].craving.iloc[-1]:.2f}",
         help="Expected reward learnt from the use episodes (0-1, illustrative); 0.5 at the start.",
     )

@@ -73,21 +73,23 @@ bands = population.bands(raw) if show_band else None
 table = result.table
 ch = result.challenges.iloc[0]
 
+page.headline(f"{title}: ", claims.challenge("home.verdict", ch) if ntx else "the full effect.")
 numbers = st.container()  # the key numbers: above the plot, below it on a projector (the plot first at 1280x720)
 window = population.with_band(
     table, bands
 )  # the whole story: naltrexone takes the receptors first, then heroin arrives
-page.timecourse(
-    "timecourse",
-    title,
-    table,
-    ("occupancy", "reward"),
-    window,
-    result if bands is None else None,
-    population.scenario(raw) if bands is not None else None,
-    titled=True,
-    bands=bands,
-)
+with page.stage():
+    page.timecourse(
+        "timecourse",
+        title,
+        table,
+        ("occupancy", "reward"),
+        window,
+        result if bands is None else None,
+        population.scenario(raw) if bands is not None else None,
+        titled=True,
+        bands=bands,
+    )
 
 m1, m2, m3 = (st.container() if present else numbers).columns(3)
 m1.metric("Heroin effect without naltrexone", f"{ch.increment_without:.2f}", help="Peak rise in reward, 0-1 scale.")

@@ -118,19 +118,21 @@ result = page.run(raw)
 bands = population.bands(raw) if show_band else None
 table = result.table
 
+page.headline(f"{title}: ", claims.challenge("mechanism.verdict", result.challenges.iloc[0]))
 st.subheader("Concentrations -> occupancy -> reward")
 window = population.with_band(table, bands)
-page.timecourse(
-    "chain",
-    title,
-    table,
-    ("plasma", "occupancy", "reward"),
-    window,
-    result if bands is None else None,
-    population.scenario(raw) if bands is not None else None,
-    marker_h=t_show,
-    bands=bands,
-)
+with page.stage():
+    page.timecourse(
+        "chain",
+        title,
+        table,
+        ("plasma", "occupancy", "reward"),
+        window,
+        result if bands is None else None,
+        population.scenario(raw) if bands is not None else None,
+        marker_h=t_show,
+        bands=bands,
+    )
 
 left, right = st.columns([3, 2])
 with left:

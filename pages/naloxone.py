@@ -220,13 +220,19 @@ state.store_plot_data("rescue_summary", pd.DataFrame([s]))
 course = course.assign(time_h=course.time_h - 0.25)
 title = f"{what}; naloxone {nlx_mg:g} mg {route}"
 arms = [r.scenario for r in runs] + ([population.scenario(raw_rescue)] if bands is not None else [])
-page.plot(
-    "rescue",
-    title,
-    drawings.rescue(course, at_h - 0.25, bands),
-    course,
-    arms=arms,
+again = s["renarcotised_h"]
+page.headline(
+    f"{what}: breathing falls to {s['min_before']:.2f}; naloxone {nlx_mg:g} mg lifts it to {s['best_after']:.2f}"
+    + (f", and it falls below 0.5 again at {again - 0.25:.1f} h." if np.isfinite(again) else ".")
 )
+with page.stage():
+    page.plot(
+        "rescue",
+        title,
+        drawings.rescue(course, at_h - 0.25, bands),
+        course,
+        arms=arms,
+    )
 st.caption(
     "Time 0 = the opioid dose. Top: breathing (1 = normal). Bottom: who holds the receptors in the rescue. "
     "Fentanyl stops breathing while holding only a few % of the receptors (receptor reserve), so a little "

@@ -67,7 +67,8 @@ state.write_url(P)
 agonist, ntx = AGONIST.value, NTX.value
 dr = dose_response(agonist, float(ntx), tuple(float(h) for h in hours))
 title = f"{agonist} dose-response after naltrexone {ntx} mg"
-page.plot("dose_response", title, drawings.dose_response(dr, agonist), dr)
+with page.stage():
+    page.plot("dose_response", title, drawings.dose_response(dr, agonist), dr)
 
 left = right = st.container()
 with left:
@@ -114,6 +115,10 @@ with right:
         help="Respiratory drive, 1 = normal breathing, 0 = stops breathing.",
     )
     page.timecourse("danger", raw["title"], tab, ("reward", "breathing"), result=res)
+    page.headline(
+        f"{agonist} {big:g} mg after naltrexone {ntx} mg is {claims.blocked_phrase(ch.ratio.iloc[0])} on day 1; "
+        f"on day 4 the same dose gives {ch.increment_with.iloc[1]:.2f} reward and breathing falls to {drive[1]:.2f}."
+    )
 
 page.predict(
     P + "q1",

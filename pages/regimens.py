@@ -186,8 +186,14 @@ if bands is not None:
         f"to day for a readable band): 5-95 % of {population.PEOPLE} people, each with their own drug handling "
         "and their own missed injections; the dotted line is their median."
     )
+page.headline(
+    f"Days protected out of {days}: "
+    + ", ".join(f"{r.regimen} {r.days_protected}" for r in summary.itertuples())
+    + f" (tablets {tablets:.0%} taken, injections {injections:.0%} received)."
+)
 st.subheader("Days protected")
-page.plot("protection", title, drawings.protection_bars(summary), summary, arms=arms)
+with page.stage():
+    page.plot("protection", title, drawings.protection_bars(summary), summary, arms=arms)
 st.caption(
     "A day counts as protected when 25 mg IV heroin, taken at that day's lowest naltrexone level, "
     "would be blocked (its effect at most 25 % of the effect without naltrexone). The table adds the days "

@@ -176,20 +176,26 @@ state.store_plot_data(
 )
 usual = USUAL_C.value
 title = f"{usual} after {weeks} weeks of {treatment}"
-page.plot(
-    "stopping",
-    title,
-    drawings.stopping(after, before, risk, day, usual),
-    after.assign(
-        risk_window=risk,
-        effect_before_treatment=before["effect"],
-        min_respiratory_drive_before_treatment=before["min_drive"],
-    ),
-    arms=[
-        lessons.usual_dose_before_scenario(drug, route, mg),
-        *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment)),
-    ],
+page.headline(
+    f"Day {day} after {weeks} weeks of {treatment}: {usual} lowers breathing to {row.min_respiratory_drive:.2f} "
+    f"({before['min_drive']:.2f} before treatment)"
+    + (f"; the risk window starts on day {days_risk.iloc[0]:g}." if len(days_risk) else ".")
 )
+with page.stage():
+    page.plot(
+        "stopping",
+        title,
+        drawings.stopping(after, before, risk, day, usual),
+        after.assign(
+            risk_window=risk,
+            effect_before_treatment=before["effect"],
+            min_respiratory_drive_before_treatment=before["min_drive"],
+        ),
+        arms=[
+            lessons.usual_dose_before_scenario(drug, route, mg),
+            *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment)),
+        ],
+    )
 split = claims.stopping_split(
     day, before["min_drive"], row.min_respiratory_drive, tolerance_part, receptor_part, row.occupancy_antagonist
 )

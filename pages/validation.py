@@ -88,6 +88,17 @@ shown = checks if group == "all" else checks[checks.group == group]
 shown = shown.assign(result=np.where(shown["pass"], "✓ meets", "✗ misses")).sort_values(
     "pass", kind="stable"
 )  # misses first, each marked in words as well as by the box
+misses = shown[~shown["pass"]]
+page.headline(
+    f"The model meets {int(shown['pass'].sum())} of {len(shown)} checks against human data"
+    + (
+        f"; it misses {len(misses)}, listed first (all predictions it was not tuned to)."
+        if len(misses) and set(misses.group) <= {"Predictions"}
+        else f"; it misses {len(misses)}, listed first."
+        if len(misses)
+        else "."
+    )
+)
 m1, m2 = st.columns(2)
 m1.metric("Checks passed", f"{int(shown['pass'].sum())} of {len(shown)}")
 m2.metric("Groups", shown.group.nunique())
@@ -150,12 +161,13 @@ pet_targets = pd.DataFrame(
         if i in set(checks.id)
     ]
 )
-page.plot(
-    "pet",
-    "PET occupancy vs naltrexone dose",
-    drawings.pet(pet, pet_targets),
-    pet,
-)
+with page.stage():
+    page.plot(
+        "pet",
+        "PET occupancy vs naltrexone dose",
+        drawings.pet(pet, pet_targets),
+        pet,
+    )
 
 st.subheader("Plasma naltrexone after 50 mg by mouth and after the 380 mg injection")
 oral = page.run(

@@ -34,7 +34,7 @@ SPECIES = Control(
     P + "ptab_species", "all", "Show parameters of", "selectbox", options=["all", *sorted({*molecules(), "response"})]
 )
 SPECIES.bind()
-figure = page.plot_first(present)  # on a projector the plot and its numbers come first, the editors below them
+figure = page.stage()  # on a projector the plot and its numbers come first, the editors below them
 
 editor = Editor(DEFAULT, population.PEOPLE)
 with st.expander("Load or save a scenario file (TOML)", expanded=not (present or state.narrow())):  # closed on a phone
@@ -187,6 +187,14 @@ both = (
     else pd.concat([table.assign(scenario="A"), other.table.assign(scenario="B")], ignore_index=True)
 )
 table_b = other.table if other is not None else None
+ch = result.challenges
+judged = ch.blocked.dropna()
+page.headline(
+    f"{scenario.title}: {int(judged.sum())} of {len(judged)} agonist doses blocked"
+    + (f" (ratios {', '.join(f'{r:.2f}' for r in ch.ratio.dropna())})." if len(judged) else ".")
+    if len(ch)
+    else f"{scenario.title}: peak reward {table.reward.max():.2f}, lowest breathing {table.respiratory_drive.min():.2f}."
+)
 with figure:  # the plot and its numbers
     st.caption(
         f"A (solid): {page.plain(scenario.title)}"

@@ -56,19 +56,20 @@ __all__ = [
     "figure_bytes",
     "guarded",
     "header",
+    "headline",
     "lesson",
     "more_settings",
     "nbytes",
     "param_help",
     "plain",
     "plot",
-    "plot_first",
     "predict",
     "protection_table",
     "readout",
     "run",
     "run_scenario",
     "slug",
+    "stage",
     "stated",
     "table_json",
     "timecourse",
@@ -91,9 +92,32 @@ def header(title: str, notice: str) -> None:
 
 
 def lesson(title: str, notice: str) -> bool:
-    """The top of every lesson page: its title and 'What to notice'; returns whether presentation mode is on."""
+    """The top of every lesson page: its title and 'What to notice'; returns whether presentation mode is on.
+
+    In presentation mode two places follow the title, filled later in the run: the headline
+    (:func:`headline`) and the stage (:func:`stage`, the key plot), so that at 1280x720 the class
+    sees the verdict and its plot before any control.
+    """
     header(title, notice)
-    return state.presentation()
+    present = state.presentation()
+    st.session_state["_stage"] = (st.container(), st.container()) if present else None
+    st.session_state["headline"] = ""
+    return present
+
+
+def headline(*said: Claim | str) -> None:
+    """The lesson's verdict from this run, with its number, in one sentence (large, under the title, on a projector)."""
+    text = "".join(stated(s) if isinstance(s, Claim) else s for s in said)
+    st.session_state["headline"] = text
+    slots = st.session_state.get("_stage")
+    if slots is not None:
+        slots[0].markdown(f"### {plain(text)}")
+
+
+def stage() -> Any:
+    """Where the key plot goes: right under the headline in presentation mode, in place otherwise."""
+    slots = st.session_state.get("_stage")
+    return slots[1] if slots is not None else contextlib.nullcontext()
 
 
 def stated(*said: Claim) -> str:
@@ -219,16 +243,6 @@ def readout(key: str, table: pd.DataFrame) -> None:
         width="stretch",
         column_config={"value": st.column_config.NumberColumn(format="%.4g")},
     )
-
-
-def plot_first(present: bool) -> Any:
-    """Where a page's plot goes when the controls feeding it come first in the script.
-
-    In presentation mode a container made now, so the plot shows above those controls, in view on a
-    1280x720 projector (containers render in the order they are made, whenever they are filled);
-    otherwise nothing: the plot stays where it is made.
-    """
-    return st.container() if present else contextlib.nullcontext()
 
 
 def more_settings(present: bool) -> Any:

@@ -20,11 +20,15 @@ def naltrexone_held_at_pointer(page) -> tuple[str, float]:
 
     chart = page.get_by_test_id("stVegaLiteChart").first
     expect(chart.locator(".marks").first).to_be_visible(timeout=30_000)
-    box = chart.bounding_box()
-    page.mouse.move(0, 0)
-    for dx in (0.45, 0.5):  # a move inside the chart fires the pointer events
-        page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * 0.4)
     tip = page.locator("#vg-tooltip-element")
+    for _ in range(5):  # the charts below may still be growing into place: measure again until the tip is this chart's
+        box = chart.bounding_box()
+        page.mouse.move(0, 0)
+        for dx in (0.45, 0.5):  # a move inside the chart fires the pointer events
+            page.mouse.move(box["x"] + box["width"] * dx, box["y"] + box["height"] * 0.4)
+        page.wait_for_timeout(300)
+        if "naltrexone (%)" in (tip.inner_text() if tip.count() else ""):
+            break
     expect(tip).to_contain_text("naltrexone (%)", timeout=10_000)
     text = tip.inner_text()
     time = re.search(r"time \(h\)\s+([-\d.]+)", text)

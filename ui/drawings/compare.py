@@ -70,7 +70,7 @@ def compare(table: pd.DataFrame, curves: Mapping[str, pd.DataFrame], level: floa
             Panel(
                 tuple(bars),
                 # a phone's file breaks the title before "plasma", never before "log)" alone at the edge
-                Axis("naltrexone needed (ng/mL plasma,\u00a0log)", (lo, hi), log=True),
+                Axis("naltrexone needed (ng/mL plasma,\u00a0log)", (lo, hi), log=True, steady=(0.03, 300)),
                 Axis("", categories=rows),
                 title=title,
                 height=round((32 * len(rows) + 20) / PANEL_PX, 2),

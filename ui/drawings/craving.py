@@ -64,7 +64,7 @@ def craving(
                     *band(bands, "craving", 1.0, WEEK_H, f"{shown}, population", GREYS["band"]),
                 ),
                 x,
-                Axis("craving (expected reward, 0-1)", (0, top)),
+                Axis("craving (expected reward, 0-1)", (0, top), steady=(0, 1)),
                 title="Craving: the reward the person has learnt to expect (illustrative)",
             ),
             Panel(

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ..theme import GREYS, figure, is_narrow, outside, styled
-from .spec import Axis, Band, Bars, Figure, Lines, Panel, Points, Ranges, Rule, Spans, Text
+from .spec import Axis, Band, Bars, Figure, Lines, Panel, Points, Ranges, Rule, Spans, Text, steadied
 
 MARKERS = {"o": "o", "s": "s", "x": "x", "_": "_"}
 PANEL_HEIGHT_IN = 3.0  # inches per standard panel in a column of panels
@@ -229,7 +229,11 @@ def draw_panel(ax: object, panel: Panel, present: bool) -> None:
 
 
 def render(fig: Figure, present: bool) -> MplFigure:
-    """The figure as a matplotlib Figure (no pyplot state): panels in a column, or side by side in ``columns``."""
+    """The figure as a matplotlib Figure (no pyplot state): panels in a column, or side by side in ``columns``.
+
+    In presentation mode every axis keeps its steady range, as on the screen.
+    """
+    fig = steadied(fig) if present else fig
     n = len(fig.panels)
     cols = min(fig.columns, n)
     rows = -(-n // cols)

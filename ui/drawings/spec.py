@@ -8,7 +8,7 @@ PNG, SVG and PDF downloads, so the two cannot disagree on series, colours, axes 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -138,13 +138,18 @@ Layer = Lines | Band | Rule | Spans | Points | Ranges | Bars | Text
 
 @dataclass(frozen=True)
 class Axis:
-    """An axis: its title (with the unit), range (None: from the data), log scale, or categories in order."""
+    """An axis: its title (with the unit), range (None: from the data), log scale, or categories in order.
+
+    ``steady`` is the range used in presentation mode where ``domain`` follows the data: an axis
+    that stays put while a lecturer moves a control, so the class sees the curve move, not the axis.
+    """
 
     title: str
     domain: tuple[float, float] | None = None
     log: bool = False
     categories: tuple[str, ...] = ()
     hidden: bool = False
+    steady: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,15 @@ class Figure:
     columns: int = 1
     shared_x: bool = False
     notes: tuple[str, ...] = field(default=())
+
+
+def steadied(fig: Figure) -> Figure:
+    """The figure with every axis at its steady range (presentation mode)."""
+
+    def axis(a: Axis) -> Axis:
+        return replace(a, domain=a.steady) if a.steady else a
+
+    return replace(fig, panels=tuple(replace(p, x=axis(p.x), y=axis(p.y)) for p in fig.panels))
 
 
 def frame(x: Sequence[float] | np.ndarray, **columns: Sequence[float] | np.ndarray) -> pd.DataFrame:

@@ -117,7 +117,7 @@ def stopping(after: pd.DataFrame, before: Mapping[str, float], risk: np.ndarray,
             chosen,
         ),
         x,
-        Axis("why (fractions)", (0, max(2.0, float(np.nanmax(density)) * 1.05))),
+        Axis("why (fractions)", (0, max(2.0, float(np.nanmax(density)) * 1.05)), steady=(0, 3)),
     )
     return Figure((effect_panel, drive_panel, why_panel), shared_x=True)
 
@@ -213,7 +213,7 @@ def intervals(table: pd.DataFrame, threshold_pct: float) -> Figure:
                         "#000000",
                     ),
                 ),
-                Axis("days without opioids before the tablet (model)", (-0.025 * right, right)),
+                Axis("days without opioids before the tablet (model)", (-0.025 * right, right), steady=(-1.3, 52.5)),
                 Axis("", categories=names),
                 height=(34 * len(names) + 20) / 170,
             ),

@@ -72,7 +72,7 @@ def _panel(
         lines = Lines(data, tuple(Series(n, label(n), colour(n), line_style(n)) for n in names), unit="ng/mL")
         extra = [Rule("y", v, f"{v:g} ng/mL", colour("threshold")) for v in plasma_lines]
         top = max([float(data[n].max()) for n in names] + [0.5])
-        y = Axis("plasma (ng/mL, log)", (0.01, 2 * top), log=True)
+        y = Axis("plasma (ng/mL, log)", (0.01, 2 * top), log=True, steady=(0.01, 1e4))
     elif p == "alcohol":
         bac = table.get("ethanol_blood_mg_per_dl", pd.Series(np.zeros(len(t)))).to_numpy()
         lines = Lines(
@@ -81,7 +81,7 @@ def _panel(
             unit="mg/dL",
         )
         extra = [Rule("y", 80.0, "80 mg/dL (UK driving limit)", colour("threshold"))]
-        y = Axis("blood alcohol (mg/dL)", (0, max(100.0, float(bac.max()) * 1.15)))
+        y = Axis("blood alcohol (mg/dL)", (0, max(100.0, float(bac.max()) * 1.15)), steady=(0, 250))
     elif p == "occupancy":
         lines = occupancy_lines(table, t)
         extra = band(bands, "occupancy_antagonist", 100.0, x_div, "naltrexone-held, population", GREYS["band"])
@@ -97,7 +97,7 @@ def _panel(
         )
         extra = band(bands, "reward", 1.0, x_div, "with naltrexone, population", GREYS["band"])
         top = min(1.0, max(0.05, 1.3 * float(table.reward_without_naltrexone.max()))) if reward_zoom else 1.0
-        y = Axis("reward (0-1)", (0, top))
+        y = Axis("reward (0-1)", (0, top), steady=(0, 1))
     elif p == "breathing":
         lines = Lines(
             frame(t, respiratory_drive=table["respiratory_drive"].to_numpy()),

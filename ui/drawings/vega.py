@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..theme import GREYS
-from .spec import Axis, Band, Bars, Figure, Lines, Panel, Points, Ranges, Rule, Spans, Text
+from .spec import Axis, Band, Bars, Figure, Lines, Panel, Points, Ranges, Rule, Spans, Text, steadied
 
 #: matplotlib line styles as Vega-Lite stroke dashes.
 DASHES = {"-": [1, 0], "--": [6, 3], ":": [2, 2], "-.": [6, 2, 2, 2]}
@@ -286,6 +286,8 @@ def _points(layer: Points, panel: Panel, legend: _Legend, present: bool) -> list
     cats = panel.y.categories
     if cats:  # on a category axis y is the category's index (as in the files)
         values = [{**v, "y": cats[int(round(v["y"]))]} for v in values if 0 <= round(v["y"]) < len(cats)]
+    if not values:  # nothing to draw: an empty mark group would be an unlabelled image to a screen reader
+        return []  # (its legend entry stays: the panel's colour scale names every series)
     # a labelled layer names its series in every row (in the Vega-Lite schema a datum takes no scale nor legend)
     values = [{**v, "series": layer.label} for v in values] if layer.label else values
     colour = legend.encoding() if layer.label else {"value": layer.colour}
@@ -422,7 +424,7 @@ def _text(layer: Text, panel: Panel) -> list[dict[str, Any]]:
     ]
 
 
-def panel_spec(panel: Panel, present: bool) -> dict[str, Any]:
+def panel_spec(panel: Panel, present: bool, scale: float = 1.0) -> dict[str, Any]:
     """One panel as a layered Vega-Lite spec (without the chart-level settings)."""
     legend = _Legend(panel)
     groups = sorted({la.offset for la in panel.layers if isinstance(la, Bars)})
@@ -449,7 +451,7 @@ def panel_spec(panel: Panel, present: bool) -> dict[str, Any]:
             raise TypeError(f"unknown layer {type(layer).__name__}")
     # layers that draw their own axes first, so every axis gets the title of the layer that owns it
     spec: dict[str, Any] = {
-        "height": round(PANEL_HEIGHT[present] * panel.height),
+        "height": round(PANEL_HEIGHT[present] * panel.height * scale),
         "width": "container",
         **top,
         "layer": layers,
@@ -485,6 +487,7 @@ def chart(spec: dict[str, Any], present: bool, title: str = "", subtitle: str = 
             "axis": {"labelFontSize": font, "titleFontSize": font, "grid": True, "gridOpacity": 0.4},
             "axisY": {"minExtent": 4 * font},  # panels of one page line up
             "legend": {"labelFontSize": font, "titleFontSize": font, "symbolStrokeWidth": 3},
+            "text": {"fontSize": font},  # labels on the chart: rules, bars, notes (>= 18 px on a projector)
             "view": {"stroke": None},
             "font": "sans-serif",
         },
@@ -492,11 +495,18 @@ def chart(spec: dict[str, Any], present: bool, title: str = "", subtitle: str = 
 
 
 def render(fig: Figure, present: bool) -> list[dict[str, Any]]:
-    """The figure as Vega-Lite charts, one per panel; the figure's title heads the first."""
+    """The figure as Vega-Lite charts, one per panel; the figure's title heads the first.
+
+    In presentation mode every axis keeps its steady range.
+    """
+    fig = steadied(fig) if present else fig
+    # on a 1280x720 projector the panels of one figure share the screen's height with the headline
+    scale = (1.0, 1.0, 0.75)[min(len(fig.panels), 2)] if present else 1.0
+    scale = 0.7 if present and len(fig.panels) >= 3 else scale
     return [
-        chart(panel_spec(p, present), present, fig.title if i == 0 else "", p.title)
+        chart(panel_spec(p, present, scale), present, fig.title, p.title)
         if i == 0 and fig.title
-        else chart(panel_spec(p, present), present, p.title)
+        else chart(panel_spec(p, present, scale), present, p.title)
         for i, p in enumerate(fig.panels)
     ]
 
