@@ -104,10 +104,12 @@ show = table.rename(
         "blocked_at_chosen_level": f"blocked at {level:g} ng/mL?",
     }
 )
+key = ["drug", "naltrexone to block (ng/mL plasma)", f"blocked at {level:g} ng/mL?"]  # first: in view on a phone
 st.dataframe(
     show,
     hide_index=True,
     width="stretch",
+    column_order=key + [c for c in show.columns if c not in key],
     column_config={c: st.column_config.NumberColumn(format="%.3g") for c in show.columns if show[c].dtype.kind == "f"},
 )
 st.caption(

@@ -199,7 +199,13 @@ st.caption(
     "would be blocked (its effect at most 25 % of the effect without naltrexone). The table adds the days "
     "the same regimen would protect if every dose were taken."
 )
-st.dataframe(summary, hide_index=True, width="stretch")
+st.dataframe(  # the columns that carry the message first: on a phone they are the ones in view
+    summary,
+    hide_index=True,
+    width="stretch",
+    column_order=["regimen", "days_protected", "days_protected_every_dose_taken", "days"]
+    + [c for c in summary.columns if c not in ("regimen", "days_protected", "days_protected_every_dose_taken", "days")],
+)
 
 st.subheader("How many missed tablets lose the blockade?")
 state.store_plot_data("missed_tablets", gaps)
@@ -214,6 +220,8 @@ m2.dataframe(
     gaps.assign(heroin_ratio=gaps.heroin_ratio.round(3)),
     hide_index=True,
     height=180,
+    column_order=["missed_tablets", "blocked", "heroin_ratio"]
+    + [c for c in gaps.columns if c not in ("missed_tablets", "blocked", "heroin_ratio")],
     column_config={
         "hours_since_last_tablet": "hours since the last tablet",
         "heroin_ratio": "heroin effect with / without",

@@ -85,3 +85,25 @@ def test_direct_link_opens_the_page_with_navigation(app_url, page, settled):
     expect(page.get_by_role("slider", name=re.compile("^Drinks"))).to_have_value("6")
     expect(page.get_by_test_id("stSidebarNav")).to_contain_text("10 Does the model match people?")
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Presentation mode")
+
+
+def test_a_tap_on_a_phone_writes_the_values_on_the_chart(app_url, settled):
+    """A phone shows no tooltip on a tap: the tapped values are written on the chart instead."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.conftest import ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 2400}, has_touch=True, is_mobile=True)
+        page = context.new_page()
+        page.goto(app_url)
+        settled(page)
+        chart = page.get_by_test_id("stVegaLiteChart").nth(1)  # Home's reward panel
+        expect(chart.locator(".marks").first).to_be_visible(timeout=30_000)
+        box = chart.bounding_box()
+        page.touchscreen.tap(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4)
+        readout = chart.locator("text", has_text="with naltrexone:")
+        expect(readout).to_be_visible(timeout=10_000)
+        assert re.search(r"with naltrexone: [\d.]+", readout.text_content())
+        browser.close()

@@ -7,6 +7,7 @@ with its unit.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from typing import Any
 
@@ -187,31 +188,45 @@ def _lines(layer: Lines, panel: Panel, legend: _Legend, present: bool, top: dict
     tip = [{"field": "x", "type": "quantitative", "title": panel.x.title, "format": ".4~g"}] + [
         {"field": s.column, "type": "quantitative", "title": f"{s.label}{unit}", "format": ".4~g"} for s in layer.series
     ]
+    nearest = {"type": "point", "fields": ["x"], "nearest": True}
     hover = {
         "mark": {"type": "rule", "color": GREYS["outline"]},
         "params": [
-            {
-                "name": "at",
-                "select": {
-                    "type": "point",
-                    "fields": ["x"],
-                    "nearest": True,
-                    "on": "pointerover",
-                    "clear": "pointerout",
-                },
-            }
+            # a pointer shows every series at the nearest x; a tap (or click) pins them, a double tap clears
+            {"name": "at", "select": {**nearest, "on": "pointerover", "clear": "pointerout"}},
+            {"name": "tap", "select": {**nearest, "on": "pointerdown", "clear": "dblclick"}},
         ],
         "encoding": {
             "x": {"field": "x", "type": "quantitative"},
-            "opacity": {"condition": {"param": "at", "empty": False, "value": 0.6}, "value": 0},
+            "opacity": {
+                "condition": [
+                    {"param": "at", "empty": False, "value": 0.6},
+                    {"param": "tap", "empty": False, "value": 0.9},
+                ],
+                "value": 0,
+            },
             "tooltip": tip,
         },
+    }
+    # the tapped values written on the chart, one line each: a phone shows no tooltip on a tap
+    lines = [f"{json.dumps(panel.x.title + ' ')} + format(datum.x, '.4~g')"] + [
+        f"{json.dumps(s.label + ': ')} + (isValid(datum[{json.dumps(s.column)}]) ? "
+        f"format(datum[{json.dumps(s.column)}], '.3~g') : 'n/a') + {json.dumps(layer.unit and ' ' + layer.unit)}"
+        for s in layer.series
+    ]
+    readout = {
+        "transform": [
+            {"filter": {"param": "tap", "empty": False}},
+            {"calculate": " + '\\n' + ".join(lines), "as": "readout"},
+        ],
+        "mark": {"type": "text", "align": "left", "baseline": "top", "lineBreak": "\n", "x": 4, "y": 4},
+        "encoding": {"text": {"field": "readout"}, "color": {"value": GREYS["band"]}},
     }
     # a top-level table is sent as Arrow (NaN arrives as null: a gap in a line)
     if "data" not in top:
         top["data"] = {"values": data}
-        return [{"layer": [marks, hover]}]
-    return [{"data": {"values": records(data)}, "layer": [marks, hover]}]
+        return [{"layer": [marks, hover, readout]}]
+    return [{"data": {"values": records(data)}, "layer": [marks, hover, readout]}]
 
 
 def _band(layer: Band, panel: Panel) -> list[dict[str, Any]]:
@@ -484,7 +499,15 @@ def chart(spec: dict[str, Any], present: bool, title: str = "", subtitle: str = 
         **head,
         "autosize": {"type": "fit-x", "contains": "padding"},
         "config": {
-            "axis": {"labelFontSize": font, "titleFontSize": font, "grid": True, "gridOpacity": 0.4},
+            # tick labels that would touch are left out (a phone's narrow axis), never drawn over each other
+            "axis": {
+                "labelFontSize": font,
+                "titleFontSize": font,
+                "grid": True,
+                "gridOpacity": 0.4,
+                "labelOverlap": "greedy",
+                "labelSeparation": 4,
+            },
             "axisY": {"minExtent": 4 * font},  # panels of one page line up
             "legend": {"labelFontSize": font, "titleFontSize": font, "symbolStrokeWidth": 3},
             "text": {"fontSize": font},  # labels on the chart: rules, bars, notes (>= 18 px on a projector)
