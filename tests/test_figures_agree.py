@@ -7,6 +7,7 @@ renderers, which must show the same panels, titles, series (label and colour) an
 from pathlib import Path
 
 import pytest
+from drawing_checks import walk
 from matplotlib.colors import to_hex
 from streamlit.testing.v1 import AppTest
 
@@ -28,16 +29,6 @@ def legend_of(panel: Panel) -> dict[str, str]:
         elif isinstance(layer, Bars) and layer.label:
             out[layer.label] = layer.colours[0]
     return {k.lower(): v.lower() for k, v in out.items()}
-
-
-def walk(node):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from walk(v)
 
 
 def screen_facts(chart: dict) -> tuple[dict[str, str], dict[str, list], str]:

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from drawing_checks import walk
 from streamlit.testing.v1 import AppTest
 
 from ui.registry import PAGES
@@ -33,16 +34,6 @@ def projector(path: str) -> AppTest:
 
 def charts(at: AppTest) -> list[dict]:
     return [json.loads(e.proto.spec) for e in at.main if getattr(e, "type", "") == "vega_lite_chart"]
-
-
-def walk(node):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from walk(v)
 
 
 def domains(spec: dict) -> list:
