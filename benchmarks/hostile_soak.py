@@ -24,10 +24,8 @@ import time
 import urllib.parse
 import urllib.request
 
-import websockets
-
 from benchmarks.load_test import rss_mb, start_server
-from benchmarks.protocol_load import back, get, read_run
+from benchmarks.protocol_load import back, get, read_run, stream
 from corpora.links import _link
 from model.budget import affordable_people
 from model.scenario import parse_scenario, scenario_to_toml
@@ -72,13 +70,7 @@ async def open_page(base: str, link: str, timeout_s: float = 180.0) -> tuple[flo
     url = f"{base}/{link}"
     t0 = time.perf_counter()
     _, cookie = await asyncio.to_thread(get, url)
-    host = urllib.parse.urlsplit(base).netloc
-    async with websockets.connect(
-        f"ws://{host}/_stcore/stream",
-        subprotocols=["streamlit"],
-        max_size=None,
-        additional_headers={"Cookie": cookie, "Origin": base},
-    ) as ws:
+    async with stream(base, cookie) as ws:
         await ws.send(back(page, "", query, url, {}))
         run = await asyncio.wait_for(read_run(ws), timeout_s)
     return time.perf_counter() - t0, run.exception

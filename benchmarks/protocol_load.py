@@ -152,18 +152,22 @@ def pick(run: Run, rng: random.Random) -> tuple[str, str, str, object] | None:
     return None
 
 
+def stream(base: str, cookie: str):
+    """The session's WebSocket, as a browser opens it (its cookie keeps it on one server process)."""
+    return websockets.connect(
+        f"ws://{urllib.parse.urlsplit(base).netloc}/_stcore/stream",
+        subprotocols=["streamlit"],
+        max_size=None,
+        additional_headers={"Cookie": cookie, "Origin": base},
+    )
+
+
 async def student(i: int, base: str, page: str, seconds: float, period: float, stats: Stats) -> None:
     rng = random.Random(i)
     url = f"{base}/{page}"
     try:
         _, cookie = await asyncio.to_thread(get, url)
-        host = urllib.parse.urlsplit(base).netloc
-        async with websockets.connect(
-            f"ws://{host}/_stcore/stream",
-            subprotocols=["streamlit"],
-            max_size=None,
-            additional_headers={"Cookie": cookie, "Origin": base},
-        ) as ws:
+        async with stream(base, cookie) as ws:
             await ws.send(back(page, "", "", url, {}))
             run = await read_run(ws)
             page_hash, query, seen = run.page_hash, run.query, set(run.images)
