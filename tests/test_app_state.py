@@ -8,8 +8,11 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest, app_test
 
+from ui import registry
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+REGISTERED = registry.PAGES
 
 
 def open_page(path: str | None = None, **query: str) -> AppTest:
@@ -128,7 +131,7 @@ MAGIC = {"csv": b"", "json": b"{", "png": b"\x89PNG", "svg": b"<?xml", "pdf": b"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", [p.path for p in REGISTERED if p.downloads])
 def test_every_download_on_every_page_works(path, managers):
     at = open_page(path)
     buttons = at.get("download_button")

@@ -11,13 +11,18 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class PageEntry:
-    """One page: ``path`` under the project root, ``url`` its link name ("home" is the root)."""
+    """One page: ``path`` under the project root, ``url`` its link name ("home" is the root).
+
+    ``downloads``: whether the page offers its data and figures as files (the mystery drug does not:
+    a file would give the drug away).
+    """
 
     path: str
     title: str
     icon: str
     url: str
     blurb: str = ""
+    downloads: bool = True
 
     @property
     def name(self) -> str:
@@ -96,6 +101,14 @@ PAGES: tuple[PageEntry, ...] = (
         ":material/fact_check:",
         "validation",
         "Calibration against human data.",
+    ),
+    PageEntry(
+        "pages/mystery.py",
+        "11 The mystery opioid",
+        ":material/quiz:",
+        "mystery",
+        "identify an unknown drug from experiments you design.",
+        downloads=False,
     ),
 )
 

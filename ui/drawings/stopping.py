@@ -213,7 +213,7 @@ def intervals(table: pd.DataFrame, threshold_pct: float) -> Figure:
                         "#000000",
                     ),
                 ),
-                Axis("days without opioids before the tablet (model)", (-0.025 * right, right), steady=(-1.3, 52.5)),
+                Axis("days without opioids before the tablet (model)", (-0.025 * right, right)),
                 Axis("", categories=names),
                 height=(34 * len(names) + 20) / 170,
             ),
