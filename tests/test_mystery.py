@@ -82,6 +82,7 @@ def effect_hours(run: M.Run, column: str) -> tuple[float, float]:
     return float(y[k]), float(t[k + below[0]]) if below.size else math.inf
 
 
+@pytest.mark.slow  # 12 drugs (~10 s): the full suite's
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize(("ligand", "potency"), [(lig, pot) for lig in M.LIGANDS for pot in M.POTENCIES])
 def test_every_drawn_drug_behaves_as_its_class(ligand, potency, seed):
@@ -178,6 +179,7 @@ def scripted_student(drug: M.Drug) -> list[M.Run]:
     return runs
 
 
+@pytest.mark.slow  # 36 students (~15 s): the full suite's
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("kind", CLASSES, ids=["-".join(k) for k in CLASSES])
 def test_a_scripted_student_answers_from_their_runs_and_gets_full_marks(kind, seed):
