@@ -713,6 +713,7 @@ def test_link_values_are_shown_as_plain_text_never_markdown():
     assert "\\!\\[x\\]" in note and "\\<img" in note  # escaped: no image is fetched, no tag is made
 
 
+@pytest.mark.slow  # sizes a 2-million-record events file (~6 s): the full suite's
 def test_studies_over_the_study_budget_need_long_and_events_are_sized_first(tmp_path):
     example = str(ROOT / "examples" / "heroin_after_naltrexone.toml")
     code, err = run_main(["trial", example, "--people", "10000000", "--endpoint", "peak_reward"])

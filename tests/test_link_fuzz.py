@@ -7,6 +7,7 @@ import pytest
 from corpora.links import PAGES, VALUES, WORKBENCH, fuzz
 
 
+@pytest.mark.slow  # every page with hostile values (~25 s): the full suite's
 @pytest.mark.parametrize("i,page_name", list(enumerate(PAGES)), ids=PAGES)
 def test_hostile_link_values_never_crash_or_hang(i, page_name):
     counts, failures = fuzz([page_name], VALUES[i % 6 :: 6], WORKBENCH if page_name == "workbench" else [])

@@ -301,6 +301,7 @@ def shown_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow  # the page in AppTest: the full suite's
 def test_the_page_runs_experiments_and_marks_the_answers():
     at = open_page()
     assert at.title[0].value == "The mystery opioid"
@@ -319,6 +320,7 @@ def test_the_page_runs_experiments_and_marks_the_answers():
     assert set(at.query_params) <= {"mys_dose_mg", "mys_pattern", "mys_dependent", "mys_antidote", "present", "narrow"}
 
 
+@pytest.mark.slow  # the page in AppTest: the full suite's
 @pytest.mark.parametrize("kind", [(lig, "short-acting") for lig in M.LIGANDS], ids=M.LIGANDS)
 def test_the_page_never_shows_the_template_nor_a_parameter(kind):
     student = student_for(kind)
@@ -349,6 +351,7 @@ def test_the_page_never_shows_the_template_nor_a_parameter(kind):
         assert not [w for w in HIDDEN_NAMES if w.lower() in str(key).lower()]
 
 
+@pytest.mark.slow  # the page in AppTest: the full suite's
 def test_the_lecturer_view_refuses_a_wrong_secret_and_lists_the_key_for_the_right_one():
     at = open_page()
     at.text_input(key="mys_lecturer_secret").input("not the secret").run()

@@ -47,6 +47,7 @@ def domains(spec: dict) -> list:
     ]
 
 
+@pytest.mark.slow  # every page in AppTest: the full suite's
 @pytest.mark.parametrize("path", [p.path for p in PAGES])
 def test_every_page_opens_with_a_computed_headline_and_its_number(path):
     at = projector(path)
@@ -62,6 +63,7 @@ def test_every_page_opens_with_a_computed_headline_and_its_number(path):
         assert min(sizes) >= 18, (path, sizes)
 
 
+@pytest.mark.slow  # two runs of eight pages: the full suite's
 @pytest.mark.parametrize("path", sorted(MOVES))
 def test_moving_a_control_on_a_projector_keeps_every_axis_where_it_was(path):
     key, value = MOVES[path]
