@@ -1,4 +1,4 @@
-"""On a 390 px phone, in Chromium: no chart's tick labels drawn over each other, no axis title off the screen."""
+"""On a 390 px phone, in Chromium: no tick labels drawn over each other, no axis title or legend label cut off."""
 
 from pathlib import Path
 
@@ -31,6 +31,10 @@ CLASHES = """
         const r = t.getBoundingClientRect();
         if (r.left < 0 || r.right > window.innerWidth) out.push(`chart ${ci}: axis title '${t.textContent}' off the screen`);
       });
+    });
+    const right = chart.getBoundingClientRect().right;
+    chart.querySelectorAll('.role-legend-label text').forEach(t => {
+      if (t.getBoundingClientRect().right > right + 1) out.push(`chart ${ci}: legend label '${t.textContent}' cut off`);
     });
   });
   return out;

@@ -107,11 +107,11 @@ class _Legend:
             "type": "nominal",
             "sort": self.names,
             "scale": {"domain": self.names, "range": self.colours},
-            # two columns of short labels, or one of long ones: fits a phone
+            # two columns of short labels, or one of long ones: fits a phone (390 px)
             "legend": {
                 "title": self.title,
                 "orient": "bottom",
-                "columns": 2 if max(map(len, self.names), default=0) <= 24 else 1,
+                "columns": 2 if sum(sorted(map(len, self.names))[-2:]) <= 36 else 1,
                 "labelLimit": 360,
             },
         }
