@@ -8,7 +8,7 @@ PNG, SVG and PDF downloads, so the two cannot disagree on series, colours, axes 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -173,7 +173,6 @@ class Figure:
     title: str = ""
     columns: int = 1
     shared_x: bool = False
-    notes: tuple[str, ...] = field(default=())
 
 
 def steadied(fig: Figure) -> Figure:
