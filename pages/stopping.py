@@ -230,28 +230,7 @@ THRESHOLD.widget(d4)
 state.write_url(P)
 
 agonist, gap, ntx = AGONIST.value, GAP.value, NTX.value
-use, last = lessons.chronic_use_doses(agonist)
-tablet = last + gap
-base = {"duration_h": tablet + 24.0, "output_step_h": 0.1, "patient": {"opioid_tolerant": True}}
-with_tab = page.run(
-    {
-        **base,
-        "title": f"{agonist}, naltrexone {ntx} mg {gap} h after the last dose",
-        "dose": [use, lessons.agonist_dose("naltrexone", "oral", ntx, tablet)],
-    }
-).table
-alone = page.run({**base, "title": f"{agonist} alone", "dose": [use]}).table
-win = (with_tab.time_h >= tablet - 12) & (with_tab.time_h <= tablet + 24)
-course = pd.DataFrame(
-    {
-        "time_h": with_tab.time_h[win],
-        "occupancy_agonist_with": with_tab.occupancy_agonist[win],
-        "occupancy_agonist_without": alone.occupancy_agonist[win],
-        "occupancy_antagonist_with": with_tab.occupancy_antagonist[win],
-        "reward_with": with_tab.reward[win],
-        "reward_without": alone.reward[win],
-    }
-)
+with_tab, course, tablet = lessons.tablet_after_use(agonist, gap, ntx, simulate_fn=page.run_scenario)
 after_tablet = course[course.time_h >= tablet]
 displaced = float((after_tablet.occupancy_agonist_without - after_tablet.occupancy_agonist_with).max())
 lost = float((after_tablet.reward_without - after_tablet.reward_with).max())

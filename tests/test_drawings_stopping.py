@@ -7,7 +7,6 @@ Each description is built from the model's own output (as its page computes it),
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 from drawing_checks import SCHEMA, domains, legend_colours, legends, marks, screen, walk
 from matplotlib.colors import to_hex
@@ -81,10 +80,6 @@ def test_the_schema_check_catches_a_bad_spec():
 # --- the model's output, as the pages compute it ----------------------------------------------------
 
 
-def run(raw: dict) -> pd.DataFrame:
-    return simulate(parse_scenario(raw)).table
-
-
 @pytest.fixture(scope="module")
 def stopping_inputs():
     drug, route, mg, treatment, weeks = "heroin", "iv", 20.0, "daily tablets", 4
@@ -98,22 +93,7 @@ def stopping_inputs():
 @pytest.fixture(scope="module")
 def course():
     agonist, gap, ntx = "methadone", 12, 50
-    use, last = lessons.chronic_use_doses(agonist)
-    tablet = last + gap
-    base = {"duration_h": tablet + 24.0, "output_step_h": 0.1, "patient": {"opioid_tolerant": True}}
-    with_tab = run({**base, "title": "with", "dose": [use, lessons.agonist_dose("naltrexone", "oral", ntx, tablet)]})
-    alone = run({**base, "title": "alone", "dose": [use]})
-    win = (with_tab.time_h >= tablet - 12) & (with_tab.time_h <= tablet + 24)
-    frame = pd.DataFrame(
-        {
-            "time_h": with_tab.time_h[win],
-            "occupancy_agonist_with": with_tab.occupancy_agonist[win],
-            "occupancy_agonist_without": alone.occupancy_agonist[win],
-            "occupancy_antagonist_with": with_tab.occupancy_antagonist[win],
-            "reward_with": with_tab.reward[win],
-            "reward_without": alone.reward[win],
-        }
-    )
+    _, frame, tablet = lessons.tablet_after_use(agonist, gap, ntx)
     return frame, agonist, tablet
 
 

@@ -416,6 +416,42 @@ def _naltrexone_brain(mg: float, t_h: np.ndarray, simulate_fn: Any) -> tuple[np.
     return (np.interp(t_h, c.t_h, c.brain_nm["naltrexone"]), np.interp(t_h, c.t_h, c.brain_nm["naltrexol"]))
 
 
+def tablet_after_use(
+    agonist: str, gap_h: float, naltrexone_mg: float, simulate_fn: Any = simulate
+) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """A naltrexone tablet ``gap_h`` after the last dose of the agonist's chronic use (a tolerant person).
+
+    Returns the run with the tablet (its table), the course from 12 h before to 24 h after the tablet
+    (agonist occupancy and reward with and without the tablet, antagonist occupancy with it) and the
+    tablet's time (h).
+    """
+    use, last = chronic_use_doses(agonist)
+    tablet = last + gap_h
+    base = {"duration_h": tablet + 24.0, "output_step_h": 0.1, "patient": {"opioid_tolerant": True}}
+    with_tab = simulate_fn(
+        parse_scenario(
+            {
+                **base,
+                "title": f"{agonist}, naltrexone {naltrexone_mg:g} mg {gap_h:g} h after the last dose",
+                "dose": [use, agonist_dose("naltrexone", "oral", naltrexone_mg, tablet)],
+            }
+        )
+    ).table
+    alone = simulate_fn(parse_scenario({**base, "title": f"{agonist} alone", "dose": [use]})).table
+    win = (with_tab.time_h >= tablet - 12) & (with_tab.time_h <= tablet + 24)
+    course = pd.DataFrame(
+        {
+            "time_h": with_tab.time_h[win],
+            "occupancy_agonist_with": with_tab.occupancy_agonist[win],
+            "occupancy_agonist_without": alone.occupancy_agonist[win],
+            "occupancy_antagonist_with": with_tab.occupancy_antagonist[win],
+            "reward_with": with_tab.reward[win],
+            "reward_without": alone.reward[win],
+        }
+    )
+    return with_tab, course, tablet
+
+
 def displacement_after_last_dose(
     drug: str,
     naltrexone_mg: float = 50.0,
