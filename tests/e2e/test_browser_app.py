@@ -87,6 +87,19 @@ def test_direct_link_opens_the_page_with_navigation(app_url, page, settled):
     expect(page.get_by_test_id("stSidebar")).to_contain_text("Presentation mode")
 
 
+def _steady_box(page, element) -> dict:
+    """The element's box once it is on screen and has stopped moving (a chart is re-laid out as
+    Streamlit measures its column and fonts arrive)."""
+    element.scroll_into_view_if_needed()
+    box, before = element.bounding_box(), None
+    for _ in range(40):
+        if box == before:
+            return box
+        page.wait_for_timeout(250)
+        before, box = box, element.bounding_box()
+    return box
+
+
 def test_a_tap_on_a_phone_writes_the_values_on_the_chart(app_url, settled):
     """A phone shows no tooltip on a tap: the tapped values are written on the chart instead."""
     from playwright.sync_api import expect, sync_playwright
@@ -101,9 +114,9 @@ def test_a_tap_on_a_phone_writes_the_values_on_the_chart(app_url, settled):
         settled(page)
         chart = page.get_by_test_id("stVegaLiteChart").nth(1)  # Home's reward panel
         expect(chart.locator(".marks").first).to_be_visible(timeout=30_000)
-        box = chart.bounding_box()
-        page.touchscreen.tap(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4)
         readout = chart.locator("text", has_text="with naltrexone:")
+        box = _steady_box(page, chart)
+        page.touchscreen.tap(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4)
         expect(readout).to_be_visible(timeout=10_000)
         assert re.search(r"with naltrexone: [\d.]+", readout.text_content())
         browser.close()
