@@ -4,7 +4,7 @@
     .venv/bin/python -m benchmarks.app_speed --reruns 8      # more changes per control
     .venv/bin/python -m benchmarks.app_speed --profile workbench   # cProfile one page's reruns
 
-    .venv/bin/python -m benchmarks.app_speed --page stopping --cold 0   # one page, no browser
+    .venv/bin/python -m benchmarks.app_speed --page stopping --cold 0   # one page (and Home), no browser
 
 Goals: p95 rerun <= 150 ms after any single control change on every page, and at most 1.4 x the median
 change of Home (one figure), measured in the same run so that the machine's load cancels out (Stopping's
@@ -113,7 +113,9 @@ def heavy(page: str, key: str) -> bool:
     return page == "stopping" or key.endswith("_band")
 
 
-def bench_reruns(n: int, only: str | None = None, band_on: bool = False) -> list[tuple[str, int, float, float, float]]:
+def bench_reruns(
+    n: int, only: set[str] | None = None, band_on: bool = False
+) -> list[tuple[str, int, float, float, float]]:
     """Every control of every page changed ``n`` times from the page's starting state; prints each control.
 
     Each control is set back (untimed) before the next one is measured. ``band_on``: pages with a
@@ -122,7 +124,7 @@ def bench_reruns(n: int, only: str | None = None, band_on: bool = False) -> list
     """
     rows = []
     for path, name in pages():
-        if only and name != only:
+        if only and name not in only:
             continue
         t0 = time.perf_counter()
         at = open_page(path)
@@ -172,10 +174,33 @@ def bench_reruns(n: int, only: str | None = None, band_on: bool = False) -> list
 
 
 def profile(page_name: str, n: int) -> None:
+    """cProfile one page's reruns where the page runs: in Streamlit's script thread."""
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
     prof = cProfile.Profile()
-    prof.enable()
-    bench_reruns(n, page_name)
-    prof.disable()
+    run_script = ScriptRunner._run_script
+
+    runs = [0]
+
+    def profiled(self, rerun_data):
+        runs[0] += 1
+        if runs[0] <= 2:  # opening the page (imports, cold caches) is not a change
+            return run_script(self, rerun_data)
+        prof.enable()
+        try:
+            return run_script(self, rerun_data)
+        finally:
+            prof.disable()
+
+    ScriptRunner._run_script = profiled
+    try:
+        bench_reruns(n, {page_name})
+    finally:
+        ScriptRunner._run_script = run_script
+    dump = ROOT / "artifacts" / f"profile-{page_name}.prof"
+    dump.parent.mkdir(exist_ok=True)
+    prof.dump_stats(dump)
+    print(f"profile saved to {dump.relative_to(ROOT)} (python -m pstats {dump.relative_to(ROOT)})")
     out = io.StringIO()
     pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(35)
     print(out.getvalue())
@@ -257,7 +282,7 @@ def cold_start(runs: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reruns", type=int, default=4, help="changes per control")
-    ap.add_argument("--page", help="only this page (url name)")
+    ap.add_argument("--page", help="only these pages (url names, comma-separated; Home, the reference, is added)")
     ap.add_argument("--cold", type=int, default=3, help="cold-start runs (0: skip)")
     ap.add_argument("--profile", metavar="PAGE", help="cProfile the reruns of this page (url name) and stop")
     args = ap.parse_args()
@@ -265,9 +290,10 @@ def main() -> None:
         profile(args.profile, args.reruns)
         return
     print(f"page rerun after a control change (AppTest, server side), every control {args.reruns} times:")
-    rows = bench_reruns(args.reruns, args.page)
+    only = {"home", *args.page.split(",")} if args.page else None
+    rows = bench_reruns(args.reruns, only)
     print(f"the same with each page's population band switched on, every control {args.reruns} times:")
-    banded = {name: slowest for name, _n, _med, _p95, slowest in bench_reruns(args.reruns, args.page, band_on=True)}
+    banded = {name: slowest for name, _n, _med, _p95, slowest in bench_reruns(args.reruns, only, band_on=True)}
     print(
         "summary: p95 of the changes whose goal is 150 ms; the slowest change whose goal is 1 s "
         "(switching a band, anything on Stopping); the slowest change with the band on"

@@ -83,6 +83,22 @@ def increment_ratio(with_: float, without: float) -> float:
     return float(with_ / without) if without > 1e-9 else np.nan
 
 
+#: The columns of the challenges table, in order.
+COLUMNS = (
+    "drug",
+    "route",
+    "at_h",
+    "amount",
+    "amount_unit",
+    "increment_with",
+    "increment_without",
+    "ratio",
+    "blocked",
+    "area_with",
+    "area_without",
+)
+
+
 def challenges_table(
     t_h: np.ndarray,
     reward_with: np.ndarray,
@@ -116,20 +132,11 @@ def challenges_table(
                 "area_without": area_wo,
             }
         )
-    cols = [
-        "drug",
-        "route",
-        "at_h",
-        "amount",
-        "amount_unit",
-        "increment_with",
-        "increment_without",
-        "ratio",
-        "blocked",
-        "area_with",
-        "area_without",
-    ]
-    return pd.DataFrame(rows, columns=cols).astype({"blocked": "boolean"})
+    if not rows:
+        return pd.DataFrame({k: pd.array([], dtype="boolean" if k == "blocked" else object) for k in COLUMNS})
+    cols = {k: [r[k] for r in rows] for k in COLUMNS}  # column by column: no conversion of a built table
+    cols["blocked"] = pd.array(cols["blocked"], dtype="boolean")
+    return pd.DataFrame(cols)
 
 
 def fentanyl_stimulus(c_ng_per_ml: float, fentanyl: Molecule) -> float:

@@ -8,6 +8,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest, app_test
 
+from tests.app_checks import open_folds
 from ui import registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,7 +134,7 @@ MAGIC = {"csv": b"", "json": b"{", "png": b"\x89PNG", "svg": b"<?xml", "pdf": b"
 @pytest.mark.slow
 @pytest.mark.parametrize("path", [p.path for p in REGISTERED if p.downloads])
 def test_every_download_on_every_page_works(path, managers):
-    at = open_page(path)
+    at = open_folds(open_page(path))
     buttons = at.get("download_button")
     assert buttons, "every page offers downloads"
     for b in buttons:
@@ -146,7 +147,8 @@ def test_every_download_on_every_page_works(path, managers):
 
 def test_a_cursor_reads_every_series_at_output_step_resolution():
     at = open_page("pages/home.py")
-    cursor = at.slider(key="read_timecourse")
+    assert not [s for s in at.slider if s.key.startswith("read_")], "a closed readout costs nothing"
+    cursor = open_folds(at).slider(key="read_timecourse")
     assert cursor.step == pytest.approx(0.05)
     cursor.set_value(24.4).run()
     shown = at.dataframe[0].value.set_index("series (unit in the name)")["value"]
@@ -161,7 +163,7 @@ def download(at: AppTest, managers, key: str) -> dict:
     """The JSON a download button of the page gives (a descriptor or a table), parsed."""
     import json
 
-    button = next(b for b in at.get("download_button") if key in b.proto.id)
+    button = next(b for b in open_folds(at).get("download_button") if key in b.proto.id)
     return json.loads(fetch(managers[-1], button.proto))
 
 
@@ -200,7 +202,7 @@ def test_the_phone_layout_shapes_the_downloaded_figure(managers):
     import struct
 
     def png_size(at: AppTest) -> tuple[int, int]:
-        button = next(b for b in at.get("download_button") if "dl_timecourse_png" in b.proto.id)
+        button = next(b for b in open_folds(at).get("download_button") if "dl_timecourse_png" in b.proto.id)
         data = fetch(managers[-1], button.proto)
         return struct.unpack(">II", data[16:24])
 

@@ -167,7 +167,14 @@ def downloads(
         if result is not None and table is result.table
         else (lambda: table_json(table, title, scenario, arms))
     )
-    box = st.popover("Download this plot" if spec else "Download this table", icon=":material/download:")
+    box = st.popover(  # its buttons are built only while it is open (opening it reruns the page)
+        "Download this plot" if spec else "Download this table",
+        icon=":material/download:",
+        key=f"open_dl_{key}",
+        on_change="rerun",
+    )
+    if not box.open:
+        return
     box.caption(
         f"Exactly what is shown: the numbers (CSV, JSON) and the figure (PNG, SVG, PDF). File names start with {name}."
     )

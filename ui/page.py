@@ -184,10 +184,15 @@ def plot(
     in_words = f"Chart in words: {plain(stated(claims.describe_chart(key, title, table, tuple(focus))))}."
     if not present:  # the chart's text alternative, beside it (in the expander on a projector)
         st.caption(in_words)
-    with st.expander("Read the values off the curves", icon=":material/straighten:"):
-        if present:
-            st.caption(in_words)
-        readout(key, table)
+    # built only while open (opening it reruns the page): a closed one costs nothing on a control change
+    box = st.expander(
+        "Read the values off the curves", icon=":material/straighten:", key=f"open_read_{key}", on_change="rerun"
+    )
+    if present:
+        box.caption(in_words)
+    if box.open:
+        with box:
+            readout(key, table)
     downloads(key, title, spec, table, result, scenario, arms)
 
 

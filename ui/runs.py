@@ -31,6 +31,16 @@ FRIENDLY = (
 log = logging.getLogger("naltrexone.app")
 
 
+def frame_bytes(table: pd.DataFrame) -> int:
+    """Memory held by a table's columns and index: numpy columns by their item size, others as pandas counts them."""
+    dtypes = table.dtypes
+    simple = sum(d.itemsize for d in dtypes if isinstance(d, np.dtype) and not d.hasobject)
+    other = sum(
+        table.iloc[:, i].array.nbytes for i, d in enumerate(dtypes) if not isinstance(d, np.dtype) or d.hasobject
+    )
+    return len(table) * simple + other + table.index.nbytes
+
+
 def nbytes(obj: Any) -> int:
     """Approximate memory held by a result: its arrays, tables and the mappings and dataclasses holding them."""
     if isinstance(obj, np.ndarray):
@@ -38,7 +48,7 @@ def nbytes(obj: Any) -> int:
     if isinstance(obj, (bytes, bytearray)):
         return len(obj)
     if isinstance(obj, (pd.DataFrame, pd.Series)):
-        return int(obj.memory_usage(index=True, deep=False).sum()) if isinstance(obj, pd.DataFrame) else obj.nbytes
+        return frame_bytes(obj) if isinstance(obj, pd.DataFrame) else obj.nbytes
     if isinstance(obj, Mapping):
         return sum(nbytes(v) for v in obj.values())
     if isinstance(obj, (Scenario, Molecule)):  # small, and molecules are mostly the shared registry's

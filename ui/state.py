@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from .controls import Control, write_url  # noqa: F401  (the link and the kept values live there)
+from .runs import frame_bytes
 
 
 def bind(
@@ -63,8 +65,7 @@ PLOT_DATA_BYTES = 8_000_000  # bigger tables are not kept in a session (every se
 
 def store_plot_data(key: str, data: Any) -> None:
     """Keep the data behind a plot where tests can read it (None for tables over PLOT_DATA_BYTES)."""
-    usage = getattr(data, "memory_usage", None)
-    small = usage is None or int(usage(index=True, deep=False).sum()) <= PLOT_DATA_BYTES
+    small = not isinstance(data, pd.DataFrame) or frame_bytes(data) <= PLOT_DATA_BYTES
     st.session_state.setdefault("plot_data", {})[key] = data if small else None
 
 

@@ -249,34 +249,35 @@ def describe_chart(key: str, title: str, table: pd.DataFrame, focus: tuple[str, 
     peaks; otherwise (one row per item) each numeric column's highest and lowest item. ``focus``:
     the columns the chart draws, described first.
     """
-    numeric = table.select_dtypes("number")
     x_name = str(table.columns[0])
-    x = table[x_name]
-    along = x.dtype.kind in "if" and len(x) > 1 and bool((x.diff().dropna() > 0).all())
-    present = [c for c in numeric.columns if c != x_name and numeric[c].notna().any()]
+    x = table[x_name].to_numpy()
+    along = x.dtype.kind in "if" and len(x) > 1 and bool(np.all(np.diff(x) > 0))
+    numeric = {  # numpy arrays: a table of one row per hour can have dozens of columns
+        str(c): table[c].to_numpy(dtype=float, na_value=np.nan)
+        for c, kind in zip(table.columns, (d.kind for d in table.dtypes))
+        if kind in "iuf" and c != x_name
+    }
+    present = [c for c, y in numeric.items() if not np.isnan(y).all()]
     series = [c for c in focus if c in present] + [c for c in present if c not in focus]
+    labels = [c for c, d in zip(table.columns, table.dtypes) if d.kind not in "iufc"]
+    who = table[labels[0]] if labels else table.index.to_series()  # what each row is, for tables of items
     parts = []
     for c in series[:most]:
         y = numeric[c]
-        lo, hi = float(y.min()), float(y.max())
+        lo, hi = float(np.nanmin(y)), float(np.nanmax(y))
         if along:
-            at = float(x[y.idxmax()])
+            at = float(x[np.nanargmax(y)])
             parts.append(
                 f"{_name(c)} stays at {_value(lo)}"
                 if hi - lo <= 1e-3 * max(abs(hi), 1e-12)
                 else f"{_name(c)} from {_value(lo)} to {_value(hi)} (highest at {_name(x_name)} {at:.4g})"
             )
         else:
-            labels = table.select_dtypes(exclude="number")
-            who = labels.iloc[:, 0] if labels.shape[1] else table.index.to_series()
             parts.append(
-                f"{_name(c)} highest for {who[y.idxmax()]} ({_value(hi)}), lowest for {who[y.idxmin()]} ({_value(lo)})"
+                f"{_name(c)} highest for {who.iloc[np.nanargmax(y)]} ({_value(hi)}), "
+                f"lowest for {who.iloc[np.nanargmin(y)]} ({_value(lo)})"
             )
-    span = (
-        f" over {_name(x_name)} {float(x.iloc[0]):.4g} to {float(x.iloc[-1]):.4g}"
-        if along
-        else f" for {len(table)} rows"
-    )
+    span = f" over {_name(x_name)} {float(x[0]):.4g} to {float(x[-1]):.4g}" if along else f" for {len(table)} rows"
     more = f"; {len(series) - most} more series in the table of values" if len(series) > most else ""
     text = f"{title}{span}: " + "; ".join(parts) + more if parts else f"{title}: no numeric values"
     return Claim(f"chart.{key}", text, float(len(series)))
