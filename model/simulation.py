@@ -95,7 +95,7 @@ def simulate(s: Scenario) -> Result:
     )
     _freeze(curves)
     table = _table(curves, mols, p.out_idx)
-    check_finite(table.drop(columns="blockade_fraction"))
+    check_finite(table, may_be_empty=("blockade_fraction",))
     population = None
     if s.options.population > 0:
         population = simulate_population(s)

@@ -33,6 +33,12 @@ def dose_response(agonist: str, ntx_mg: float, hours: tuple[float, ...]) -> pd.D
     return lessons.dose_response(agonist, route, doses, ntx_mg, hours)
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def schild(agonist: str) -> tuple[pd.DataFrame, float, float]:
+    """The Schild analysis of one agonist against naltrexone (it depends on nothing else on the page)."""
+    return lessons.schild(agonist)
+
+
 AGONIST = Control(P + "agonist", "heroin", "Opioid (IV)", "selectbox", options=list(AGONISTS))
 NTX = Control(
     P + "ntx_mg", 50, "Naltrexone tablet (mg)", lo=25, hi=150, step=25, help=page.param_help("naltrexone", "kd_nm")
@@ -73,7 +79,7 @@ with page.stage():
 left = right = st.container()
 with left:
     st.subheader("Schild plot")
-    sch, slope, pa2 = lessons.schild(agonist)
+    sch, slope, pa2 = schild(agonist)
     page.plot("schild", f"Schild plot {agonist} vs naltrexone", drawings.schild(sch, slope, pa2), sch)
     st.caption(
         f"Slope {slope:.2f} (1 = simple competition). pA2 {pa2:.2f} = -log10 of naltrexone's Kd in mol/L "

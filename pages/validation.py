@@ -150,15 +150,12 @@ with st.expander(f"All {len(shown)} checks") if present else st.container():  # 
 
 st.subheader("PET receptor occupancy 3 h after oral naltrexone")
 pet = pet_curve()
+by_id = checks.set_index("id")
 pet_targets = pd.DataFrame(
     [
-        {
-            "dose_mg": mg,
-            "low": checks.set_index("id").loc[i, "tolerance_low"],
-            "high": checks.set_index("id").loc[i, "tolerance_high"],
-        }
+        {"dose_mg": mg, "low": by_id.at[i, "tolerance_low"], "high": by_id.at[i, "tolerance_high"]}
         for i, mg in (("pet_2mg", 2), ("pet_5mg", 5), ("pet_15mg", 15))
-        if i in set(checks.id)
+        if i in by_id.index
     ]
 )
 with page.stage():

@@ -339,3 +339,17 @@ def test_receptor_picture_before_the_tablet_lists_every_holder_even_with_none():
     assert list(colour_scales(chart)) == names
     assert len(positions(chart, names[0])) == 100
     assert legend_texts(mpl.render(fig, True)) == names
+
+
+def test_a_long_table_on_its_grid_matches_a_pivot_table():
+    from ui.drawings.spec import grid
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(
+        {"h": rng.choice([6.0, 24.0, 72.0], 40), "mg": rng.choice([5.0, 25.0, 100.0, 250.0], 40), "v": rng.random(40)}
+    )
+    df = df[~((df.h == 72.0) & (df.mg == 5.0))]  # a missing pair
+    rows, cols, values = grid(df.h, df.mg, df.v)
+    pivot = df.pivot_table(index="h", columns="mg", values="v").reindex(index=rows, columns=cols)
+    np.testing.assert_allclose(values, pivot.to_numpy(), equal_nan=True)
+    assert np.isnan(values[-1, 0])

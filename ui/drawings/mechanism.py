@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..theme import BLUES, colour, label
-from .spec import Axis, Figure, Lines, Panel, Points, Rule, Series, frame
+from .spec import Axis, Figure, Lines, Panel, Points, Rule, Series, frame, grid
 
 #: What can hold a receptor in the picture, in legend order.
 HOLDERS = ("free", "naltrexone", "naltrexol", "agonist")
@@ -81,15 +81,9 @@ def dose_response(df: pd.DataFrame, agonist: str = "heroin") -> Figure:
 
     ``df``: :func:`model.lessons.dose_response` (every time on the same doses).
     """
-    hours = sorted(df.hours_after_naltrexone.unique())
-    with_ = df.pivot_table(index="dose_mg", columns="hours_after_naltrexone", values="increment_with")
-    base = df[df.hours_after_naltrexone == hours[0]].sort_values("dose_mg")
-    doses = base.dose_mg.to_numpy()
-    data = frame(
-        doses,
-        without=base.increment_without.to_numpy(),
-        **{f"h{i}": with_.loc[doses, h].to_numpy() for i, h in enumerate(hours)},
-    )
+    hours, doses, with_ = grid(df.hours_after_naltrexone, df.dose_mg, df.increment_with)
+    _, _, without = grid(df.hours_after_naltrexone, df.dose_mg, df.increment_without)
+    data = frame(doses, without=without[0], **{f"h{i}": with_[i] for i in range(len(hours))})
     series = (
         Series("without", "no naltrexone", colour("without"), "--"),
         *(Series(f"h{i}", f"{h:g} h after naltrexone", HOUR_SHADES[min(i, 3)]) for i, h in enumerate(hours)),

@@ -191,6 +191,23 @@ def frame(x: Sequence[float] | np.ndarray, **columns: Sequence[float] | np.ndarr
     )
 
 
+def grid(
+    rows: Sequence[float] | pd.Series, cols: Sequence[float] | pd.Series, values: Sequence[float] | pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A long table's values on its grid: sorted row keys, sorted column keys, values [row, column].
+
+    A missing pair is NaN; a repeated one is the mean (as a pivot table would give).
+    """
+    r, c = np.asarray(rows, dtype=float), np.asarray(cols, dtype=float)
+    rk, ri = np.unique(r, return_inverse=True)
+    ck, ci = np.unique(c, return_inverse=True)
+    total, count = np.zeros((rk.size, ck.size)), np.zeros((rk.size, ck.size))
+    np.add.at(total, (ri, ci), np.asarray(values, dtype=float))
+    np.add.at(count, (ri, ci), 1.0)
+    with np.errstate(invalid="ignore"):
+        return rk, ck, np.where(count > 0, total / np.maximum(count, 1.0), np.nan)
+
+
 def series_of(fig: Figure) -> list[tuple[str, str]]:
     """Every legend entry of a figure as (label, colour), panel by panel, in drawing order."""
     out: list[tuple[str, str]] = []

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..theme import BLUES, colour, label, line_style
-from .spec import Axis, Figure, Lines, Panel, Ranges, Rule, Series, Spans, frame
+from .spec import Axis, Figure, Lines, Panel, Ranges, Rule, Series, Spans, frame, grid
 
 #: Human plasma ranges (ng/mL): naltrexone's peak after a 50 mg tablet, and its level at day 28 of XR 380 mg.
 ORAL_CMAX = (6.5, 26.0)
@@ -98,12 +98,10 @@ def blockade_vs_time(df: pd.DataFrame, ratio_limit: float) -> Figure:
     dose challenged at the same hours); ``ratio_limit``: below it the dose counts as blocked. Dotted: the
     label's hours for each dose, in the dose's colour.
     """
-    doses = sorted(float(m) for m in df.naltrexone_mg.unique())
-    hours = np.sort(df[df.naltrexone_mg == doses[0]].hours_after.to_numpy(dtype=float))
-    ratio = df.pivot_table(index="hours_after", columns="naltrexone_mg", values="ratio")
+    doses, hours, ratio = grid(df.naltrexone_mg, df.hours_after, df.ratio)
     shade = {mg: DOSE_BLUES.get(mg, colour("naltrexone")) for mg in doses}
     lines = Lines(
-        frame(hours, **{f"m{i}": ratio.loc[hours, mg].to_numpy(dtype=float) for i, mg in enumerate(doses)}),
+        frame(hours, **{f"m{i}": ratio[i] for i in range(len(doses))}),
         tuple(Series(f"m{i}", f"{mg:g} mg", shade[mg]) for i, mg in enumerate(doses)),
         points=True,
     )
