@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from model import lessons
+from model import Scenario, lessons
 from model.lessons import claims
 from ui import page, state
 from ui.boot import via_app
@@ -140,9 +140,27 @@ def sweep(drug: str, route: str, mg: float, treatment: str, weeks: int) -> pd.Da
     return lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, gaps(treatment))
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def sweep_arms(drug: str, route: str, mg: float, treatment: str, weeks: int) -> list[Scenario]:
+    """Every scenario behind the sweep, the baseline first: the provenance of its downloads (cached)."""
+    return [
+        lessons.usual_dose_before_scenario(drug, route, mg),
+        *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment)),
+    ]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def on_day(drug: str, route: str, mg: float, treatment: str, weeks: int, day: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The usual dose on the chosen day, with the extra receptors and without them (cached)."""
+    return tuple(
+        lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, (day,), receptors_adapt=adapt)
+        for adapt in (True, False)
+    )
+
+
 before = lessons.usual_dose_before_treatment(drug, route, mg, simulate_fn=page.run_scenario)
 after = sweep(drug, route, mg, treatment, weeks)
-chosen = lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, (day,))
+chosen, no_extra_receptors = on_day(drug, route, mg, treatment, weeks, day)
 risk = lessons.risk_window(after, before).to_numpy()
 row = chosen.iloc[0]
 state.store_plot_data("stopping_day", chosen)
@@ -167,7 +185,6 @@ m3.metric(
     f"day {days_risk.iloc[0]:g}" if len(days_risk) else "none in view",
     help="First day on which the usual dose depresses breathing more than before treatment, or below 0.5.",
 )
-no_extra_receptors = lessons.usual_dose_after_stopping(drug, route, mg, treatment, weeks, (day,), receptors_adapt=False)
 tolerance_part = float(no_extra_receptors.min_respiratory_drive.iloc[0]) - before["min_drive"]
 receptor_part = float(row.min_respiratory_drive - no_extra_receptors.min_respiratory_drive.iloc[0])
 state.store_plot_data(
@@ -191,10 +208,7 @@ with page.stage():
             effect_before_treatment=before["effect"],
             min_respiratory_drive_before_treatment=before["min_drive"],
         ),
-        arms=[
-            lessons.usual_dose_before_scenario(drug, route, mg),
-            *lessons.usual_dose_after_scenarios(drug, route, mg, treatment, weeks, gaps(treatment)),
-        ],
+        arms=sweep_arms(drug, route, mg, treatment, weeks),
     )
 split = claims.stopping_split(
     day, before["min_drive"], row.min_respiratory_drive, tolerance_part, receptor_part, row.occupancy_antagonist
