@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import boot, page
+from ui import boot, page, runs
 from ui.controls import Control
 from ui.page import NOTICE
 from ui.registry import PAGES
@@ -94,3 +94,4 @@ with st.sidebar:
 st.session_state["claims"] = {}  # the claims the page states in this run (read by the tests)
 with boot.running_app():
     page.guarded(nav.run)
+runs.freeze_heap_once()

@@ -32,3 +32,16 @@ def test_every_page_runs_in_presentation_mode(path):
     at.run()
     at.switch_page(path).run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def test_the_heap_alive_after_the_first_page_run_is_left_out_of_full_collections():
+    import gc
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    frozen = gc.get_freeze_count()
+    assert frozen > 10_000  # the libraries and registries imported by the first run
+    at.run()
+    assert gc.get_freeze_count() <= frozen  # once per process: what later runs leave is still collected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import dataclasses
+import gc
 import logging
 import threading
 from collections import OrderedDict, deque
@@ -147,6 +148,21 @@ if LIBC is not None:
     # Each session's script thread would get malloc arenas of its own that keep freed memory: two
     # arenas for the whole server keep its resident memory near what it uses (M_ARENA_MAX = -8).
     LIBC.mallopt(-8, 2)
+
+
+_heap_frozen = threading.Event()
+
+
+def freeze_heap_once() -> None:
+    """After the process's first page run: take every object alive so far out of the cyclic collector's scans.
+
+    A full collection scans every object the process holds, the libraries' included (numba, pandas,
+    Streamlit); each took 60-120 ms and fell on some student's control change at random. Objects alive
+    after the first run (modules, the registries) live as long as the process anyway.
+    """
+    if not _heap_frozen.is_set():
+        _heap_frozen.set()
+        gc.freeze()
 
 
 def costly(s: Scenario, make: Callable[[], Any]) -> Any:
