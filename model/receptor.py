@@ -39,6 +39,23 @@ SUBSTEP_LAMBDA_H = 1.0  # substeps keep (koff + kon C) h <= 1 ...
 MAX_SUBSTEPS = 32  # ... up to this many per grid step
 
 
+@njit(cache=True, nogil=True)
+def _same_step(conc, koff, kon, out, density, k, p):  # pragma: no cover - compiled
+    """Whether batch member ``p`` starts step ``k`` as member ``p - 1`` did, with the same inputs over it."""
+    if density[k, p] != density[k, p - 1]:
+        return False
+    for i in range(conc.shape[2]):
+        if (
+            out[k, p, i] != out[k, p - 1, i]
+            or koff[p, i] != koff[p - 1, i]
+            or kon[p, i] != kon[p - 1, i]
+            or conc[k, p, i] != conc[k, p - 1, i]
+            or conc[k + 1, p, i] != conc[k + 1, p - 1, i]
+        ):
+            return False
+    return True
+
+
 @njit(cache=True, nogil=True)  # long binding loops must not stall the web server
 def _march(
     h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_substeps
@@ -68,6 +85,15 @@ def _march(
     density[0] = r
     for k in range(n_time - 1):
         for p in range(n_batch):
+            if p > 0 and _same_step(conc, koff, kon, out, density, k, p):
+                # this member starts the step as the previous one did, with the same inputs over it
+                # (people who differ only in a later dose): its step is the same, bit for bit
+                r[p] = r[p - 1]
+                for i in range(n_lig):
+                    b[p, i] = b[p - 1, i]
+                    out[k + 1, p, i] = b[p, i]
+                density[k + 1, p] = r[p]
+                continue
             m = 1
             if max_substeps > 1:
                 lam = 0.0

@@ -56,3 +56,20 @@ def test_more_agonist_never_lowers_agonist_occupancy(c1, factor, antagonist):
     lo = bind(t, np.tile([c1, antagonist], (t.size, 1)), kd, kon)[0][..., 0]
     hi = bind(t, np.tile([c1 * factor, antagonist], (t.size, 1)), kd, kon)[0][..., 0]
     assert np.all(hi >= lo - 1e-12)
+
+
+def test_people_who_differ_only_later_get_exactly_their_own_run():
+    """Batch members with the same inputs up to a point share their steps until then: nothing changes."""
+    t = np.linspace(0.0, 96.0, 800)
+    base = np.stack([5.0 * np.exp(-t / 20.0), 2.0 * np.exp(-t / 8.0)], axis=-1)  # an antagonist and an agonist
+    people = np.repeat(base[None], 4, axis=0)
+    for p, at in enumerate((10.0, 30.0, 60.0)):  # each a later agonist dose of their own
+        people[p + 1, t >= at, 1] += 40.0 * np.exp(-(t[t >= at] - at) / 2.0)
+    people[3, :, 0] *= 1.0 + 1e-12  # the last one differs from the start: computed on its own all the way
+    kd, kon = np.array([0.2, 5.0]), np.array([1.0, 3.0])
+    args = dict(adaptation=(0.5, 0.5, 0.05), is_antagonist=np.array([True, False]))
+    together, density = bind(t, people, kd, kon, **args)
+    for p in range(4):
+        alone, alone_density = bind(t, people[p], kd, kon, **args)
+        np.testing.assert_array_equal(together[p], alone)
+        np.testing.assert_array_equal(density[p], alone_density)
