@@ -84,7 +84,7 @@ def increment_ratio(with_: float, without: float) -> float:
 
 
 #: The columns of the challenges table, in order.
-COLUMNS = (
+CHALLENGE_COLUMNS = (
     "drug",
     "route",
     "at_h",
@@ -133,8 +133,8 @@ def challenges_table(
             }
         )
     if not rows:
-        return pd.DataFrame({k: pd.array([], dtype="boolean" if k == "blocked" else object) for k in COLUMNS})
-    cols = {k: [r[k] for r in rows] for k in COLUMNS}  # column by column: no conversion of a built table
+        return pd.DataFrame({k: pd.array([], dtype="boolean" if k == "blocked" else object) for k in CHALLENGE_COLUMNS})
+    cols = {k: [r[k] for r in rows] for k in CHALLENGE_COLUMNS}  # column by column: no conversion of a built table
     cols["blocked"] = pd.array(cols["blocked"], dtype="boolean")
     return pd.DataFrame(cols)
 

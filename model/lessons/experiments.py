@@ -366,41 +366,35 @@ def usual_dose_after_stopping(
     receptors as they were, to separate the two). One row per gap with the peak effect (reward
     increment), the lowest respiratory drive after the dose (on the solver's grid, which resolves
     the minutes after an injection), and receptor density, tolerance and antagonist occupancy
-    when the dose is taken. Each row is its own scenario (:func:`usual_dose_after_scenarios`); they
-    run as two batches through the simulation core (the earlier and the later half of the gaps): one
-    "person" per gap, each taking the treatment and only their own usual dose.
+    when the dose is taken. Each row is its own scenario (:func:`usual_dose_after_scenarios`); all
+    of them run as one batch through the simulation core: one "person" per gap, each taking the
+    treatment and only their own usual dose.
     """
     gaps = [float(g) for g in gaps_days]
     _, last = treatment_doses(treatment, weeks)
     window = response.challenge_window_h(route)
+    at = [last + 24.0 * g for g in gaps]
+    s = _stopping_scenario(
+        treatment,
+        weeks,
+        {"drug": drug, "route": route, "amount_mg": float(mg), "at_h": sorted(set(at))},
+        max(at) + window + 1.0,
+        receptors_adapt,
+    )
+
+    def takes(events: Sequence[DoseEvent]) -> np.ndarray:  # the treatment, and only this gap's usual dose
+        return np.array([[e.species in NALTREXONE_SPECIES or e.at_h == a for e in events] for a in at])
+
+    t, r = _each_taking(s, takes)
+    antagonist = r.ligands.is_antagonist
     rp = {k: v.value for k, v in response_parameters().items()}
-    rows: dict[float, dict[str, float]] = {}
-    # two batches, the earlier gaps first: a batch runs until its last dose's window has passed, so
-    # the early gaps do not march through the late ones' weeks (a quarter less work for a long sweep)
-    order = sorted(gaps)
-    half = len(order) // 2 if len(order) >= 8 else len(order)
-    for part in (order[:half], order[half:]):
-        if not part:
-            continue
-        at = [last + 24.0 * g for g in part]
-        s = _stopping_scenario(
-            treatment,
-            weeks,
-            {"drug": drug, "route": route, "amount_mg": float(mg), "at_h": sorted(set(at))},
-            max(at) + window + 1.0,
-            receptors_adapt,
-        )
-
-        def takes(events: Sequence[DoseEvent], at: list[float] = at) -> np.ndarray:  # the treatment, this gap's dose
-            return np.array([[e.species in NALTREXONE_SPECIES or e.at_h == a for e in events] for a in at])
-
-        t, r = _each_taking(s, takes)
-        antagonist = r.ligands.is_antagonist
-        for k, (g, a) in enumerate(zip(part, at)):
-            resp, before = r.response.person(k), max(int(np.searchsorted(t, a - 1e-9)) - 1, 0)
-            inc, _ = response.increment_and_area(t, resp.reward[0], a, window)
-            density = float(r.density[k, 0, before])
-            rows[g] = {
+    rows = []
+    for k, (g, a) in enumerate(zip(gaps, at)):
+        resp, before = r.response.person(k), max(int(np.searchsorted(t, a - 1e-9)) - 1, 0)
+        inc, _ = response.increment_and_area(t, resp.reward[0], a, window)
+        density = float(r.density[k, 0, before])
+        rows.append(
+            {
                 "days_after_last_naltrexone": g,
                 "effect": float(inc),
                 "min_respiratory_drive": float(resp.respiratory_drive[t >= a - 1e-9].min()),
@@ -410,7 +404,8 @@ def usual_dose_after_stopping(
                 ),
                 "occupancy_antagonist": float(r.bound[k, 0, before, antagonist].sum()) / density,
             }
-    return pd.DataFrame([rows[g] for g in gaps])  # in the order asked
+        )
+    return pd.DataFrame(rows)
 
 
 def _naltrexone_brain(mg: float, t_h: np.ndarray, simulate_fn: Any) -> tuple[np.ndarray, np.ndarray]:
