@@ -51,8 +51,24 @@ def pages() -> list[tuple[str, str]]:
     return [(p.path, p.url) for p in PAGES]
 
 
+def share_script_cache() -> None:
+    """Compile each script once, as a server does: AppTest builds a new bytecode cache on every run.
+
+    Without this every measured change would pay for compiling app.py and the page (10-15 ms for the
+    longer pages, with Streamlit's magic), a cost the running server pays once per process.
+    """
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test
+
+    if app_test.ScriptCache is ScriptCache:
+        shared = ScriptCache()
+        app_test.ScriptCache = lambda: shared
+
+
 def open_page(path: str):
     from streamlit.testing.v1 import AppTest
+
+    share_script_cache()
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.switch_page(path).run()

@@ -147,11 +147,13 @@ def run(
     max_substeps: int = receptor.MAX_SUBSTEPS,
     everything: bool = True,
     plasma_of: Collection[str] | None = None,
+    until_h: np.ndarray | None = None,
 ) -> Run:
     """Simulate everyone in ``people`` given ``taken`` [person, event] (bool).
 
     ``everything`` False leaves out the responses that are neither reward nor breathing;
-    ``plasma_of`` names the species whose plasma levels are kept (default: all).
+    ``plasma_of`` names the species whose plasma levels are kept (default: all); ``until_h``
+    [person] the time up to which each person's receptors and responses are needed (later: NaN).
     """
     s, t = p.scenario, p.t_h
     n = len(people)
@@ -205,6 +207,9 @@ def run(
             adapt,
             lig.is_antagonist,
             max_substeps=max_substeps,
+            until_index=None
+            if until_h is None
+            else np.minimum(np.searchsorted(t, np.asarray(until_h, dtype=float) - 1e-9), t.size - 1)[:, None],
         )
     else:
         bound, density = np.zeros(conc.shape), np.ones(conc.shape[:-1])

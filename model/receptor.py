@@ -58,13 +58,14 @@ def _same_step(conc, koff, kon, out, density, k, p):  # pragma: no cover - compi
 
 @njit(cache=True, nogil=True)  # long binding loops must not stall the web server
 def _march(
-    h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_substeps
+    h, h_index, h_unique, conc, koff, kon, r0, adapt, is_antagonist, b0, out, density, max_substeps, last
 ):  # pragma: no cover - compiled
     """The step loop (see the module docstring): lagged concentrations, density, then F and B.
 
     Time is the outer axis (conc, out [time, batch, ligand]; density [time, batch]) so that every
     array is read and written in order. ``h_index`` maps each step to its length in ``h_unique``:
-    the decay factors of undivided steps are computed once per distinct length.
+    the decay factors of undivided steps are computed once per distinct length. Member ``p`` is
+    computed up to grid point ``last[p]``; its later points are NaN.
     """
     n_time, n_batch, n_lig = conc.shape
     a_tab = np.empty((n_batch, h_unique.size, n_lig))
@@ -85,6 +86,11 @@ def _march(
     density[0] = r
     for k in range(n_time - 1):
         for p in range(n_batch):
+            if k >= last[p]:  # past what this member is asked for
+                for i in range(n_lig):
+                    out[k + 1, p, i] = np.nan
+                density[k + 1, p] = np.nan
+                continue
             if p > 0 and _same_step(conc, koff, kon, out, density, k, p):
                 # this member starts the step as the previous one did, with the same inputs over it
                 # (people who differ only in a later dose): its step is the same, bit for bit
@@ -170,6 +176,7 @@ def bind(
     is_antagonist: np.ndarray | None = None,
     b0: np.ndarray | None = None,
     max_substeps: int = MAX_SUBSTEPS,
+    until_index: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Bound receptor per ligand [..., time, ligand] and receptor density [..., time] over ``t_h``.
 
@@ -182,7 +189,8 @@ def bind(
 
     (occupancies as fractions of R), otherwise it stays at ``r_total``. ``b0`` is the bound
     state at the first time point (default: no receptor bound). ``max_substeps`` trades accuracy
-    for speed (populations use fewer).
+    for speed (populations use fewer). ``until_index`` (int, broadcast to the batch axes) is the last
+    grid point each batch member needs: its later points are not computed and are NaN.
     """
     conc = np.asarray(conc_nm, dtype=float)
     batch = conc.shape[:-2]
@@ -213,5 +221,8 @@ def bind(
         out,
         density,
         int(max_substeps),
+        np.ascontiguousarray(
+            np.broadcast_to(h.size if until_index is None else until_index, batch), dtype=np.int64
+        ).reshape(-1),
     )
     return out.transpose(1, 0, 2).reshape(conc.shape), density.T.reshape(conc.shape[:-1])

@@ -73,3 +73,17 @@ def test_people_who_differ_only_later_get_exactly_their_own_run():
         alone, alone_density = bind(t, people[p], kd, kon, **args)
         np.testing.assert_array_equal(together[p], alone)
         np.testing.assert_array_equal(density[p], alone_density)
+
+
+def test_a_member_computed_until_a_point_is_its_full_run_up_to_it_and_nan_after():
+    t = np.linspace(0.0, 48.0, 400)
+    c = np.stack([3.0 * np.exp(-t / 20.0), 30.0 * np.exp(-np.abs(t - 12.0) / 2.0)], axis=-1)
+    people = np.stack([c, 2.0 * c, c])
+    kd, kon = np.array([0.2, 5.0]), np.array([1.0, 3.0])
+    full, full_density = bind(t, people, kd, kon)
+    until = np.array([100, 399, 250])
+    part, part_density = bind(t, people, kd, kon, until_index=until)
+    for p, last in enumerate(until):
+        np.testing.assert_array_equal(part[p, : last + 1], full[p, : last + 1])
+        np.testing.assert_array_equal(part_density[p, : last + 1], full_density[p, : last + 1])
+        assert np.isnan(part[p, last + 1 :]).all() and np.isnan(part_density[p, last + 1 :]).all()

@@ -70,7 +70,7 @@ def dose_response(
             [[e.species in NALTREXONE_SPECIES or (e.at_h == h and e.amount == mg) for e in events] for h, mg in pairs]
         )
 
-    t, r = _each_taking(s, takes, counterfactual=True)
+    t, r = _each_taking(s, takes, [h + window for h, _ in pairs], counterfactual=True)
     rows = []
     for k, (h, mg) in enumerate(pairs):
         (with_, without), _ = response.increment_and_area(t, r.response.reward[k], h, window)
@@ -254,19 +254,30 @@ def pet_occupancy_vs_dose(
 
 
 def _each_taking(
-    s: Scenario, takes: Callable[[Sequence[DoseEvent]], np.ndarray], counterfactual: bool = False
+    s: Scenario,
+    takes: Callable[[Sequence[DoseEvent]], np.ndarray],
+    until_h: Sequence[float],
+    counterfactual: bool = False,
 ) -> tuple[np.ndarray, core.Run]:
     """Run ``s`` once for each row of ``takes(events)`` [run, event] (bool: which doses that run takes).
 
     A family of scenarios that differ only in which of their doses are taken runs as one batch through
-    the simulation core (its people axis), on one time grid. Returns the grid (h) and the run.
+    the simulation core (its people axis), on one time grid; run ``k`` ends at ``until_h[k]`` (its
+    receptors and responses are NaN after it: its own scenario would have ended there). Returns the
+    grid (h) and the run.
     """
     mols = core.scenario_molecules(s)
     events = dose_events(s)
     taken = takes(events)
     check_budget(s, len(taken))
     p = core.plan(s, events, mols)
-    return p.t_h, core.run(p, Cohort.alike(mols, len(taken)), taken, counterfactual=counterfactual)
+    return p.t_h, core.run(
+        p,
+        Cohort.alike(mols, len(taken)),
+        taken,
+        counterfactual=counterfactual,
+        until_h=np.asarray(until_h, dtype=float),
+    )
 
 
 def blockade_ratio_vs_time(
@@ -303,7 +314,7 @@ def blockade_ratio_vs_time(
             ]
         )
 
-    t, r = _each_taking(s, takes, counterfactual=True)
+    t, r = _each_taking(s, takes, [h + window for _, h in pairs], counterfactual=True)
     rows = []
     for k, (m, h) in enumerate(pairs):
         (with_, without), _ = response.increment_and_area(t, r.response.reward[k], h, window)
@@ -385,7 +396,7 @@ def usual_dose_after_stopping(
     def takes(events: Sequence[DoseEvent]) -> np.ndarray:  # the treatment, and only this gap's usual dose
         return np.array([[e.species in NALTREXONE_SPECIES or e.at_h == a for e in events] for a in at])
 
-    t, r = _each_taking(s, takes)
+    t, r = _each_taking(s, takes, [a + window + 1.0 for a in at])
     antagonist = r.ligands.is_antagonist
     rp = {k: v.value for k, v in response_parameters().items()}
     rows = []
@@ -397,7 +408,9 @@ def usual_dose_after_stopping(
             {
                 "days_after_last_naltrexone": g,
                 "effect": float(inc),
-                "min_respiratory_drive": float(resp.respiratory_drive[t >= a - 1e-9].min()),
+                "min_respiratory_drive": float(
+                    resp.respiratory_drive[(t >= a - 1e-9) & (t <= a + window + 1.0 + 1e-9)].min()
+                ),
                 "receptor_density": density,
                 "opioid_tolerance": float(
                     response.relative_tolerance(resp.opioid_tolerance[before], "resp_tolerance", rp)
