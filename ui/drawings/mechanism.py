@@ -47,26 +47,20 @@ def equilibrium(df: pd.DataFrame, agonist: str = "heroin") -> Figure:
 
     ``df``: :func:`model.lessons.equilibrium_curves` (every level on the same agonist grid).
     """
-    levels = sorted(df.naltrexone_nm.unique())
-    x = np.sort(df[df.naltrexone_nm == levels[0]].agonist_nm.to_numpy())
-    occ = df.pivot_table(index="agonist_nm", columns="naltrexone_nm", values="occupancy_agonist").loc[x]
-    rew = df.pivot_table(index="agonist_nm", columns="naltrexone_nm", values="reward").loc[x]
+    x, levels, occ = grid(df.agonist_nm, df.naltrexone_nm, df.occupancy_agonist)
+    rew = grid(df.agonist_nm, df.naltrexone_nm, df.reward)[2]
     series = tuple(Series(f"l{i}", _level(lv), LEVEL_SHADES[min(i, 5)]) for i, lv in enumerate(levels))
     x_axis = Axis(f"{label(agonist)} at the receptor (nM, log)", (float(x[0]), float(x[-1])), log=True)
     return Figure(
         (
             Panel(
-                (
-                    Lines(
-                        frame(x, **{f"l{i}": 100 * occ[lv].to_numpy() for i, lv in enumerate(levels)}), series, unit="%"
-                    ),
-                ),
+                (Lines(frame(x, **{f"l{i}": 100 * occ[:, i] for i in range(len(levels))}), series, unit="%"),),
                 x_axis,
                 Axis(f"receptors holding {label(agonist)} (%)", (0, 100)),
                 title="Occupancy",
             ),
             Panel(
-                (Lines(frame(x, **{f"l{i}": rew[lv].to_numpy() for i, lv in enumerate(levels)}), series),),
+                (Lines(frame(x, **{f"l{i}": rew[:, i] for i in range(len(levels))}), series),),
                 x_axis,
                 Axis("reward at equilibrium (0-1)", (0, 1)),
                 title="Reward",

@@ -186,9 +186,12 @@ def steadied(fig: Figure) -> Figure:
 
 def frame(x: Sequence[float] | np.ndarray, **columns: Sequence[float] | np.ndarray) -> pd.DataFrame:
     """A :class:`Lines` frame: column ``x`` and the given columns (floats)."""
-    return pd.DataFrame(
-        {"x": np.asarray(x, dtype=float), **{k: np.asarray(v, dtype=float) for k, v in columns.items()}}
-    )
+    xs = np.asarray(x, dtype=float)
+    values = np.empty((xs.size, 1 + len(columns)))  # one block of floats: cheap to build and to slice
+    values[:, 0] = xs
+    for i, v in enumerate(columns.values(), start=1):
+        values[:, i] = np.asarray(v, dtype=float)
+    return pd.DataFrame(values, columns=["x", *columns])
 
 
 def grid(

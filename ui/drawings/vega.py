@@ -123,9 +123,10 @@ def _lines(layer: Lines, panel: Panel, legend: _Legend, present: bool, top: dict
     The first table of a panel becomes the chart's top-level data (``top``), which Streamlit sends as
     Arrow; a second one is sent as records.
     """
-    data = layer.frame
-    keep = thin(len(data), *(data[s.column].to_numpy() for s in layer.series))
-    data = data.iloc[keep].reset_index(drop=True).astype(float).round(6)
+    values = layer.frame.to_numpy(dtype=float)  # one block of floats: x, then every column
+    where = {str(c): i for i, c in enumerate(layer.frame.columns)}
+    keep = thin(len(values), *(values[:, where[s.column]] for s in layer.series))
+    data = pd.DataFrame(values[keep].round(6), columns=layer.frame.columns)
     names = [s.label for s in layer.series]
     fold = {"fold": [s.column for s in layer.series], "as": ["column", "value"]}
     lookup = {
