@@ -13,6 +13,7 @@ A study of many runs (a lesson page, a table of scenarios) is many budgeted runs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -91,10 +92,23 @@ class Cost:
         )
 
 
+@lru_cache(maxsize=512)
+def _pk_shape(routes: tuple[tuple[tuple[str, str, float | None], str], ...]) -> tuple[int, int, bool]:
+    """PK states, binding species and whether propagation goes step by step, for these (species, route, months)."""
+    from .pk import build_system
+
+    mols = molecules()
+    system, species, _ = build_system(mols, [DoseEvent(sp, r, 0.0, 1.0, m) for (sp, r, m), _ in routes], 70.0)
+    stepwise = False
+    if routes:
+        _, vectors = np.linalg.eig(system.matrix())
+        stepwise = bool(np.linalg.cond(vectors) > 1e8)  # as model.pk.propagate decides
+    return len(system.names), sum(mols[x].binds for x in species), stepwise
+
+
 def run_cost(s: Scenario, people: int | None = None) -> Cost:
     """Predict the cost of simulating ``s`` (with ``people`` people; default ``options.population``)."""
     from .core import COARSE_STRIDE, refinement
-    from .pk import build_system
 
     mols = molecules()
     people = s.options.population if people is None else people
@@ -109,19 +123,14 @@ def run_cost(s: Scenario, people: int | None = None) -> Cost:
             drinks.append(d.times_h())
     drink_t = np.sort(np.concatenate([*drinks, [s.duration_h]]))
     drinking_h = float(np.minimum(np.diff(drink_t), 24.0).sum())
-    routes = [DoseEvent(sp, r, 0.0, 1.0, m) for (sp, r, m), kind in kinds.items() if kind != "alcohol"]
-    system, species, _ = build_system(mols, routes, 70.0)
-    ligands = sum(mols[x].binds for x in species) + bool(drinks)  # alcohol releases endorphin
-    stepwise = False
-    if routes:
-        _, vectors = np.linalg.eig(system.matrix())
-        stepwise = bool(np.linalg.cond(vectors) > 1e8)  # as model.pk.propagate decides
+    states, binders, stepwise = _pk_shape(tuple((k, kind) for k, kind in kinds.items() if kind != "alcohol"))
+    ligands = binders + bool(drinks)  # alcohol releases endorphin
     return Cost(
         int(people),
         points,
         population_points,
         rows,
-        max(1, ligands + len(system.names)),
+        max(1, ligands + states),
         stepwise,
         doses,
         drink_t.size - 1,

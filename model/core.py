@@ -159,7 +159,8 @@ def run(
     n = len(people)
     w = s.patient.weight_kg
     view = people.view()
-    mats = np.broadcast_to(pk.build_system(view, p.wiring, w)[0].matrix(), (n,) + (len(p.system.names),) * 2)
+    system = p.system if not people.varied and people.base is p.system.mols else pk.build_system(view, p.wiring, w)[0]
+    mats = np.broadcast_to(system.matrix(), (n,) + (len(p.system.names),) * 2)
     taken_amounts = np.asarray(taken, dtype=float)[:, p.linear, None] * p.dose_vectors[None]  # [P, dose, state]
     bolus = (
         np.add.reduceat(taken_amounts, np.flatnonzero(np.diff(p.event_time_index, prepend=-1)), axis=1)

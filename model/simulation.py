@@ -151,4 +151,7 @@ def _table(c: Curves, mols: Mapping[str, Molecule], idx: np.ndarray) -> pd.DataF
     if c.craving is not None:
         cols["craving"] = c.craving[0][idx]
         cols["craving_without_naltrexone"] = c.craving[1][idx]
-    return pd.DataFrame(cols)
+    values = np.empty((idx.size, len(cols)))  # one block of floats: cheap to build, copy and slice
+    for j, v in enumerate(cols.values()):
+        values[:, j] = v
+    return pd.DataFrame(values, columns=list(cols))
