@@ -8,7 +8,7 @@ Built on the simulation core only, so the population module can use it (docs/mod
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -36,8 +36,26 @@ def agonist_brain_profile(
     The grid is the refinement after the dose (seconds to hours) plus quarter-hours: a finer output
     step moves a challenge's increment ratio by < 1e-4 and costs 2.5x the binding work.
     """
-    mols = molecules() if mols is None else mols
     duration_h = duration_h or max(response.challenge_window_h(route), 1.0) + 0.5
+    registry = molecules()
+    if mols is None or all(mols.get(k) is m for k, m in registry.items()):  # the typical molecules: computed once
+        t, names, conc = _typical_profile(agonist, route, float(mg), float(duration_h))
+        return t, list(names), conc
+    return _profile(agonist, route, mg, mols, duration_h)
+
+
+@lru_cache(maxsize=64)
+def _typical_profile(
+    agonist: str, route: str, mg: float, duration_h: float
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    t, names, conc = _profile(agonist, route, mg, molecules(), duration_h)
+    t.flags.writeable = conc.flags.writeable = False  # shared by every caller
+    return t, names, conc
+
+
+def _profile(
+    agonist: str, route: str, mg: float, mols: Mapping[str, Molecule], duration_h: float
+) -> tuple[np.ndarray, list[str], np.ndarray]:
     s = parse_scenario(
         {
             "title": "profile",

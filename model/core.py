@@ -29,8 +29,8 @@ REFINE = {"iv": _FAST, "first_order": _ORAL, "alcohol": _ORAL, "xr_microspheres"
 
 
 def scenario_molecules(s: Scenario) -> dict[str, Molecule]:
-    """All molecules with the scenario's parameter overrides applied."""
-    return {k: m.with_overrides(s.parameters.get(k, {})) for k, m in molecules().items()}
+    """All molecules with the scenario's parameter overrides applied (the registry's own where none are)."""
+    return {k: m.with_overrides(s.parameters[k]) if s.parameters.get(k) else m for k, m in molecules().items()}
 
 
 def response_values() -> dict[str, float]:

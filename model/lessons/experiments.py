@@ -145,21 +145,19 @@ def daily_troughs(r: Result) -> pd.DataFrame:
     zeros = np.zeros(c.t_h.size)
     ntx, nol = c.brain_nm.get("naltrexone", zeros), c.brain_nm.get("naltrexol", zeros)
     days = int(np.floor(c.t_h[-1] / 24.0 + 1e-9))
-    rows = []
-    for d in range(days):
-        m = (c.t_h >= 24 * d) & (c.t_h <= 24 * (d + 1))
-        i = np.nonzero(m)[0][int(np.argmin(occ[m]))]
-        rows.append(
-            {
-                "day": d + 1,
-                "trough_h": float(c.t_h[i]),
-                "min_occupancy_antagonist": float(occ[i]),
-                "naltrexone_brain_nm": float(ntx[i]),
-                "naltrexol_brain_nm": float(nol[i]),
-                "naltrexone_plasma_ng_per_ml": float(c.plasma_ng_per_ml.get("naltrexone", zeros)[i]),
-            }
-        )
-    return pd.DataFrame(rows)
+    starts = np.searchsorted(c.t_h, 24.0 * np.arange(days))  # each day from its first point ...
+    ends = np.searchsorted(c.t_h, 24.0 * np.arange(1, days + 1), side="right")  # ... to its last (midnight in both)
+    i = np.array([a + int(np.argmin(occ[a:b])) for a, b in zip(starts, ends)], dtype=int)
+    return pd.DataFrame(
+        {
+            "day": np.arange(1, days + 1),
+            "trough_h": c.t_h[i].astype(float),
+            "min_occupancy_antagonist": occ[i].astype(float),
+            "naltrexone_brain_nm": ntx[i].astype(float),
+            "naltrexol_brain_nm": nol[i].astype(float),
+            "naltrexone_plasma_ng_per_ml": c.plasma_ng_per_ml.get("naltrexone", zeros)[i].astype(float),
+        }
+    )
 
 
 def days_protected(r: Result) -> pd.DataFrame:
