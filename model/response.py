@@ -99,6 +99,12 @@ CHALLENGE_COLUMNS = (
 )
 
 
+#: The challenges table of a run without agonist doses.
+_NO_CHALLENGES = pd.DataFrame(
+    {k: pd.array([], dtype="boolean" if k == "blocked" else object) for k in CHALLENGE_COLUMNS}
+)
+
+
 def challenges_table(
     t_h: np.ndarray,
     reward_with: np.ndarray,
@@ -133,7 +139,7 @@ def challenges_table(
             }
         )
     if not rows:
-        return pd.DataFrame({k: pd.array([], dtype="boolean" if k == "blocked" else object) for k in CHALLENGE_COLUMNS})
+        return _NO_CHALLENGES.copy()
     cols = {k: [r[k] for r in rows] for k in CHALLENGE_COLUMNS}  # column by column: no conversion of a built table
     cols["blocked"] = pd.array(cols["blocked"], dtype="boolean")
     return pd.DataFrame(cols)

@@ -138,8 +138,8 @@ def compare_agonists(mols: Mapping[str, Molecule] | None = None, dose_factor: fl
     return pd.DataFrame(rows)
 
 
-def daily_troughs(r: Result) -> pd.DataFrame:
-    """Per whole day: lowest antagonist occupancy and the brain levels at that moment."""
+def _troughs(r: Result) -> dict[str, np.ndarray]:
+    """Per whole day: lowest antagonist occupancy and the brain levels at that moment (columns)."""
     c = r.curves
     occ = held_share(c.bound[0], c.receptor_density[0], antagonist_mask(c.ligands, r.molecules))
     zeros = np.zeros(c.t_h.size)
@@ -148,16 +148,19 @@ def daily_troughs(r: Result) -> pd.DataFrame:
     starts = np.searchsorted(c.t_h, 24.0 * np.arange(days))  # each day from its first point ...
     ends = np.searchsorted(c.t_h, 24.0 * np.arange(1, days + 1), side="right")  # ... to its last (midnight in both)
     i = np.array([a + int(np.argmin(occ[a:b])) for a, b in zip(starts, ends)], dtype=int)
-    return pd.DataFrame(
-        {
-            "day": np.arange(1, days + 1),
-            "trough_h": c.t_h[i].astype(float),
-            "min_occupancy_antagonist": occ[i].astype(float),
-            "naltrexone_brain_nm": ntx[i].astype(float),
-            "naltrexol_brain_nm": nol[i].astype(float),
-            "naltrexone_plasma_ng_per_ml": c.plasma_ng_per_ml.get("naltrexone", zeros)[i].astype(float),
-        }
-    )
+    return {
+        "day": np.arange(1, days + 1),
+        "trough_h": c.t_h[i].astype(float),
+        "min_occupancy_antagonist": occ[i].astype(float),
+        "naltrexone_brain_nm": ntx[i].astype(float),
+        "naltrexol_brain_nm": nol[i].astype(float),
+        "naltrexone_plasma_ng_per_ml": c.plasma_ng_per_ml.get("naltrexone", zeros)[i].astype(float),
+    }
+
+
+def daily_troughs(r: Result) -> pd.DataFrame:
+    """Per whole day: lowest antagonist occupancy and the brain levels at that moment."""
+    return pd.DataFrame(_troughs(r))
 
 
 def days_protected(r: Result) -> pd.DataFrame:
@@ -167,19 +170,18 @@ def days_protected(r: Result) -> pd.DataFrame:
     the trough occupancy is at least :func:`model.challenge.protection_occupancy`. Adds
     ``heroin_ratio`` (the challenge at the trough's brain levels, for reading) and ``occupancy_ge_90``.
     """
-    t = daily_troughs(r)
-    if t.empty:
-        return t.assign(heroin_ratio=[], protected=[], occupancy_ge_90=[])
-    ratio = challenge_ratio_at_levels(
-        "heroin",
-        "iv",
-        HEROIN_CHALLENGE_MG,
-        t.naltrexone_brain_nm.to_numpy(),
-        t.naltrexol_brain_nm.to_numpy(),
-        r.molecules,
+    t = _troughs(r)
+    occ = t["min_occupancy_antagonist"]
+    ratio = (
+        challenge_ratio_at_levels(
+            "heroin", "iv", HEROIN_CHALLENGE_MG, t["naltrexone_brain_nm"], t["naltrexol_brain_nm"], r.molecules
+        )
+        if occ.size
+        else np.zeros(0)
     )
-    occ = t.min_occupancy_antagonist
-    return t.assign(heroin_ratio=ratio, protected=occ >= protection_occupancy(), occupancy_ge_90=occ >= 0.9)
+    return pd.DataFrame(
+        {**t, "heroin_ratio": ratio, "protected": occ >= protection_occupancy(), "occupancy_ge_90": occ >= 0.9}
+    )
 
 
 def missed_tablets_table(
