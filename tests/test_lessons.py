@@ -245,3 +245,17 @@ def test_one_days_protected_for_lessons_sensitivity_and_trials(example):
     occ = c.bound[0][:, antagonists].sum(axis=1) / c.receptor_density[0]
     lesson = int(lessons.days_protected(r).protected.sum())
     assert lesson == int(challenge.days_protected(c.t_h, occ[None])[0]) == metric(r, "days_protected")
+
+
+@pytest.mark.parametrize("drug,factor", [("heroin", 1.0), ("fentanyl", 4.0), ("buprenorphine", 0.5), ("morphine", 8.0)])
+def test_naltrexone_needed_is_the_first_level_of_the_whole_grid_that_blocks(drug, factor):
+    """The search (every 6th level, then the bracket) finds what trying every level would find."""
+    from model.challenge import blocked_ratio, challenge_ratio_at_levels
+
+    route, mg = lessons.AGONIST_DOSES[drug]
+    levels = molecules()["naltrexone"]["kd_nm"] * lessons.experiments.NEEDED_GRID
+    every = challenge_ratio_at_levels(drug, route, mg * factor, levels)
+    assert np.all(np.diff(every) <= 1e-12)  # the search relies on the ratio falling as naltrexone rises
+    need = lessons.naltrexone_needed(drug, route, mg * factor)
+    assert need["naltrexone_brain_nm"] == levels[np.nonzero(every <= blocked_ratio())[0][0]]
+    assert need["ratio_at_kd"] == pytest.approx(every[lessons.experiments.NEEDED_KD_INDEX], abs=1e-12)

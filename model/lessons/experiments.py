@@ -86,25 +86,38 @@ def dose_response(
     return pd.DataFrame(rows)
 
 
+#: Steady naltrexone levels tried, as multiples of its Kd (0.1 to 10,000, 12 per decade); index 12 is the Kd.
+NEEDED_GRID = np.logspace(-1, 4, 61)
+NEEDED_KD_INDEX = 12
+
+
 def naltrexone_needed(
     agonist: str, route: str | None = None, mg: float | None = None, mols: Mapping[str, Molecule] | None = None
 ) -> dict[str, float]:
     """Lowest steady naltrexone level that blocks one agonist dose (ratio <= blocked ratio).
 
     Returns the unbound brain level (nM), the matching steady-state plasma level (ng/mL) and the
-    unblocked peak reward; NaN levels when even 1000x the naltrexone Kd does not block it.
+    ratio at the naltrexone Kd; NaN levels when even 10,000 x its Kd does not block it.
     """
     mols = molecules() if mols is None else mols
     route = route or AGONIST_DOSES[agonist][0]
     mg = mg if mg is not None else AGONIST_DOSES[agonist][1]
-    levels = mols["naltrexone"]["kd_nm"] * np.logspace(-1, 4, 61)
-    ratio = challenge_ratio_at_levels(agonist, route, mg, levels, mols=mols)
+    kd = mols["naltrexone"]["kd_nm"]
+    levels = kd * NEEDED_GRID
+    # the ratio falls as naltrexone rises: every 6th level first, then the levels of the bracket that blocks
+    coarse = np.arange(0, levels.size, 6)
+    ratio = challenge_ratio_at_levels(agonist, route, mg, levels[coarse], mols=mols)
     ok = np.nonzero(ratio <= blocked_ratio())[0]
-    nm = float(levels[ok[0]]) if ok.size else float("nan")
+    nm = float("nan")
+    if ok.size:
+        first = coarse[ok[0]]
+        between = np.arange(coarse[ok[0] - 1] + 1, first) if ok[0] > 0 else np.arange(0)
+        fine = challenge_ratio_at_levels(agonist, route, mg, levels[between], mols=mols) if between.size else []
+        nm = float(levels[next((i for i, r in zip(between, fine) if r <= blocked_ratio()), first)])
     return {
         "naltrexone_brain_nm": nm,
         "naltrexone_plasma_ng_per_ml": float(brain_nm_to_plasma_ng_per_ml(nm, mols["naltrexone"])),
-        "ratio_at_kd": float(np.interp(mols["naltrexone"]["kd_nm"], levels, ratio)),
+        "ratio_at_kd": float(ratio[np.searchsorted(coarse, NEEDED_KD_INDEX)]),
     }
 
 
