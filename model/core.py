@@ -184,14 +184,16 @@ def run(
     if "endorphin" in p.ligands:
         brain["endorphin"] = np.broadcast_to(p.endorphin_nm, (n, t.size))
     lig = LigandSet.of(p.ligands, people)
+    # [run, person, time, ligand]: each run's people side by side, so that people who take the same
+    # doses until one of their own share the binding steps until then (receptor.bind)
     if counterfactual or "endorphin" in p.ligands:
-        conc = np.zeros((n, 2 if counterfactual else 1, t.size, len(p.ligands)))
+        conc = np.zeros((2 if counterfactual else 1, n, t.size, len(p.ligands)))
         for j, name in enumerate(p.ligands):
-            conc[:, 0, :, j] = brain[name]
+            conc[0, :, :, j] = brain[name]
             if counterfactual and name not in NALTREXONE_SPECIES:
-                conc[:, 1, :, j] = brain[name]
+                conc[1, :, :, j] = brain[name]
     else:
-        conc = x[:, None, :, : len(binders)]  # the brain levels as they are, without a copy
+        conc = x[None, :, :, : len(binders)]  # the brain levels as they are, without a copy
     rp = response_values()
     if p.ligands:
         adapt = (
@@ -202,18 +204,19 @@ def run(
         bound, density = receptor.bind(
             t,
             conc,
-            lig.kd_nm[:, None, :],
-            lig.kon_per_nm_per_h[:, None, :],
+            lig.kd_nm[None],
+            lig.kon_per_nm_per_h[None],
             1.0,
             adapt,
             lig.is_antagonist,
             max_substeps=max_substeps,
             until_index=None
             if until_h is None
-            else np.minimum(np.searchsorted(t, np.asarray(until_h, dtype=float) - 1e-9), t.size - 1)[:, None],
+            else np.minimum(np.searchsorted(t, np.asarray(until_h, dtype=float) - 1e-9), t.size - 1)[None],
         )
     else:
         bound, density = np.zeros(conc.shape), np.ones(conc.shape[:-1])
+    bound, density = bound.swapaxes(0, 1), density.swapaxes(0, 1)  # [person, run, ...]
     endo = p.endorphin_nm if "endorphin" in p.ligands else None
     return Run(
         plasma,
