@@ -118,10 +118,11 @@ def challenges_table(
     at its last time point): there is nothing to judge, so it is neither blocked nor "not blocked".
     """
     rows = []
+    both = np.stack([reward_with, reward_without])
     for drug, route, at_h, amount, unit in challenges:
-        w = challenge_window_h(route)
-        inc_w, area_w = map(float, increment_and_area(t_h, reward_with, at_h, w))
-        inc_wo, area_wo = map(float, increment_and_area(t_h, reward_without, at_h, w))
+        (inc_w, inc_wo), (area_w, area_wo) = (
+            map(float, x) for x in increment_and_area(t_h, both, at_h, challenge_window_h(route))
+        )
         ratio = increment_ratio(inc_w, inc_wo)
         rows.append(
             {
