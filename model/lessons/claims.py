@@ -252,18 +252,13 @@ def describe_chart(key: str, title: str, table: pd.DataFrame, focus: tuple[str, 
     x_name = str(table.columns[0])
     x = table[x_name].to_numpy()
     along = x.dtype.kind in "if" and len(x) > 1 and bool(np.all(np.diff(x) > 0))
-    kinds = {str(c): d.kind for c, d in zip(table.columns, table.dtypes)}
-    names = [c for c in (*focus, *kinds) if c in kinds and kinds[c] in "iuf" and c != x_name]
-    numeric: dict[str, np.ndarray] = {}  # the first ``most`` series with values, as arrays; the rest only counted
-    series = []
-    for c in dict.fromkeys(names):
-        if len(numeric) < most:
-            y = table[c].to_numpy(dtype=float, na_value=np.nan)
-            if not np.isnan(y).all():
-                numeric[c] = y
-                series.append(c)
-        elif table[c].notna().any():
-            series.append(c)
+    numeric = {  # numpy arrays: a table of one row per hour can have dozens of columns
+        str(c): table[c].to_numpy(dtype=float, na_value=np.nan)
+        for c, kind in zip(table.columns, (d.kind for d in table.dtypes))
+        if kind in "iuf" and c != x_name
+    }
+    present = [c for c, y in numeric.items() if not np.isnan(y).all()]
+    series = [c for c in focus if c in present] + [c for c in present if c not in focus]
     labels = [c for c, d in zip(table.columns, table.dtypes) if d.kind not in "iufc"]
     who = table[labels[0]] if labels else table.index.to_series()  # what each row is, for tables of items
     parts = []
