@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+import pandas as pd
+
 DATA_DIR = Path(__file__).parent / "data"
 TAGS = ("measured", "derived", "calibrated", "illustrative")
 ROLES = ("antagonist", "agonist", "partial_agonist", "none")
@@ -236,6 +238,29 @@ def response_parameters() -> Mapping[str, Parameter]:
     """Parameters of the shared stimulus -> reward transducer."""
     raw = tomllib.loads((DATA_DIR / "response.toml").read_text(encoding="utf-8"))
     return MappingProxyType({n: parse_parameter("response.toml", n, v) for n, v in raw["parameters"].items()})
+
+
+def parameter_table() -> pd.DataFrame:
+    """Every parameter of every molecule and of the response, with unit, tag, allowed range and source."""
+    return _parameter_table().copy()
+
+
+@cache
+def _parameter_table() -> pd.DataFrame:
+    owned = [(sp, p) for sp, m in molecules().items() for p in m.parameters.values()]
+    owned += [("response", p) for p in response_parameters().values()]
+    return pd.DataFrame(
+        {
+            "species": [sp for sp, _ in owned],
+            "parameter": [p.name for _, p in owned],
+            "value": [p.value for _, p in owned],
+            "unit": [p.unit for _, p in owned],
+            "tag": [p.tag for _, p in owned],
+            "min": [p.min for _, p in owned],
+            "max": [p.max for _, p in owned],
+            "source": [p.source for _, p in owned],
+        }
+    )
 
 
 def drug_routes(drug: str) -> Mapping[str, Route]:

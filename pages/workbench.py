@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from model import ScenarioError, parse_scenario
-from model.drugs import DRUG_SPECIES, molecules, response_parameters
+from model.drugs import DRUG_SPECIES, molecules, parameter_table
 from model.lessons import claims
 from model.scenario import MAX_FILE_BYTES, parse_scenario_bytes, scenario_to_toml
 from ui import controls, page, population, research, state
@@ -218,35 +218,7 @@ page.timecourse("timecourse", scenario.title, table, ("plasma", "occupancy", "re
 research.panel(result)
 
 st.header("Parameters, with units and sources")
-ptab = pd.DataFrame(
-    [
-        {
-            "species": sp,
-            "parameter": p.name,
-            "value": p.value,
-            "unit": p.unit,
-            "tag": p.tag,
-            "min": p.min,
-            "max": p.max,
-            "source": p.source,
-        }
-        for sp, m in molecules().items()
-        for p in m.parameters.values()
-    ]
-    + [
-        {
-            "species": "response",
-            "parameter": p.name,
-            "value": p.value,
-            "unit": p.unit,
-            "tag": p.tag,
-            "min": p.min,
-            "max": p.max,
-            "source": p.source,
-        }
-        for p in response_parameters().values()
-    ]
-)
+ptab = parameter_table()
 sp_pick = SPECIES.widget()
 controls.write_url(P, extra=link)
 st.dataframe(ptab if sp_pick == "all" else ptab[ptab.species == sp_pick], hide_index=True, width="stretch")

@@ -117,3 +117,14 @@ def test_a_bad_teaching_use_is_refused_with_its_file_and_field(tmp_path, section
     path.write_text(body[:start] + section + "\n" + body[end:], encoding="utf-8")
     with pytest.raises(ValueError, match=f"fentanyl.toml: \\[teaching\\].*{message}"):
         drugs._parse_molecule(path)
+
+
+def test_the_parameter_table_lists_every_parameter_with_its_source_and_is_the_callers_own():
+    from model.drugs import parameter_table
+
+    table = parameter_table()
+    expected = sum(len(m.parameters) for m in molecules().values()) + len(response_parameters())
+    assert len(table) == expected
+    assert (table.source.str.len() > 0).all() and (table.unit.str.len() > 0).all()
+    table.loc[0, "value"] = -1.0  # a caller's change stays the caller's
+    assert parameter_table().loc[0, "value"] != -1.0

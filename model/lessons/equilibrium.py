@@ -53,23 +53,19 @@ def equilibrium_curves(
     a, b = mols[agonist], mols["naltrexone"]
     if agonist_nm is None:
         agonist_nm = np.logspace(np.log10(a["kd_nm"]) - 4, np.log10(a["kd_nm"]) + 3, 200)
-    rows = []
-    for level in naltrexone_nm:
-        conc = np.stack([agonist_nm, np.full_like(agonist_nm, float(level))], axis=-1)
-        occ = receptor.equilibrium_occupancy(conc, np.array([a["kd_nm"], b["kd_nm"]]))
-        rew = response.reward_from_stimulus(a["tau"] * occ[:, 0], _hill())
-        rows.append(
-            pd.DataFrame(
-                {
-                    "naltrexone_nm": float(level),
-                    "agonist_nm": agonist_nm,
-                    "occupancy_agonist": occ[:, 0],
-                    "occupancy_naltrexone": occ[:, 1],
-                    "reward": rew,
-                }
-            )
-        )
-    return pd.concat(rows, ignore_index=True)
+    x = np.asarray(agonist_nm, dtype=float)
+    levels = np.repeat(np.asarray(naltrexone_nm, dtype=float), x.size)  # every level on the same agonist grid
+    conc = np.stack([np.tile(x, len(naltrexone_nm)), levels], axis=-1)
+    occ = receptor.equilibrium_occupancy(conc, np.array([a["kd_nm"], b["kd_nm"]]))
+    return pd.DataFrame(
+        {
+            "naltrexone_nm": levels,
+            "agonist_nm": conc[:, 0],
+            "occupancy_agonist": occ[:, 0],
+            "occupancy_naltrexone": occ[:, 1],
+            "reward": response.reward_from_stimulus(a["tau"] * occ[:, 0], _hill()),
+        }
+    )
 
 
 def ec50_nm(agonist_nm: np.ndarray, reward: np.ndarray, level: float) -> float:
