@@ -44,8 +44,8 @@ NARROW = Control(
     False,
     "Phone layout",
     "toggle",
-    help="Downloaded figures drawn for a narrow screen: one panel above the other, legends inside the "
-    "plots (the plots on the page fit any screen by themselves).",
+    help="Downloaded figures drawn for a narrow screen: one panel above the other, each legend above its "
+    "panel (the plots on the page fit any screen by themselves).",
 )
 #: Presentation mode: larger interface text (Streamlit sizes in rem), less empty space above the page.
 PRESENT_CSS = """<style>

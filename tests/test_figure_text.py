@@ -1,4 +1,5 @@
-"""Every figure on every page, at desktop and presentation sizes: text inside the canvas and not overlapping."""
+"""Every figure on every page, at desktop, presentation and phone sizes: text inside the canvas and not
+overlapping, and no legend over the data."""
 
 from pathlib import Path
 
@@ -37,9 +38,26 @@ def texts(fig) -> list[tuple[str, Bbox]]:
     return out
 
 
-def problems(fig) -> list[str]:
-    """Text outside the canvas, and pairs of texts whose boxes share more than a tenth of the smaller one."""
+def covered(fig) -> list[str]:
+    """Legends drawn over their plot's data area (more than a twentieth of the legend inside the axes)."""
+    r = FigureCanvasAgg(fig).get_renderer()
     found = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible() or not ax.axison:
+            continue
+        lb, ab = legend.get_window_extent(r), ax.get_window_extent(r)
+        w = min(lb.x1, ab.x1) - max(lb.x0, ab.x0)
+        h = min(lb.y1, ab.y1) - max(lb.y0, ab.y0)
+        if w > 0 and h > 0 and w * h > 0.05 * lb.width * lb.height:
+            found.append(f"legend over the plot: {[t.get_text() for t in legend.texts][:3]}")
+    return found
+
+
+def problems(fig) -> list[str]:
+    """Text outside the canvas, pairs of texts whose boxes share more than a tenth of the smaller one, and
+    legends over the data."""
+    found = covered(fig)
     box = fig.bbox
     items = texts(fig)
     for s, bb in items:

@@ -12,6 +12,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.style  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from model.drugs import molecules  # noqa: E402
@@ -155,19 +156,25 @@ def is_narrow() -> bool:
     return _narrow.get()
 
 
-def outside() -> dict:
-    """Legend placement: right of the axes, so it never hides a curve; inside the axes on a phone."""
-    if _narrow.get():
-        return {"loc": "best", "fontsize": "small", "frameon": True, "framealpha": 0.85}
-    return {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0}
-
-
 def fit_narrow(fig: Figure, width: int = 24) -> Figure:
-    """Wrap long axes titles and axis labels of a phone-layout figure onto several lines."""
+    """Wrap long titles and axis labels of a phone-layout figure onto several lines.
+
+    A legend above its panel (mpl.draw_panel on a phone) makes the figure taller by its own height, so
+    that the panels keep theirs.
+    """
+    above = []
     for ax in fig.axes:
-        for t in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label):
+        legend = ax.get_legend()
+        on_top = legend is not None and legend.get_bbox_to_anchor().y0 >= ax.bbox.y1
+        for t in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label, *([legend.get_title()] if on_top else [])):
             if max(map(len, t.get_text().split("\n"))) > width:
                 t.set_text(textwrap.fill(t.get_text().replace("\n", " "), width + 8 * (t is ax.xaxis.label)))
+        if on_top:
+            above.append(legend)
+    if above:
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        grow = sum(legend.get_window_extent(renderer).height for legend in above) / fig.dpi
+        fig.set_figheight(fig.get_figheight() + grow)
     return fig
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from ..theme import GREYS, figure, is_narrow, outside, styled
+from ..theme import GREYS, figure, is_narrow, styled
 from .spec import Axis, Band, Bars, Figure, Lines, Panel, Points, Ranges, Rule, Spans, Text, steadied
 
 MARKERS = {"o": "o", "s": "s", "x": "x", "_": "_"}
@@ -183,6 +184,19 @@ def _text(ax: object, layer: Text) -> None:
         ax.annotate(layer.text, (layer.x, layer.y), ha="center", va="bottom", color=layer.colour)
 
 
+def _legend_above(ax: object, panel: Panel) -> bool:
+    """Whether the panel's legend goes above it, with its title: on a phone, where no corner of a panel is free.
+
+    A picture keeps its legend below it, and a figure of bars alone puts its legend under the figure.
+    """
+    return (
+        is_narrow()
+        and bool(ax.get_legend_handles_labels()[1])
+        and not panel.equal
+        and not (panel.y.categories and len(ax.figure.axes) == 1)
+    )
+
+
 def draw_panel(ax: object, panel: Panel, present: bool) -> None:
     """Every layer of ``panel`` on ``ax``, then its axes, title and legend."""
     for layer in panel.layers:
@@ -210,22 +224,35 @@ def draw_panel(ax: object, panel: Panel, present: bool) -> None:
         ax.axis("off")
     if panel.equal:
         ax.set_aspect("equal")
-    if panel.title:
+    labels = ax.get_legend_handles_labels()[1]
+    above = _legend_above(ax, panel)
+    if panel.title and not above:
         ax.set_title(panel.title, fontsize="medium")
-    if ax.get_legend_handles_labels()[1]:
-        place = outside()
-        if panel.equal and is_narrow():  # a picture has no empty corner: on a phone its legend goes below it
-            place = {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "ncols": 2}
-        if panel.y.categories and is_narrow() and len(ax.figure.axes) == 1:
-            # bars fill a phone's panel, no corner is free: the legend goes under the figure
-            ax.figure.legend(
-                *ax.get_legend_handles_labels(),
-                title=panel.legend_title or None,
-                loc="outside lower center",
-                fontsize="small",
-            )
-        else:
-            ax.legend(title=panel.legend_title or None, **place)
+    if not labels:
+        return
+    if above:  # a phone's panel has no free corner: the legend goes above it, under the panel's title
+        ax.legend(
+            title="\n".join(t for t in (panel.title, panel.legend_title) if t) or None,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.02),
+            ncols=2 if max(map(len, labels)) <= 12 else 1,
+            fontsize="small",
+            title_fontproperties={"weight": matplotlib.rcParams["axes.titleweight"], "size": "medium"},
+            alignment="left",
+            frameon=False,
+            borderaxespad=0.0,
+        )
+    elif panel.equal and is_narrow():  # a picture on a phone: its legend goes below it
+        ax.legend(title=panel.legend_title or None, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2)
+    elif panel.y.categories and is_narrow():  # bars alone fill a phone's figure: the legend goes under it
+        ax.figure.legend(
+            *ax.get_legend_handles_labels(),
+            title=panel.legend_title or None,
+            loc="outside lower center",
+            fontsize="small",
+        )
+    else:  # right of the axes: it never hides a curve
+        ax.legend(title=panel.legend_title or None, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
 
 
 def render(fig: Figure, present: bool) -> MplFigure:
@@ -265,6 +292,9 @@ def render(fig: Figure, present: bool) -> MplFigure:
             for ax in axes[: n - 1]:
                 ax.set_xlabel("")
         if fig.title:  # on the first panel, where a phone's layout wraps it
-            first = axes[0]
-            first.set_title("\n".join(t for t in (fig.title, fig.panels[0].title) if t))
+            first, heading = axes[0], "\n".join(t for t in (fig.title, fig.panels[0].title) if t)
+            if _legend_above(first, fig.panels[0]):
+                first.get_legend().set_title("\n".join(t for t in (heading, fig.panels[0].legend_title) if t))
+            else:
+                first.set_title(heading)
     return out
