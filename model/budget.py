@@ -93,8 +93,11 @@ class Cost:
 
 
 @lru_cache(maxsize=512)
-def _pk_shape(routes: tuple[tuple[tuple[str, str, float | None], str], ...]) -> tuple[int, int, bool]:
-    """PK states, binding species and whether propagation goes step by step, for these (species, route, months)."""
+def _pk_shape(routes: tuple[tuple[tuple[str, str, float | None], str], ...], registry: int) -> tuple[int, int, bool]:
+    """PK states, binding species and whether propagation goes step by step, for these (species, route, months).
+
+    ``registry``: the molecule registry's identity, so that a reloaded one is not mixed up.
+    """
     from .pk import build_system
 
     mols = molecules()
@@ -123,7 +126,7 @@ def run_cost(s: Scenario, people: int | None = None) -> Cost:
             drinks.append(d.times_h())
     drink_t = np.sort(np.concatenate([*drinks, [s.duration_h]]))
     drinking_h = float(np.minimum(np.diff(drink_t), 24.0).sum())
-    states, binders, stepwise = _pk_shape(tuple((k, kind) for k, kind in kinds.items() if kind != "alcohol"))
+    states, binders, stepwise = _pk_shape(tuple((k, kind) for k, kind in kinds.items() if kind != "alcohol"), id(mols))
     ligands = binders + bool(drinks)  # alcohol releases endorphin
     return Cost(
         int(people),

@@ -39,15 +39,16 @@ def agonist_brain_profile(
     duration_h = duration_h or max(response.challenge_window_h(route), 1.0) + 0.5
     registry = molecules()
     if mols is None or all(mols.get(k) is m for k, m in registry.items()):  # the typical molecules: computed once
-        t, names, conc = _typical_profile(agonist, route, float(mg), float(duration_h))
+        t, names, conc = _typical_profile(agonist, route, float(mg), float(duration_h), id(registry))
         return t, list(names), conc
     return _profile(agonist, route, mg, mols, duration_h)
 
 
 @lru_cache(maxsize=64)
 def _typical_profile(
-    agonist: str, route: str, mg: float, duration_h: float
+    agonist: str, route: str, mg: float, duration_h: float, registry: int
 ) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """The profile with the registry's molecules (``registry``: its identity, so that a reloaded one is not mixed up)."""
     t, names, conc = _profile(agonist, route, mg, molecules(), duration_h)
     t.flags.writeable = conc.flags.writeable = False  # shared by every caller
     return t, names, conc
