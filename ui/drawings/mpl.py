@@ -105,7 +105,11 @@ def _band(ax: object, layer: Band) -> None:
 
 def _rule(ax: object, layer: Rule) -> None:
     line = ax.axhline if layer.axis == "y" else ax.axvline
-    line(layer.at, color=layer.colour, ls=layer.dash, lw=1.5)
+    # a phone's panel has no room for a label at the line's end, over the curves: it goes in the legend
+    in_legend = bool(layer.text) and layer.axis == "y" and is_narrow()
+    line(layer.at, color=layer.colour, ls=layer.dash, lw=1.5, label=layer.text if in_legend else None)
+    if in_legend:
+        return
     if layer.text and layer.axis == "y":
         ax.annotate(
             layer.text,
