@@ -120,9 +120,8 @@ def challenges_table(
     rows = []
     both = np.stack([reward_with, reward_without])
     for drug, route, at_h, amount, unit in challenges:
-        (inc_w, inc_wo), (area_w, area_wo) = (
-            map(float, x) for x in increment_and_area(t_h, both, at_h, challenge_window_h(route))
-        )
+        inc, area = increment_and_area(t_h, both, at_h, challenge_window_h(route))
+        (inc_w, inc_wo), (area_w, area_wo) = inc.tolist(), area.tolist()
         ratio = increment_ratio(inc_w, inc_wo)
         rows.append(
             {

@@ -518,13 +518,10 @@ class Run:
     table: pd.DataFrame = field(repr=False)
 
 
-def measured(drug: Drug, e: Experiment, result: Result) -> Run:
-    """The measurable part of experiment ``e``'s simulation, from 2 h before the first dose of drug X."""
-    species, _ = template(drug, e)
-    tab = result.table
-    t0 = _start_h(e)
+def _lab_table(tab: pd.DataFrame, species: str, t0: float) -> pd.DataFrame:
+    """What a laboratory measures of ``species`` in a simulation table, from :data:`LEAD_H` before ``t0`` (time 0)."""
     keep = tab.time_h.to_numpy() >= t0 - LEAD_H - 1e-9
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "time_h": np.round(tab.time_h.to_numpy()[keep] - t0, 6),
             "plasma_ng_per_ml": tab[f"{species}_plasma_ng_per_ml"].to_numpy()[keep],
@@ -533,7 +530,11 @@ def measured(drug: Drug, e: Experiment, result: Result) -> Run:
             "withdrawal": tab.precipitated_withdrawal.to_numpy()[keep],
         }
     )
-    return Run(e, out.reset_index(drop=True))
+
+
+def measured(drug: Drug, e: Experiment, result: Result) -> Run:
+    """The measurable part of experiment ``e``'s simulation, from 2 h before the first dose of drug X."""
+    return Run(e, _lab_table(result.table, template(drug, e)[0], _start_h(e)))
 
 
 def run(drug: Drug, e: Experiment, simulate_fn: Simulate = simulate) -> Run:
@@ -1016,17 +1017,7 @@ def reference_run(simulate_fn: Simulate = simulate) -> Run:
             "patient": {"weight_kg": WEIGHT_KG},
         }
     )
-    tab = simulate_fn(s).table
-    out = pd.DataFrame(
-        {
-            "time_h": np.round(tab.time_h.to_numpy() - LEAD_H, 6),
-            "plasma_ng_per_ml": tab[f"{DRUG_SPECIES[drug]}_plasma_ng_per_ml"].to_numpy(),
-            "reward": tab.reward.to_numpy(),
-            "respiratory_drive": tab.respiratory_drive.to_numpy(),
-            "withdrawal": tab.precipitated_withdrawal.to_numpy(),
-        }
-    )
-    return Run(Experiment(mg), out)
+    return Run(Experiment(mg), _lab_table(simulate_fn(s).table, DRUG_SPECIES[drug], LEAD_H))
 
 
 def reference_effect(simulate_fn: Simulate = simulate) -> dict[str, float]:

@@ -22,13 +22,13 @@ def receptor_picture(labels: np.ndarray) -> Figure:
     Every holder is in the legend with its count, a holder with none as well (``naltrexol: 0``).
     """
     n = int(np.sqrt(labels.size))
-    grid = np.asarray(labels).reshape(n, n)
+    cells = np.asarray(labels).reshape(n, n)
     rows, cols = np.indices((n, n))
     dots = tuple(
         Points(
-            cols[grid == k].astype(float),
-            (n - 1 - rows[grid == k]).astype(float),  # the first row on top
-            f"{label(k)}: {int((grid == k).sum())}",
+            cols[cells == k].astype(float),
+            (n - 1 - rows[cells == k]).astype(float),  # the first row on top
+            f"{label(k)}: {int((cells == k).sum())}",
             colour(k),
             size=3.7,
         )
