@@ -70,6 +70,17 @@ def test_a_chart_in_words_reports_what_its_data_show():
         claims.describe_chart("k", "Drugs", items).text
         == "Drugs for 2 rows: kd (nM) highest for b (300), lowest for a (1)"
     )
+    long = pd.DataFrame(
+        {"naltrexone_mg": [50.0, 50.0, 150.0, 150.0], "hours": [12.0, 48.0] * 2, "ratio": [0.1, 0.5, 0.02, 0.2]}
+    )
+    assert claims.describe_chart("k", "Blockade", long).text == (
+        "Blockade for 4 rows: ratio highest at naltrexone (mg) 50, hours 48 (0.5), lowest at naltrexone (mg) 150, hours 12 (0.02)"
+    )
+    moment = pd.DataFrame({"time_h": [24.0], "occupancy_naltrexone": [0.786], "receptors_free": [18.0]})
+    assert (
+        claims.describe_chart("k", "Receptors", moment).text
+        == "Receptors: occupancy naltrexone 0.786; receptors free 18"
+    )
 
 
 @pytest.mark.slow

@@ -242,6 +242,16 @@ def _value(v: float) -> str:
     return "0" if abs(v) < 5e-4 else f"{v:.3g}"
 
 
+def _long(x: np.ndarray, table: pd.DataFrame, numeric: dict[str, np.ndarray]) -> bool:
+    """Whether ``table`` is long: its first column ``x`` repeats its values along a numeric second column."""
+    return (
+        x.dtype.kind in "iuf"
+        and len(table.columns) > 2
+        and str(table.columns[1]) in numeric
+        and len(np.unique(x)) < len(x)
+    )
+
+
 def describe_chart(key: str, title: str, table: pd.DataFrame, focus: tuple[str, ...] = (), most: int = 5) -> Claim:
     """A chart's text alternative computed from its data: what is plotted against what, and each series' range.
 
@@ -257,10 +267,18 @@ def describe_chart(key: str, title: str, table: pd.DataFrame, focus: tuple[str, 
         for c, kind in zip(table.columns, (d.kind for d in table.dtypes))
         if kind in "iuf" and c != x_name
     }
-    present = [c for c, y in numeric.items() if not np.isnan(y).all()]
-    series = [c for c in focus if c in present] + [c for c in present if c not in focus]
     labels = [c for c, d in zip(table.columns, table.dtypes) if d.kind not in "iufc"]
-    who = table[labels[0]] if labels else table.index.to_series()  # what each row is, for tables of items
+    # a long table without names (each value of its first column repeated across a second): its rows are
+    # named by those two columns, which are then not described as series
+    keys = [x_name, str(table.columns[1])] if not (along or labels) and _long(x, table, numeric) else []
+    present = [c for c, y in numeric.items() if not np.isnan(y).all() and c not in keys]
+    series = [c for c in focus if c in present] + [c for c in present if c not in focus]
+
+    def who(i: int) -> str:  # what row i is, for tables of items
+        if keys:
+            return "at " + ", ".join(f"{_name(k)} {float(table[k].iloc[i]):.4g}" for k in keys)
+        return f"for {table[labels[0]].iloc[i] if labels else table.index[i]}"
+
     parts = []
     for c in series[:most]:
         y = numeric[c]
@@ -272,12 +290,20 @@ def describe_chart(key: str, title: str, table: pd.DataFrame, focus: tuple[str, 
                 if hi - lo <= 1e-3 * max(abs(hi), 1e-12)
                 else f"{_name(c)} from {_value(lo)} to {_value(hi)} (highest at {_name(x_name)} {at:.4g})"
             )
+        elif len(table) == 1:  # one set of values (a picture of one moment): each value as it is
+            parts.append(f"{_name(c)} {_value(hi)}")
         else:
             parts.append(
-                f"{_name(c)} highest for {who.iloc[np.nanargmax(y)]} ({_value(hi)}), "
-                f"lowest for {who.iloc[np.nanargmin(y)]} ({_value(lo)})"
+                f"{_name(c)} highest {who(int(np.nanargmax(y)))} ({_value(hi)}), "
+                f"lowest {who(int(np.nanargmin(y)))} ({_value(lo)})"
             )
-    span = f" over {_name(x_name)} {float(x[0]):.4g} to {float(x[-1]):.4g}" if along else f" for {len(table)} rows"
+    span = (
+        f" over {_name(x_name)} {float(x[0]):.4g} to {float(x[-1]):.4g}"
+        if along
+        else ""
+        if len(table) == 1
+        else f" for {len(table)} rows"
+    )
     more = f"; {len(series) - most} more series in the table of values" if len(series) > most else ""
     text = f"{title}{span}: " + "; ".join(parts) + more if parts else f"{title}: no numeric values"
     return Claim(f"chart.{key}", text, float(len(series)))
