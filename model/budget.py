@@ -32,8 +32,9 @@ NS_PER_PERSON_CELL = 8.0
 NS_PER_PERSON = 30_000.0
 NS_PER_PERSON_ROW = 100.0  # a person's band outputs, sorted per output time
 NS_PER_CHUNK_DOSE = 60_000.0
-NS_PER_DRINK = 400_000.0
-NS_PER_DRINKING_HOUR = 450_000.0  # alcohol is integrated drink by drink, over each gap (up to a day)
+NS_PER_ALCOHOL_STEP = 50.0  # a Runge-Kutta step of the alcohol march, or one output time read from it
+NS_PER_DRINK = 400_000.0  # with stiff rates LSODA integrates alcohol drink by drink, over each gap (up to a day)
+NS_PER_DRINKING_HOUR = 450_000.0
 NS_PER_DRINK_POINT = 3.0
 OVERHEAD_S = 0.01
 BAND_COLUMNS = 5
@@ -54,7 +55,7 @@ class Cost:
     stepwise: bool
     doses: int
     drinks: int
-    drinking_h: float
+    alcohol_ns: float  # the alcohol solve's predicted time
 
     @property
     def seconds(self) -> float:
@@ -64,11 +65,8 @@ class Cost:
         )
         steps = min(self.points, 16 + 2 * self.doses)
         ns += self.stepwise * (1 + self.people) * (NS_PER_STEPWISE_POINT * self.points + NS_PER_EXPM * steps)
-        alcohol = (
-            self.drinks * (NS_PER_DRINK + NS_PER_DRINK_POINT * self.points) + self.drinking_h * NS_PER_DRINKING_HOUR
-        )
         ns += self.chunks * self.doses * NS_PER_CHUNK_DOSE  # the population's PK steps from dose to dose by chunk
-        ns += alcohol * (2 if self.people else 1)  # a population solves it again
+        ns += self.alcohol_ns * (2 if self.people else 1)  # a population solves it again
         return OVERHEAD_S + ns / 1e9
 
     @property
@@ -125,7 +123,7 @@ def run_cost(s: Scenario, people: int | None = None) -> Cost:
         if kind == "alcohol":
             drinks.append(d.times_h())
     drink_t = np.sort(np.concatenate([*drinks, [s.duration_h]]))
-    drinking_h = float(np.minimum(np.diff(drink_t), 24.0).sum())
+    alcohol_ns = _alcohol_ns(s, drink_t, points) if drinks else 0.0
     states, binders, stepwise = _pk_shape(tuple((k, kind) for k, kind in kinds.items() if kind != "alcohol"), id(mols))
     ligands = binders + bool(drinks)  # alcohol releases endorphin
     return Cost(
@@ -137,8 +135,21 @@ def run_cost(s: Scenario, people: int | None = None) -> Cost:
         stepwise,
         doses,
         drink_t.size - 1,
-        drinking_h,
+        alcohol_ns,
     )
+
+
+def _alcohol_ns(s: Scenario, drink_t: np.ndarray, points: int) -> float:
+    """Predicted time (ns) of the alcohol solve: the march's steps, or LSODA's when the rates are stiff."""
+    from .core import scenario_molecules
+    from .pk import ALCOHOL_MAX_STEPS, alcohol_step_h
+
+    mols = scenario_molecules(s)
+    steps = (s.duration_h - drink_t[0]) / alcohol_step_h(mols["ethanol"], mols["endorphin"], s.patient)
+    if steps <= ALCOHOL_MAX_STEPS:
+        return (steps + points) * NS_PER_ALCOHOL_STEP
+    drinking_h = float(np.minimum(np.diff(drink_t), 24.0).sum())
+    return (drink_t.size - 1) * (NS_PER_DRINK + NS_PER_DRINK_POINT * points) + drinking_h * NS_PER_DRINKING_HOUR
 
 
 def affordable_people(s: Scenario, wanted: int) -> int:

@@ -393,6 +393,12 @@ def widmark_volume_l(ethanol: Molecule, patient: Patient) -> float:
     return ethanol[f"widmark_r_{patient.sex}_l_per_kg"] * patient.weight_kg
 
 
+#: Runge-Kutta steps per unit of the alcohol system's fastest rate: relative error ~1e-8 at the typical parameters.
+ALCOHOL_STEPS_PER_RATE = 40.0
+#: Beyond this many steps (rates near their upper bounds over long runs) a stiff solver takes over.
+ALCOHOL_MAX_STEPS = 2_000_000
+
+
 def solve_alcohol(
     ethanol: Molecule, endorphin: Molecule, events: Sequence[DoseEvent], patient: Patient, t: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -400,16 +406,101 @@ def solve_alcohol(
 
     dG/dt = -ka G;  dA/dt = F ka G - Vmax C/(Km + C), C = A/V (mg/L);
     dE/dt = g * BAC - k_out E.
+
+    Classic Runge-Kutta with steps of 1/40 of the fastest rate (ka, k_out, Vmax/(Km V)), each drink
+    starting a step (:func:`_alcohol_march`); LSODA (:func:`solve_alcohol_lsoda`, the tests' yardstick) when that would take
+    more than :data:`ALCOHOL_MAX_STEPS` steps.
     """
+    drinks = sorted((e.at_h, e.amount * 1000.0) for e in events if e.species == "ethanol")
+    if not drinks:
+        return np.zeros(t.size), np.zeros(t.size)
+    v = widmark_volume_l(ethanol, patient)
+    h_max = alcohol_step_h(ethanol, endorphin, patient)
+    if (float(t[-1]) - drinks[0][0]) / h_max > ALCOHOL_MAX_STEPS:
+        return solve_alcohol_lsoda(ethanol, endorphin, events, patient, t)
+    at, mg = (np.array(x, dtype=float) for x in zip(*drinks))
+    amount, endo = _alcohol_march(np.asarray(t, dtype=float), at, mg, v, *_alcohol_rates(ethanol, endorphin), h_max)
+    return amount / v / 10.0, endo
+
+
+def alcohol_step_h(ethanol: Molecule, endorphin: Molecule, patient: Patient) -> float:
+    """The alcohol march's step (h): 1/40 of the fastest rate, ka, k_out or Vmax/(Km V)."""
+    ka, _f, vmax, km, _gain, kout = _alcohol_rates(ethanol, endorphin)
+    return 1.0 / (ALCOHOL_STEPS_PER_RATE * max(ka, kout, vmax / (km * widmark_volume_l(ethanol, patient))))
+
+
+def _alcohol_rates(ethanol: Molecule, endorphin: Molecule) -> tuple[float, ...]:
+    """The rate parameters: ka (1/h), F, Vmax (mg/h), Km (mg/L), release gain (nM/h per mg/dL), k_out (1/h)."""
+    return (
+        ethanol["oral_ka_per_h"],
+        ethanol["oral_bioavailability"],
+        ethanol["vmax_mg_per_h"],
+        ethanol["km_mg_per_l"],
+        ethanol["endorphin_release_nm_per_h_per_mg_per_dl"],
+        endorphin["turnover_per_h"],
+    )
+
+
+@njit(cache=True, nogil=True)
+def _alcohol_rhs(g, a, e, v, ka, f, vmax, km, gain, kout):  # pragma: no cover - compiled
+    c = max(a, 0.0) / v
+    return -ka * g, f * ka * g - vmax * c / (km + c), gain * c / 10.0 - kout * e
+
+
+@njit(cache=True, nogil=True)
+def _alcohol_step(g, a, e, h, v, ka, f, vmax, km, gain, kout):  # pragma: no cover - compiled
+    """One classic Runge-Kutta step of length ``h`` (h)."""
+    g1, a1, e1 = _alcohol_rhs(g, a, e, v, ka, f, vmax, km, gain, kout)
+    g2, a2, e2 = _alcohol_rhs(g + h / 2 * g1, a + h / 2 * a1, e + h / 2 * e1, v, ka, f, vmax, km, gain, kout)
+    g3, a3, e3 = _alcohol_rhs(g + h / 2 * g2, a + h / 2 * a2, e + h / 2 * e2, v, ka, f, vmax, km, gain, kout)
+    g4, a4, e4 = _alcohol_rhs(g + h * g3, a + h * a3, e + h * e3, v, ka, f, vmax, km, gain, kout)
+    return (
+        g + h / 6 * (g1 + 2 * g2 + 2 * g3 + g4),
+        a + h / 6 * (a1 + 2 * a2 + 2 * a3 + a4),
+        e + h / 6 * (e1 + 2 * e2 + 2 * e3 + e4),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _alcohol_march(t, drink_h, drink_mg, v, ka, f, vmax, km, gain, kout, h_max):  # pragma: no cover - compiled
+    """Amount in the body (mg) and endorphin (nM) at each time of ``t``.
+
+    The march steps ``h_max`` from each drink to the next, whatever the output grid, and reaches each
+    output time by a step of its own from the last node: the curves do not depend on the grid they are
+    read on (blood alcohol is the same with or without a naltrexone dose's grid points).
+    """
+    amount, endo = np.zeros(t.size), np.zeros(t.size)
+    g = a = e = 0.0
+    now, j = drink_h[0], 0
+    for i in range(t.size):
+        if t[i] < drink_h[0]:
+            continue
+        while True:
+            if j < drink_h.size and drink_h[j] <= now:
+                g += drink_mg[j]
+                j += 1
+                continue
+            nxt = min(now + h_max, drink_h[j]) if j < drink_h.size else now + h_max
+            if nxt > t[i]:
+                break
+            g, a, e = _alcohol_step(g, a, e, nxt - now, v, ka, f, vmax, km, gain, kout)
+            now = nxt
+        _, ai, ei = _alcohol_step(g, a, e, t[i] - now, v, ka, f, vmax, km, gain, kout)
+        amount[i], endo[i] = max(ai, 0.0), max(ei, 0.0)
+    return amount, endo
+
+
+def solve_alcohol_lsoda(
+    ethanol: Molecule, endorphin: Molecule, events: Sequence[DoseEvent], patient: Patient, t: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`solve_alcohol` by LSODA (rtol 1e-8) from drink to drink: stiff-safe, and slower."""
     drinks = sorted((e.at_h, e.amount * 1000.0) for e in events if e.species == "ethanol")
     bac = np.zeros(t.size)
     endo = np.zeros(t.size)
     if not drinks:
         return bac, endo
     v = widmark_volume_l(ethanol, patient)
-    ka, f = ethanol["oral_ka_per_h"], ethanol["oral_bioavailability"]
-    vmax, km = ethanol["vmax_mg_per_h"], ethanol["km_mg_per_l"]
-    gain, kout = ethanol["endorphin_release_nm_per_h_per_mg_per_dl"], endorphin["turnover_per_h"]
+    ka, f, vmax, km, gain, kout = _alcohol_rates(ethanol, endorphin)
 
     def rhs(_t: float, y: np.ndarray) -> list[float]:
         g, amount, e = y

@@ -108,3 +108,50 @@ def test_people_whose_rates_coincide_and_people_whose_rates_differ_share_one_cal
         np.testing.assert_allclose(together[p], alone[0], rtol=1e-12, atol=1e-15)
     assert not np.allclose(together[0], together[1])
     np.testing.assert_allclose(together[0], together[2], rtol=1e-12)
+
+
+def _drinks(n: int, every_h: float, grams: float) -> list[DoseEvent]:
+    return [DoseEvent("ethanol", "oral", 2.0 + every_h * k, grams) for k in range(n)]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"ethanol": {"oral_ka_per_h": 0.05}},
+        {"ethanol": {"oral_ka_per_h": 100.0, "km_mg_per_l": 1.0}},
+        {"endorphin": {"turnover_per_h": 50.0}},
+    ],
+    ids=["typical", "slow absorption", "fast absorption, low Km", "fast endorphin turnover"],
+)
+def test_alcohol_runge_kutta_matches_lsoda(overrides):
+    """Blood alcohol and endorphin of the fast solver agree with LSODA (rtol 1e-8) to 1e-6 of their peaks."""
+    mols = {k: m.with_overrides(overrides.get(k, {})) for k, m in molecules().items()}
+    t = np.concatenate([np.linspace(0, 2.5, 11), np.linspace(2.6, 30, 500)])  # a drink between grid points too
+    events = _drinks(5, 1.3, 14.0) + [DoseEvent("ethanol", "oral", 2.5, 20.0)]  # grams
+    args = (mols["ethanol"], mols["endorphin"], events, Patient())
+    fast, slow = pk.solve_alcohol(*args, t), pk.solve_alcohol_lsoda(*args, t)
+    for a, b in zip(fast, slow):
+        assert b.max() > 0 and (a >= 0).all()
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6 * b.max())
+    assert (fast[0][t < 2.0] == 0).all()  # nothing before the first drink
+
+
+def test_alcohol_hands_stiff_rates_over_a_long_run_to_lsoda(monkeypatch):
+    mols = {k: m.with_overrides({"turnover_per_h": 1000.0} if k == "endorphin" else {}) for k, m in molecules().items()}
+    t = np.linspace(0, 24.0 * 30, 721)
+    args = (mols["ethanol"], mols["endorphin"], _drinks(3, 2.0, 14.0), Patient())
+    monkeypatch.setattr(pk, "_alcohol_march", None)  # the Runge-Kutta march must not be used here
+    bac, endo = pk.solve_alcohol(*args, t)
+    assert bac.max() > 10 and np.isfinite(endo).all()
+
+
+def test_alcohol_curves_do_not_depend_on_the_grid_they_are_read_on():
+    """A naltrexone dose adds grid points; blood alcohol at the shared times must not move at all."""
+    mols = molecules()
+    coarse = np.linspace(0, 12, 49)
+    fine = np.union1d(coarse, np.linspace(0.3, 5.7, 200))
+    args = (mols["ethanol"], mols["endorphin"], _drinks(3, 1.0, 14.0), Patient())
+    (bac_c, endo_c), (bac_f, endo_f) = pk.solve_alcohol(*args, coarse), pk.solve_alcohol(*args, fine)
+    shared = np.isin(fine, coarse)
+    assert (bac_f[shared] == bac_c).all() and (endo_f[shared] == endo_c).all()

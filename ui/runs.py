@@ -180,10 +180,17 @@ def _simulate(toml_text: str, s: Scenario) -> Result:
     return dataclasses.replace(r, table=r.table.copy(deep=False), challenges=r.challenges.copy(deep=False))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def protection_table(toml_text: str) -> pd.DataFrame:
-    """Days protected against 25 mg IV heroin for a regimen scenario (cached on its TOML text)."""
-    return lessons.days_protected(_simulate(toml_text, parse_scenario_bytes(toml_text.encode("utf-8"))))
+    """Days protected against 25 mg IV heroin for a regimen scenario, without the per-day challenge ratio.
+
+    Shared between sessions in :data:`RESULTS` (cached on its TOML text), like the run it comes from.
+    """
+
+    def make() -> pd.DataFrame:
+        s = parse_scenario_bytes(toml_text.encode("utf-8"))
+        return lessons.days_protected(_simulate(toml_text, s), heroin_ratio=False)
+
+    return RESULTS.get("days protected\n" + toml_text, make).copy(deep=False)
 
 
 def toml_of(raw: Mapping[str, Any]) -> str:

@@ -176,25 +176,25 @@ def daily_troughs(r: Result) -> pd.DataFrame:
     return pd.DataFrame(_troughs(r))
 
 
-def days_protected(r: Result) -> pd.DataFrame:
+def days_protected(r: Result, heroin_ratio: bool = True) -> pd.DataFrame:
     """Per day, whether the day's lowest antagonist occupancy would block 25 mg IV heroin.
 
     ``protected`` is the one definition the studies share (:func:`model.challenge.days_protected`):
     the trough occupancy is at least :func:`model.challenge.protection_occupancy`. Adds
-    ``heroin_ratio`` (the challenge at the trough's brain levels, for reading) and ``occupancy_ge_90``.
+    ``occupancy_ge_90`` and, with ``heroin_ratio``, the challenge at the trough's brain levels (for
+    reading; it costs a binding run over every day, which a count of protected days does not need).
     """
     t = _troughs(r)
     occ = t["min_occupancy_antagonist"]
-    ratio = (
-        challenge_ratio_at_levels(
-            "heroin", "iv", HEROIN_CHALLENGE_MG, t["naltrexone_brain_nm"], t["naltrexol_brain_nm"], r.molecules
+    if heroin_ratio:
+        t["heroin_ratio"] = (
+            challenge_ratio_at_levels(
+                "heroin", "iv", HEROIN_CHALLENGE_MG, t["naltrexone_brain_nm"], t["naltrexol_brain_nm"], r.molecules
+            )
+            if occ.size
+            else np.zeros(0)
         )
-        if occ.size
-        else np.zeros(0)
-    )
-    return pd.DataFrame(
-        {**t, "heroin_ratio": ratio, "protected": occ >= protection_occupancy(), "occupancy_ge_90": occ >= 0.9}
-    )
+    return pd.DataFrame({**t, "protected": occ >= protection_occupancy(), "occupancy_ge_90": occ >= 0.9})
 
 
 def missed_tablets_table(
