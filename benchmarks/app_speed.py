@@ -5,6 +5,7 @@
     .venv/bin/python -m benchmarks.app_speed --profile workbench   # cProfile one page's reruns
 
     .venv/bin/python -m benchmarks.app_speed --page stopping --cold 0   # one page (and Home), no browser
+    .venv/bin/python -m benchmarks.app_speed --reruns 0 --cold 0 --felt 3  # as felt in Chromium only
 
 Goals: p95 rerun <= 150 ms after any single control change on every page, and at most 1.4 x the median
 change of Home (one figure), measured in the same run so that the machine's load cancels out (Stopping's
@@ -15,6 +16,7 @@ launch -> first page rendered) <= 5 s.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import pstats
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.protocol_load import FIGURE
@@ -253,6 +256,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def serving() -> Iterator[str]:
+    """A fresh server on a free port, healthy; yields its address and stops it afterwards."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.02)
+            if time.perf_counter() - t0 > 60:
+                raise SystemExit("server did not become healthy in 60 s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def cold_start(runs: int) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -260,36 +302,8 @@ def cold_start(runs: int) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for _ in range(runs):
-            port = free_port()
-            url = f"http://127.0.0.1:{port}"
             t0 = time.perf_counter()
-            server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    "app.py",
-                    "--server.headless",
-                    "true",
-                    "--server.address",
-                    "127.0.0.1",
-                    "--server.port",
-                    str(port),
-                ],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                while True:
-                    try:
-                        if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                            break
-                    except OSError:
-                        time.sleep(0.02)
-                    if time.perf_counter() - t0 > 60:
-                        raise SystemExit("server did not become healthy in 60 s")
+            with serving() as url:
                 health.append(time.perf_counter() - t0)
                 page = browser.new_page(viewport={"width": 1280, "height": 2000})
                 page.goto(url)
@@ -300,9 +314,6 @@ def cold_start(runs: int) -> None:
                 page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
                 rendered.append(time.perf_counter() - t0)
                 page.close()
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
             print(
                 f"  run {len(health)}: health {health[-1]:.2f} s, first page rendered {rendered[-1]:.2f} s", flush=True
             )
@@ -313,21 +324,83 @@ def cold_start(runs: int) -> None:
     )
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--reruns", type=int, default=4, help="changes per control")
-    ap.add_argument("--page", help="only these pages (url names, comma-separated; Home, the reference, is added)")
-    ap.add_argument("--cold", type=int, default=3, help="cold-start runs (0: skip)")
-    ap.add_argument("--profile", metavar="PAGE", help="cProfile the reruns of this page (url name) and stop")
-    args = ap.parse_args()
-    if args.profile:
-        profile(args.profile, args.reruns)
-        return
-    print(f"page rerun after a control change (AppTest, server side), every control {args.reruns} times:")
-    only = {"home", *args.page.split(",")} if args.page else None
-    rows = bench_reruns(args.reruns, only)
-    print(f"the same with each page's population band switched on, every control {args.reruns} times:")
-    banded = {name: slowest for name, _n, _med, _p95, slowest in bench_reruns(args.reruns, only, band_on=True)}
+#: Timestamps (performance.now(), ms) kept by the page: the last key press, the last change inside a
+#: figure, the last time the app went back to "notRunning".
+WATCH = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__press = 0; window.__figure = 0; window.__done = 0;
+  document.addEventListener('keydown', () => { window.__press = performance.now(); }, true);
+  new MutationObserver(ms => {
+    const now = performance.now();
+    for (const m of ms) {
+      const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+      if (el && el.closest('[data-testid="stVegaLiteChart"], [data-testid="stImage"]')) { window.__figure = now; return; }
+    }
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'notRunning') window.__done = performance.now();
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+#: Quiet time (ms) after which a redrawn page counts as settled: it is waited for, never timed.
+SETTLED_MS = 400
+
+
+def felt(presses: int, only: set[str] | None = None) -> list[tuple[str, int, float, float]]:
+    """In Chromium (1280 x 900): each visible slider of each page moved ``presses`` times by the arrow keys.
+
+    Timed in the page from the key press to the last change inside a figure or the app's return to
+    idle, whichever is later, once nothing has changed for SETTLED_MS; the first move from the
+    defaults is included. Returns (page, presses, median, p95 in seconds) per page.
+    """
+    from playwright.sync_api import expect, sync_playwright
+
+    rows = []
+    with serving() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for _path, name in pages():
+            if only and name not in only:
+                continue
+            pg = browser.new_page(viewport={"width": 1280, "height": 900})
+            pg.goto(f"{url}/{'' if name == 'home' else name}")
+            app = pg.get_by_test_id("stApp")
+            expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
+            pg.locator(FIGURE).first.wait_for(timeout=60_000)
+            pg.wait_for_timeout(SETTLED_MS)
+            pg.evaluate(WATCH)
+            times: list[float] = []
+            sliders = pg.get_by_role("slider")
+            for k in range(sliders.count()):
+                slider = sliders.nth(k)
+                if not slider.is_visible():
+                    continue  # in a closed expander
+                for _ in range(presses):
+                    slider.focus()
+                    pg.keyboard.press("ArrowRight")
+                    try:  # a figure redrawn, or the page run again without a visible change
+                        pg.wait_for_function(
+                            "() => Math.max(window.__figure, window.__done) > window.__press", timeout=10_000
+                        )
+                    except Exception:  # noqa: BLE001 - a slider at its end
+                        print(f"  {name}: {slider.get_attribute('aria-label')!r} did not run the page", flush=True)
+                        break
+                    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
+                    pg.wait_for_function(
+                        f"() => performance.now() - Math.max(window.__figure, window.__done) > {SETTLED_MS}"
+                    )
+                    times.append(pg.evaluate("() => Math.max(window.__figure, window.__done) - window.__press") / 1000)
+            pg.close()
+            if times:
+                rows.append((name, len(times), statistics.median(times), p95(times)))
+        browser.close()
+    return rows
+
+
+def server_side(reruns: int, only: set[str] | None, page: str | None) -> None:
+    """Every control's changes timed in AppTest, the summary against Home, and the Workbench upload."""
+    print(f"page rerun after a control change (AppTest, server side), every control {reruns} times:")
+    rows = bench_reruns(reruns, only)
+    print(f"the same with each page's population band switched on, every control {reruns} times:")
+    banded = {name: slowest for name, _n, _med, _p95, slowest in bench_reruns(reruns, only, band_on=True)}
     print(
         "summary: p95 of the changes whose goal is 150 ms; the slowest change whose goal is 1 s "
         "(switching a band, anything on Stopping); the slowest change with the band on"
@@ -346,10 +419,32 @@ def main() -> None:
             f"   band on max {_ms(banded.get(name))}   median {med * 1000:4.0f} ms ({n} changes)"
             f"{'   GOAL MISSED' if late else ''}"
         )
-    if not args.page or "workbench" in args.page:
+    if not page or "workbench" in page:
         print("Workbench: upload a scenario file, then its measurements (goal <= 2 s for both):")
-        slowest = bench_upload(max(1, args.reruns))
+        slowest = bench_upload(max(1, reruns))
         print(f"  slowest {slowest:.2f} s{'   GOAL MISSED' if slowest > 2.0 else ''}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reruns", type=int, default=4, help="changes per control")
+    ap.add_argument("--page", help="only these pages (url names, comma-separated; Home, the reference, is added)")
+    ap.add_argument("--cold", type=int, default=3, help="cold-start runs (0: skip)")
+    ap.add_argument("--felt", type=int, default=0, help="key presses per slider in Chromium (0: skip)")
+    ap.add_argument("--profile", metavar="PAGE", help="cProfile the reruns of this page (url name) and stop")
+    args = ap.parse_args()
+    if args.profile:
+        profile(args.profile, args.reruns)
+        return
+    only = {"home", *args.page.split(",")} if args.page else None
+    if args.reruns:
+        server_side(args.reruns, only, args.page)
+    if args.felt:
+        print(f"felt in Chromium: key press -> every figure redrawn, each visible slider {args.felt} times:")
+        rows = felt(args.felt, only)
+        ref = next((med for name, _n, med, _p in rows if name == "home"), float("nan"))
+        for name, n, med, q in rows:
+            print(f"  {name:12s} p95 {_ms(q)} = {q / ref:4.1f} x Home's median   median {_ms(med)} ({n} presses)")
     if args.cold:
         print(f"cold start, {args.cold} runs (server launch -> /_stcore/health, -> first page rendered in Chromium):")
         cold_start(args.cold)
