@@ -144,9 +144,9 @@ for name in KINDS:
     tables[name] = page.run(raw).table
     if show_band and name == BAND_FOR:
         bands = population.bands(raw)
-    protected[name] = page.protection_table(page.toml_of(raw))
+    protected[name] = page.protection_table(raw)
     p = protected[name]
-    every = int(page.protection_table(page.toml_of(regimen(name, 1.0))).protected.sum())
+    every = int(page.protection_table(regimen(name, 1.0)).protected.sum())
     rows.append(
         {
             "regimen": name,

@@ -36,7 +36,6 @@ from .runs import (
     protection_table,
     run,
     run_scenario,
-    toml_of,
     try_run,
 )
 from .text import plain
@@ -73,7 +72,6 @@ __all__ = [
     "stated",
     "table_json",
     "timecourse",
-    "toml_of",
     "try_run",
     "why",
 ]

@@ -20,7 +20,7 @@ import streamlit as st
 from model import Scenario, ScenarioError, lessons, parse_scenario, simulate
 from model.budget import Cost, run_cost
 from model.drugs import Molecule
-from model.scenario import parse_scenario_bytes, scenario_to_toml
+from model.scenario import scenario_to_toml
 from model.simulation import Result
 
 from .text import plain
@@ -174,28 +174,32 @@ def costly(s: Scenario, make: Callable[[], Any]) -> Any:
 def _simulate(toml_text: str, s: Scenario) -> Result:
     """Simulate ``s`` (whose TOML text is ``toml_text``), shared between sessions in :data:`RESULTS`.
 
-    A shared result's arrays are read-only; each caller gets its own (copy-on-write) tables.
+    A shared result's arrays are read-only; each caller gets its own (copy-on-write) tables, and its
+    own scenario (the shared run may have been asked for with another seed that draws nothing).
     """
     r = RESULTS.get(toml_text, lambda: costly(s, lambda: simulate(s)))
-    return dataclasses.replace(r, table=r.table.copy(deep=False), challenges=r.challenges.copy(deep=False))
+    return dataclasses.replace(r, scenario=s, table=r.table.copy(deep=False), challenges=r.challenges.copy(deep=False))
 
 
-def protection_table(toml_text: str) -> pd.DataFrame:
+def cache_key(s: Scenario) -> str:
+    """The TOML text of ``s``, with a seed that draws nothing (no missed doses, no people) set to 0: the same run."""
+    if s.options.seed and not s.options.population and all(d.taken_probability >= 1 for d in s.doses):
+        s = dataclasses.replace(s, options=dataclasses.replace(s.options, seed=0))
+    return scenario_to_toml(s)
+
+
+def protection_table(raw: Mapping[str, Any]) -> pd.DataFrame:
     """Days protected against 25 mg IV heroin for a regimen scenario, without the per-day challenge ratio.
 
-    Shared between sessions in :data:`RESULTS` (cached on its TOML text), like the run it comes from.
+    Shared between sessions in :data:`RESULTS` (cached on the scenario's :func:`cache_key`), like its run.
     """
+    s = parse_scenario(dict(raw))
+    key = cache_key(s)
 
     def make() -> pd.DataFrame:
-        s = parse_scenario_bytes(toml_text.encode("utf-8"))
-        return lessons.days_protected(_simulate(toml_text, s), heroin_ratio=False)
+        return lessons.days_protected(_simulate(key, s), heroin_ratio=False)
 
-    return RESULTS.get("days protected\n" + toml_text, make).copy(deep=False)
-
-
-def toml_of(raw: Mapping[str, Any]) -> str:
-    """Validated TOML text of a scenario mapping (the cache key of every simulation)."""
-    return scenario_to_toml(parse_scenario(dict(raw)))
+    return RESULTS.get("days protected\n" + key, make).copy(deep=False)
 
 
 def run(raw: Mapping[str, Any]) -> Result:
@@ -204,8 +208,8 @@ def run(raw: Mapping[str, Any]) -> Result:
 
 
 def run_scenario(s: Scenario) -> Result:
-    """Simulate an already parsed Scenario (cached on its TOML text)."""
-    return _simulate(scenario_to_toml(s), s)
+    """Simulate an already parsed Scenario (cached on :func:`cache_key`)."""
+    return _simulate(cache_key(s), s)
 
 
 def guarded(body: Callable[[], None]) -> None:
