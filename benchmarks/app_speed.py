@@ -6,6 +6,7 @@
 
     .venv/bin/python -m benchmarks.app_speed --page stopping --cold 0   # one page (and Home), no browser
     .venv/bin/python -m benchmarks.app_speed --reruns 0 --cold 0 --felt 3  # as felt in Chromium only
+    .venv/bin/python -m benchmarks.app_speed --cached --cold 0     # also each page's cost with no simulation
 
 Goals: p95 rerun <= 150 ms after any single control change on every page, and at most 1.4 x the median
 change of Home (one figure), measured in the same run so that the machine's load cancels out (Stopping's
@@ -16,20 +17,16 @@ launch -> first page rendered) <= 5 s.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import io
 import pstats
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.protocol_load import FIGURE
+from scripts.serve import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -193,6 +190,38 @@ def bench_reruns(
     return rows
 
 
+def bench_cached(n: int, only: set[str] | None = None) -> None:
+    """Every control changed ``n`` times, then the same changes again, timed: every run is in the cache.
+
+    What a page costs with no simulation at all (its figures, tables and controls), against Home's.
+    """
+    rows = {}
+    for path, name in pages():
+        if only and name not in only:
+            continue
+        at = open_page(path)
+        times: list[float] = []
+        for kind, key in controls(at):
+            if key.endswith("_band"):
+                continue
+            try:
+                start = getattr(at, kind)(key=key).value
+            except KeyError:
+                continue
+            new = values(at, kind, key, n)
+            for v in [*new, start]:
+                change(at, kind, key, v)
+            for v in new:
+                t0 = time.perf_counter()
+                change(at, kind, key, v)
+                times.append(time.perf_counter() - t0)
+            change(at, kind, key, start)
+        rows[name] = (statistics.median(times), p95(times), len(times))
+    ref = rows.get("home", (float("nan"),))[0]
+    for name, (med, q, count) in rows.items():
+        print(f"  {name:12s} p95 {_ms(q)} = {q / ref:4.1f} x Home's median   median {_ms(med)} ({count} changes)")
+
+
 def bench_upload(n: int) -> float:
     """Workbench: a scenario file uploaded, then measurements drawn over it; the slowest of ``n`` (s)."""
     scenario, measured = (ROOT / "examples" / "observed" / f"rabiner2011_50mg.{ext}" for ext in ("toml", "csv"))
@@ -250,51 +279,6 @@ def _ms(x: float | None) -> str:
     return "      -" if x is None or x != x else f"{x * 1000:4.0f} ms"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving() -> Iterator[str]:
-    """A fresh server on a free port, healthy; yields its address and stops it afterwards."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    t0 = time.perf_counter()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.02)
-            if time.perf_counter() - t0 > 60:
-                raise SystemExit("server did not become healthy in 60 s")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 def cold_start(runs: int) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -303,10 +287,10 @@ def cold_start(runs: int) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for _ in range(runs):
             t0 = time.perf_counter()
-            with serving() as url:
+            with serving() as server:
                 health.append(time.perf_counter() - t0)
                 page = browser.new_page(viewport={"width": 1280, "height": 2000})
-                page.goto(url)
+                page.goto(server.url)
                 expect(page.get_by_test_id("stApp")).to_have_attribute(
                     "data-test-script-state", "notRunning", timeout=60_000
                 )
@@ -355,13 +339,13 @@ def felt(presses: int, only: set[str] | None = None) -> list[tuple[str, int, flo
     from playwright.sync_api import expect, sync_playwright
 
     rows = []
-    with serving() as url, sync_playwright() as p:
+    with serving() as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for _path, name in pages():
             if only and name not in only:
                 continue
             pg = browser.new_page(viewport={"width": 1280, "height": 900})
-            pg.goto(f"{url}/{'' if name == 'home' else name}")
+            pg.goto(f"{server.url}/{'' if name == 'home' else name}")
             app = pg.get_by_test_id("stApp")
             expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
             pg.locator(FIGURE).first.wait_for(timeout=60_000)
@@ -431,6 +415,7 @@ def main() -> None:
     ap.add_argument("--page", help="only these pages (url names, comma-separated; Home, the reference, is added)")
     ap.add_argument("--cold", type=int, default=3, help="cold-start runs (0: skip)")
     ap.add_argument("--felt", type=int, default=0, help="key presses per slider in Chromium (0: skip)")
+    ap.add_argument("--cached", action="store_true", help="also time each change again, every run in the cache")
     ap.add_argument("--profile", metavar="PAGE", help="cProfile the reruns of this page (url name) and stop")
     args = ap.parse_args()
     if args.profile:
@@ -439,6 +424,10 @@ def main() -> None:
     only = {"home", *args.page.split(",")} if args.page else None
     if args.reruns:
         server_side(args.reruns, only, args.page)
+    if args.cached:
+        n = max(1, args.reruns)
+        print(f"page rerun with every simulation in the cache (AppTest), every control {n} times:")
+        bench_cached(n, only)
     if args.felt:
         print(f"felt in Chromium: key press -> every figure redrawn, each visible slider {args.felt} times:")
         rows = felt(args.felt, only)

@@ -16,15 +16,13 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 from benchmarks.protocol_load import FIGURE, FINGERPRINT, POLL_MS
+from scripts.serve import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -63,43 +61,6 @@ def chromium_pids() -> list[int]:
             except OSError:
                 pass
     return out
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                return server, url
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("error: the server did not become healthy")
 
 
 async def session(browser, url: str, i: int, moves: int, latencies: list[float], problems: list[str]) -> None:
@@ -174,15 +135,11 @@ def main() -> None:
     ap.add_argument("--moves", type=int, default=3)
     ap.add_argument("--soak", type=int, default=0, help="also rerun the home page this many times in-process")
     args = ap.parse_args()
-    server, url = start_server()
-    try:
-        urllib.request.urlopen(url, timeout=10).read()
+    with serving() as server:
+        urllib.request.urlopen(server.url, timeout=10).read()
         rss0, cpu0 = rss_mb(server.pid), cpu_s(server.pid)
-        latencies, problems, wall = asyncio.run(run_load(url, args.sessions, args.moves))
+        latencies, problems, wall = asyncio.run(run_load(server.url, args.sessions, args.moves))
         rss1, cpu1 = rss_mb(server.pid), cpu_s(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     q = statistics.quantiles(latencies, n=20)
     print(f"{args.sessions} concurrent sessions x {args.moves} slider moves on the home page ({wall:.1f} s wall)")
     print(

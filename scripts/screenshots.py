@@ -7,14 +7,10 @@
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from benchmarks.protocol_load import FIGURE
+from scripts.serve import serving
 from ui.registry import URLS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,12 +36,6 @@ SIZES = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", nargs="*", default=PAGES)
@@ -54,37 +44,8 @@ def main() -> None:
     from playwright.sync_api import expect, sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(300):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+    with serving() as server:
+        url = server.url
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for size in args.sizes:
@@ -103,9 +64,6 @@ def main() -> None:
                     print(f"{size:9s} {name}", flush=True)
                 ctx.close()
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     print(f"screenshots in {OUT}")
 
 
