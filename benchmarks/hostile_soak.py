@@ -24,11 +24,12 @@ import time
 import urllib.parse
 import urllib.request
 
-from benchmarks.load_test import rss_mb, start_server
+from benchmarks.load_test import rss_mb
 from benchmarks.protocol_load import back, get, read_run, stream
 from corpora.links import _link
 from model.budget import affordable_people
 from model.scenario import parse_scenario, scenario_to_toml
+from scripts.serve import serving
 
 MEMORY_BOUND_MB = 1024.0
 P95_BOUND_S = 2.0
@@ -135,8 +136,8 @@ async def run_all(base: str, hostile: int, seconds: float) -> dict:
 
 def soak(hostile: int, seconds: float) -> dict:
     """Run the soak; returns its figures."""
-    server, url = start_server()
-    try:
+    with serving() as server:
+        url = server.url
         urllib.request.urlopen(url, timeout=30).read()
         asyncio.run(open_page(url, ""))  # warm: the first open compiles and imports
         rss0 = rss_mb(server.pid)
@@ -145,10 +146,7 @@ def soak(hostile: int, seconds: float) -> dict:
         r = asyncio.run(run_all(url, hostile, seconds))
         mem.done.set()
         mem.join()
-        alive = server.poll() is None
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        alive = server.process.poll() is None
     t = sorted(r["times"])
     return {
         "hostile": hostile,

@@ -18,7 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 @dataclass(frozen=True)
 class Server:
     url: str  # http://127.0.0.1:<port>
-    pid: int
+    process: subprocess.Popen
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
 
 def free_port() -> int:
@@ -49,7 +53,7 @@ def serving(timeout_s: float = 60.0) -> Iterator[Server]:
                 if time.monotonic() > end:
                     raise RuntimeError(f"the Streamlit server did not become healthy in {timeout_s:g} s") from None
                 time.sleep(0.05)
-        yield Server(url, server.pid)
+        yield Server(url, server)
     finally:
         server.terminate()
         try:
