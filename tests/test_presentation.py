@@ -52,7 +52,7 @@ def domains(spec: dict) -> list:
 def test_every_page_opens_with_a_computed_headline_and_its_number(path):
     at = projector(path)
     headline = at.session_state["headline"]
-    assert headline and re.search(r"\d", headline), (path, headline)
+    assert headline and re.search(r"\d", headline) and not headline[0].islower(), (path, headline)
     shown = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("### ")]
     assert shown and shown[0] == "### " + headline, (path, shown[:1])  # the first heading under the title
     for spec in charts(at):  # every text on a chart at least 18 px

@@ -106,6 +106,7 @@ def lesson(title: str, notice: str) -> bool:
 def headline(*said: Claim | str) -> None:
     """The lesson's verdict from this run, with its number, in one sentence (large, under the title, on a projector)."""
     text = "".join(stated(s) if isinstance(s, Claim) else s for s in said)
+    text = text[:1].upper() + text[1:]  # a sentence, even when it opens with a drug's name
     st.session_state["headline"] = text
     slots = st.session_state.get("_stage")
     if slots is not None:
