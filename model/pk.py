@@ -408,8 +408,8 @@ def solve_alcohol(
     dE/dt = g * BAC - k_out E.
 
     Classic Runge-Kutta with steps of 1/40 of the fastest rate (ka, k_out, Vmax/(Km V)), each drink
-    starting a step (:func:`_alcohol_march`); LSODA (:func:`solve_alcohol_lsoda`, the tests' yardstick) when that would take
-    more than :data:`ALCOHOL_MAX_STEPS` steps.
+    starting a step (:func:`_alcohol_march`); LSODA (:func:`solve_alcohol_lsoda`, the tests' yardstick)
+    when that would take more than :data:`ALCOHOL_MAX_STEPS` steps.
     """
     drinks = sorted((e.at_h, e.amount * 1000.0) for e in events if e.species == "ethanol")
     if not drinks:
