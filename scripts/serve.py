@@ -35,7 +35,7 @@ def free_port() -> int:
 def serving(timeout_s: float = 60.0) -> Iterator[Server]:
     """``streamlit run app.py`` on 127.0.0.1 (settings from .streamlit/config.toml), once /_stcore/health answers.
 
-    Raises RuntimeError if it does not within ``timeout_s``; the server is stopped on leaving.
+    Raises RuntimeError if it stops or does not answer within ``timeout_s``; it is stopped on leaving.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -50,6 +50,10 @@ def serving(timeout_s: float = 60.0) -> Iterator[Server]:
                 if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
                     break
             except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError(
+                        f"the Streamlit server stopped at start (exit code {server.returncode})"
+                    ) from None
                 if time.monotonic() > end:
                     raise RuntimeError(f"the Streamlit server did not become healthy in {timeout_s:g} s") from None
                 time.sleep(0.05)
