@@ -510,8 +510,8 @@ def chart(spec: dict[str, Any], present: bool, title: str = "", subtitle: str = 
                 "labelSeparation": 4,
             },
             "axisY": {"minExtent": 4 * font},  # panels of one page line up
-            # on a projector's large labels, a tick every ~90 px: every label kept, evenly spaced
-            **({"axisX": {"tickCount": {"expr": "ceil(width / 90)"}}} if present else {}),
+            # a tick every ~60 px (~90 px for a projector's large labels): every label kept, evenly spaced
+            "axisX": {"tickCount": {"expr": f"ceil(width / {90 if present else 60})"}},
             "legend": {"labelFontSize": font, "titleFontSize": font, "symbolStrokeWidth": 3},
             "text": {"fontSize": font},  # labels on the chart: rules, bars, notes (>= 18 px on a projector)
             "view": {"stroke": None},
