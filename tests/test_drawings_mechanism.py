@@ -276,7 +276,7 @@ def test_dose_response_points_are_the_table():
     assert [(s.label, s.dash) for s in lines.series] == [
         ("no naltrexone", "--"),
         ("24 h after naltrexone", "-"),
-        ("72 h after naltrexone", "-"),
+        ("72 h after naltrexone", "-."),
     ]
     chart = vega.render(fig, False)[0]
     data = chart["data"]["values"]

@@ -172,7 +172,7 @@ def test_displacement_draws_the_course_around_the_tablet(course):
         f"{label(agonist)}, after the tablet",
         "naltrexone family",
     ]
-    assert [s.dash for s in held.series] == ["--", "-", "-"]
+    assert [s.dash for s in held.series] == ["--", "-", "-."]  # the naltrexone family's own style
     # the tablet at 0 on both panels, screen and file
     for i in range(2):
         assert [r.at for r in layers(fig, i, Rule)] == [0.0]

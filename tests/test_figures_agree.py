@@ -4,6 +4,9 @@ Each page's figure descriptions are taken from a real run of the page; each is d
 renderers, which must show the same panels, titles, series (label and colour) and axis ranges.
 """
 
+import colorsys
+import functools
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -69,6 +72,7 @@ def file_legend(drawn) -> dict[str, str]:
     return out
 
 
+@functools.cache  # one run of each page for the tests below
 def figures_of(path: str) -> dict[str, Figure]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.switch_page(path).run()
@@ -105,3 +109,30 @@ def test_every_figure_is_the_same_on_the_screen_and_in_the_file(path):
                 if first:
                     assert " ".join(first) in " ".join(title.split()), (key, i, "screen title")
                     assert " ".join(first) in " ".join(titles_in_file.split()), (key, i, "file title")
+
+
+def hsv(colour: str) -> tuple[float, float, float]:
+    rgb = tuple(int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return colorsys.rgb_to_hsv(*rgb)
+
+
+def told_apart(a: str, b: str) -> bool:
+    """Two colours that differ by more than a shade: hues 40 degrees apart, or a grey against a clearly
+    lighter or darker colour."""
+    (ha, sa, va), (hb, sb, vb) = hsv(a), hsv(b)
+    if min(sa, sb) < 0.25:  # a grey or black: lightness tells it apart
+        return abs(va - vb) >= 0.3
+    return min(abs(ha - hb), 1 - abs(ha - hb)) * 360 >= 40
+
+
+@pytest.mark.parametrize("path", [p.path for p in PAGES])
+def test_lines_told_apart_only_by_a_shade_have_their_own_line_style(path):
+    """WCAG 2.1 1.4.1: colour is never the only cue; two curves of one panel in the same line style must
+    differ in hue (shades of one colour, such as a ramp of doses, each get a style)."""
+    for key, fig in figures_of(path).items():
+        for i, panel in enumerate(fig.panels):
+            curves = [
+                s for layer in panel.layers if isinstance(layer, Lines) and not layer.stacked for s in layer.series
+            ]
+            for a, b in combinations(curves, 2):
+                assert a.dash != b.dash or told_apart(a.colour, b.colour), (key, i, a.label, b.label)

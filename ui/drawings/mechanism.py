@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..theme import BLUES, colour, label
-from .spec import Axis, Figure, Lines, Panel, Points, Rule, Series, frame, grid
+from .spec import Axis, Figure, Lines, Panel, Points, Rule, Series, frame, grid, ramp_style
 
 #: What can hold a receptor in the picture, in legend order.
 HOLDERS = ("free", "naltrexone", "naltrexol", "agonist")
@@ -49,7 +49,10 @@ def equilibrium(df: pd.DataFrame, agonist: str = "heroin") -> Figure:
     """
     x, levels, occ = grid(df.agonist_nm, df.naltrexone_nm, df.occupancy_agonist)
     rew = grid(df.agonist_nm, df.naltrexone_nm, df.reward)[2]
-    series = tuple(Series(f"l{i}", _level(lv), LEVEL_SHADES[min(i, 5)]) for i, lv in enumerate(levels))
+    series = tuple(  # no naltrexone dashed, as "without" is everywhere; each level its shade and style
+        Series(f"l{i}", _level(lv), LEVEL_SHADES[min(i, 5)], "--" if lv == 0 else ramp_style(i - 1))
+        for i, lv in enumerate(levels)
+    )
     x_axis = Axis(f"{label(agonist)} at the receptor (nM, log)", (float(x[0]), float(x[-1])), log=True)
     return Figure(
         (
@@ -80,7 +83,10 @@ def dose_response(df: pd.DataFrame, agonist: str = "heroin") -> Figure:
     data = frame(doses, without=without[0], **{f"h{i}": with_[i] for i in range(len(hours))})
     series = (
         Series("without", "no naltrexone", colour("without"), "--"),
-        *(Series(f"h{i}", f"{h:g} h after naltrexone", HOUR_SHADES[min(i, 3)]) for i, h in enumerate(hours)),
+        *(
+            Series(f"h{i}", f"{h:g} h after naltrexone", HOUR_SHADES[min(i, 3)], ramp_style(i))
+            for i, h in enumerate(hours)
+        ),
     )
     return Figure(
         (

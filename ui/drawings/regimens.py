@@ -18,6 +18,8 @@ MEASURES = (
     ("days_protected", "blocks 25 mg IV heroin", colour("naltrexone"), -0.2),
     ("days_occupancy_ge_90", "occupancy >= 90 %", colour("naltrexol"), 0.2),
 )
+#: One line style per regimen: their colours (:data:`ui.theme.PLAN_COLOURS`) are three blues.
+REGIMEN_STYLES = {"oral daily": "-", "monthly injection": "--", "implant": "-."}
 PANEL_PX = 170  # a standard screen panel's height (px), to size bar panels by their rows
 
 
@@ -64,7 +66,9 @@ def regimens(
     """
     names = list(tables)
     x = tables[names[0]].time_h.to_numpy() / 24.0
-    series = tuple(Series(f"r{i}", n, PLAN_COLOURS.get(n, GREYS["muted"])) for i, n in enumerate(names))
+    series = tuple(
+        Series(f"r{i}", n, PLAN_COLOURS.get(n, GREYS["muted"]), REGIMEN_STYLES.get(n, "-")) for i, n in enumerate(names)
+    )
     plasma = frame(x, **{f"r{i}": tables[n].naltrexone_plasma_ng_per_ml.to_numpy() for i, n in enumerate(names)})
     held = frame(x, **{f"r{i}": 100 * tables[n].occupancy_antagonist.to_numpy() for i, n in enumerate(names)})
     time = Axis("time (days)", (float(x[0]), float(x[-1])))

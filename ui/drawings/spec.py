@@ -15,6 +15,14 @@ import numpy as np
 import pandas as pd
 
 Dash = Literal["-", "--", ":", "-."]
+#: Line styles for series told apart by shades of one colour (a ramp of levels, hours or doses), in order:
+#: the shade is never the only cue (dotted stays for reference lines).
+RAMP_STYLES: tuple[Dash, ...] = ("-", "-.", "--")
+
+
+def ramp_style(i: int) -> Dash:
+    """The line style of the ``i``-th series of a ramp of shades."""
+    return RAMP_STYLES[i % len(RAMP_STYLES)]
 
 
 @dataclass(frozen=True)

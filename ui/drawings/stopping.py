@@ -141,7 +141,7 @@ def displacement(course: pd.DataFrame, drug: str, tablet_h: float) -> Figure:
         (
             Series("without", f"{label(drug)}, no tablet", colour(drug), "--"),
             Series("with_", f"{label(drug)}, after the tablet", colour(drug)),
-            Series("antagonist", "naltrexone family", colour("naltrexone")),
+            Series("antagonist", "naltrexone family", colour("naltrexone"), "-."),
         ),
         unit="%",
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..theme import BLUES, colour, label, line_style
-from .spec import Axis, Figure, Lines, Panel, Ranges, Rule, Series, Spans, frame, grid
+from .spec import Axis, Figure, Lines, Panel, Ranges, Rule, Series, Spans, frame, grid, ramp_style
 
 #: Human plasma ranges (ng/mL): naltrexone's peak after a 50 mg tablet, and its level at day 28 of XR 380 mg.
 ORAL_CMAX = (6.5, 26.0)
@@ -102,7 +102,7 @@ def blockade_vs_time(df: pd.DataFrame, ratio_limit: float) -> Figure:
     shade = {mg: DOSE_BLUES.get(mg, colour("naltrexone")) for mg in doses}
     lines = Lines(
         frame(hours, **{f"m{i}": ratio[i] for i in range(len(doses))}),
-        tuple(Series(f"m{i}", f"{mg:g} mg", shade[mg]) for i, mg in enumerate(doses)),
+        tuple(Series(f"m{i}", f"{mg:g} mg", shade[mg], ramp_style(i)) for i, mg in enumerate(doses)),
         points=True,
     )
     claims = tuple(Rule("x", LABEL_HOURS[mg], colour=shade[mg]) for mg in doses if mg in LABEL_HOURS)
