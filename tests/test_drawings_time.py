@@ -188,3 +188,21 @@ def test_the_file_draws_the_same_panels_series_and_axes(result):
         assert ax.get_xlim() == pytest.approx(panel.x.domain)
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert [s.label for s in panel.layers[0].series] == legend[: len(panel.layers[0].series)]
+
+
+def test_a_thick_stacked_area_carries_its_name_inside_it_and_a_thin_one_does_not(result):
+    """Colour is not the only cue for the occupancy areas: the thick ones are named where they are thickest."""
+    fig = time.timecourse(result.table, ("occupancy",))
+    (lines,) = [layer for layer in fig.panels[0].layers if isinstance(layer, time.Lines)]
+    names = {t.text: t for t in fig.panels[0].layers if isinstance(t, time.Text)}
+    thick = [s for s in lines.series if lines.frame[s.column].max() >= time.AREA_LABEL_MIN]
+    assert thick and set(names) == {s.label for s in thick}
+    naltrexone = names[label("naltrexone")]
+    assert naltrexone.colour == "#FFFFFF"  # white on the dark blue (5:1), as `_ink_on` picks
+    x = lines.frame["x"].to_numpy()
+    i = int(np.argmin(abs(x - naltrexone.x)))
+    assert 0 < naltrexone.y < lines.frame[lines.series[0].column].iloc[i]  # inside its own area, the lowest
+    drawn = mpl.render(fig, False)
+    assert label("naltrexone") in {t.get_text() for t in drawn.axes[0].texts}
+    chart = json.dumps(vega.render(fig, False)[0], default=lambda table: None)  # the data table aside
+    assert f'"t": "{label("naltrexone")}"' in chart

@@ -11,7 +11,7 @@ from model.drugs import molecules
 from model.ligands import ANTAGONIST_ROLES
 
 from ..theme import GREYS, colour, label, line_style
-from .spec import Axis, Band, Figure, Layer, Lines, Panel, Rule, Series, frame
+from .spec import Axis, Band, Figure, Layer, Lines, Panel, Rule, Series, Text, frame
 
 #: The columns each time-course panel draws first (its text alternative describes them first).
 PANEL_COLUMNS = {
@@ -45,6 +45,38 @@ def occupancy_lines(table: pd.DataFrame, x: np.ndarray) -> Lines:
     data = frame(x, **{c: 100 * table[c].to_numpy() for c in names})
     species = [c.removeprefix("occupancy_") for c in names]
     return Lines(data, tuple(Series(c, label(s), colour(s)) for c, s in zip(names, species)), stacked=True, unit="%")
+
+
+#: An area at least this thick (% of receptors) somewhere carries its name inside it.
+AREA_LABEL_MIN = 20.0
+
+
+def _ink_on(fill: str) -> str:
+    """White or black text, whichever reads better on ``fill`` (WCAG relative luminance)."""
+    rgb = [int(fill.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lum = sum(
+        w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) for w, c in zip((0.2126, 0.7152, 0.0722), rgb)
+    )
+    return "#FFFFFF" if 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.05 else "#000000"
+
+
+def area_labels(lines: Lines) -> list[Text]:
+    """Each stacked area's name inside it, where it is thickest away from the panel's ends.
+
+    Only areas at least :data:`AREA_LABEL_MIN` thick there: the name, not only the colour, tells them apart.
+    """
+    x = lines.frame["x"].to_numpy()
+    span = x[-1] - x[0]
+    inner = np.flatnonzero((x >= x[0] + 0.1 * span) & (x <= x[-1] - 0.25 * span))
+    base, out = np.zeros(x.size), []
+    for s in lines.series:
+        v = np.nan_to_num(lines.frame[s.column].to_numpy())
+        if inner.size:
+            i = inner[np.argmax(v[inner])]
+            if v[i] >= AREA_LABEL_MIN:
+                out.append(Text(float(x[i]), float(base[i] + 0.3 * v[i]), s.label, _ink_on(s.colour)))
+        base = base + v
+    return out
 
 
 def band(bands: pd.DataFrame | None, col: str, scale: float, x_div: float, name: str, fill: str) -> list[Band]:
@@ -84,7 +116,10 @@ def _panel(
         y = Axis("blood alcohol (mg/dL)", (0, max(100.0, float(bac.max()) * 1.15)), steady=(0, 250))
     elif p == "occupancy":
         lines = occupancy_lines(table, t)
-        extra = band(bands, "occupancy_antagonist", 100.0, x_div, "naltrexone-held, population", GREYS["band"])
+        extra = [
+            *area_labels(lines),
+            *band(bands, "occupancy_antagonist", 100.0, x_div, "naltrexone-held, population", GREYS["band"]),
+        ]
         y = Axis("receptors occupied (%)", (0, 100))
     elif p == "reward":
         cols = ("reward_without_naltrexone", "reward")
@@ -164,7 +199,11 @@ def rescue(course: pd.DataFrame, rescue_h: float, bands: pd.DataFrame | None = N
                 x,
                 Axis("breathing (1 = normal)", (0, 1.05)),
             ),
-            Panel((occupancy_lines(course, t), marker), x, Axis("receptors occupied (%)", (0, 100))),
+            Panel(
+                (held := occupancy_lines(course, t), *area_labels(held), marker),
+                x,
+                Axis("receptors occupied (%)", (0, 100)),
+            ),
         ),
         shared_x=True,
     )
