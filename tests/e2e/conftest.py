@@ -36,13 +36,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def page():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 2000})
-        yield context.new_page()
-        browser.close()
+def page(browser):
+    """A desktop page in the module's Chromium (one Playwright per module: a second one in the same thread fails)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 2000})
+    yield context.new_page()
+    context.close()
 
 
 def _settled(page) -> None:

@@ -100,15 +100,12 @@ def _steady_box(page, element) -> dict:
     return box
 
 
-def test_a_tap_on_a_phone_writes_the_values_on_the_chart(app_url, settled):
+def test_a_tap_on_a_phone_writes_the_values_on_the_chart(app_url, browser, settled):
     """A phone shows no tooltip on a tap: the tapped values are written on the chart instead."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    from tests.e2e.conftest import ARGS
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 2400}, has_touch=True, is_mobile=True)
+    context = browser.new_context(viewport={"width": 390, "height": 2400}, has_touch=True, is_mobile=True)
+    try:
         page = context.new_page()
         page.goto(app_url)
         settled(page)
@@ -119,4 +116,5 @@ def test_a_tap_on_a_phone_writes_the_values_on_the_chart(app_url, settled):
         page.touchscreen.tap(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4)
         expect(readout).to_be_visible(timeout=10_000)
         assert re.search(r"with naltrexone: [\d.]+", readout.text_content())
-        browser.close()
+    finally:
+        context.close()

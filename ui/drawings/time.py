@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 from model.drugs import molecules
 from model.ligands import ANTAGONIST_ROLES
@@ -47,8 +48,9 @@ def occupancy_lines(table: pd.DataFrame, x: np.ndarray) -> Lines:
     return Lines(data, tuple(Series(c, label(s), colour(s)) for c, s in zip(names, species)), stacked=True, unit="%")
 
 
-#: An area at least this thick (% of receptors) somewhere carries its name inside it.
+#: An area at least this thick (% of receptors) across a quarter of the panel carries its name inside it.
 AREA_LABEL_MIN = 20.0
+AREA_WINDOW = 50  # points of an even 201-point grid: a quarter of the panel
 
 
 def _ink_on(fill: str) -> str:
@@ -61,20 +63,23 @@ def _ink_on(fill: str) -> str:
 
 
 def area_labels(lines: Lines) -> list[Text]:
-    """Each stacked area's name inside it, where it is thickest away from the panel's ends.
+    """Each stacked area's name inside it, centred on the quarter of the panel where it stays thickest.
 
-    Only areas at least :data:`AREA_LABEL_MIN` thick there: the name, not only the colour, tells them apart.
+    Only areas at least :data:`AREA_LABEL_MIN` thick across that whole quarter (room for the word on a
+    phone too): the name, not only the colour, tells them apart.
     """
     x = lines.frame["x"].to_numpy()
-    span = x[-1] - x[0]
-    inner = np.flatnonzero((x >= x[0] + 0.1 * span) & (x <= x[-1] - 0.25 * span))
-    base, out = np.zeros(x.size), []
+    even = np.linspace(x[0], x[-1], 4 * AREA_WINDOW + 1)  # the curves on an even grid, a window a quarter of it
+    base, out = np.zeros(even.size), []
     for s in lines.series:
-        v = np.nan_to_num(lines.frame[s.column].to_numpy())
-        if inner.size:
-            i = inner[np.argmax(v[inner])]
-            if v[i] >= AREA_LABEL_MIN:
-                out.append(Text(float(x[i]), float(base[i] + 0.3 * v[i]), s.label, _ink_on(s.colour)))
+        v = np.interp(even, x, np.nan_to_num(lines.frame[s.column].to_numpy()))
+        thinnest = sliding_window_view(v, AREA_WINDOW + 1).min(axis=1)
+        k = int(np.argmax(thinnest))
+        if thinnest[k] >= AREA_LABEL_MIN:
+            floor = float(base[k : k + AREA_WINDOW + 1].max())
+            out.append(
+                Text(float(even[k + AREA_WINDOW // 2]), floor + 0.25 * float(thinnest[k]), s.label, _ink_on(s.colour))
+            )
         base = base + v
     return out
 
