@@ -142,10 +142,10 @@ def run_cost(s: Scenario, people: int | None = None) -> Cost:
 def _alcohol_ns(s: Scenario, drink_t: np.ndarray, points: int) -> float:
     """Predicted time (ns) of the alcohol solve: the march's steps, or LSODA's when the rates are stiff."""
     from .core import scenario_molecules
-    from .pk import ALCOHOL_MAX_STEPS, alcohol_step_h
+    from .pk import ALCOHOL_MAX_STEPS, alcohol_steps
 
     mols = scenario_molecules(s)
-    steps = (s.duration_h - drink_t[0]) / alcohol_step_h(mols["ethanol"], mols["endorphin"], s.patient)
+    steps = alcohol_steps(mols["ethanol"], mols["endorphin"], s.patient, s.duration_h - drink_t[0])
     if steps <= ALCOHOL_MAX_STEPS:
         return (steps + points) * NS_PER_ALCOHOL_STEP
     drinking_h = float(np.minimum(np.diff(drink_t), 24.0).sum())

@@ -414,10 +414,9 @@ def solve_alcohol(
     drinks = sorted((e.at_h, e.amount * 1000.0) for e in events if e.species == "ethanol")
     if not drinks:
         return np.zeros(t.size), np.zeros(t.size)
-    v = widmark_volume_l(ethanol, patient)
-    h_max = alcohol_step_h(ethanol, endorphin, patient)
-    if (float(t[-1]) - drinks[0][0]) / h_max > ALCOHOL_MAX_STEPS:
+    if alcohol_steps(ethanol, endorphin, patient, float(t[-1]) - drinks[0][0]) > ALCOHOL_MAX_STEPS:
         return solve_alcohol_lsoda(ethanol, endorphin, events, patient, t)
+    v, h_max = widmark_volume_l(ethanol, patient), alcohol_step_h(ethanol, endorphin, patient)
     at, mg = (np.array(x, dtype=float) for x in zip(*drinks))
     amount, endo = _alcohol_march(np.asarray(t, dtype=float), at, mg, v, *_alcohol_rates(ethanol, endorphin), h_max)
     return amount / v / 10.0, endo
@@ -427,6 +426,11 @@ def alcohol_step_h(ethanol: Molecule, endorphin: Molecule, patient: Patient) -> 
     """The alcohol march's step (h): 1/40 of the fastest rate, ka, k_out or Vmax/(Km V)."""
     ka, _f, vmax, km, _gain, kout = _alcohol_rates(ethanol, endorphin)
     return 1.0 / (ALCOHOL_STEPS_PER_RATE * max(ka, kout, vmax / (km * widmark_volume_l(ethanol, patient))))
+
+
+def alcohol_steps(ethanol: Molecule, endorphin: Molecule, patient: Patient, span_h: float) -> float:
+    """Runge-Kutta steps of the alcohol march over ``span_h`` (h) from the first drink."""
+    return span_h / alcohol_step_h(ethanol, endorphin, patient)
 
 
 def _alcohol_rates(ethanol: Molecule, endorphin: Molecule) -> tuple[float, ...]:

@@ -1,18 +1,7 @@
 """Colour is readable: every series colour has at least 3:1 contrast with the white plot (WCAG 2.1 1.4.11)."""
 
 from ui import theme
-
-
-def contrast(a: str, b: str = "#FFFFFF") -> float:
-    """WCAG contrast ratio of two sRGB colours."""
-
-    def luminance(h: str) -> float:
-        c = [int(h.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
-        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
-
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+from ui.theme import contrast
 
 
 def test_every_series_colour_stands_out_from_the_plot_background():

@@ -96,6 +96,18 @@ PRESENTATION_RC = {
 }
 
 
+def contrast(a: str, b: str = "#FFFFFF") -> float:
+    """WCAG 2.1 contrast ratio of two sRGB colours (hex), 1 to 21."""
+
+    def luminance(h: str) -> float:
+        c = [int(h.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        c = [x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def colour(name: str) -> str:
     """Colour of a species (its palette slot) or of a role; grey when unknown."""
     m = molecules().get(name)

@@ -11,7 +11,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from model.drugs import molecules
 from model.ligands import ANTAGONIST_ROLES
 
-from ..theme import GREYS, colour, label, line_style
+from ..theme import GREYS, colour, contrast, label, line_style
 from .spec import Axis, Band, Figure, Layer, Lines, Panel, Rule, Series, Text, frame
 
 #: The columns each time-course panel draws first (its text alternative describes them first).
@@ -54,12 +54,8 @@ AREA_WINDOW = 50  # points of an even 201-point grid: a quarter of the panel
 
 
 def _ink_on(fill: str) -> str:
-    """White or black text, whichever reads better on ``fill`` (WCAG relative luminance)."""
-    rgb = [int(fill.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    lum = sum(
-        w * (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4) for w, c in zip((0.2126, 0.7152, 0.0722), rgb)
-    )
-    return "#FFFFFF" if 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.05 else "#000000"
+    """White or black text, whichever has the higher contrast on ``fill``."""
+    return "#FFFFFF" if contrast(fill, "#FFFFFF") >= contrast(fill, "#000000") else "#000000"
 
 
 def area_labels(lines: Lines) -> list[Text]:
